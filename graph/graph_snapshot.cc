@@ -1,0 +1,64 @@
+#include "graph/graph_snapshot.h"
+
+#include <algorithm>
+
+
+namespace citymatch {
+
+namespace {
+
+template <typename Map>
+int Lookup(const Map& map, absl::string_view id) {
+  auto it = map.find(id);
+  return it == map.end() ? -1 : it->second;
+}
+
+}  // namespace
+
+int GraphSnapshot::CityIndex(absl::string_view id) const {
+  return Lookup(city_index_, id);
+}
+int GraphSnapshot::ProjectIndex(absl::string_view id) const {
+  return Lookup(project_index_, id);
+}
+int GraphSnapshot::PracticeIndex(absl::string_view id) const {
+  return Lookup(practice_index_, id);
+}
+int GraphSnapshot::ThemeIndex(absl::string_view theme_id) const {
+  return Lookup(theme_index_, theme_id);
+}
+
+const City* GraphSnapshot::FindCity(absl::string_view id) const {
+  const int i = CityIndex(id);
+  return i < 0 ? nullptr : &cities_[i];
+}
+const Project* GraphSnapshot::FindProject(absl::string_view id) const {
+  const int i = ProjectIndex(id);
+  return i < 0 ? nullptr : &projects_[i];
+}
+const Practice* GraphSnapshot::FindPractice(absl::string_view id) const {
+  const int i = PracticeIndex(id);
+  return i < 0 ? nullptr : &practices_[i];
+}
+
+bool GraphSnapshot::HasTwinning(const Twinning& normalized) const {
+  return std::binary_search(twinnings_.begin(), twinnings_.end(), normalized);
+}
+
+std::vector<int> GraphSnapshot::ResolveThemes(
+    const std::vector<std::string>& labels) const {
+  std::vector<int> themes;
+  for (const std::string& label : labels) {
+    std::vector<std::string> ids = taxonomy_->Resolve(label);
+    if (ids.empty()) ids.push_back("label:" + NormalizeLabel(label));
+    for (const std::string& id : ids) {
+      const int t = ThemeIndex(id);
+      if (t >= 0) themes.push_back(t);
+    }
+  }
+  std::sort(themes.begin(), themes.end());
+  themes.erase(std::unique(themes.begin(), themes.end()), themes.end());
+  return themes;
+}
+
+}  // namespace citymatch

@@ -1,0 +1,154 @@
+// A GraphSnapshot is an immutable, versioned view of the cooperation graph:
+// the entities sorted by id, their adjacency, and one heterogeneous
+// compressed-sparse-row graph over cities, projects, practices and themes for
+// the random-walk rankers.
+//
+// Thread-safe: never changes after GraphBuilder made it, so any number of
+// threads may read one concurrently. Indices (city index, project index, ...)
+// are positions in the id-sorted vectors and are valid only for this snapshot.
+#ifndef CITYMATCH_GRAPH_GRAPH_SNAPSHOT_H_
+#define CITYMATCH_GRAPH_GRAPH_SNAPSHOT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "boost/graph/compressed_sparse_row_graph.hpp"
+#include "graph/entities.h"
+#include "graph/theme_taxonomy.h"
+
+namespace citymatch {
+
+// The kinds of edge of the heterogeneous graph. Each tie is stored in both
+// directions.
+enum class EdgeKind : uint8_t {
+  kMembership,  // city - project
+  kRuns,        // city - practice
+  kProjectTheme,
+  kPracticeTheme,
+  kTwinning,  // city - city
+};
+
+struct EdgeProperties {
+  EdgeKind kind = EdgeKind::kMembership;
+};
+
+class GraphSnapshot {
+ public:
+  using Csr = boost::compressed_sparse_row_graph<
+      boost::directedS, boost::no_property, EdgeProperties, boost::no_property,
+      uint32_t, uint32_t>;
+
+  GraphSnapshot(const GraphSnapshot&) = delete;
+  GraphSnapshot& operator=(const GraphSnapshot&) = delete;
+
+  // Increases by one with every applied mutation; 0 for an empty new store.
+  int64_t version() const { return version_; }
+
+  // Entities, sorted by id.
+  const std::vector<City>& cities() const { return cities_; }
+  const std::vector<Project>& projects() const { return projects_; }
+  const std::vector<Practice>& practices() const { return practices_; }
+  const std::vector<Twinning>& twinnings() const { return twinnings_; }
+
+  // Index of the entity with `id`, or -1.
+  int CityIndex(absl::string_view id) const;
+  int ProjectIndex(absl::string_view id) const;
+  int PracticeIndex(absl::string_view id) const;
+
+  // The entity with `id`, or nullptr.
+  const City* FindCity(absl::string_view id) const;
+  const Project* FindProject(absl::string_view id) const;
+  const Practice* FindPractice(absl::string_view id) const;
+  bool HasTwinning(const Twinning& normalized) const;
+
+  // Adjacency by index, each list ascending.
+  const std::vector<int>& city_projects(int city) const {
+    return city_projects_[city];
+  }
+  const std::vector<int>& project_members(int project) const {
+    return project_members_[project];
+  }
+  const std::vector<int>& city_practices(int city) const {
+    return city_practices_[city];
+  }
+  const std::vector<int>& city_twins(int city) const {
+    return city_twins_[city];
+  }
+
+  // Theme nodes: every theme of the taxonomy, then one node for each label
+  // the taxonomy does not know ("label:<normalised label>"), so that data
+  // with its own vocabulary still connects through its labels.
+  const std::vector<std::string>& theme_ids() const { return theme_ids_; }
+  int ThemeIndex(absl::string_view theme_id) const;
+  const std::vector<int>& project_themes(int project) const {
+    return project_themes_[project];
+  }
+  const std::vector<int>& practice_themes(int practice) const {
+    return practice_themes_[practice];
+  }
+  const std::vector<int>& theme_projects(int theme) const {
+    return theme_projects_[theme];
+  }
+  const std::vector<int>& theme_practices(int theme) const {
+    return theme_practices_[theme];
+  }
+  // The theme nodes that `labels` (labels or theme ids) resolve to, ascending,
+  // without duplicates; labels unknown to this snapshot are dropped.
+  std::vector<int> ResolveThemes(const std::vector<std::string>& labels) const;
+  // The taxonomy the snapshot was built with.
+  const ThemeTaxonomy& taxonomy() const { return *taxonomy_; }
+
+  // The heterogeneous graph. Vertex numbering: cities first, then projects,
+  // practices and themes, each block in index order.
+  const Csr& csr() const { return csr_; }
+  int num_vertices() const { return static_cast<int>(num_vertices_); }
+  uint32_t CityVertex(int city) const { return city; }
+  uint32_t ProjectVertex(int project) const { return project_base_ + project; }
+  uint32_t PracticeVertex(int practice) const {
+    return practice_base_ + practice;
+  }
+  uint32_t ThemeVertex(int theme) const { return theme_base_ + theme; }
+  // The city index of a vertex, or -1 if it is not a city.
+  int VertexCity(uint32_t vertex) const {
+    return vertex < project_base_ ? static_cast<int>(vertex) : -1;
+  }
+
+ private:
+  friend class GraphBuilder;
+  GraphSnapshot() = default;
+
+  int64_t version_ = 0;
+  std::vector<City> cities_;
+  std::vector<Project> projects_;
+  std::vector<Practice> practices_;
+  std::vector<Twinning> twinnings_;
+  absl::flat_hash_map<std::string, int> city_index_;
+  absl::flat_hash_map<std::string, int> project_index_;
+  absl::flat_hash_map<std::string, int> practice_index_;
+
+  std::vector<std::vector<int>> city_projects_;
+  std::vector<std::vector<int>> project_members_;
+  std::vector<std::vector<int>> city_practices_;
+  std::vector<std::vector<int>> city_twins_;
+
+  const ThemeTaxonomy* taxonomy_ = nullptr;
+  std::vector<std::string> theme_ids_;
+  absl::flat_hash_map<std::string, int> theme_index_;
+  std::vector<std::vector<int>> project_themes_;
+  std::vector<std::vector<int>> practice_themes_;
+  std::vector<std::vector<int>> theme_projects_;
+  std::vector<std::vector<int>> theme_practices_;
+
+  Csr csr_;
+  uint32_t project_base_ = 0;
+  uint32_t practice_base_ = 0;
+  uint32_t theme_base_ = 0;
+  uint32_t num_vertices_ = 0;
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_GRAPH_SNAPSHOT_H_

@@ -1,0 +1,48 @@
+// A Mutation is one atomic change of the graph: puts (insert or replace by id)
+// and deletes, with the preconditions that must hold when it is applied.
+// GraphStore checks the preconditions and the references under its write
+// lock, persists the mutation in one transaction, then publishes it.
+#ifndef CITYMATCH_GRAPH_MUTATION_H_
+#define CITYMATCH_GRAPH_MUTATION_H_
+
+#include <string>
+#include <vector>
+
+#include "graph/entities.h"
+
+namespace citymatch {
+
+// A condition on the current graph, checked atomically with the write.
+struct Precondition {
+  enum class Kind {
+    kMustNotExist,  // fails with AlreadyExists
+    kMustExist,     // fails with NotFound; with an etag, Aborted if stale
+  };
+  EntityKind entity = EntityKind::kCity;
+  std::string id;  // for twinnings: "a|b" of the normalised pair
+  Kind kind = Kind::kMustExist;
+  std::string etag;  // empty: any version
+};
+
+struct Mutation {
+  std::vector<Precondition> preconditions;
+  std::vector<City> put_cities;
+  std::vector<Project> put_projects;
+  std::vector<Practice> put_practices;
+  std::vector<Twinning> put_twinnings;  // normalised
+  std::vector<std::string> delete_cities;
+  std::vector<std::string> delete_projects;
+  std::vector<std::string> delete_practices;
+  std::vector<Twinning> delete_twinnings;  // normalised
+
+  bool empty() const {
+    return put_cities.empty() && put_projects.empty() &&
+           put_practices.empty() && put_twinnings.empty() &&
+           delete_cities.empty() && delete_projects.empty() &&
+           delete_practices.empty() && delete_twinnings.empty();
+  }
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_MUTATION_H_

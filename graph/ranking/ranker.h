@@ -1,0 +1,72 @@
+// A Ranker scores every city of a snapshot as a partner for a query. The
+// service's own ranker and the evaluation baselines share this interface, so
+// the evaluation measures exactly what the service serves.
+//
+// Thread-safe: Score() is const and allocates its scratch space per call.
+#ifndef CITYMATCH_GRAPH_RANKING_RANKER_H_
+#define CITYMATCH_GRAPH_RANKING_RANKER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "graph/graph_snapshot.h"
+
+namespace citymatch {
+
+// What partners are sought for: a project's themes, its programme and the
+// cities already in it.
+struct PartnerQuery {
+  std::vector<std::string> themes;  // labels or theme ids
+  std::string programme;            // may be empty
+  std::vector<std::string> member_city_ids;
+  std::string lead_city_id;  // may be empty; counted as a member
+};
+
+// A PartnerQuery resolved against one snapshot.
+struct ResolvedQuery {
+  std::vector<int> members;  // city indices, ascending, lead included
+  int lead = -1;             // city index or -1
+  std::vector<int> themes;   // theme indices, ascending
+  std::string programme;
+};
+
+// One named part of a score.
+struct ScoreComponent {
+  std::string name;
+  double value = 0;         // the signal, before weighting
+  double contribution = 0;  // what it adds to the score
+};
+
+class Ranker {
+ public:
+  virtual ~Ranker() = default;
+
+  // "citymatch", "popularity", "nearest", "adamic_adar", "ppr".
+  virtual absl::string_view name() const = 0;
+
+  // Sets (*scores)[c] for every city index c; higher is better. Scores of
+  // member cities are ignored by callers.
+  virtual void Score(const GraphSnapshot& graph, const ResolvedQuery& query,
+                     std::vector<double>* scores) const = 0;
+
+  // The parts of `city`'s score, for explanations. Rankers made of one
+  // signal return that signal alone.
+  virtual std::vector<ScoreComponent> Components(const GraphSnapshot& graph,
+                                                 const ResolvedQuery& query,
+                                                 int city) const = 0;
+};
+
+// The ranker the service uses.
+std::unique_ptr<Ranker> MakeCitymatchRanker();
+
+// The baselines of the evaluation, by name; nullptr for an unknown name.
+std::unique_ptr<Ranker> MakeRanker(absl::string_view name);
+
+// Every ranker name, the service's own first.
+std::vector<std::string> RankerNames();
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_RANKING_RANKER_H_
