@@ -1,0 +1,40 @@
+#include "graph/country_codes.h"
+
+#include "absl/strings/match.h"
+
+namespace citymatch {
+
+namespace {
+
+// Space-separated so a lookup is one search; every code is two letters, so
+// matching " XX " cannot straddle two codes.
+constexpr absl::string_view kIsoCodes =
+    " AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI"
+    " BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN"
+    " CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK"
+    " FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM"
+    " HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN"
+    " KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK"
+    " ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP"
+    " NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW"
+    " SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF"
+    " TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI"
+    " VN VU WF WS YE YT ZA ZM ZW XK ";
+
+constexpr absl::string_view kEuCodes =
+    " AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO"
+    " SE SI SK ";
+
+bool InList(absl::string_view list, absl::string_view code) {
+  if (code.size() != 2) return false;
+  const char key[] = {' ', code[0], code[1], ' ', '\0'};
+  return absl::StrContains(list, key);
+}
+
+}  // namespace
+
+bool IsIsoCountryCode(absl::string_view code) { return InList(kIsoCodes, code); }
+
+bool IsEuMemberState(absl::string_view code) { return InList(kEuCodes, code); }
+
+}  // namespace citymatch

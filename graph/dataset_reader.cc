@@ -1,0 +1,439 @@
+#include "graph/dataset_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "graph/csv.h"
+#include "graph/validation.h"
+
+namespace citymatch {
+
+namespace {
+
+// One file being read: its rows and where its columns are.
+class Table {
+ public:
+  Table(std::string file, std::vector<DatasetProblem>* problems)
+      : file_(std::move(file)), problems_(problems) {}
+
+  // Parses `content`; false (with a problem recorded) if the file cannot be
+  // read at all or lacks one of `required` columns.
+  bool Parse(const std::string& content,
+             const std::vector<std::string>& required) {
+    if (!IsValidUtf8(content)) {
+      // Find the first bad line so the user can fix it.
+      int line = 1;
+      for (absl::string_view text : absl::StrSplit(content, '\n')) {
+        if (!IsValidUtf8(text)) break;
+        ++line;
+      }
+      Problem(line, "not valid UTF-8");
+      return false;
+    }
+    absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(content);
+    if (!rows.ok()) {
+      Problem(0, std::string(rows.status().message()));
+      return false;
+    }
+    if (rows->empty()) {
+      Problem(1, "the header row is missing");
+      return false;
+    }
+    header_ = std::move(rows->front().fields);
+    for (size_t i = 0; i < header_.size(); ++i) {
+      column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);
+    }
+    bool ok = true;
+    for (const std::string& name : required) {
+      if (!column_.contains(name)) {
+        Problem(rows->front().line,
+                absl::StrCat("the header lacks the column \"", name, "\""));
+        ok = false;
+      }
+    }
+    rows->erase(rows->begin());
+    rows_ = std::move(*rows);
+    return ok;
+  }
+
+  const std::vector<CsvRow>& rows() const { return rows_; }
+
+  // False (with a problem) if the row's field count differs from the header.
+  bool CheckWidth(const CsvRow& row) {
+    if (row.fields.size() == header_.size()) return true;
+    Problem(row.line, absl::StrCat("expected ", header_.size(),
+                                   " fields as in the header, found ",
+                                   row.fields.size()));
+    return false;
+  }
+
+  // The field of `column`, trimmed; "" if the column is absent.
+  std::string Get(const CsvRow& row, absl::string_view column) const {
+    auto it = column_.find(column);
+    if (it == column_.end()) return "";
+    return std::string(absl::StripAsciiWhitespace(row.fields[it->second]));
+  }
+
+  void Problem(int line, std::string reason) {
+    problems_->push_back({file_, line, std::move(reason)});
+  }
+
+ private:
+  std::string file_;
+  std::vector<DatasetProblem>* problems_;
+  std::vector<std::string> header_;
+  absl::flat_hash_map<std::string, int> column_;
+  std::vector<CsvRow> rows_;
+};
+
+// Parses an integer field; empty means 0.
+bool ParseInt(const std::string& text, int64_t* value) {
+  if (text.empty()) {
+    *value = 0;
+    return true;
+  }
+  return absl::SimpleAtoi(text, value);
+}
+
+bool ParseDouble(const std::string& text, double* value) {
+  return !text.empty() && absl::SimpleAtod(text, value) && std::isfinite(*value);
+}
+
+std::vector<std::string> SplitLabels(const std::string& text) {
+  std::vector<std::string> labels;
+  for (absl::string_view label : absl::StrSplit(text, '|')) {
+    label = absl::StripAsciiWhitespace(label);
+    if (!label.empty()) labels.emplace_back(label);
+  }
+  return labels;
+}
+
+// Reports each violation of an entity as a problem of `line`.
+bool ReportViolations(Table& table, int line,
+                      const std::vector<FieldViolation>& violations) {
+  for (const FieldViolation& v : violations) {
+    table.Problem(line, absl::StrCat(v.field, " ", v.description));
+  }
+  return violations.empty();
+}
+
+// Remembers the first line of each key, to report duplicates.
+class FirstSeen {
+ public:
+  // 0 if `key` is new, else the line it was first seen on.
+  int Insert(const std::string& key, int line) {
+    auto [it, inserted] = lines_.try_emplace(key, line);
+    return inserted ? 0 : it->second;
+  }
+  bool contains(const std::string& key) const { return lines_.contains(key); }
+
+ private:
+  absl::flat_hash_map<std::string, int> lines_;
+};
+
+bool CheckId(Table& table, const CsvRow& row, const std::string& id,
+             FirstSeen* seen) {
+  if (!IsValidId(id)) {
+    table.Problem(row.line, absl::StrCat("id \"", id,
+                                         "\" does not match "
+                                         "[a-z0-9][a-z0-9-]{0,62}"));
+    return false;
+  }
+  if (int first = seen->Insert(id, row.line)) {
+    table.Problem(row.line, absl::StrCat("duplicate id ", id,
+                                         ", first on line ", first));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
+                           const GraphSnapshot* existing) {
+  ParsedDataset out;
+  std::vector<DatasetProblem>& problems = out.problems;
+  for (const auto& [name, content] : files) {
+    if (std::find_if(std::begin(kDatasetFiles), std::end(kDatasetFiles),
+                     [&](const char* f) { return name == f; }) ==
+        std::end(kDatasetFiles)) {
+      problems.push_back({name, 0,
+                          "not a file of the interchange format (expected "
+                          "cities.csv, projects.csv, memberships.csv, "
+                          "practices.csv or twinnings.csv)"});
+    }
+  }
+  auto content_of = [&](const char* name) -> const std::string* {
+    auto it = files.find(name);
+    return it == files.end() ? nullptr : &it->second;
+  };
+
+  FirstSeen city_ids;
+  if (const std::string* content = content_of("cities.csv")) {
+    Table table("cities.csv", &problems);
+    if (table.Parse(*content,
+                    {"id", "name", "country", "lat", "lon", "population"})) {
+      for (const CsvRow& row : table.rows()) {
+        if (!table.CheckWidth(row)) continue;
+        City city;
+        city.id = table.Get(row, "id");
+        if (!CheckId(table, row, city.id, &city_ids)) continue;
+        city.name = table.Get(row, "name");
+        city.country = table.Get(row, "country");
+        bool ok = true;
+        if (!ParseDouble(table.Get(row, "lat"), &city.lat)) {
+          table.Problem(row.line, "lat is not a finite number");
+          ok = false;
+        }
+        if (!ParseDouble(table.Get(row, "lon"), &city.lon)) {
+          table.Problem(row.line, "lon is not a finite number");
+          ok = false;
+        }
+        if (!ParseInt(table.Get(row, "population"), &city.population)) {
+          table.Problem(row.line, "population is not a whole number");
+          ok = false;
+        }
+        if (!ok) continue;
+        std::vector<FieldViolation> violations;
+        ValidateCity(city, "", &violations);
+        if (ReportViolations(table, row.line, violations)) {
+          out.dataset.cities.push_back(std::move(city));
+        }
+      }
+    }
+  }
+  auto city_exists = [&](const std::string& id) {
+    return city_ids.contains(id) ||
+           (existing != nullptr && existing->FindCity(id) != nullptr);
+  };
+
+  FirstSeen project_ids;
+  absl::flat_hash_map<std::string, int> project_slot;  // id -> index
+  if (const std::string* content = content_of("projects.csv")) {
+    Table table("projects.csv", &problems);
+    if (table.Parse(*content, {"id", "name", "programme", "start_year",
+                               "end_year", "themes"})) {
+      for (const CsvRow& row : table.rows()) {
+        if (!table.CheckWidth(row)) continue;
+        Project project;
+        project.id = table.Get(row, "id");
+        if (!CheckId(table, row, project.id, &project_ids)) continue;
+        project.title = table.Get(row, "name");
+        project.programme = table.Get(row, "programme");
+        project.themes = SplitLabels(table.Get(row, "themes"));
+        int64_t start = 0, end = 0;
+        if (!ParseInt(table.Get(row, "start_year"), &start) ||
+            !ParseInt(table.Get(row, "end_year"), &end) ||
+            std::abs(start) > 1000000 || std::abs(end) > 1000000) {
+          table.Problem(row.line, "start_year and end_year must be years");
+          continue;
+        }
+        project.start_year = static_cast<int>(start);
+        project.end_year = static_cast<int>(end);
+        // The interchange format records past cooperation.
+        project.status = ProjectStatus::kClosed;
+        std::vector<FieldViolation> violations;
+        ValidateProject(project, "", &violations);
+        if (ReportViolations(table, row.line, violations)) {
+          project_slot[project.id] =
+              static_cast<int>(out.dataset.projects.size());
+          out.dataset.projects.push_back(std::move(project));
+        }
+      }
+    }
+  }
+
+  if (const std::string* content = content_of("memberships.csv")) {
+    Table table("memberships.csv", &problems);
+    FirstSeen pairs;
+    if (table.Parse(*content, {"project_id", "city_id", "role"})) {
+      for (const CsvRow& row : table.rows()) {
+        if (!table.CheckWidth(row)) continue;
+        const std::string project_id = table.Get(row, "project_id");
+        const std::string city_id = table.Get(row, "city_id");
+        const std::string role = table.Get(row, "role");
+        ++out.memberships;
+        if (role != "lead" && role != "partner") {
+          table.Problem(row.line, absl::StrCat("role \"", role,
+                                               "\" is not lead or partner"));
+          continue;
+        }
+        if (!city_exists(city_id)) {
+          table.Problem(row.line,
+                        absl::StrCat("city ", city_id, " does not exist"));
+          continue;
+        }
+        if (int first = pairs.Insert(absl::StrCat(project_id, "\x1f", city_id),
+                                     row.line)) {
+          table.Problem(row.line,
+                        absl::StrCat("duplicate membership of city ", city_id,
+                                     " in ", project_id, ", first on line ",
+                                     first));
+          continue;
+        }
+        auto slot = project_slot.find(project_id);
+        if (slot == project_slot.end()) {
+          const Project* stored =
+              existing == nullptr ? nullptr : existing->FindProject(project_id);
+          if (stored == nullptr) {
+            // A project that failed its own row is reported there already.
+            if (!project_ids.contains(project_id)) {
+              table.Problem(row.line, absl::StrCat("project ", project_id,
+                                                   " does not exist"));
+            }
+            continue;
+          }
+          slot = project_slot
+                     .emplace(project_id,
+                              static_cast<int>(out.dataset.projects.size()))
+                     .first;
+          out.dataset.projects.push_back(*stored);
+        }
+        Project& project = out.dataset.projects[slot->second];
+        auto member = std::find_if(
+            project.members.begin(), project.members.end(),
+            [&](const Membership& m) { return m.city_id == city_id; });
+        const Role parsed = role == "lead" ? Role::kLead : Role::kPartner;
+        if (member != project.members.end()) {
+          member->role = parsed;
+        } else {
+          project.members.push_back({city_id, parsed});
+        }
+      }
+    }
+  }
+
+  if (const std::string* content = content_of("practices.csv")) {
+    Table table("practices.csv", &problems);
+    FirstSeen practice_ids;
+    if (table.Parse(*content,
+                    {"id", "name", "city_id", "themes", "start_year"})) {
+      for (const CsvRow& row : table.rows()) {
+        if (!table.CheckWidth(row)) continue;
+        Practice practice;
+        practice.id = table.Get(row, "id");
+        if (!CheckId(table, row, practice.id, &practice_ids)) continue;
+        practice.title = table.Get(row, "name");
+        practice.city_id = table.Get(row, "city_id");
+        practice.themes = SplitLabels(table.Get(row, "themes"));
+        int64_t start = 0;
+        if (!ParseInt(table.Get(row, "start_year"), &start) ||
+            std::abs(start) > 1000000) {
+          table.Problem(row.line, "start_year must be a year");
+          continue;
+        }
+        practice.start_year = static_cast<int>(start);
+        std::vector<FieldViolation> violations;
+        ValidatePractice(practice, "", &violations);
+        if (!ReportViolations(table, row.line, violations)) continue;
+        if (!city_exists(practice.city_id)) {
+          table.Problem(row.line, absl::StrCat("city ", practice.city_id,
+                                               " does not exist"));
+          continue;
+        }
+        out.dataset.practices.push_back(std::move(practice));
+      }
+    }
+  }
+
+  if (const std::string* content = content_of("twinnings.csv")) {
+    Table table("twinnings.csv", &problems);
+    FirstSeen pairs;
+    if (table.Parse(*content, {"city_a", "city_b"})) {
+      for (const CsvRow& row : table.rows()) {
+        if (!table.CheckWidth(row)) continue;
+        Twinning t = Twinning::Normalized(table.Get(row, "city_a"),
+                                          table.Get(row, "city_b"));
+        if (t.city_a == t.city_b) {
+          table.Problem(row.line, "a city cannot be twinned with itself");
+          continue;
+        }
+        bool ok = true;
+        for (const std::string& id : {t.city_a, t.city_b}) {
+          if (!city_exists(id)) {
+            table.Problem(row.line, absl::StrCat("city ", id,
+                                                 " does not exist"));
+            ok = false;
+          }
+        }
+        if (!ok) continue;
+        if (int first =
+                pairs.Insert(absl::StrCat(t.city_a, "|", t.city_b), row.line)) {
+          table.Problem(row.line, absl::StrCat("duplicate twinning, first on "
+                                               "line ",
+                                               first));
+          continue;
+        }
+        out.dataset.twinnings.push_back(std::move(t));
+      }
+    }
+  }
+
+  if (problems.size() > static_cast<size_t>(kMaxReportedProblems)) {
+    const size_t more = problems.size() - kMaxReportedProblems + 1;
+    problems.resize(kMaxReportedProblems - 1);
+    problems.push_back({"", 0, absl::StrCat("and ", more, " more problems")});
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFiles(
+    const std::string& dir) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error)) {
+    return absl::NotFoundError(absl::StrCat("no such directory: ", dir));
+  }
+  std::map<std::string, std::string> files;
+  for (const char* name : kDatasetFiles) {
+    const std::filesystem::path path = std::filesystem::path(dir) / name;
+    if (!std::filesystem::exists(path, error)) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot read ", path.string()));
+    }
+    files[name] = std::move(content).str();
+  }
+  if (files.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        dir, " holds none of cities.csv, projects.csv, memberships.csv, "
+             "practices.csv, twinnings.csv"));
+  }
+  return files;
+}
+
+absl::StatusOr<Dataset> ReadDataset(const std::string& dir) {
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFiles(dir);
+  if (!files.ok()) return files.status();
+  ParsedDataset parsed = ParseDataset(*files, nullptr);
+  if (!parsed.problems.empty()) {
+    std::vector<std::string> lines;
+    for (const DatasetProblem& p : parsed.problems) {
+      lines.push_back(FormatProblem(p));
+    }
+    return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+  }
+  return std::move(parsed.dataset);
+}
+
+std::string FormatProblem(const DatasetProblem& p) {
+  if (p.file.empty()) return p.reason;
+  if (p.line == 0) return absl::StrCat(p.file, ": ", p.reason);
+  return absl::StrCat(p.file, ":", p.line, ": ", p.reason);
+}
+
+}  // namespace citymatch
