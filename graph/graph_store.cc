@@ -1,0 +1,119 @@
+#include "graph/graph_store.h"
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "graph/graph_builder.h"
+
+namespace citymatch {
+
+absl::StatusOr<std::unique_ptr<GraphStore>> GraphStore::Open(
+    std::unique_ptr<Storage> storage) {
+  absl::StatusOr<StoredGraph> stored = storage->Load();
+  if (!stored.ok()) return stored.status();
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> first =
+      GraphBuilder(std::move(stored->data)).Build(stored->version);
+  if (!first.ok()) {
+    // Everything stored passed the same checks when it was written.
+    return absl::DataLossError(
+        absl::StrCat("stored graph is inconsistent: ", first.status().message()));
+  }
+  return std::unique_ptr<GraphStore>(
+      new GraphStore(std::move(storage), std::move(*first)));
+}
+
+GraphStore::GraphStore(std::unique_ptr<Storage> storage,
+                       std::shared_ptr<const GraphSnapshot> first)
+    : storage_(std::move(storage)), current_(std::move(first)) {}
+
+std::shared_ptr<const GraphSnapshot> GraphStore::Snapshot() const {
+  absl::MutexLock lock(&mu_);
+  return current_;
+}
+
+absl::Status CheckPrecondition(const GraphSnapshot& graph,
+                               const Precondition& p) {
+  bool exists = false;
+  std::string etag;
+  switch (p.entity) {
+    case EntityKind::kCity:
+      if (const City* c = graph.FindCity(p.id)) {
+        exists = true;
+        etag = Etag(*c);
+      }
+      break;
+    case EntityKind::kProject:
+      if (const Project* x = graph.FindProject(p.id)) {
+        exists = true;
+        etag = Etag(*x);
+      }
+      break;
+    case EntityKind::kPractice:
+      if (const Practice* x = graph.FindPractice(p.id)) {
+        exists = true;
+        etag = Etag(*x);
+      }
+      break;
+    case EntityKind::kTwinning: {
+      std::pair<std::string, std::string> pair =
+          absl::StrSplit(p.id, absl::MaxSplits('|', 1));
+      exists = graph.HasTwinning(
+          Twinning::Normalized(std::move(pair.first), std::move(pair.second)));
+      break;
+    }
+  }
+  const char* kind = EntityKindName(p.entity);
+  if (p.kind == Precondition::Kind::kMustNotExist) {
+    if (exists) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(kind, " ", p.id, " already exists"));
+    }
+    return absl::OkStatus();
+  }
+  if (!exists) {
+    return absl::NotFoundError(absl::StrCat(kind, " ", p.id, " not found"));
+  }
+  if (!p.etag.empty() && p.etag != etag) {
+    return absl::AbortedError(absl::StrCat(
+        kind, " ", p.id, " was changed since etag ", p.etag,
+        " was read; read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
+    const Mutation& mutation) {
+  absl::MutexLock write_lock(&write_mu_);
+  // Only this thread replaces current_, so reading it here is stable.
+  std::shared_ptr<const GraphSnapshot> base = Snapshot();
+  for (const Precondition& p : mutation.preconditions) {
+    absl::Status status = CheckPrecondition(*base, p);
+    if (!status.ok()) return status;
+  }
+  if (mutation.empty()) return base;
+  // Build before persisting: an inconsistent mutation must not reach disk.
+  GraphBuilder builder(*base);
+  builder.Apply(mutation);
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
+      std::move(builder).Build(base->version() + 1, base->taxonomy());
+  if (!next.ok()) return next.status();
+  absl::Status status = storage_->Apply(mutation, base->version() + 1);
+  if (!status.ok()) return status;
+  absl::MutexLock lock(&mu_);
+  current_ = *next;
+  return current_;
+}
+
+std::shared_ptr<const GraphSnapshot> GraphStore::WaitForChange(
+    int64_t version, absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  auto changed = [this, version]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return current_->version() > version;
+  };
+  mu_.AwaitWithDeadline(absl::Condition(&changed), deadline);
+  return current_;
+}
+
+}  // namespace citymatch

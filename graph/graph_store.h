@@ -1,0 +1,65 @@
+// GraphStore owns the current GraphSnapshot and is the only writer of the
+// graph: it persists a mutation first, then publishes the snapshot that
+// includes it (leveldb's order: write the log, then make the change visible).
+// Readers pin a snapshot and work on it unlocked.
+//
+// Thread-safe. Writes are serialised; Snapshot() never waits for a write.
+#ifndef CITYMATCH_GRAPH_GRAPH_STORE_H_
+#define CITYMATCH_GRAPH_GRAPH_STORE_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "graph/graph_snapshot.h"
+#include "graph/mutation.h"
+#include "graph/storage/storage.h"
+
+namespace citymatch {
+
+class GraphStore {
+ public:
+  // Loads everything from `storage` and builds the first snapshot.
+  // DataLoss if the stored data is corrupt or inconsistent.
+  static absl::StatusOr<std::unique_ptr<GraphStore>> Open(
+      std::unique_ptr<Storage> storage);
+
+  // Cheap. Hold the result for one request, not longer.
+  std::shared_ptr<const GraphSnapshot> Snapshot() const;
+
+  // Checks the preconditions, persists `mutation`, then publishes and returns
+  // the snapshot that includes it. On error nothing changes:
+  // AlreadyExists / NotFound / Aborted (stale etag) from the preconditions,
+  // FailedPrecondition or InvalidArgument if the result would be
+  // inconsistent (a dangling reference), Unavailable if storage failed.
+  // An empty mutation (only preconditions) publishes nothing.
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> Apply(
+      const Mutation& mutation);
+
+  // Blocks until the graph version exceeds `version` or `deadline` passes;
+  // returns the current snapshot either way. For long polls and watches.
+  std::shared_ptr<const GraphSnapshot> WaitForChange(int64_t version,
+                                                     absl::Time deadline) const;
+
+ private:
+  GraphStore(std::unique_ptr<Storage> storage,
+             std::shared_ptr<const GraphSnapshot> first);
+
+  absl::Mutex write_mu_;  // Serialises Apply().
+  std::unique_ptr<Storage> storage_ ABSL_GUARDED_BY(write_mu_);
+
+  mutable absl::Mutex mu_;  // Guards only the pointer.
+  std::shared_ptr<const GraphSnapshot> current_ ABSL_GUARDED_BY(mu_);
+};
+
+// The precondition check alone, against `graph`: OK, AlreadyExists, NotFound
+// or Aborted.
+absl::Status CheckPrecondition(const GraphSnapshot& graph,
+                               const Precondition& precondition);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_GRAPH_STORE_H_

@@ -1,0 +1,353 @@
+#include "graph/storage/sqlite_storage.h"
+
+#include <filesystem>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "graph/storage/sqlite_util.h"
+#include "sqlite3.h"
+
+namespace citymatch {
+
+namespace {
+
+// Lists are stored joined by the unit separator, which validation keeps out
+// of every text field (it is a control character).
+constexpr char kListSep[] = "\x1f";
+
+std::string JoinList(const std::vector<std::string>& items) {
+  return absl::StrJoin(items, kListSep);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  if (text.empty()) return {};
+  return absl::StrSplit(text, kListSep);
+}
+
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cities (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL,
+  lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER NOT NULL,
+  seeking_themes TEXT NOT NULL, languages TEXT NOT NULL,
+  capacity INTEGER NOT NULL, contact_organization TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS projects (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, programme TEXT NOT NULL,
+  themes TEXT NOT NULL, start_year INTEGER NOT NULL, end_year INTEGER NOT NULL,
+  status INTEGER NOT NULL, owner TEXT NOT NULL,
+  wanted_partners INTEGER NOT NULL, min_countries INTEGER NOT NULL,
+  min_eu_member_states INTEGER NOT NULL, max_per_country INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS memberships (
+  project_id TEXT NOT NULL, position INTEGER NOT NULL, city_id TEXT NOT NULL,
+  role INTEGER NOT NULL, PRIMARY KEY (project_id, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS practices (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, city_id TEXT NOT NULL,
+  themes TEXT NOT NULL, start_year INTEGER NOT NULL, summary TEXT NOT NULL,
+  source_url TEXT NOT NULL, owner TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS twinnings (
+  city_a TEXT NOT NULL, city_b TEXT NOT NULL,
+  PRIMARY KEY (city_a, city_b)) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('graph_version', 0);
+)sql";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(
+    const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create ", dir, ": ", error.message()));
+  }
+  const std::string path = (std::filesystem::path(dir) / kFileName).string();
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(db, rc, absl::StrCat("open ", path));
+    sqlite3_close(db);
+    return status;
+  }
+  std::unique_ptr<SqliteStorage> storage(new SqliteStorage(db));
+  // A writer that finds the file locked waits instead of failing at once.
+  sqlite3_busy_timeout(db, 5000);
+  absl::Status status = SqliteExec(
+      db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+          "PRAGMA foreign_keys=OFF;");
+  if (!status.ok()) return status;
+  {
+    SqliteStatement check(db, "PRAGMA quick_check");
+    if (!check.Step()) return check.status();
+    if (check.Text(0) != "ok") {
+      return absl::DataLossError(
+          absl::StrCat(path, " failed its integrity check: ", check.Text(0)));
+    }
+  }
+  status = storage->Migrate();
+  if (!status.ok()) return status;
+  return storage;
+}
+
+SqliteStorage::~SqliteStorage() {
+  // Folds the WAL back into the database so a clean shutdown leaves one file.
+  sqlite3_close_v2(db_);
+}
+
+absl::Status SqliteStorage::Migrate() {
+  SqliteStatement version(db_, "PRAGMA user_version");
+  if (!version.Step()) return version.status();
+  const int64_t found = version.Int(0);
+  if (found > kSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the store has schema version ", found,
+                     "; this build knows up to ", kSchemaVersion));
+  }
+  if (found == kSchemaVersion) return absl::OkStatus();
+  absl::Status status = SqliteExec(db_, "BEGIN IMMEDIATE");
+  if (!status.ok()) return status;
+  status = SqliteExec(db_, kSchema);
+  if (status.ok()) {
+    status = SqliteExec(db_, absl::StrCat("PRAGMA user_version = ",
+                                          kSchemaVersion)
+                                 .c_str());
+  }
+  if (status.ok()) return SqliteExec(db_, "COMMIT");
+  SqliteExec(db_, "ROLLBACK").IgnoreError();
+  return status;
+}
+
+absl::StatusOr<StoredGraph> SqliteStorage::Load() {
+  StoredGraph stored;
+  {
+    SqliteStatement q(db_,
+                      "SELECT value FROM meta WHERE key = 'graph_version'");
+    if (q.Step()) stored.version = q.Int(0);
+    if (!q.status().ok()) return q.status();
+  }
+  {
+    SqliteStatement q(db_,
+                      "SELECT id, name, country, lat, lon, population, "
+                      "seeking_themes, languages, capacity, "
+                      "contact_organization FROM cities ORDER BY id");
+    while (q.Step()) {
+      City c;
+      c.id = q.Text(0);
+      c.name = q.Text(1);
+      c.country = q.Text(2);
+      c.lat = q.Double(3);
+      c.lon = q.Double(4);
+      c.population = q.Int(5);
+      c.profile.seeking_themes = SplitList(q.Text(6));
+      c.profile.languages = SplitList(q.Text(7));
+      c.profile.capacity = static_cast<int>(q.Int(8));
+      c.profile.contact_organization = q.Text(9);
+      stored.data.cities.push_back(std::move(c));
+    }
+    if (!q.status().ok()) return q.status();
+  }
+  {
+    SqliteStatement q(db_,
+                      "SELECT id, title, programme, themes, start_year, "
+                      "end_year, status, owner, wanted_partners, "
+                      "min_countries, min_eu_member_states, max_per_country "
+                      "FROM projects ORDER BY id");
+    while (q.Step()) {
+      Project p;
+      p.id = q.Text(0);
+      p.title = q.Text(1);
+      p.programme = q.Text(2);
+      p.themes = SplitList(q.Text(3));
+      p.start_year = static_cast<int>(q.Int(4));
+      p.end_year = static_cast<int>(q.Int(5));
+      p.status = static_cast<ProjectStatus>(q.Int(6));
+      p.owner = q.Text(7);
+      p.wanted_partners = static_cast<int>(q.Int(8));
+      p.rules.min_countries = static_cast<int>(q.Int(9));
+      p.rules.min_eu_member_states = static_cast<int>(q.Int(10));
+      p.rules.max_per_country = static_cast<int>(q.Int(11));
+      stored.data.projects.push_back(std::move(p));
+    }
+    if (!q.status().ok()) return q.status();
+  }
+  {
+    // Both sides are ordered by project id, so one merge pass joins them.
+    SqliteStatement q(db_,
+                      "SELECT project_id, city_id, role FROM memberships "
+                      "ORDER BY project_id, position");
+    size_t p = 0;
+    std::vector<Project>& projects = stored.data.projects;
+    while (q.Step()) {
+      const std::string project_id = q.Text(0);
+      while (p < projects.size() && projects[p].id < project_id) ++p;
+      if (p == projects.size() || projects[p].id != project_id) {
+        return absl::DataLossError(absl::StrCat(
+            "membership of unknown project ", project_id, " in the store"));
+      }
+      projects[p].members.push_back(
+          {q.Text(1), q.Int(2) == 1 ? Role::kLead : Role::kPartner});
+    }
+    if (!q.status().ok()) return q.status();
+  }
+  {
+    SqliteStatement q(db_,
+                      "SELECT id, title, city_id, themes, start_year, "
+                      "summary, source_url, owner FROM practices ORDER BY id");
+    while (q.Step()) {
+      Practice p;
+      p.id = q.Text(0);
+      p.title = q.Text(1);
+      p.city_id = q.Text(2);
+      p.themes = SplitList(q.Text(3));
+      p.start_year = static_cast<int>(q.Int(4));
+      p.summary = q.Text(5);
+      p.source_url = q.Text(6);
+      p.owner = q.Text(7);
+      stored.data.practices.push_back(std::move(p));
+    }
+    if (!q.status().ok()) return q.status();
+  }
+  {
+    SqliteStatement q(db_,
+                      "SELECT city_a, city_b FROM twinnings "
+                      "ORDER BY city_a, city_b");
+    while (q.Step()) stored.data.twinnings.push_back({q.Text(0), q.Text(1)});
+    if (!q.status().ok()) return q.status();
+  }
+  return stored;
+}
+
+namespace {
+
+absl::Status WriteMutation(sqlite3* db, const Mutation& m, int64_t version) {
+  SqliteStatement put_city(
+      db,
+      "INSERT OR REPLACE INTO cities (id, name, country, lat, lon, "
+      "population, seeking_themes, languages, capacity, contact_organization) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  for (const City& c : m.put_cities) {
+    absl::Status s =
+        put_city.Bind(1, c.id)
+            .Bind(2, c.name)
+            .Bind(3, c.country)
+            .Bind(4, c.lat)
+            .Bind(5, c.lon)
+            .Bind(6, c.population)
+            .Bind(7, JoinList(c.profile.seeking_themes))
+            .Bind(8, JoinList(c.profile.languages))
+            .Bind(9, static_cast<int64_t>(c.profile.capacity))
+            .Bind(10, c.profile.contact_organization)
+            .Run();
+    if (!s.ok()) return s;
+  }
+  SqliteStatement put_project(
+      db,
+      "INSERT OR REPLACE INTO projects (id, title, programme, themes, "
+      "start_year, end_year, status, owner, wanted_partners, min_countries, "
+      "min_eu_member_states, max_per_country) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  SqliteStatement clear_members(
+      db, "DELETE FROM memberships WHERE project_id = ?1");
+  SqliteStatement put_member(db,
+                             "INSERT INTO memberships (project_id, position, "
+                             "city_id, role) VALUES (?1, ?2, ?3, ?4)");
+  for (const Project& p : m.put_projects) {
+    absl::Status s =
+        put_project.Bind(1, p.id)
+            .Bind(2, p.title)
+            .Bind(3, p.programme)
+            .Bind(4, JoinList(p.themes))
+            .Bind(5, static_cast<int64_t>(p.start_year))
+            .Bind(6, static_cast<int64_t>(p.end_year))
+            .Bind(7, static_cast<int64_t>(p.status))
+            .Bind(8, p.owner)
+            .Bind(9, static_cast<int64_t>(p.wanted_partners))
+            .Bind(10, static_cast<int64_t>(p.rules.min_countries))
+            .Bind(11, static_cast<int64_t>(p.rules.min_eu_member_states))
+            .Bind(12, static_cast<int64_t>(p.rules.max_per_country))
+            .Run();
+    if (!s.ok()) return s;
+    s = clear_members.Bind(1, p.id).Run();
+    if (!s.ok()) return s;
+    for (size_t i = 0; i < p.members.size(); ++i) {
+      s = put_member.Bind(1, p.id)
+              .Bind(2, static_cast<int64_t>(i))
+              .Bind(3, p.members[i].city_id)
+              .Bind(4, static_cast<int64_t>(p.members[i].role))
+              .Run();
+      if (!s.ok()) return s;
+    }
+  }
+  SqliteStatement put_practice(
+      db,
+      "INSERT OR REPLACE INTO practices (id, title, city_id, themes, "
+      "start_year, summary, source_url, owner) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  for (const Practice& p : m.put_practices) {
+    absl::Status s = put_practice.Bind(1, p.id)
+                         .Bind(2, p.title)
+                         .Bind(3, p.city_id)
+                         .Bind(4, JoinList(p.themes))
+                         .Bind(5, static_cast<int64_t>(p.start_year))
+                         .Bind(6, p.summary)
+                         .Bind(7, p.source_url)
+                         .Bind(8, p.owner)
+                         .Run();
+    if (!s.ok()) return s;
+  }
+  SqliteStatement put_twinning(
+      db, "INSERT OR IGNORE INTO twinnings (city_a, city_b) VALUES (?1, ?2)");
+  for (const Twinning& t : m.put_twinnings) {
+    absl::Status s = put_twinning.Bind(1, t.city_a).Bind(2, t.city_b).Run();
+    if (!s.ok()) return s;
+  }
+  SqliteStatement delete_city(db, "DELETE FROM cities WHERE id = ?1");
+  for (const std::string& id : m.delete_cities) {
+    absl::Status s = delete_city.Bind(1, id).Run();
+    if (!s.ok()) return s;
+  }
+  SqliteStatement delete_project(db, "DELETE FROM projects WHERE id = ?1");
+  for (const std::string& id : m.delete_projects) {
+    absl::Status s = delete_project.Bind(1, id).Run();
+    if (s.ok()) s = clear_members.Bind(1, id).Run();
+    if (!s.ok()) return s;
+  }
+  SqliteStatement delete_practice(db, "DELETE FROM practices WHERE id = ?1");
+  for (const std::string& id : m.delete_practices) {
+    absl::Status s = delete_practice.Bind(1, id).Run();
+    if (!s.ok()) return s;
+  }
+  SqliteStatement delete_twinning(
+      db, "DELETE FROM twinnings WHERE city_a = ?1 AND city_b = ?2");
+  for (const Twinning& t : m.delete_twinnings) {
+    absl::Status s = delete_twinning.Bind(1, t.city_a).Bind(2, t.city_b).Run();
+    if (!s.ok()) return s;
+  }
+  SqliteStatement set_version(
+      db, "UPDATE meta SET value = ?1 WHERE key = 'graph_version'");
+  return set_version.Bind(1, version).Run();
+}
+
+}  // namespace
+
+absl::Status SqliteStorage::Apply(const Mutation& mutation, int64_t version) {
+  absl::Status status = SqliteExec(db_, "BEGIN IMMEDIATE");
+  if (!status.ok()) return status;
+  status = WriteMutation(db_, mutation, version);
+  if (status.ok()) status = SqliteExec(db_, "COMMIT");
+  if (!status.ok()) {
+    SqliteExec(db_, "ROLLBACK").IgnoreError();
+    // Whatever SQLite said, the caller's write did not happen.
+    if (!absl::IsUnavailable(status)) {
+      return absl::UnavailableError(
+          absl::StrCat("storage write failed: ", status.message()));
+    }
+  }
+  return status;
+}
+
+}  // namespace citymatch

@@ -1,0 +1,54 @@
+// SqliteStorage keeps the graph in one SQLite database file in WAL mode, the
+// embedded default store.
+//
+// Durability: every Apply() is one transaction committed with
+// synchronous=FULL, so an acknowledged write survives a crash of the process
+// and a power loss (the WAL is fsynced at each commit). The schema carries a
+// version (PRAGMA user_version); a newer schema than this build knows is
+// refused rather than misread.
+//
+// Not thread-safe, like every Storage: GraphStore serialises calls.
+#ifndef CITYMATCH_GRAPH_STORAGE_SQLITE_STORAGE_H_
+#define CITYMATCH_GRAPH_STORAGE_SQLITE_STORAGE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "graph/storage/storage.h"
+
+struct sqlite3;
+
+namespace citymatch {
+
+class SqliteStorage : public Storage {
+ public:
+  static constexpr int kSchemaVersion = 1;
+  static constexpr char kFileName[] = "citymatch.db";
+
+  // Opens (creating if needed) `<dir>/citymatch.db`; `dir` is created if
+  // missing. Unavailable if the file cannot be opened; DataLoss if it is not
+  // a citymatch database or fails its integrity check; FailedPrecondition
+  // for a schema newer than kSchemaVersion.
+  static absl::StatusOr<std::unique_ptr<SqliteStorage>> Open(
+      const std::string& dir);
+
+  ~SqliteStorage() override;
+
+  absl::StatusOr<StoredGraph> Load() override;
+  absl::Status Apply(const Mutation& mutation, int64_t version) override;
+
+  // The underlying connection, for stores that keep more tables in the same
+  // file (tokens, audit). Valid as long as this object.
+  sqlite3* db() const { return db_; }
+
+ private:
+  explicit SqliteStorage(sqlite3* db) : db_(db) {}
+  absl::Status Migrate();
+
+  sqlite3* db_;
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_STORAGE_SQLITE_STORAGE_H_

@@ -1,0 +1,93 @@
+#include "graph/storage/sqlite_util.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace citymatch {
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  const std::string message =
+      absl::StrCat(what, ": ", db != nullptr ? sqlite3_errmsg(db)
+                                             : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    case SQLITE_CONSTRAINT:
+      return absl::FailedPreconditionError(message);
+    default:
+      return absl::UnavailableError(message);
+  }
+}
+
+absl::Status SqliteExec(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  sqlite3_free(error);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, sql);
+  return absl::OkStatus();
+}
+
+SqliteStatement::SqliteStatement(sqlite3* db, const char* sql) : db_(db) {
+  const int rc = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  if (rc != SQLITE_OK) status_ = SqliteError(db, rc, "prepare");
+}
+
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+
+SqliteStatement& SqliteStatement::Bind(int index, absl::string_view text) {
+  if (status_.ok()) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+  }
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
+  if (status_.ok()) sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, double value) {
+  if (status_.ok()) sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
+bool SqliteStatement::Step() {
+  if (!status_.ok()) return false;
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) status_ = SqliteError(db_, rc, "step");
+  return false;
+}
+
+absl::Status SqliteStatement::Run() {
+  while (Step()) {
+  }
+  absl::Status result = status_;
+  Reset();
+  return result;
+}
+
+void SqliteStatement::Reset() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string SqliteStatement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return text == nullptr ? std::string()
+                         : std::string(reinterpret_cast<const char*>(text),
+                                       size);
+}
+
+int64_t SqliteStatement::Int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+double SqliteStatement::Double(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+
+}  // namespace citymatch

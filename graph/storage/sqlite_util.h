@@ -1,0 +1,58 @@
+// Small helpers over the SQLite C API: a prepared statement that finalises
+// itself, and the mapping of SQLite errors onto absl::Status codes
+// (corruption is DataLoss, everything else that fails a write Unavailable).
+//
+// Not thread-safe: one statement belongs to one thread at a time.
+#ifndef CITYMATCH_GRAPH_STORAGE_SQLITE_UTIL_H_
+#define CITYMATCH_GRAPH_STORAGE_SQLITE_UTIL_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "sqlite3.h"
+
+namespace citymatch {
+
+// The status for SQLite result code `rc` while doing `what`.
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what);
+
+// Runs statements without results ("BEGIN", schema).
+absl::Status SqliteExec(sqlite3* db, const char* sql);
+
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, const char* sql);
+  ~SqliteStatement();
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  // The preparation's outcome; check before use.
+  const absl::Status& status() const { return status_; }
+
+  // Binds parameter `index` (1-based). Text is copied.
+  SqliteStatement& Bind(int index, absl::string_view text);
+  SqliteStatement& Bind(int index, int64_t value);
+  SqliteStatement& Bind(int index, double value);
+
+  // Steps once: true with a row, false when done; errors in status().
+  bool Step();
+  // Steps to the end of a statement without results; resets it for reuse.
+  absl::Status Run();
+  // Resets for new bindings.
+  void Reset();
+
+  std::string Text(int column) const;
+  int64_t Int(int column) const;
+  double Double(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  absl::Status status_;
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_STORAGE_SQLITE_UTIL_H_
