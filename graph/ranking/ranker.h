@@ -56,6 +56,13 @@ class Ranker {
   virtual std::vector<ScoreComponent> Components(const GraphSnapshot& graph,
                                                  const ResolvedQuery& query,
                                                  int city) const = 0;
+
+  // Components() of each of `cities`, in order. Rankers whose signals are
+  // computed for all cities at once (a walk) override it to compute them
+  // once instead of once per city.
+  virtual std::vector<std::vector<ScoreComponent>> ComponentsFor(
+      const GraphSnapshot& graph, const ResolvedQuery& query,
+      const std::vector<int>& cities) const;
 };
 
 // The ranker the service uses.

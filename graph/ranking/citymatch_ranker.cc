@@ -1,0 +1,58 @@
+#include "graph/ranking/citymatch_ranker.h"
+
+#include <utility>
+
+namespace citymatch {
+
+CitymatchRanker::CitymatchRanker() : model_(ShippedCitymatchModel()) {}
+
+CitymatchRanker::CitymatchRanker(CitymatchModel model)
+    : model_(std::move(model)) {}
+
+const FeatureWeights& CitymatchRanker::WeightsFor(
+    const QueryFeatures& features) const {
+  return features.has_programme_history ? model_.weights
+                                        : model_.fallback_weights;
+}
+
+void CitymatchRanker::Score(const GraphSnapshot& graph,
+                            const ResolvedQuery& query,
+                            std::vector<double>* scores) const {
+  QueryFeatures features;
+  ComputeFeatures(graph, query, model_.features, &features);
+  const FeatureWeights& w = WeightsFor(features);
+  scores->resize(features.num_cities);
+  for (int c = 0; c < features.num_cities; ++c) {
+    const float* x = features.row(c);
+    double s = 0;
+    for (int f = 0; f < kNumFeatures; ++f) s += w[f] * x[f];
+    (*scores)[c] = s;
+  }
+}
+
+std::vector<ScoreComponent> CitymatchRanker::Components(
+    const GraphSnapshot& graph, const ResolvedQuery& query, int city) const {
+  return ComponentsFor(graph, query, {city}).front();
+}
+
+std::vector<std::vector<ScoreComponent>> CitymatchRanker::ComponentsFor(
+    const GraphSnapshot& graph, const ResolvedQuery& query,
+    const std::vector<int>& cities) const {
+  QueryFeatures features;
+  ComputeFeatures(graph, query, model_.features, &features);
+  const FeatureWeights& w = WeightsFor(features);
+  std::vector<std::vector<ScoreComponent>> out;
+  out.reserve(cities.size());
+  for (int c : cities) {
+    std::vector<ScoreComponent> components;
+    const float* x = features.row(c);
+    for (int f = 0; f < kNumFeatures; ++f) {
+      if (w[f] == 0) continue;  // a signal this query does not use
+      components.push_back({FeatureName(f), x[f], w[f] * x[f]});
+    }
+    out.push_back(std::move(components));
+  }
+  return out;
+}
+
+}  // namespace citymatch

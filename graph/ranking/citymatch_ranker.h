@@ -1,0 +1,64 @@
+// CitymatchRanker: the service's ranker. A linear score over the features of
+// features.h, with weights learned by a listwise (softmax) fit on held-out
+// memberships (model_fitting.h).
+//
+// It keeps two weight vectors. When the query's programme has a history in
+// the graph, `weights` apply; otherwise `fallback_weights`, fitted on the
+// same queries with the programme hidden, so that a new programme leans on
+// the walk, the members' geography and co-membership instead of on weights
+// that expected programme evidence. Themes the graph has never seen leave
+// the walk restarting on the members only and the theme features at 0.
+//
+// Thread-safe: immutable after construction; Score() allocates per call.
+#ifndef CITYMATCH_GRAPH_RANKING_CITYMATCH_RANKER_H_
+#define CITYMATCH_GRAPH_RANKING_CITYMATCH_RANKER_H_
+
+#include <array>
+#include <vector>
+
+#include "graph/ranking/features.h"
+#include "graph/ranking/ranker.h"
+
+namespace citymatch {
+
+using FeatureWeights = std::array<double, kNumFeatures>;
+
+struct CitymatchModel {
+  FeatureWeights weights{};           // the programme has a history
+  FeatureWeights fallback_weights{};  // it has none (or none was given)
+  FeatureOptions features;
+};
+
+// The model fitted on the shipped data set (citymatch_model.cc says how).
+const CitymatchModel& ShippedCitymatchModel();
+
+class CitymatchRanker : public Ranker {
+ public:
+  // Uses ShippedCitymatchModel().
+  CitymatchRanker();
+  explicit CitymatchRanker(CitymatchModel model);
+
+  absl::string_view name() const override { return "citymatch"; }
+  void Score(const GraphSnapshot& graph, const ResolvedQuery& query,
+             std::vector<double>* scores) const override;
+  // One component per feature: value = the feature, contribution = weight x
+  // feature. The contributions sum to the score.
+  std::vector<ScoreComponent> Components(const GraphSnapshot& graph,
+                                         const ResolvedQuery& query,
+                                         int city) const override;
+  std::vector<std::vector<ScoreComponent>> ComponentsFor(
+      const GraphSnapshot& graph, const ResolvedQuery& query,
+      const std::vector<int>& cities) const override;
+
+  const CitymatchModel& model() const { return model_; }
+
+  // The weights that apply to a query with these features.
+  const FeatureWeights& WeightsFor(const QueryFeatures& features) const;
+
+ private:
+  CitymatchModel model_;
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_RANKING_CITYMATCH_RANKER_H_

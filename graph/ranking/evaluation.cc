@@ -1,0 +1,275 @@
+#include "graph/ranking/evaluation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "graph/graph_builder.h"
+#include "graph/ranking/crc32.h"
+
+namespace citymatch {
+
+namespace {
+
+// One protocol query on one fold graph.
+struct EvalQuery {
+  const Project* project = nullptr;
+  ResolvedQuery query;
+  int hidden = -1;
+};
+
+// The protocol queries of the evaluated projects of `fold` on `graph`.
+// REQUIRES: every member of those projects is a city of `graph` (the graph
+// holds all cities of the data set).
+std::vector<EvalQuery> QueriesOfFold(const Dataset& data, int fold,
+                                     const GraphSnapshot& graph) {
+  std::vector<EvalQuery> out;
+  for (const Project& p : data.projects) {
+    if (ProjectFold(p.id) != fold || !IsEvaluatedProject(p)) continue;
+    EvalQuery q;
+    q.project = &p;
+    const std::string hidden = HiddenMemberId(p);
+    q.hidden = graph.CityIndex(hidden);
+    for (const std::string& id : SortedMemberIds(p)) {
+      if (id != hidden) q.query.members.push_back(graph.CityIndex(id));
+    }
+    std::sort(q.query.members.begin(), q.query.members.end());
+    q.query.themes = graph.ResolveThemes(p.themes);
+    q.query.programme = p.programme;
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+absl::StatusOr<std::shared_ptr<const GraphSnapshot>> FoldGraph(
+    const Dataset& data, const std::vector<int>& folds, int64_t version) {
+  return GraphBuilder(WithoutFolds(data, folds)).Build(version);
+}
+
+}  // namespace
+
+int ProjectFold(absl::string_view project_id) {
+  return static_cast<int>(Crc32(project_id) % kNumFolds);
+}
+
+std::vector<std::string> SortedMemberIds(const Project& project) {
+  std::vector<std::string> ids;
+  for (const Membership& m : project.members) ids.push_back(m.city_id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+bool IsEvaluatedProject(const Project& project) {
+  return SortedMemberIds(project).size() >= 3;
+}
+
+std::string HiddenMemberId(const Project& project) {
+  const std::vector<std::string> ids = SortedMemberIds(project);
+  return ids[Crc32(absl::StrCat(project.id, "#")) % ids.size()];
+}
+
+std::string ProjectGroup(absl::string_view project_id) {
+  return std::string(project_id.substr(0, project_id.find('-')));
+}
+
+bool IsInclusionProject(const Project& project) {
+  static const char* const kFragments[] = {
+      "inclusion", "migra",   "immigra",
+      "roma",      "minorit", "integration",
+      "poverty",   "equal opportunities", "community integration"};
+  for (const std::string& label : project.themes) {
+    const std::string lower = absl::AsciiStrToLower(label);
+    for (const char* fragment : kFragments) {
+      if (absl::StrContains(lower, fragment)) return true;
+    }
+  }
+  return false;
+}
+
+Dataset WithoutFolds(const Dataset& data, const std::vector<int>& folds) {
+  Dataset out;
+  out.cities = data.cities;
+  out.practices = data.practices;
+  out.twinnings = data.twinnings;
+  for (const Project& p : data.projects) {
+    if (std::find(folds.begin(), folds.end(), ProjectFold(p.id)) ==
+        folds.end()) {
+      out.projects.push_back(p);
+    }
+  }
+  return out;
+}
+
+int RankOf(const std::vector<double>& scores, int hidden,
+           const std::vector<int>& members) {
+  const double s = scores[hidden];
+  int rank = 1;
+  for (int c = 0; c < static_cast<int>(scores.size()); ++c) {
+    if (c == hidden) continue;
+    if (scores[c] > s || (scores[c] == s && c < hidden)) ++rank;
+  }
+  // Members are not candidates: take back the places they took.
+  for (int m : members) {
+    if (m == hidden) continue;
+    if (scores[m] > s || (scores[m] == s && m < hidden)) --rank;
+  }
+  return rank;
+}
+
+absl::StatusOr<CitymatchModel> FitModelOnFolds(
+    const Dataset& data, const std::vector<int>& excluded_folds,
+    const FitOptions& fit, const FeatureOptions& features) {
+  std::vector<TrainingQuery> with_programme, without_programme;
+  for (int g = 0; g < kNumFolds; ++g) {
+    if (std::find(excluded_folds.begin(), excluded_folds.end(), g) !=
+        excluded_folds.end()) {
+      continue;
+    }
+    std::vector<int> folds = excluded_folds;
+    folds.push_back(g);
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+        FoldGraph(data, folds, 100 + g);
+    if (!graph.ok()) return graph.status();
+    for (EvalQuery& q : QueriesOfFold(data, g, **graph)) {
+      const uint32_t seed = Crc32(q.project->id);
+      QueryFeatures x;
+      ComputeFeatures(**graph, q.query, features, &x);
+      if (x.has_programme_history) {
+        with_programme.push_back(
+            SampleTrainingQuery(x, q.query.members, q.hidden, seed));
+      }
+      // The same query as if its programme were new.
+      ResolvedQuery blind = q.query;
+      blind.programme.clear();
+      QueryFeatures y;
+      ComputeFeaturesWithWalk(**graph, blind, features, std::move(x.walk), &y);
+      without_programme.push_back(
+          SampleTrainingQuery(y, q.query.members, q.hidden, seed));
+    }
+  }
+  return FitCitymatchModel(with_programme, without_programme, fit);
+}
+
+absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
+                                          const EvaluationOptions& options) {
+  std::vector<std::string> names =
+      options.rankers.empty() ? RankerNames() : options.rankers;
+  for (const std::string& name : names) {
+    if (MakeRanker(name) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown ranker ", name));
+    }
+  }
+  std::mutex mu;  // guards progress, ranks, status, models
+  auto progress = [&](const std::string& line) {
+    if (options.progress) options.progress(line);
+  };
+
+  // ranks[ranker][query of fold f] collected per fold, merged after.
+  struct FoldResult {
+    std::vector<const Project*> projects;
+    std::vector<std::vector<int>> ranks;  // per ranker
+    CitymatchModel model;
+    bool fitted = false;
+  };
+  std::vector<FoldResult> results(kNumFolds);
+  absl::Status status;
+  std::atomic<int> next_fold{0};
+
+  auto run_fold = [&](int f) -> absl::Status {
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+        FoldGraph(data, {f}, 1 + f);
+    if (!graph.ok()) return graph.status();
+    FoldResult& result = results[f];
+    std::vector<std::unique_ptr<Ranker>> rankers;
+    for (const std::string& name : names) {
+      if (name == "citymatch") {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          progress(absl::StrCat("fold ", f, ": fitting citymatch on folds != ",
+                                f));
+        }
+        absl::StatusOr<CitymatchModel> model =
+            FitModelOnFolds(data, {f}, options.fit, options.features);
+        if (!model.ok()) return model.status();
+        result.model = *model;
+        result.fitted = true;
+        rankers.push_back(std::make_unique<CitymatchRanker>(*model));
+      } else {
+        rankers.push_back(MakeRanker(name));
+      }
+    }
+    std::vector<EvalQuery> queries = QueriesOfFold(data, f, **graph);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      progress(absl::StrCat("fold ", f, ": ranking ", queries.size(),
+                            " queries with ", rankers.size(), " rankers"));
+    }
+    result.ranks.assign(rankers.size(), {});
+    std::vector<double> scores;
+    for (const EvalQuery& q : queries) {
+      result.projects.push_back(q.project);
+      for (size_t r = 0; r < rankers.size(); ++r) {
+        rankers[r]->Score(**graph, q.query, &scores);
+        result.ranks[r].push_back(RankOf(scores, q.hidden, q.query.members));
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    progress(absl::StrCat("fold ", f, ": done"));
+    return absl::OkStatus();
+  };
+
+  std::vector<std::thread> workers;
+  const int threads = std::max(1, std::min(options.threads, kNumFolds));
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      for (int f = next_fold++; f < kNumFolds; f = next_fold++) {
+        absl::Status s = run_fold(f);
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (status.ok()) status = s;
+        }
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  if (!status.ok()) return status;
+
+  EvaluationReport report;
+  for (size_t r = 0; r < names.size(); ++r) {
+    std::map<std::string, GroupMetrics>& groups = report.table[names[r]];
+    for (const FoldResult& result : results) {
+      for (size_t i = 0; i < result.projects.size(); ++i) {
+        const Project& p = *result.projects[i];
+        const int rank = result.ranks[r][i];
+        std::vector<std::string> keys = {ProjectGroup(p.id)};
+        if (IsInclusionProject(p)) keys.push_back(kInclusionGroup);
+        for (const std::string& key : keys) {
+          GroupMetrics& m = groups[key];
+          m.queries += 1;
+          m.hit_at_10 += rank <= kHitCutoff ? 1 : 0;
+          m.mrr += 1.0 / rank;
+        }
+      }
+    }
+    for (auto& [group, m] : groups) {
+      if (m.queries == 0) continue;
+      m.hit_at_10 /= m.queries;
+      m.mrr /= m.queries;
+    }
+  }
+  for (FoldResult& result : results) {
+    if (result.fitted) report.fold_models.push_back(result.model);
+  }
+  return report;
+}
+
+}  // namespace citymatch

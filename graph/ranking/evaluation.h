@@ -1,0 +1,117 @@
+// The evaluation protocol of DESIGN.md ("Recommendation"), shared by
+// citymatch-eval and the tests:
+//
+//  1. Evaluated groups are the projects with >= 3 distinct member cities;
+//     a project's fold is Crc32(project id) % 5.
+//  2. The graph for fold f holds all cities, practices and twinnings and
+//     every project not in fold f with its memberships. The projects of fold
+//     f are left out whole: without their memberships they are theme-only
+//     nodes that no real query could know about, and keeping them would let
+//     their themes shape the walk. (Every project has a fold, evaluated or
+//     not; projects with fewer than three members in fold f are left out as
+//     well, which is what reproduces the reference popularity figures.)
+//  3. For each evaluated project P in fold f, with its distinct member ids
+//     sorted as strings, the hidden city is members[Crc32(P.id + "#") % n];
+//     the query is P's themes, P's programme and the other members; the
+//     candidates are all cities except those members; the rank of the hidden
+//     city is 1-based with ties broken by city id ascending.
+//  4. Hit@10 and MRR per id prefix (the text before the first '-') and for
+//     the inclusion/migration subset (IsInclusionProject()).
+//
+// The citymatch ranker is fitted per fold on queries from the other folds
+// only, each built on a graph without its own fold and without f (nested), so
+// training queries are as blind to their hidden city as test queries.
+//
+// Thread-safe: the functions are pure; Evaluate() runs its own threads.
+#ifndef CITYMATCH_GRAPH_RANKING_EVALUATION_H_
+#define CITYMATCH_GRAPH_RANKING_EVALUATION_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "graph/dataset.h"
+#include "graph/ranking/citymatch_ranker.h"
+#include "graph/ranking/model_fitting.h"
+
+namespace citymatch {
+
+inline constexpr int kNumFolds = 5;
+inline constexpr int kHitCutoff = 10;
+// The name of the inclusion/migration subset in reports.
+inline constexpr char kInclusionGroup[] = "inclusion";
+
+// Crc32(project_id) % kNumFolds.
+int ProjectFold(absl::string_view project_id);
+
+// The project's distinct member city ids, sorted as strings.
+std::vector<std::string> SortedMemberIds(const Project& project);
+
+// At least three distinct member cities.
+bool IsEvaluatedProject(const Project& project);
+
+// The member hidden by the protocol. REQUIRES: the project has members.
+std::string HiddenMemberId(const Project& project);
+
+// The text before the first '-' ("urbact-foo" -> "urbact").
+std::string ProjectGroup(absl::string_view project_id);
+
+// Whether a theme label contains (case-insensitively) one of: inclusion,
+// migra, immigra, roma, minorit, integration, poverty, equal opportunities,
+// community integration.
+bool IsInclusionProject(const Project& project);
+
+// `data` without the projects whose fold is in `folds`.
+Dataset WithoutFolds(const Dataset& data, const std::vector<int>& folds);
+
+// The 1-based rank of `hidden` among all cities but `members`: one plus the
+// candidates scoring higher, plus those scoring the same with a smaller
+// index (indices follow the id order, so that is "smaller id").
+int RankOf(const std::vector<double>& scores, int hidden,
+           const std::vector<int>& members);
+
+struct GroupMetrics {
+  int queries = 0;
+  double hit_at_10 = 0;
+  double mrr = 0;
+};
+
+// ranker name -> group -> metrics.
+using EvaluationTable =
+    std::map<std::string, std::map<std::string, GroupMetrics>>;
+
+struct EvaluationOptions {
+  std::vector<std::string> rankers;  // empty: RankerNames()
+  int threads = 2;                   // folds evaluated in parallel
+  FitOptions fit;
+  FeatureOptions features;
+  // Called with one line of progress at a time, from any thread (the
+  // caller serialises nothing: Evaluate() does). May be empty.
+  std::function<void(const std::string&)> progress;
+};
+
+struct EvaluationReport {
+  EvaluationTable table;
+  std::vector<CitymatchModel> fold_models;  // one per fold, if fitted
+};
+
+// Runs the protocol. The errors of GraphBuilder::Build (a membership of an
+// unknown city, ...); InvalidArgument for an unknown ranker name.
+absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
+                                          const EvaluationOptions& options);
+
+// Fits a citymatch model on the evaluated projects of every fold not in
+// `excluded_folds`, each fold's queries built on the graph without that fold
+// and without `excluded_folds`. With no exclusions this is the model to
+// ship; with {f} it is the model for test fold f.
+absl::StatusOr<CitymatchModel> FitModelOnFolds(
+    const Dataset& data, const std::vector<int>& excluded_folds,
+    const FitOptions& fit, const FeatureOptions& features);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_RANKING_EVALUATION_H_

@@ -1,0 +1,266 @@
+#include "graph/ranking/features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "graph/ranking/geo.h"
+
+namespace citymatch {
+
+namespace {
+
+constexpr double kRad = M_PI / 180.0;
+
+// Countries are two ASCII letters; a dense 26x26 table beats hashing 7,000
+// strings per query. Anything else shares the last slot.
+constexpr int kNumCountrySlots = 26 * 26 + 1;
+int CountrySlot(const std::string& country) {
+  if (country.size() == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
+      country[1] >= 'A' && country[1] <= 'Z') {
+    return (country[0] - 'A') * 26 + (country[1] - 'A');
+  }
+  return kNumCountrySlots - 1;
+}
+
+double LogPopulation(const City& city) {
+  return std::log(static_cast<double>(city.population > 0 ? city.population
+                                                          : 5000));
+}
+
+// Squared equirectangular distance in degrees, scaled by cos(lat) of the
+// reference point. Within Europe it is close to the great circle and it
+// costs no trigonometry per candidate, which keeps a query under a
+// millisecond; explanations quote the exact haversine figure.
+struct Anchor {
+  double lat, lon, cos_lat;
+};
+double SquaredDegrees(const Anchor& a, double lat, double lon) {
+  double dlon = lon - a.lon;
+  if (dlon > 180) dlon -= 360;
+  if (dlon < -180) dlon += 360;
+  const double dx = dlon * a.cos_lat;
+  const double dy = lat - a.lat;
+  return dx * dx + dy * dy;
+}
+double DegreesToKm(double degrees) { return degrees * kRad * kEarthRadiusKm; }
+
+// Mean km of `cities` to their centroid; 0 for fewer than two.
+double SpreadKm(const GraphSnapshot& graph, const std::vector<int>& cities) {
+  if (cities.size() < 2) return 0;
+  double lat = 0, lon = 0;
+  for (int c : cities) {
+    lat += graph.cities()[c].lat;
+    lon += graph.cities()[c].lon;
+  }
+  Anchor centre{lat / cities.size(), lon / cities.size(), 0};
+  centre.cos_lat = std::cos(centre.lat * kRad);
+  double sum = 0;
+  for (int c : cities) {
+    const City& city = graph.cities()[c];
+    sum += DegreesToKm(std::sqrt(SquaredDegrees(centre, city.lat, city.lon)));
+  }
+  return sum / cities.size();
+}
+
+// 1 for consortia within a few hundred km, towards 0 for continental ones.
+double Tightness(double spread_km) { return 1.0 / (1.0 + spread_km / 200.0); }
+
+// Share of a consortium's cities that repeat a country already in it.
+double CountryRepetition(const GraphSnapshot& graph,
+                         const std::vector<int>& cities) {
+  if (cities.size() < 2) return 0;
+  std::vector<int> slots;
+  for (int c : cities) slots.push_back(CountrySlot(graph.cities()[c].country));
+  std::sort(slots.begin(), slots.end());
+  const size_t distinct =
+      std::unique(slots.begin(), slots.end()) - slots.begin();
+  return 1.0 - static_cast<double>(distinct) / cities.size();
+}
+
+}  // namespace
+
+const char* FeatureName(int feature) {
+  static const char* const kNames[kNumFeatures] = {
+      "ppr",          "co_membership",       "twinned",
+      "experience",   "programme_experience", "programme_country",
+      "distance",     "distance_tight",      "same_country",
+      "same_country_repeat", "population_gap", "population",
+      "theme_projects", "theme_practices"};
+  return feature >= 0 && feature < kNumFeatures ? kNames[feature] : "?";
+}
+
+bool IsProgrammeFeature(int feature) {
+  return feature == kProgrammeExperience || feature == kProgrammeCountry;
+}
+
+void ComputeFeatures(const GraphSnapshot& graph, const ResolvedQuery& query,
+                     const FeatureOptions& options, QueryFeatures* out) {
+  std::vector<double> walk;
+  PersonalizedPageRank(graph,
+                       QueryRestart(graph, query.members, query.themes,
+                                    options.member_restart_share),
+                       options.walk, &walk);
+  ComputeFeaturesWithWalk(graph, query, options, std::move(walk), out);
+}
+
+void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
+                             const ResolvedQuery& query,
+                             const FeatureOptions& /*options*/,
+                             std::vector<double> walk, QueryFeatures* out) {
+  const std::vector<City>& cities = graph.cities();
+  const int n = static_cast<int>(cities.size());
+  out->num_cities = n;
+  out->values.assign(static_cast<size_t>(n) * kNumFeatures, 0.0f);
+  out->has_themes = !query.themes.empty();
+  auto set = [out](int c, int f, double v) {
+    out->values[static_cast<size_t>(c) * kNumFeatures + f] =
+        static_cast<float>(v);
+  };
+
+  out->walk = std::move(walk);
+  const std::vector<double>& rank = out->walk;
+  // Scaled so that an average vertex is near 1; the floor keeps unreachable
+  // cities finite and below every reachable one.
+  const double scale = graph.num_vertices();
+  for (int c = 0; c < n; ++c) {
+    const double r = rank.empty() ? 0 : rank[graph.CityVertex(c)];
+    set(c, kPpr, std::log(r * scale + 1e-3));
+  }
+
+  // Co-membership, twinnings: walk member -> project/twin -> candidate.
+  std::vector<double> acc(n, 0.0);
+  for (int m : query.members) {
+    for (int p : graph.city_projects(m)) {
+      const std::vector<int>& members = graph.project_members(p);
+      if (members.size() < 2) continue;
+      const double w = 1.0 / std::log(static_cast<double>(members.size()));
+      for (int c : members) acc[c] += w;
+    }
+  }
+  for (int c = 0; c < n; ++c) set(c, kCoMembership, std::log1p(acc[c]));
+  std::fill(acc.begin(), acc.end(), 0.0);
+  for (int m : query.members) {
+    for (int c : graph.city_twins(m)) acc[c] += 1;
+  }
+  for (int c = 0; c < n; ++c) {
+    set(c, kTwinned, std::log1p(acc[c]));
+    set(c, kExperience,
+        std::log1p(static_cast<double>(graph.city_projects(c).size())));
+  }
+
+  // The programme's history: its past consortia in this graph.
+  std::vector<int> programme_projects;
+  if (!query.programme.empty()) {
+    const std::vector<Project>& projects = graph.projects();
+    for (int p = 0; p < static_cast<int>(projects.size()); ++p) {
+      if (!graph.project_members(p).empty() &&
+          projects[p].programme == query.programme) {
+        programme_projects.push_back(p);
+      }
+    }
+  }
+  out->has_programme_history = !programme_projects.empty();
+  double tightness, repetition;
+  if (out->has_programme_history) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    std::vector<double> country_count(kNumCountrySlots, 0.0);
+    double memberships = 0;
+    std::vector<double> spreads;
+    double repetition_sum = 0;
+    int consortia = 0;
+    for (int p : programme_projects) {
+      const std::vector<int>& members = graph.project_members(p);
+      for (int c : members) {
+        acc[c] += 1;
+        country_count[CountrySlot(cities[c].country)] += 1;
+        memberships += 1;
+      }
+      if (members.size() >= 2) {
+        spreads.push_back(SpreadKm(graph, members));
+        repetition_sum += CountryRepetition(graph, members);
+        ++consortia;
+      }
+    }
+    if (spreads.empty()) {
+      tightness = Tightness(SpreadKm(graph, query.members));
+      repetition = CountryRepetition(graph, query.members);
+    } else {
+      std::nth_element(spreads.begin(), spreads.begin() + spreads.size() / 2,
+                       spreads.end());
+      tightness = Tightness(spreads[spreads.size() / 2]);
+      repetition = repetition_sum / consortia;
+    }
+    for (int c = 0; c < n; ++c) {
+      set(c, kProgrammeExperience, std::log1p(acc[c]));
+      set(c, kProgrammeCountry,
+          std::log((country_count[CountrySlot(cities[c].country)] + 0.1) /
+                   (memberships + 1.0)));
+    }
+  } else {
+    tightness = query.members.size() >= 2
+                    ? Tightness(SpreadKm(graph, query.members))
+                    : 0.5;
+    repetition = CountryRepetition(graph, query.members);
+  }
+
+  // Geography and size, relative to the members.
+  std::vector<Anchor> anchors;
+  std::vector<char> member_country(kNumCountrySlots, 0);
+  double member_log_population = 0;
+  for (int m : query.members) {
+    const City& city = cities[m];
+    anchors.push_back({city.lat, city.lon, std::cos(city.lat * kRad)});
+    member_country[CountrySlot(city.country)] = 1;
+    member_log_population += LogPopulation(city);
+  }
+  if (!query.members.empty()) member_log_population /= query.members.size();
+  for (int c = 0; c < n; ++c) {
+    const City& city = cities[c];
+    double distance = 0;
+    if (!anchors.empty()) {
+      double best = 1e18;
+      for (const Anchor& a : anchors) {
+        best = std::min(best, SquaredDegrees(a, city.lat, city.lon));
+      }
+      distance = std::log1p(DegreesToKm(std::sqrt(best)) / 50.0);
+    }
+    set(c, kDistance, distance);
+    set(c, kDistanceTight, distance * tightness);
+    const double same = member_country[CountrySlot(city.country)];
+    set(c, kSameCountry, same);
+    set(c, kSameCountryRepeat, same * repetition);
+    const double log_population = LogPopulation(city);
+    set(c, kPopulation, log_population);
+    if (!query.members.empty()) {
+      set(c, kPopulationGap, -std::fabs(log_population - member_log_population));
+    }
+  }
+
+  // The query's themes: past projects and practices of the candidate on them.
+  if (out->has_themes) {
+    std::vector<char> seen(graph.projects().size(), 0);
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (int t : query.themes) {
+      for (int p : graph.theme_projects(t)) {
+        if (seen[p]) continue;
+        seen[p] = 1;
+        for (int c : graph.project_members(p)) acc[c] += 1;
+      }
+    }
+    for (int c = 0; c < n; ++c) set(c, kThemeProjects, std::log1p(acc[c]));
+    std::vector<char> seen_practice(graph.practices().size(), 0);
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (int t : query.themes) {
+      for (int p : graph.theme_practices(t)) {
+        if (seen_practice[p]) continue;
+        seen_practice[p] = 1;
+        const int c = graph.CityIndex(graph.practices()[p].city_id);
+        if (c >= 0) acc[c] += 1;
+      }
+    }
+    for (int c = 0; c < n; ++c) set(c, kThemePractices, std::log1p(acc[c]));
+  }
+}
+
+}  // namespace citymatch

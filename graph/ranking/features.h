@@ -1,0 +1,100 @@
+// Per-candidate features of a partner query: the signals the citymatch
+// ranker weighs, computed for every city of a snapshot in one pass so that a
+// query costs one random walk plus a few linear scans.
+//
+// Every feature is "higher means more like a partner" or left for the learned
+// weight to sign; all are plain functions of the graph and the query, and
+// none names a programme, a country or a theme.
+//
+// Thread-safe: ComputeFeatures() is a pure function; scratch space per call.
+#ifndef CITYMATCH_GRAPH_RANKING_FEATURES_H_
+#define CITYMATCH_GRAPH_RANKING_FEATURES_H_
+
+#include <vector>
+
+#include "graph/graph_snapshot.h"
+#include "graph/ranking/random_walk.h"
+#include "graph/ranking/ranker.h"
+
+namespace citymatch {
+
+enum Feature : int {
+  // log of the candidate's personalised PageRank (walk without twinnings,
+  // restarting half on the members, half on the query's themes).
+  kPpr,
+  // log1p of the Adamic-Adar sum over projects shared with the members.
+  kCoMembership,
+  // log1p of the number of members the candidate is twinned with.
+  kTwinned,
+  // log1p of the candidate's number of projects.
+  kExperience,
+  // log1p of the candidate's projects in the query's programme.
+  kProgrammeExperience,
+  // log of the share of the programme's past memberships that are in the
+  // candidate's country (smoothed): who the programme recruits from.
+  kProgrammeCountry,
+  // log1p(km to the nearest member / 50).
+  kDistance,
+  // kDistance times the programme's geographic tightness in [0, 1] (how
+  // close its past consortia were; from the members when the programme has
+  // no history): distance matters for cross-border work, not for networks.
+  kDistanceTight,
+  // 1 if a member is in the candidate's country.
+  kSameCountry,
+  // kSameCountry times the programme's country repetition rate (how often
+  // its consortia hold two cities of one country).
+  kSameCountryRepeat,
+  // -|log population - mean log population of the members|.
+  kPopulationGap,
+  // log population (unknown counts as 5,000 inhabitants).
+  kPopulation,
+  // log1p of the candidate's projects on one of the query's themes.
+  kThemeProjects,
+  // log1p of the candidate's practices on one of the query's themes.
+  kThemePractices,
+  kNumFeatures
+};
+
+// "ppr", "co_membership", ...: stable names, used as component names.
+const char* FeatureName(int feature);
+
+// True for the features that need the programme's history.
+bool IsProgrammeFeature(int feature);
+
+struct FeatureOptions {
+  RandomWalkOptions walk = [] {
+    RandomWalkOptions o;
+    o.follow_twinnings = false;
+    return o;
+  }();
+  double member_restart_share = 0.5;
+};
+
+// The feature matrix of one query, one row per city index.
+struct QueryFeatures {
+  int num_cities = 0;
+  std::vector<float> values;  // num_cities x kNumFeatures, row-major
+  // Whether the query's programme has past projects in the graph; the
+  // programme features are 0 for every city otherwise.
+  bool has_programme_history = false;
+  bool has_themes = false;
+  // The walk's distribution over all vertices, kept for reuse.
+  std::vector<double> walk;
+
+  const float* row(int city) const { return &values[city * kNumFeatures]; }
+};
+
+void ComputeFeatures(const GraphSnapshot& graph, const ResolvedQuery& query,
+                     const FeatureOptions& options, QueryFeatures* out);
+
+// As above, but reuses `walk` (from an earlier call for a query with the same
+// members and themes) instead of walking again: for training, which needs
+// each query's features with and without its programme.
+void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
+                             const ResolvedQuery& query,
+                             const FeatureOptions& options,
+                             std::vector<double> walk, QueryFeatures* out);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_RANKING_FEATURES_H_

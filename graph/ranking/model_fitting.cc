@@ -1,0 +1,242 @@
+#include "graph/ranking/model_fitting.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace citymatch {
+
+namespace {
+
+constexpr int F = kNumFeatures;
+constexpr int kTopByWalk = 150;
+constexpr int kTopBySignal = 40;
+constexpr int kRandom = 60;
+
+// Solves a x = b for a small dense symmetric positive definite `a`
+// (Gaussian elimination with partial pivoting; F is about a dozen).
+std::array<double, F> Solve(std::array<std::array<double, F>, F> a,
+                            std::array<double, F> b) {
+  for (int i = 0; i < F; ++i) {
+    int pivot = i;
+    for (int r = i + 1; r < F; ++r) {
+      if (std::fabs(a[r][i]) > std::fabs(a[pivot][i])) pivot = r;
+    }
+    std::swap(a[i], a[pivot]);
+    std::swap(b[i], b[pivot]);
+    if (std::fabs(a[i][i]) < 1e-12) continue;
+    for (int r = i + 1; r < F; ++r) {
+      const double k = a[r][i] / a[i][i];
+      for (int c = i; c < F; ++c) a[r][c] -= k * a[i][c];
+      b[r] -= k * b[i];
+    }
+  }
+  std::array<double, F> x{};
+  for (int i = F - 1; i >= 0; --i) {
+    if (std::fabs(a[i][i]) < 1e-12) continue;
+    double s = b[i];
+    for (int c = i + 1; c < F; ++c) s -= a[i][c] * x[c];
+    x[i] = s / a[i][i];
+  }
+  return x;
+}
+
+struct Standardized {
+  std::array<double, F> mean{};
+  std::array<double, F> scale{};  // 0 for a constant feature
+};
+
+Standardized Moments(const std::vector<const TrainingQuery*>& queries) {
+  Standardized s;
+  std::array<double, F> sq{};
+  double count = 0;
+  for (const TrainingQuery* q : queries) {
+    for (int r = 0; r < q->num_rows(); ++r) {
+      const float* x = &q->rows[r * F];
+      for (int f = 0; f < F; ++f) {
+        s.mean[f] += x[f];
+        sq[f] += static_cast<double>(x[f]) * x[f];
+      }
+      count += 1;
+    }
+  }
+  for (int f = 0; f < F; ++f) {
+    if (count == 0) break;
+    s.mean[f] /= count;
+    const double var = sq[f] / count - s.mean[f] * s.mean[f];
+    s.scale[f] = var > 1e-12 ? std::sqrt(var) : 0;
+  }
+  return s;
+}
+
+}  // namespace
+
+TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
+                                  const std::vector<int>& members, int hidden,
+                                  uint32_t seed) {
+  const int n = features.num_cities;
+  std::vector<char> take(n, 0);
+  std::vector<int> order(n);
+  auto top_by = [&](int feature, double sign, int k) {
+    std::iota(order.begin(), order.end(), 0);
+    k = std::min(k, n);
+    std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                      [&](int a, int b) {
+                        const double va = sign * features.row(a)[feature];
+                        const double vb = sign * features.row(b)[feature];
+                        return va != vb ? va > vb : a < b;
+                      });
+    for (int i = 0; i < k; ++i) take[order[i]] = 1;
+  };
+  top_by(kPpr, 1, kTopByWalk);
+  top_by(kCoMembership, 1, kTopBySignal);
+  top_by(kExperience, 1, kTopBySignal);
+  top_by(kProgrammeExperience, 1, kTopBySignal);
+  top_by(kProgrammeCountry, 1, kTopBySignal);
+  top_by(kDistance, -1, kTopBySignal);
+  top_by(kThemeProjects, 1, kTopBySignal);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> pick(0, std::max(0, n - 1));
+  for (int i = 0; i < kRandom && n > 0; ++i) take[pick(rng)] = 1;
+  for (int m : members) take[m] = 0;
+  take[hidden] = 1;
+
+  TrainingQuery q;
+  for (int c = 0; c < n; ++c) {
+    if (!take[c]) continue;
+    if (c == hidden) q.positive = q.num_rows();
+    q.rows.insert(q.rows.end(), features.row(c), features.row(c) + F);
+  }
+  return q;
+}
+
+FeatureWeights FitSoftmaxWeights(
+    const std::vector<const TrainingQuery*>& queries,
+    const std::array<bool, kNumFeatures>& active, const FitOptions& options) {
+  FeatureWeights raw{};
+  if (queries.empty()) {
+    raw[kPpr] = 1;
+    return raw;
+  }
+  const Standardized st = Moments(queries);
+  std::array<bool, F> on{};
+  for (int f = 0; f < F; ++f) on[f] = active[f] && st.scale[f] > 0;
+  const double nq = static_cast<double>(queries.size());
+
+  // Loss, gradient and Hessian in the standardised space.
+  auto evaluate = [&](const std::array<double, F>& w, bool derivatives,
+                      std::array<double, F>* grad,
+                      std::array<std::array<double, F>, F>* hess) {
+    double loss = 0;
+    if (derivatives) {
+      grad->fill(0);
+      for (auto& row : *hess) row.fill(0);
+    }
+    std::vector<double> score, z;
+    for (const TrainingQuery* q : queries) {
+      const int rows = q->num_rows();
+      score.resize(rows);
+      z.resize(static_cast<size_t>(rows) * F);
+      double top = -1e300;
+      for (int r = 0; r < rows; ++r) {
+        double s = 0;
+        for (int f = 0; f < F; ++f) {
+          const double v =
+              on[f] ? (q->rows[r * F + f] - st.mean[f]) / st.scale[f] : 0;
+          z[r * F + f] = v;
+          s += w[f] * v;
+        }
+        score[r] = s;
+        top = std::max(top, s);
+      }
+      double sum = 0;
+      for (int r = 0; r < rows; ++r) sum += std::exp(score[r] - top);
+      loss += (top + std::log(sum) - score[q->positive]) / nq;
+      if (!derivatives) continue;
+      std::array<double, F> mean_z{};
+      for (int r = 0; r < rows; ++r) {
+        const double p = std::exp(score[r] - top) / sum;
+        if (p < 1e-12) continue;
+        const double* zr = &z[r * F];
+        for (int a = 0; a < F; ++a) {
+          if (!on[a]) continue;
+          mean_z[a] += p * zr[a];
+          for (int b = a; b < F; ++b) (*hess)[a][b] += p * zr[a] * zr[b] / nq;
+        }
+      }
+      for (int a = 0; a < F; ++a) {
+        if (!on[a]) continue;
+        (*grad)[a] += (mean_z[a] - z[q->positive * F + a]) / nq;
+        for (int b = a; b < F; ++b) (*hess)[a][b] -= mean_z[a] * mean_z[b] / nq;
+      }
+    }
+    for (int f = 0; f < F; ++f) {
+      if (f == kPpr || !on[f]) continue;
+      loss += options.l2 * w[f] * w[f];
+      if (derivatives) {
+        (*grad)[f] += 2 * options.l2 * w[f];
+        (*hess)[f][f] += 2 * options.l2;
+      }
+    }
+    if (derivatives) {
+      for (int a = 0; a < F; ++a) {
+        for (int b = 0; b < a; ++b) (*hess)[a][b] = (*hess)[b][a];
+        if (!on[a]) (*hess)[a][a] = 1;  // keeps inactive weights at 0
+        (*hess)[a][a] += 1e-9;
+      }
+    }
+    return loss;
+  };
+
+  std::array<double, F> w{};
+  if (on[kPpr]) w[kPpr] = 1;
+  std::array<double, F> grad;
+  std::array<std::array<double, F>, F> hess;
+  double loss = evaluate(w, true, &grad, &hess);
+  for (int it = 0; it < options.max_iterations; ++it) {
+    std::array<double, F> neg = grad;
+    for (double& g : neg) g = -g;
+    const std::array<double, F> step = Solve(hess, neg);
+    double t = 1;
+    bool improved = false;
+    std::array<double, F> trial{};
+    double trial_loss = loss;
+    for (int halving = 0; halving < 30; ++halving, t /= 2) {
+      for (int f = 0; f < F; ++f) trial[f] = w[f] + t * step[f];
+      trial_loss = evaluate(trial, false, nullptr, nullptr);
+      if (trial_loss < loss) {
+        improved = true;
+        break;
+      }
+    }
+    if (!improved) break;
+    const double gain = loss - trial_loss;
+    w = trial;
+    loss = evaluate(w, true, &grad, &hess);
+    if (gain < 1e-7) break;
+  }
+  for (int f = 0; f < F; ++f) raw[f] = on[f] ? w[f] / st.scale[f] : 0;
+  return raw;
+}
+
+CitymatchModel FitCitymatchModel(
+    const std::vector<TrainingQuery>& with_programme,
+    const std::vector<TrainingQuery>& without_programme,
+    const FitOptions& options) {
+  CitymatchModel model;
+  std::array<bool, F> all;
+  all.fill(true);
+  std::array<bool, F> no_programme = all;
+  for (int f = 0; f < F; ++f) no_programme[f] = !IsProgrammeFeature(f);
+
+  std::vector<const TrainingQuery*> a, b;
+  for (const TrainingQuery& q : with_programme) a.push_back(&q);
+  for (const TrainingQuery& q : without_programme) b.push_back(&q);
+  model.fallback_weights = FitSoftmaxWeights(b, no_programme, options);
+  model.weights = a.empty() ? model.fallback_weights
+                            : FitSoftmaxWeights(a, all, options);
+  return model;
+}
+
+}  // namespace citymatch

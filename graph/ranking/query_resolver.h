@@ -1,0 +1,22 @@
+// Resolves a PartnerQuery (ids and labels) against one snapshot (indices).
+//
+// Thread-safe: a pure function.
+#ifndef CITYMATCH_GRAPH_RANKING_QUERY_RESOLVER_H_
+#define CITYMATCH_GRAPH_RANKING_QUERY_RESOLVER_H_
+
+#include "absl/status/statusor.h"
+#include "graph/graph_snapshot.h"
+#include "graph/ranking/ranker.h"
+
+namespace citymatch {
+
+// Members (lead included, duplicates folded) as ascending city indices,
+// themes through the snapshot's taxonomy (labels it cannot place are
+// dropped), the programme as given. NotFound naming the first unknown member
+// or lead city; InvalidArgument if the query has neither themes nor members.
+absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
+                                           const PartnerQuery& query);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_RANKING_QUERY_RESOLVER_H_

@@ -1,0 +1,153 @@
+#include "graph/ranking/reasons.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "graph/ranking/geo.h"
+
+namespace citymatch {
+
+namespace {
+
+std::string Years(const Project& p) {
+  if (p.start_year == 0 && p.end_year == 0) return "";
+  if (p.end_year == 0 || p.end_year == p.start_year) {
+    return absl::StrCat(p.start_year == 0 ? p.end_year : p.start_year);
+  }
+  if (p.start_year == 0) return absl::StrCat("until ", p.end_year);
+  return absl::StrCat(p.start_year, "-", p.end_year);
+}
+
+// "Lyon", "Lyon and Porto", "Lyon, Porto and Riga".
+std::string NameList(const GraphSnapshot& graph, const std::vector<int>& cities) {
+  std::vector<std::string> names;
+  for (int c : cities) names.push_back(graph.cities()[c].name);
+  if (names.size() <= 1) return absl::StrJoin(names, "");
+  const std::string last = names.back();
+  names.pop_back();
+  return absl::StrCat(absl::StrJoin(names, ", "), " and ", last);
+}
+
+std::vector<int> Intersect(const std::vector<int>& a, const std::vector<int>& b) {
+  std::vector<int> out;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
+                        std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
+
+double NearestMemberKm(const GraphSnapshot& graph, const ResolvedQuery& query,
+                       int city, int* nearest) {
+  *nearest = -1;
+  double best = 0;
+  for (int m : query.members) {
+    const double km = DistanceKm(graph.cities()[city], graph.cities()[m]);
+    if (*nearest < 0 || km < best) {
+      best = km;
+      *nearest = m;
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
+                                          const ResolvedQuery& query, int city,
+                                          const ReasonOptions& options) {
+  std::vector<std::string> reasons;
+
+  // Shared projects, most shared partners first, then most recent.
+  struct Shared {
+    int project;
+    std::vector<int> partners;
+  };
+  std::vector<Shared> shared;
+  for (int p : graph.city_projects(city)) {
+    std::vector<int> partners = Intersect(graph.project_members(p), query.members);
+    if (!partners.empty()) shared.push_back({p, std::move(partners)});
+  }
+  std::sort(shared.begin(), shared.end(), [&](const Shared& a, const Shared& b) {
+    if (a.partners.size() != b.partners.size()) {
+      return a.partners.size() > b.partners.size();
+    }
+    const int ya = graph.projects()[a.project].end_year;
+    const int yb = graph.projects()[b.project].end_year;
+    return ya != yb ? ya > yb : a.project < b.project;
+  });
+  for (int i = 0; i < static_cast<int>(shared.size()); ++i) {
+    if (i == options.max_shared_projects) {
+      reasons.push_back(absl::StrCat("Shares ", shared.size() - i,
+                                     " more project(s) with the members."));
+      break;
+    }
+    const Project& p = graph.projects()[shared[i].project];
+    std::vector<std::string> detail;
+    if (!p.programme.empty()) detail.push_back(p.programme);
+    if (std::string years = Years(p); !years.empty()) detail.push_back(years);
+    reasons.push_back(absl::StrCat(
+        "Worked with ", NameList(graph, shared[i].partners), " in \"",
+        p.title.empty() ? p.id : p.title, "\"",
+        detail.empty() ? "" : absl::StrCat(" (", absl::StrJoin(detail, ", "), ")"),
+        "."));
+  }
+
+  // Practices on the wanted themes.
+  int practices = 0;
+  for (int pr : graph.city_practices(city)) {
+    const std::vector<int> themes = Intersect(graph.practice_themes(pr), query.themes);
+    if (themes.empty()) continue;
+    if (practices++ == options.max_practices) break;
+    std::vector<std::string> names;
+    for (int t : themes) {
+      const std::string& id = graph.theme_ids()[t];
+      const ThemeDefinition* def = graph.taxonomy().Find(id);
+      names.push_back(def != nullptr ? def->display_name
+                                     : id.substr(id.find(':') + 1));
+    }
+    const Practice& practice = graph.practices()[pr];
+    reasons.push_back(absl::StrCat("Runs the practice \"", practice.title,
+                                   "\" on ", absl::StrJoin(names, ", "), "."));
+  }
+
+  // Twinnings with members.
+  const std::vector<int> twins = Intersect(graph.city_twins(city), query.members);
+  if (!twins.empty()) {
+    reasons.push_back(absl::StrCat("Twinned with ", NameList(graph, twins), "."));
+  }
+
+  // Distance.
+  int nearest;
+  const double km = NearestMemberKm(graph, query, city, &nearest);
+  if (nearest >= 0) {
+    reasons.push_back(absl::StrFormat("%.0f km from %s, the nearest member.", km,
+                                      graph.cities()[nearest].name));
+  }
+
+  // Experience.
+  const std::vector<int>& projects = graph.city_projects(city);
+  if (projects.empty()) {
+    reasons.push_back("No past project in the data.");
+  } else {
+    std::string sentence = absl::StrCat("Took part in ", projects.size(),
+                                        projects.size() == 1 ? " project" : " projects");
+    if (!query.programme.empty()) {
+      int same = 0;
+      for (int p : projects) same += graph.projects()[p].programme == query.programme;
+      absl::StrAppend(&sentence, ", ", same, " of them in ", query.programme);
+    }
+    int on_theme = 0;
+    for (int p : projects) {
+      on_theme += !Intersect(graph.project_themes(p), query.themes).empty();
+    }
+    if (!query.themes.empty()) {
+      absl::StrAppend(&sentence, "; ", on_theme, " on the wanted themes");
+    }
+    reasons.push_back(absl::StrCat(sentence, "."));
+  }
+  return reasons;
+}
+
+}  // namespace citymatch
