@@ -246,6 +246,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         std::vector<FieldViolation> violations;
         ValidateProject(project, "", &violations);
         if (ReportViolations(table, row.line, violations)) {
+          ++out.projects;
           project_slot[project.id] =
               static_cast<int>(out.dataset.projects.size());
           out.dataset.projects.push_back(std::move(project));

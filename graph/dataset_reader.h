@@ -34,6 +34,7 @@ struct ParsedDataset {
   // What the files say. A membership of a project that is not in the files
   // but in `existing` yields that project with the new member added.
   Dataset dataset;
+  int projects = 0;     // project rows read (not projects only extended)
   int memberships = 0;  // membership rows read
   std::vector<DatasetProblem> problems;
 };

@@ -1,0 +1,689 @@
+#include "server/catalog_service.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "graph/dataset_reader.h"
+#include "graph/dataset_writer.h"
+#include "server/pagination.h"
+#include "server/proto_convert.h"
+#include "server/resource_traits.h"
+#include "server/status_util.h"
+
+namespace citymatch {
+
+using google::protobuf::util::FieldMaskUtil;
+
+std::string ResourceTraits<City>::Blocker(const GraphSnapshot& g,
+                                          absl::string_view id) {
+  const int c = g.CityIndex(id);
+  if (c < 0) return "";
+  if (!g.city_projects(c).empty()) {
+    return absl::StrCat("city ", id, " is a member of ",
+                        g.city_projects(c).size(), " projects (e.g. ",
+                        g.projects()[g.city_projects(c)[0]].id,
+                        "); remove it from them first");
+  }
+  if (!g.city_practices(c).empty()) {
+    return absl::StrCat("city ", id, " runs ", g.city_practices(c).size(),
+                        " practices (e.g. ",
+                        g.practices()[g.city_practices(c)[0]].id,
+                        "); delete them first");
+  }
+  if (!g.city_twins(c).empty()) {
+    return absl::StrCat("city ", id, " has ", g.city_twins(c).size(),
+                        " twinnings; delete them first");
+  }
+  return "";
+}
+
+namespace {
+
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
+                                 const grpc::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+// References to other resources must resolve in the current graph. The
+// store checks again under its lock; this check names the field.
+void CheckReferences(const GraphSnapshot&, const City&, const std::string&,
+                     std::vector<FieldViolation>*) {}
+
+void CheckReferences(const GraphSnapshot& g, const Project& p,
+                     const std::string& prefix,
+                     std::vector<FieldViolation>* violations) {
+  for (size_t i = 0; i < p.members.size(); ++i) {
+    if (g.FindCity(p.members[i].city_id) == nullptr) {
+      violations->push_back(
+          {absl::StrCat(prefix, "members[", i, "].city"),
+           absl::StrCat("city ", p.members[i].city_id, " does not exist")});
+    }
+  }
+}
+
+void CheckReferences(const GraphSnapshot& g, const Practice& p,
+                     const std::string& prefix,
+                     std::vector<FieldViolation>* violations) {
+  if (!p.city_id.empty() && g.FindCity(p.city_id) == nullptr) {
+    violations->push_back({prefix + "city", absl::StrCat("city ", p.city_id,
+                                                         " does not exist")});
+  }
+}
+
+template <typename T>
+grpc::Status Get(const GraphStore& store, const std::string& name,
+                 typename ResourceTraits<T>::Proto* response) {
+  using Traits = ResourceTraits<T>;
+  const std::string id = ParseResourceName(Traits::kCollection, name);
+  if (id.empty()) {
+    return InvalidArgument(
+        {{"name", absl::StrCat("\"", name, "\" is not a ", Traits::kField,
+                               " name (", Traits::kCollection, "{id})")}});
+  }
+  std::shared_ptr<const GraphSnapshot> graph = store.Snapshot();
+  const T* entity = Traits::Find(*graph, id);
+  if (entity == nullptr) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat(name, " not found"));
+  }
+  *response = ToProto(*entity);
+  return grpc::Status::OK;
+}
+
+// Applies `mutation` and fills `response` with the stored entity `id`.
+template <typename T>
+grpc::Status ApplyAndReturn(GraphStore* store, const Mutation& mutation,
+                            const std::string& id,
+                            typename ResourceTraits<T>::Proto* response) {
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+      store->Apply(mutation);
+  if (!graph.ok()) return ToGrpcStatus(graph.status());
+  *response = ToProto(*ResourceTraits<T>::Find(**graph, id));
+  return grpc::Status::OK;
+}
+
+template <typename T>
+grpc::Status Create(GraphStore* store, const std::string& id_field,
+                    const std::string& id,
+                    const typename ResourceTraits<T>::Proto& resource,
+                    typename ResourceTraits<T>::Proto* response) {
+  using Traits = ResourceTraits<T>;
+  std::vector<FieldViolation> violations;
+  if (!IsValidId(id)) {
+    violations.push_back(
+        {id_field, id.empty() ? "is required"
+                              : absl::StrCat("\"", id,
+                                             "\" does not match "
+                                             "[a-z0-9][a-z0-9-]{0,62}")});
+  }
+  const std::string prefix = absl::StrCat(Traits::kField, ".");
+  T entity = FromProto(resource, id, prefix, &violations);
+  std::shared_ptr<const GraphSnapshot> graph = store->Snapshot();
+  CheckReferences(*graph, entity, prefix, &violations);
+  if (!violations.empty()) return InvalidArgument(violations);
+  Mutation mutation;
+  mutation.preconditions.push_back(
+      {Traits::kKind, id, Precondition::Kind::kMustNotExist, ""});
+  Traits::Puts(&mutation)->push_back(std::move(entity));
+  return ApplyAndReturn<T>(store, mutation, id, response);
+}
+
+template <typename T>
+grpc::Status Update(GraphStore* store,
+                    const typename ResourceTraits<T>::Proto& patch,
+                    const google::protobuf::FieldMask& mask,
+                    typename ResourceTraits<T>::Proto* response) {
+  using Traits = ResourceTraits<T>;
+  const std::string prefix = absl::StrCat(Traits::kField, ".");
+  const std::string id = ParseResourceName(Traits::kCollection, patch.name());
+  if (id.empty()) {
+    return InvalidArgument(
+        {{prefix + "name", absl::StrCat("\"", patch.name(), "\" is not a ",
+                                        Traits::kField, " name")}});
+  }
+  const std::vector<std::string> allowed = Traits::UpdatablePaths();
+  std::vector<FieldViolation> violations;
+  for (const std::string& path : mask.paths()) {
+    const std::string top = path.substr(0, path.find('.'));
+    if (std::find(allowed.begin(), allowed.end(), top) == allowed.end()) {
+      violations.push_back(
+          {"update_mask", absl::StrCat("\"", path,
+                                       "\" is not an updatable field of a ",
+                                       Traits::kField)});
+    }
+  }
+  if (!violations.empty()) return InvalidArgument(violations);
+
+  std::shared_ptr<const GraphSnapshot> graph = store->Snapshot();
+  const T* current = Traits::Find(*graph, id);
+  if (current == nullptr) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat(patch.name(), " not found"));
+  }
+  typename Traits::Proto merged = ToProto(*current);
+  google::protobuf::FieldMask effective = mask;
+  if (effective.paths_size() == 0) {
+    for (const std::string& path : allowed) effective.add_paths(path);
+  }
+  FieldMaskUtil::MergeOptions options;
+  options.set_replace_message_fields(true);
+  options.set_replace_repeated_fields(true);
+  FieldMaskUtil::MergeMessageTo(patch, effective, options, &merged);
+  T entity = FromProto(merged, id, prefix, &violations);
+  CheckReferences(*graph, entity, prefix, &violations);
+  if (!violations.empty()) return InvalidArgument(violations);
+
+  Mutation mutation;
+  // The etag check happens under the store's lock, so two clients that read
+  // the same version cannot both win.
+  mutation.preconditions.push_back(
+      {Traits::kKind, id, Precondition::Kind::kMustExist, patch.etag()});
+  Traits::Puts(&mutation)->push_back(std::move(entity));
+  return ApplyAndReturn<T>(store, mutation, id, response);
+}
+
+template <typename T>
+grpc::Status Delete(GraphStore* store, const std::string& name,
+                    const std::string& etag, v1::DeleteResponse* response) {
+  using Traits = ResourceTraits<T>;
+  const std::string id = ParseResourceName(Traits::kCollection, name);
+  if (id.empty()) {
+    return InvalidArgument(
+        {{"name", absl::StrCat("\"", name, "\" is not a ", Traits::kField,
+                               " name")}});
+  }
+  std::string blocker = Traits::Blocker(*store->Snapshot(), id);
+  if (!blocker.empty()) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, blocker);
+  }
+  Mutation mutation;
+  mutation.preconditions.push_back(
+      {Traits::kKind, id, Precondition::Kind::kMustExist, etag});
+  Traits::Deletes(&mutation)->push_back(id);
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+      store->Apply(mutation);
+  if (!graph.ok()) return ToGrpcStatus(graph.status());
+  response->set_graph_version((*graph)->version());
+  return grpc::Status::OK;
+}
+
+// True if `labels` carry `theme` (a theme id or a label) under `graph`'s
+// taxonomy.
+bool HasTheme(const GraphSnapshot& graph, const std::vector<int>& themes,
+              const std::vector<int>& wanted) {
+  for (int t : wanted) {
+    if (std::binary_search(themes.begin(), themes.end(), t)) return true;
+  }
+  return false;
+}
+
+// The id of an optional "cities/{id}" filter; a violation if malformed.
+std::string CityFilter(const std::string& name,
+                       std::vector<FieldViolation>* violations) {
+  if (name.empty()) return "";
+  std::string id = ParseResourceName(kCities, name);
+  if (id.empty()) {
+    violations->push_back(
+        {"city", absl::StrCat("\"", name, "\" is not a city name")});
+  }
+  return id;
+}
+
+}  // namespace
+
+CatalogService::CatalogService(GraphStore* store, CatalogOptions options)
+    : store_(store), options_(options) {}
+
+// ---- Cities ----------------------------------------------------------------
+
+grpc::ServerUnaryReactor* CatalogService::GetCity(
+    grpc::CallbackServerContext* context, const v1::GetCityRequest* request,
+    v1::City* response) {
+  return Finish(context, Get<City>(*store_, request->name(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::ListCities(
+    grpc::CallbackServerContext* context, const v1::ListCitiesRequest* request,
+    v1::ListCitiesResponse* response) {
+  std::vector<FieldViolation> violations;
+  const std::string scope =
+      absl::StrCat("ListCities\x1f", request->country_code());
+  PageRequest page = ParsePageRequest(
+      request->page_size(), request->page_token(), scope,
+      options_.default_page_size, options_.max_page_size, &violations);
+  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
+  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+  int total = 0;
+  response->set_next_page_token(Paginate(
+      graph->cities(), page, scope, [](const City& c) { return c.id; },
+      [&](const City& c) {
+        return request->country_code().empty() ||
+               c.country == request->country_code();
+      },
+      [&](const City& c) { *response->add_cities() = ToProto(c); }, &total));
+  response->set_total_size(total);
+  return Finish(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CatalogService::CreateCity(
+    grpc::CallbackServerContext* context, const v1::CreateCityRequest* request,
+    v1::City* response) {
+  return Finish(context, Create<City>(store_, "city_id", request->city_id(),
+                                      request->city(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::UpdateCity(
+    grpc::CallbackServerContext* context, const v1::UpdateCityRequest* request,
+    v1::City* response) {
+  return Finish(context, Update<City>(store_, request->city(),
+                                      request->update_mask(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::DeleteCity(
+    grpc::CallbackServerContext* context, const v1::DeleteCityRequest* request,
+    v1::DeleteResponse* response) {
+  return Finish(context, Delete<City>(store_, request->name(),
+                                      request->etag(), response));
+}
+
+// ---- Projects --------------------------------------------------------------
+
+grpc::ServerUnaryReactor* CatalogService::GetProject(
+    grpc::CallbackServerContext* context, const v1::GetProjectRequest* request,
+    v1::Project* response) {
+  return Finish(context, Get<Project>(*store_, request->name(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::ListProjects(
+    grpc::CallbackServerContext* context,
+    const v1::ListProjectsRequest* request,
+    v1::ListProjectsResponse* response) {
+  std::vector<FieldViolation> violations;
+  const std::string scope = absl::StrCat("ListProjects\x1f", request->city(),
+                                         "\x1f", request->theme());
+  PageRequest page = ParsePageRequest(
+      request->page_size(), request->page_token(), scope,
+      options_.default_page_size, options_.max_page_size, &violations);
+  const std::string city_id = CityFilter(request->city(), &violations);
+  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
+  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+  const std::vector<int> themes =
+      request->theme().empty() ? std::vector<int>()
+                               : graph->ResolveThemes({request->theme()});
+  const int city = city_id.empty() ? -1 : graph->CityIndex(city_id);
+  int total = 0;
+  response->set_next_page_token(Paginate(
+      graph->projects(), page, scope, [](const Project& p) { return p.id; },
+      [&](const Project& p) {
+        const int index = graph->ProjectIndex(p.id);
+        if (!city_id.empty()) {
+          if (city < 0) return false;
+          const std::vector<int>& members = graph->project_members(index);
+          if (!std::binary_search(members.begin(), members.end(), city)) {
+            return false;
+          }
+        }
+        return request->theme().empty() ||
+               HasTheme(*graph, graph->project_themes(index), themes);
+      },
+      [&](const Project& p) { *response->add_projects() = ToProto(p); },
+      &total));
+  response->set_total_size(total);
+  return Finish(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CatalogService::CreateProject(
+    grpc::CallbackServerContext* context,
+    const v1::CreateProjectRequest* request, v1::Project* response) {
+  return Finish(context,
+                Create<Project>(store_, "project_id", request->project_id(),
+                                request->project(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::UpdateProject(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateProjectRequest* request, v1::Project* response) {
+  return Finish(context, Update<Project>(store_, request->project(),
+                                         request->update_mask(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::DeleteProject(
+    grpc::CallbackServerContext* context,
+    const v1::DeleteProjectRequest* request, v1::DeleteResponse* response) {
+  return Finish(context, Delete<Project>(store_, request->name(),
+                                         request->etag(), response));
+}
+
+// ---- Practices -------------------------------------------------------------
+
+grpc::ServerUnaryReactor* CatalogService::GetPractice(
+    grpc::CallbackServerContext* context, const v1::GetPracticeRequest* request,
+    v1::Practice* response) {
+  return Finish(context, Get<Practice>(*store_, request->name(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::ListPractices(
+    grpc::CallbackServerContext* context,
+    const v1::ListPracticesRequest* request,
+    v1::ListPracticesResponse* response) {
+  std::vector<FieldViolation> violations;
+  const std::string scope = absl::StrCat("ListPractices\x1f", request->city(),
+                                         "\x1f", request->theme());
+  PageRequest page = ParsePageRequest(
+      request->page_size(), request->page_token(), scope,
+      options_.default_page_size, options_.max_page_size, &violations);
+  const std::string city_id = CityFilter(request->city(), &violations);
+  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
+  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+  const std::vector<int> themes =
+      request->theme().empty() ? std::vector<int>()
+                               : graph->ResolveThemes({request->theme()});
+  int total = 0;
+  response->set_next_page_token(Paginate(
+      graph->practices(), page, scope, [](const Practice& p) { return p.id; },
+      [&](const Practice& p) {
+        if (!city_id.empty() && p.city_id != city_id) return false;
+        return request->theme().empty() ||
+               HasTheme(*graph,
+                        graph->practice_themes(graph->PracticeIndex(p.id)),
+                        themes);
+      },
+      [&](const Practice& p) { *response->add_practices() = ToProto(p); },
+      &total));
+  response->set_total_size(total);
+  return Finish(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CatalogService::CreatePractice(
+    grpc::CallbackServerContext* context,
+    const v1::CreatePracticeRequest* request, v1::Practice* response) {
+  return Finish(context,
+                Create<Practice>(store_, "practice_id", request->practice_id(),
+                                 request->practice(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::UpdatePractice(
+    grpc::CallbackServerContext* context,
+    const v1::UpdatePracticeRequest* request, v1::Practice* response) {
+  return Finish(context, Update<Practice>(store_, request->practice(),
+                                          request->update_mask(), response));
+}
+
+grpc::ServerUnaryReactor* CatalogService::DeletePractice(
+    grpc::CallbackServerContext* context,
+    const v1::DeletePracticeRequest* request, v1::DeleteResponse* response) {
+  return Finish(context, Delete<Practice>(store_, request->name(),
+                                          request->etag(), response));
+}
+
+// ---- Themes ----------------------------------------------------------------
+
+grpc::ServerUnaryReactor* CatalogService::ListThemes(
+    grpc::CallbackServerContext* context, const v1::ListThemesRequest*,
+    v1::ListThemesResponse* response) {
+  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+  for (const ThemeDefinition& definition : graph->taxonomy().themes()) {
+    v1::Theme* theme = response->add_themes();
+    theme->set_name(ResourceName(kThemes, definition.id));
+    theme->set_display_name(definition.display_name);
+    for (const std::string& s : definition.synonyms) theme->add_synonyms(s);
+    const int t = graph->ThemeIndex(definition.id);
+    if (t >= 0) {
+      theme->set_project_count(
+          static_cast<int>(graph->theme_projects(t).size()));
+      theme->set_practice_count(
+          static_cast<int>(graph->theme_practices(t).size()));
+    }
+  }
+  return Finish(context, grpc::Status::OK);
+}
+
+// ---- Twinnings -------------------------------------------------------------
+
+namespace {
+
+// Parses both cities of `t`, appending violations under `prefix`.
+std::optional<Twinning> TwinningFromProto(
+    const v1::Twinning& t, std::vector<FieldViolation>* violations) {
+  const std::string a = ParseResourceName(kCities, t.city_a());
+  const std::string b = ParseResourceName(kCities, t.city_b());
+  if (a.empty()) {
+    violations->push_back({"twinning.city_a", "must be a city name"});
+  }
+  if (b.empty()) {
+    violations->push_back({"twinning.city_b", "must be a city name"});
+  }
+  if (!a.empty() && a == b) {
+    violations->push_back(
+        {"twinning.city_b", "a city cannot be twinned with itself"});
+  }
+  if (!violations->empty()) return std::nullopt;
+  return Twinning::Normalized(a, b);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
+    grpc::CallbackServerContext* context,
+    const v1::ListTwinningsRequest* request,
+    v1::ListTwinningsResponse* response) {
+  std::vector<FieldViolation> violations;
+  const std::string scope = absl::StrCat("ListTwinnings\x1f", request->city());
+  PageRequest page = ParsePageRequest(
+      request->page_size(), request->page_token(), scope,
+      options_.default_page_size, options_.max_page_size, &violations);
+  const std::string city_id = CityFilter(request->city(), &violations);
+  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
+  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+  response->set_next_page_token(Paginate(
+      graph->twinnings(), page, scope,
+      [](const Twinning& t) { return absl::StrCat(t.city_a, "|", t.city_b); },
+      [&](const Twinning& t) {
+        return city_id.empty() || t.city_a == city_id || t.city_b == city_id;
+      },
+      [&](const Twinning& t) { *response->add_twinnings() = ToProto(t); },
+      nullptr));
+  return Finish(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CatalogService::CreateTwinning(
+    grpc::CallbackServerContext* context,
+    const v1::CreateTwinningRequest* request, v1::Twinning* response) {
+  std::vector<FieldViolation> violations;
+  std::optional<Twinning> twinning =
+      TwinningFromProto(request->twinning(), &violations);
+  if (twinning.has_value()) {
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    for (const auto& [field, id] :
+         {std::pair<const char*, std::string>{"twinning.city_a",
+                                              twinning->city_a},
+          {"twinning.city_b", twinning->city_b}}) {
+      if (graph->FindCity(id) == nullptr) {
+        violations.push_back({field, absl::StrCat("city ", id,
+                                                  " does not exist")});
+      }
+    }
+  }
+  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
+  Mutation mutation;
+  mutation.preconditions.push_back(
+      {EntityKind::kTwinning,
+       absl::StrCat(twinning->city_a, "|", twinning->city_b),
+       Precondition::Kind::kMustNotExist, ""});
+  mutation.put_twinnings.push_back(*twinning);
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+      store_->Apply(mutation);
+  if (!graph.ok()) return Finish(context, ToGrpcStatus(graph.status()));
+  *response = ToProto(*twinning);
+  return Finish(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CatalogService::DeleteTwinning(
+    grpc::CallbackServerContext* context,
+    const v1::DeleteTwinningRequest* request, v1::DeleteResponse* response) {
+  std::vector<FieldViolation> violations;
+  std::optional<Twinning> twinning =
+      TwinningFromProto(request->twinning(), &violations);
+  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
+  Mutation mutation;
+  mutation.preconditions.push_back(
+      {EntityKind::kTwinning,
+       absl::StrCat(twinning->city_a, "|", twinning->city_b),
+       Precondition::Kind::kMustExist, ""});
+  mutation.delete_twinnings.push_back(*twinning);
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+      store_->Apply(mutation);
+  if (!graph.ok()) return Finish(context, ToGrpcStatus(graph.status()));
+  response->set_graph_version((*graph)->version());
+  return Finish(context, grpc::Status::OK);
+}
+
+// ---- Import and export -----------------------------------------------------
+
+namespace {
+
+// Collects the streamed files, then parses and applies them on a worker
+// thread: an import of thousands of rows must not hold a callback thread.
+class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
+ public:
+  ImportReactor(GraphStore* store, int64_t max_bytes,
+                v1::ImportDatasetResponse* response)
+      : store_(store), max_bytes_(max_bytes), response_(response) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The client finished sending.
+      std::thread([this] { Finish(Import()); }).detach();
+      return;
+    }
+    const v1::DatasetChunk& chunk = request_.chunk();
+    validate_only_ = validate_only_ || request_.validate_only();
+    bytes_ += static_cast<int64_t>(chunk.data().size());
+    if (bytes_ > max_bytes_) {
+      Finish(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("the import exceeds ", max_bytes_, " bytes")));
+      return;
+    }
+    if (!chunk.file().empty() || !chunk.data().empty()) {
+      files_[chunk.file()].append(chunk.data());
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  grpc::Status Import() {
+    if (files_.empty()) {
+      return InvalidArgument({{"chunk", "the import holds no file"}});
+    }
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    ParsedDataset parsed = ParseDataset(files_, graph.get());
+    if (!parsed.problems.empty()) {
+      std::vector<FieldViolation> violations;
+      for (const DatasetProblem& p : parsed.problems) {
+        violations.push_back(
+            {p.file.empty() ? "import"
+                            : p.line == 0 ? p.file
+                                          : absl::StrCat(p.file, ":", p.line),
+             p.reason});
+      }
+      return InvalidArgument(violations);
+    }
+    response_->set_cities(static_cast<int>(parsed.dataset.cities.size()));
+    response_->set_memberships(parsed.memberships);
+    response_->set_practices(static_cast<int>(parsed.dataset.practices.size()));
+    response_->set_twinnings(static_cast<int>(parsed.dataset.twinnings.size()));
+    response_->set_projects(parsed.projects);
+    if (validate_only_) {
+      response_->set_graph_version(graph->version());
+      return grpc::Status::OK;
+    }
+    Mutation mutation;
+    mutation.put_cities = std::move(parsed.dataset.cities);
+    mutation.put_projects = std::move(parsed.dataset.projects);
+    mutation.put_practices = std::move(parsed.dataset.practices);
+    mutation.put_twinnings = std::move(parsed.dataset.twinnings);
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
+        store_->Apply(mutation);
+    if (!next.ok()) return ToGrpcStatus(next.status());
+    response_->set_graph_version((*next)->version());
+    return grpc::Status::OK;
+  }
+
+  GraphStore* const store_;
+  const int64_t max_bytes_;
+  v1::ImportDatasetResponse* const response_;
+  v1::ImportDatasetRequest request_;
+  std::map<std::string, std::string> files_;
+  int64_t bytes_ = 0;
+  bool validate_only_ = false;
+};
+
+// Sends each file of the export in chunks, one write in flight at a time.
+class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
+ public:
+  ExportReactor(const GraphSnapshot& graph, int chunk_bytes)
+      : files_(WriteDatasetFiles(graph)),
+        file_(files_.begin()),
+        chunk_bytes_(chunk_bytes) {
+    Next();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled"));
+      return;
+    }
+    Next();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Next() {
+    if (file_ == files_.end()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    chunk_.set_file(file_->first);
+    chunk_.set_data(file_->second.substr(offset_, chunk_bytes_));
+    offset_ += chunk_bytes_;
+    if (offset_ >= file_->second.size()) {
+      ++file_;
+      offset_ = 0;
+    }
+    StartWrite(&chunk_);
+  }
+
+  const std::map<std::string, std::string> files_;
+  std::map<std::string, std::string>::const_iterator file_;
+  size_t offset_ = 0;
+  const size_t chunk_bytes_;
+  v1::DatasetChunk chunk_;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<v1::ImportDatasetRequest>*
+CatalogService::ImportDataset(grpc::CallbackServerContext*,
+                              v1::ImportDatasetResponse* response) {
+  return new ImportReactor(store_, options_.max_import_bytes, response);
+}
+
+grpc::ServerWriteReactor<v1::DatasetChunk>* CatalogService::ExportDataset(
+    grpc::CallbackServerContext*, const v1::ExportDatasetRequest*) {
+  return new ExportReactor(*store_->Snapshot(), options_.export_chunk_bytes);
+}
+
+}  // namespace citymatch

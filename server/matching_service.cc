@@ -1,0 +1,169 @@
+#include "server/matching_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/proto_convert.h"
+#include "server/resource_names.h"
+#include "server/status_util.h"
+
+namespace citymatch {
+
+namespace {
+
+// Parses "cities/{id}" references, reporting each bad one.
+std::vector<std::string> CityIds(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    const std::string& field, std::vector<FieldViolation>* violations) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < names.size(); ++i) {
+    std::string id = ParseResourceName(kCities, names[i]);
+    if (id.empty()) {
+      violations->push_back({absl::StrCat(field, "[", i, "]"),
+                             absl::StrCat("\"", names[i],
+                                          "\" is not a city name "
+                                          "(cities/{id})")});
+    } else {
+      ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
+                              std::vector<FieldViolation>* violations) {
+  PartnerFilter filter;
+  filter.countries = {in.countries().begin(), in.countries().end()};
+  for (size_t i = 0; i < filter.countries.size(); ++i) {
+    const std::string& c = filter.countries[i];
+    if (c.size() != 2 || !std::isupper(static_cast<unsigned char>(c[0])) ||
+        !std::isupper(static_cast<unsigned char>(c[1]))) {
+      violations->push_back({absl::StrCat("filter.countries[", i, "]"),
+                             "must be an ISO 3166-1 alpha-2 code"});
+    }
+  }
+  filter.min_population = in.min_population();
+  filter.max_population = in.max_population();
+  if (filter.min_population < 0) {
+    violations->push_back({"filter.min_population", "must not be negative"});
+  }
+  if (filter.max_population < 0) {
+    violations->push_back({"filter.max_population", "must not be negative"});
+  }
+  if (filter.max_population > 0 &&
+      filter.max_population < filter.min_population) {
+    violations->push_back(
+        {"filter.max_population", "must not be below min_population"});
+  }
+  filter.max_distance_km = in.max_distance_km();
+  if (!(filter.max_distance_km >= 0) || filter.max_distance_km > 40075) {
+    violations->push_back(
+        {"filter.max_distance_km", "must be in 0..40075 (0: no bound)"});
+  }
+  filter.exclude_city_ids =
+      CityIds(in.exclude_cities(), "filter.exclude_cities", violations);
+  return filter;
+}
+
+}  // namespace
+
+MatchingService::MatchingService(GraphStore* store) : store_(store) {}
+
+grpc::ServerUnaryReactor* MatchingService::RecommendPartners(
+    grpc::CallbackServerContext* context,
+    const v1::RecommendPartnersRequest* request,
+    v1::RecommendPartnersResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+  if (request->if_none_match() != 0 &&
+      request->if_none_match() == graph->version()) {
+    response->set_not_modified(true);
+    response->set_graph_version(graph->version());
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+  std::vector<FieldViolation> violations;
+  if (request->page_size() < 0 ||
+      request->page_size() > PartnerRecommender::kMaxResults) {
+    violations.push_back({"page_size", absl::StrCat("must be in 0..",
+                                                    PartnerRecommender::kMaxResults,
+                                                    " (0: ", kDefaultPageSize,
+                                                    ")")});
+  }
+  PartnerFilter filter = FilterFromProto(request->filter(), &violations);
+  PartnerQuery query;
+  switch (request->target_case()) {
+    case v1::RecommendPartnersRequest::kProject: {
+      const std::string id = ParseResourceName(kProjects, request->project());
+      if (id.empty()) {
+        violations.push_back({"project", absl::StrCat("\"", request->project(),
+                                                      "\" is not a project "
+                                                      "name (projects/{id})")});
+        break;
+      }
+      const Project* project = graph->FindProject(id);
+      if (project == nullptr) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND,
+                                     absl::StrCat(request->project(),
+                                                  " not found")));
+        return reactor;
+      }
+      query = PartnerRecommender::QueryFor(*project);
+      break;
+    }
+    case v1::RecommendPartnersRequest::kDraft: {
+      const v1::ProjectDraft& draft = request->draft();
+      query.themes = {draft.themes().begin(), draft.themes().end()};
+      for (size_t i = 0; i < query.themes.size(); ++i) {
+        std::string problem =
+            CheckText(query.themes[i], kMaxLabelLength, /*required=*/true);
+        if (!problem.empty()) {
+          violations.push_back(
+              {absl::StrCat("draft.themes[", i, "]"), problem});
+        }
+      }
+      query.member_city_ids =
+          CityIds(draft.member_cities(), "draft.member_cities", &violations);
+      if (!draft.lead_city().empty()) {
+        query.lead_city_id = ParseResourceName(kCities, draft.lead_city());
+        if (query.lead_city_id.empty()) {
+          violations.push_back(
+              {"draft.lead_city", "is not a city name (cities/{id})"});
+        }
+      }
+      query.programme = draft.programme();
+      std::string problem = CheckText(query.programme, kMaxNameLength, false);
+      if (!problem.empty()) {
+        violations.push_back({"draft.programme", problem});
+      }
+      if (query.themes.empty() && query.member_city_ids.empty() &&
+          query.lead_city_id.empty()) {
+        violations.push_back(
+            {"draft", "needs at least one theme or one member city"});
+      }
+      break;
+    }
+    case v1::RecommendPartnersRequest::TARGET_NOT_SET:
+      violations.push_back(
+          {"target", "set either project or draft"});
+      break;
+  }
+  if (!violations.empty()) {
+    reactor->Finish(InvalidArgument(violations));
+    return reactor;
+  }
+
+  const int limit =
+      request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+  absl::StatusOr<std::vector<Recommendation>> recommendations =
+      recommender_.Recommend(*graph, query, filter, limit);
+  if (recommendations.ok()) {
+    for (const Recommendation& r : *recommendations) {
+      *response->add_recommendations() = ToProto(r, *graph);
+    }
+    response->set_graph_version(graph->version());
+  }
+  reactor->Finish(ToGrpcStatus(recommendations.status()));
+  return reactor;
+}
+
+}  // namespace citymatch

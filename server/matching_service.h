@@ -1,0 +1,34 @@
+// MatchingService implements citymatch.v1.Matching over GraphStore and
+// PartnerRecommender: it turns a request into a PartnerQuery and filter,
+// ranks on one pinned snapshot and converts the answer back.
+//
+// Thread-safe: handlers run concurrently; the recommender is const.
+#ifndef CITYMATCH_SERVER_MATCHING_SERVICE_H_
+#define CITYMATCH_SERVER_MATCHING_SERVICE_H_
+
+#include "citymatch/v1/matching.grpc.pb.h"
+#include "graph/graph_store.h"
+#include "graph/ranking/partner_recommender.h"
+
+namespace citymatch {
+
+class MatchingService final : public v1::Matching::CallbackService {
+ public:
+  static constexpr int kDefaultPageSize = 10;
+
+  // `store` must outlive the service.
+  explicit MatchingService(GraphStore* store);
+
+  grpc::ServerUnaryReactor* RecommendPartners(
+      grpc::CallbackServerContext* context,
+      const v1::RecommendPartnersRequest* request,
+      v1::RecommendPartnersResponse* response) override;
+
+ private:
+  GraphStore* const store_;
+  const PartnerRecommender recommender_;
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_SERVER_MATCHING_SERVICE_H_

@@ -1,0 +1,27 @@
+// Resource names of the API ("cities/3173435") and the bare ids the domain
+// uses ("3173435").
+#ifndef CITYMATCH_SERVER_RESOURCE_NAMES_H_
+#define CITYMATCH_SERVER_RESOURCE_NAMES_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace citymatch {
+
+inline constexpr absl::string_view kCities = "cities/";
+inline constexpr absl::string_view kProjects = "projects/";
+inline constexpr absl::string_view kPractices = "practices/";
+inline constexpr absl::string_view kThemes = "themes/";
+inline constexpr absl::string_view kOrganizations = "organizations/";
+
+// `collection` + `id`.
+std::string ResourceName(absl::string_view collection, absl::string_view id);
+
+// The id of `name` if it is `collection` followed by a valid id, else "".
+std::string ParseResourceName(absl::string_view collection,
+                              absl::string_view name);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_SERVER_RESOURCE_NAMES_H_

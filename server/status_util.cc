@@ -1,0 +1,51 @@
+#include "server/status_util.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace citymatch {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
+  google::rpc::BadRequest bad_request;
+  for (const FieldViolation& v : violations) {
+    google::rpc::BadRequest::FieldViolation* out =
+        bad_request.add_field_violations();
+    out->set_field(v.field);
+    out->set_description(v.description);
+  }
+  std::string message = "invalid request";
+  if (!violations.empty()) {
+    message = absl::StrCat(violations[0].field, ": ", violations[0].description);
+    if (violations.size() > 1) {
+      absl::StrAppend(&message, " (and ", violations.size() - 1, " more)");
+    }
+  }
+  google::rpc::Status details;
+  details.set_code(grpc::StatusCode::INVALID_ARGUMENT);
+  details.set_message(message);
+  details.add_details()->PackFrom(bad_request);
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message,
+                      details.SerializeAsString());
+}
+
+grpc::Status WithRetryInfo(grpc::StatusCode code, const std::string& message,
+                           int64_t retry_delay_ms) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(retry_delay_ms / 1000);
+  retry.mutable_retry_delay()->set_nanos(
+      static_cast<int32_t>(retry_delay_ms % 1000) * 1000000);
+  google::rpc::Status details;
+  details.set_code(code);
+  details.set_message(message);
+  details.add_details()->PackFrom(retry);
+  return grpc::Status(code, message, details.SerializeAsString());
+}
+
+}  // namespace citymatch

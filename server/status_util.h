@@ -1,0 +1,31 @@
+// The one place where absl::Status becomes grpc::Status. The numeric codes
+// are the same, as TF Serving's ToGRPCStatus relies on; field violations
+// travel as a google.rpc.BadRequest in the status details (the
+// grpc-status-details-bin trailer), which every gRPC client can decode.
+#ifndef CITYMATCH_SERVER_STATUS_UTIL_H_
+#define CITYMATCH_SERVER_STATUS_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+#include "graph/validation.h"
+
+namespace citymatch {
+
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// INVALID_ARGUMENT with `violations` as google.rpc.BadRequest details. The
+// message names the first violation, so a client that ignores details still
+// learns what is wrong.
+grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations);
+
+// `code` with `message` and a google.rpc.RetryInfo asking the client to wait
+// `retry_delay_ms` before retrying.
+grpc::Status WithRetryInfo(grpc::StatusCode code, const std::string& message,
+                           int64_t retry_delay_ms);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_SERVER_STATUS_UTIL_H_
