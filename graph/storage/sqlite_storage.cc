@@ -1,7 +1,5 @@
 #include "graph/storage/sqlite_storage.h"
 
-#include <filesystem>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -56,69 +54,16 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('graph_version', 0);
 
 absl::StatusOr<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(
     const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create ", dir, ": ", error.message()));
-  }
-  const std::string path = (std::filesystem::path(dir) / kFileName).string();
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
-  if (rc != SQLITE_OK) {
-    absl::Status status = SqliteError(db, rc, absl::StrCat("open ", path));
-    sqlite3_close(db);
-    return status;
-  }
-  std::unique_ptr<SqliteStorage> storage(new SqliteStorage(db));
-  // A writer that finds the file locked waits instead of failing at once.
-  sqlite3_busy_timeout(db, 5000);
-  absl::Status status = SqliteExec(
-      db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-          "PRAGMA foreign_keys=OFF;");
-  if (!status.ok()) return status;
-  {
-    SqliteStatement check(db, "PRAGMA quick_check");
-    if (!check.Step()) return check.status();
-    if (check.Text(0) != "ok") {
-      return absl::DataLossError(
-          absl::StrCat(path, " failed its integrity check: ", check.Text(0)));
-    }
-  }
-  status = storage->Migrate();
-  if (!status.ok()) return status;
-  return storage;
+  absl::StatusOr<sqlite3*> db =
+      OpenSqliteDatabase(dir, kFileName, kSchema, kSchemaVersion);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteStorage>(new SqliteStorage(*db));
 }
 
 SqliteStorage::~SqliteStorage() {
-  // Folds the WAL back into the database so a clean shutdown leaves one file.
+  // The last connection to close folds the WAL back into the database, so a
+  // clean shutdown leaves one file.
   sqlite3_close_v2(db_);
-}
-
-absl::Status SqliteStorage::Migrate() {
-  SqliteStatement version(db_, "PRAGMA user_version");
-  if (!version.Step()) return version.status();
-  const int64_t found = version.Int(0);
-  if (found > kSchemaVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the store has schema version ", found,
-                     "; this build knows up to ", kSchemaVersion));
-  }
-  if (found == kSchemaVersion) return absl::OkStatus();
-  absl::Status status = SqliteExec(db_, "BEGIN IMMEDIATE");
-  if (!status.ok()) return status;
-  status = SqliteExec(db_, kSchema);
-  if (status.ok()) {
-    status = SqliteExec(db_, absl::StrCat("PRAGMA user_version = ",
-                                          kSchemaVersion)
-                                 .c_str());
-  }
-  if (status.ok()) return SqliteExec(db_, "COMMIT");
-  SqliteExec(db_, "ROLLBACK").IgnoreError();
-  return status;
 }
 
 absl::StatusOr<StoredGraph> SqliteStorage::Load() {

@@ -44,7 +44,6 @@ class SqliteStorage : public Storage {
 
  private:
   explicit SqliteStorage(sqlite3* db) : db_(db) {}
-  absl::Status Migrate();
 
   sqlite3* db_;
 };

@@ -1,5 +1,7 @@
 #include "graph/storage/sqlite_util.h"
 
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 
 namespace citymatch {
@@ -25,6 +27,74 @@ absl::Status SqliteExec(sqlite3* db, const char* sql) {
   sqlite3_free(error);
   if (rc != SQLITE_OK) return SqliteError(db, rc, sql);
   return absl::OkStatus();
+}
+
+namespace {
+
+absl::Status Migrate(sqlite3* db, const char* schema, int schema_version) {
+  SqliteStatement version(db, "PRAGMA user_version");
+  if (!version.Step()) return version.status();
+  const int64_t found = version.Int(0);
+  if (found > schema_version) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the store has schema version ", found,
+                     "; this build knows up to ", schema_version));
+  }
+  if (found == schema_version) return absl::OkStatus();
+  absl::Status status = SqliteExec(db, "BEGIN IMMEDIATE");
+  if (!status.ok()) return status;
+  status = SqliteExec(db, schema);
+  if (status.ok()) {
+    status = SqliteExec(
+        db, absl::StrCat("PRAGMA user_version = ", schema_version).c_str());
+  }
+  if (status.ok()) return SqliteExec(db, "COMMIT");
+  SqliteExec(db, "ROLLBACK").IgnoreError();
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
+                                            const std::string& file_name,
+                                            const char* schema,
+                                            int schema_version) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create ", dir, ": ", error.message()));
+  }
+  const std::string path = (std::filesystem::path(dir) / file_name).string();
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(db, rc, absl::StrCat("open ", path));
+    sqlite3_close(db);
+    return status;
+  }
+  // A writer that finds the file locked waits instead of failing at once.
+  sqlite3_busy_timeout(db, 5000);
+  absl::Status status = SqliteExec(
+      db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  if (status.ok()) {
+    SqliteStatement check(db, "PRAGMA quick_check");
+    if (!check.Step()) {
+      status = check.status();
+    } else if (check.Text(0) != "ok") {
+      status = absl::DataLossError(
+          absl::StrCat(path, " failed its integrity check: ", check.Text(0)));
+    }
+  }
+  if (status.ok()) status = Migrate(db, schema, schema_version);
+  if (!status.ok()) {
+    sqlite3_close_v2(db);
+    return status;
+  }
+  return db;
 }
 
 SqliteStatement::SqliteStatement(sqlite3* db, const char* sql) : db_(db) {

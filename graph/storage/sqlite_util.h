@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "sqlite3.h"
 
@@ -20,6 +21,17 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what);
 
 // Runs statements without results ("BEGIN", schema).
 absl::Status SqliteExec(sqlite3* db, const char* sql);
+
+// Opens or creates `<dir>/<file_name>` (creating `dir`) in WAL mode with
+// synchronous=FULL, checks its integrity and brings its schema to
+// `schema_version` by running `schema` (idempotent CREATE ... IF NOT EXISTS
+// statements) once. The caller owns the result (sqlite3_close_v2).
+// Unavailable if it cannot be opened; DataLoss if it is not a database or
+// fails the check; FailedPrecondition if its schema is newer.
+absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
+                                            const std::string& file_name,
+                                            const char* schema,
+                                            int schema_version);
 
 class SqliteStatement {
  public:

@@ -1,0 +1,46 @@
+// SqliteAdminStorage keeps organisations, token hashes and the audit log in
+// `<dir>/admin.db` (WAL, synchronous=FULL, like the graph store).
+//
+// Thread-safe: one mutex serialises every call.
+#ifndef CITYMATCH_GRAPH_STORAGE_SQLITE_ADMIN_STORAGE_H_
+#define CITYMATCH_GRAPH_STORAGE_SQLITE_ADMIN_STORAGE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "graph/storage/admin_storage.h"
+
+struct sqlite3;
+
+namespace citymatch {
+
+class SqliteAdminStorage : public AdminStorage {
+ public:
+  static constexpr int kSchemaVersion = 1;
+  static constexpr char kFileName[] = "admin.db";
+
+  // Opens or creates `<dir>/admin.db`. Errors as SqliteStorage::Open.
+  static absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> Open(
+      const std::string& dir);
+  ~SqliteAdminStorage() override;
+
+  absl::StatusOr<std::vector<OrganizationRecord>> LoadOrganizations() override;
+  absl::StatusOr<std::vector<TokenRecord>> LoadTokens() override;
+  absl::Status InsertOrganization(const OrganizationRecord& org) override;
+  absl::Status PutToken(const TokenRecord& token) override;
+  absl::StatusOr<int64_t> AppendAudit(const AuditRecord& event) override;
+  absl::StatusOr<std::vector<AuditRecord>> ListAudit(int64_t before,
+                                                     int limit) override;
+
+ private:
+  explicit SqliteAdminStorage(sqlite3* db) : db_(db) {}
+
+  absl::Mutex mu_;
+  sqlite3* const db_ ABSL_PT_GUARDED_BY(mu_);
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_GRAPH_STORAGE_SQLITE_ADMIN_STORAGE_H_
