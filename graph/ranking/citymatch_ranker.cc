@@ -9,10 +9,15 @@ CitymatchRanker::CitymatchRanker() : model_(ShippedCitymatchModel()) {}
 CitymatchRanker::CitymatchRanker(CitymatchModel model)
     : model_(std::move(model)) {}
 
-const FeatureWeights& CitymatchRanker::WeightsFor(
+FeatureWeights CitymatchRanker::WeightsFor(
     const QueryFeatures& features) const {
-  return features.has_programme_history ? model_.weights
-                                        : model_.fallback_weights;
+  if (!features.has_programme_history) return model_.fallback_weights;
+  const double loose = LooseShare(features.tightness);
+  FeatureWeights w;
+  for (int f = 0; f < kNumFeatures; ++f) {
+    w[f] = (1 - loose) * model_.weights[f] + loose * model_.loose_weights[f];
+  }
+  return w;
 }
 
 void CitymatchRanker::Score(const GraphSnapshot& graph,
@@ -20,7 +25,7 @@ void CitymatchRanker::Score(const GraphSnapshot& graph,
                             std::vector<double>* scores) const {
   QueryFeatures features;
   ComputeFeatures(graph, query, model_.features, &features);
-  const FeatureWeights& w = WeightsFor(features);
+  const FeatureWeights w = WeightsFor(features);
   scores->resize(features.num_cities);
   for (int c = 0; c < features.num_cities; ++c) {
     const float* x = features.row(c);
@@ -40,7 +45,7 @@ std::vector<std::vector<ScoreComponent>> CitymatchRanker::ComponentsFor(
     const std::vector<int>& cities) const {
   QueryFeatures features;
   ComputeFeatures(graph, query, model_.features, &features);
-  const FeatureWeights& w = WeightsFor(features);
+  const FeatureWeights w = WeightsFor(features);
   std::vector<std::vector<ScoreComponent>> out;
   out.reserve(cities.size());
   for (int c : cities) {

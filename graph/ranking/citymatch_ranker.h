@@ -2,8 +2,11 @@
 // features.h, with weights learned by a listwise (softmax) fit on held-out
 // memberships (model_fitting.h).
 //
-// It keeps two weight vectors. When the query's programme has a history in
-// the graph, `weights` apply; otherwise `fallback_weights`, fitted on the
+// When the query's programme has a history in the graph, the weights are a
+// blend of two vectors, one fitted on programmes whose past consortia are
+// geographically tight, one on loose ones, by the programme's own tightness
+// (a programme family inferred from data, never from its name). Otherwise
+// `fallback_weights` apply, fitted on the
 // same queries with the programme hidden, so that a new programme leans on
 // the walk, the members' geography and co-membership instead of on weights
 // that expected programme evidence. Themes the graph has never seen leave
@@ -24,8 +27,12 @@ namespace citymatch {
 using FeatureWeights = std::array<double, kNumFeatures>;
 
 struct CitymatchModel {
-  FeatureWeights weights{};           // the programme has a history
-  FeatureWeights fallback_weights{};  // it has none (or none was given)
+  // When the programme has a history: a blend of the weights fitted on
+  // tight (cross-border) and loose (network) programmes, by LooseShare().
+  FeatureWeights weights{};
+  FeatureWeights loose_weights{};
+  // When it has none (or none was given): one vector, no programme features.
+  FeatureWeights fallback_weights{};
   FeatureOptions features;
 };
 
@@ -53,7 +60,7 @@ class CitymatchRanker : public Ranker {
   const CitymatchModel& model() const { return model_; }
 
   // The weights that apply to a query with these features.
-  const FeatureWeights& WeightsFor(const QueryFeatures& features) const;
+  FeatureWeights WeightsFor(const QueryFeatures& features) const;
 
  private:
   CitymatchModel model_;

@@ -25,6 +25,10 @@ ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 ABSL_FLAG(std::string, rankers, "",
           "comma-separated rankers to evaluate (default: all)");
 ABSL_FLAG(int, threads, 2, "folds evaluated in parallel");
+ABSL_FLAG(double, l2, citymatch::FitOptions().l2,
+          "penalty on the standardised weights of the citymatch model");
+ABSL_FLAG(double, member_share, citymatch::FeatureOptions().member_restart_share,
+          "share of the citymatch walk's restarts on the member cities");
 ABSL_FLAG(bool, fit, false,
           "fit the citymatch model on all folds and print it as C++ "
           "(graph/ranking/citymatch_model.cc) instead of evaluating");
@@ -57,14 +61,19 @@ int Run() {
                                data->cities.size(), data->projects.size(),
                                data->practices.size(), data->twinnings.size());
 
+  FitOptions fit;
+  fit.l2 = absl::GetFlag(FLAGS_l2);
+  FeatureOptions features;
+  features.member_restart_share = absl::GetFlag(FLAGS_member_share);
   if (absl::GetFlag(FLAGS_fit)) {
     absl::StatusOr<CitymatchModel> model =
-        FitModelOnFolds(*data, {}, FitOptions(), FeatureOptions());
+        FitModelOnFolds(*data, {}, fit, features);
     if (!model.ok()) {
       std::cerr << model.status() << "\n";
       return 1;
     }
     PrintWeights("weights", model->weights);
+    PrintWeights("loose_weights", model->loose_weights);
     PrintWeights("fallback_weights", model->fallback_weights);
     return 0;
   }
@@ -75,6 +84,8 @@ int Run() {
     options.rankers = absl::StrSplit(rankers, ',', absl::SkipEmpty());
   }
   options.threads = absl::GetFlag(FLAGS_threads);
+  options.fit = fit;
+  options.features = features;
   options.progress = [start](const std::string& line) {
     std::cerr << absl::StrFormat("[%6.1fs] %s\n",
                                  absl::ToDoubleSeconds(absl::Now() - start),

@@ -156,7 +156,9 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
           SampleTrainingQuery(y, q.query.members, q.hidden, seed));
     }
   }
-  return FitCitymatchModel(with_programme, without_programme, fit);
+  CitymatchModel model = FitCitymatchModel(with_programme, without_programme, fit);
+  model.features = features;
+  return model;
 }
 
 absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 
 #include "graph/ranking/geo.h"
@@ -26,6 +27,35 @@ int CountrySlot(const std::string& country) {
 double LogPopulation(const City& city) {
   return std::log(static_cast<double>(city.population > 0 ? city.population
                                                           : 5000));
+}
+
+// A coarse grid of 1-degree cells (about 111 x 70 km in Europe).
+constexpr int kLatCells = 180;
+constexpr int kLonCells = 360;
+int LatCell(double lat) {
+  return std::clamp(static_cast<int>(std::floor(lat + 90)), 0, kLatCells - 1);
+}
+int LonCell(double lon) {
+  int cell = static_cast<int>(std::floor(lon + 180)) % kLonCells;
+  return cell < 0 ? cell + kLonCells : cell;
+}
+int Cell(const City& city) {
+  return LatCell(city.lat) * kLonCells + LonCell(city.lon);
+}
+// The count in the city's cell and its eight neighbours.
+double NeighbourhoodCount(const std::vector<uint16_t>& cells, const City& city) {
+  const int lat = LatCell(city.lat);
+  const int lon = LonCell(city.lon);
+  double sum = 0;
+  for (int dlat = -1; dlat <= 1; ++dlat) {
+    const int y = lat + dlat;
+    if (y < 0 || y >= kLatCells) continue;
+    for (int dlon = -1; dlon <= 1; ++dlon) {
+      const int x = (lon + dlon + kLonCells) % kLonCells;
+      sum += cells[y * kLonCells + x];
+    }
+  }
+  return sum;
 }
 
 // Squared equirectangular distance in degrees, scaled by cos(lat) of the
@@ -86,12 +116,18 @@ const char* FeatureName(int feature) {
       "experience",   "programme_experience", "programme_country",
       "distance",     "distance_tight",      "same_country",
       "same_country_repeat", "population_gap", "population",
-      "theme_projects", "theme_practices"};
+      "theme_projects", "theme_practices", "programme_population_gap",
+      "programme_density"};
   return feature >= 0 && feature < kNumFeatures ? kNames[feature] : "?";
 }
 
 bool IsProgrammeFeature(int feature) {
-  return feature == kProgrammeExperience || feature == kProgrammeCountry;
+  return feature == kProgrammeExperience || feature == kProgrammeCountry ||
+         feature == kProgrammePopulationGap || feature == kProgrammeDensity;
+}
+
+double LooseShare(double tightness) {
+  return std::clamp((0.5 - tightness) / 0.3, 0.0, 1.0);
 }
 
 void ComputeFeatures(const GraphSnapshot& graph, const ResolvedQuery& query,
@@ -191,7 +227,21 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       tightness = Tightness(spreads[spreads.size() / 2]);
       repetition = repetition_sum / consortia;
     }
+    // Memberships per 1-degree cell, and the programme's typical city size.
+    std::vector<uint16_t> cells(kLatCells * kLonCells, 0);
+    double programme_log_population = 0;
+    for (int p : programme_projects) {
+      for (int c : graph.project_members(p)) {
+        uint16_t& cell = cells[Cell(cities[c])];
+        if (cell < 65535) ++cell;
+        programme_log_population += LogPopulation(cities[c]);
+      }
+    }
+    programme_log_population /= memberships;
     for (int c = 0; c < n; ++c) {
+      set(c, kProgrammeDensity, std::log1p(NeighbourhoodCount(cells, cities[c])));
+      set(c, kProgrammePopulationGap,
+          -std::fabs(LogPopulation(cities[c]) - programme_log_population));
       set(c, kProgrammeExperience, std::log1p(acc[c]));
       set(c, kProgrammeCountry,
           std::log((country_count[CountrySlot(cities[c].country)] + 0.1) /
@@ -203,6 +253,8 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
                     : 0.5;
     repetition = CountryRepetition(graph, query.members);
   }
+
+  out->tightness = tightness;
 
   // Geography and size, relative to the members.
   std::vector<Anchor> anchors;

@@ -52,6 +52,13 @@ enum Feature : int {
   kThemeProjects,
   // log1p of the candidate's practices on one of the query's themes.
   kThemePractices,
+  // -|log population - mean log population of the programme's past
+  // members|: the size of city the programme works with.
+  kProgrammePopulationGap,
+  // log1p of the programme's past memberships within about 100 km (the
+  // candidate's 1-degree cell and its eight neighbours): the programme's
+  // eligible area, finer than its countries.
+  kProgrammeDensity,
   kNumFeatures
 };
 
@@ -60,6 +67,12 @@ const char* FeatureName(int feature);
 
 // True for the features that need the programme's history.
 bool IsProgrammeFeature(int feature);
+
+// How far a query with this tightness belongs to the "loose" family of
+// programmes (continental networks) rather than the "tight" one (cross-border
+// neighbours): 1 up to a tightness of 0.2 (consortia spread over 800 km and
+// more), 0 from 0.5 (within 200 km), linear in between.
+double LooseShare(double tightness);
 
 struct FeatureOptions {
   RandomWalkOptions walk = [] {
@@ -78,6 +91,8 @@ struct QueryFeatures {
   // programme features are 0 for every city otherwise.
   bool has_programme_history = false;
   bool has_themes = false;
+  // The programme's geographic tightness in [0, 1] (see kDistanceTight).
+  double tightness = 0.5;
   // The walk's distribution over all vertices, kept for reuse.
   std::vector<double> walk;
 

@@ -12,7 +12,7 @@ namespace {
 constexpr int F = kNumFeatures;
 constexpr int kTopByWalk = 150;
 constexpr int kTopBySignal = 40;
-constexpr int kRandom = 60;
+constexpr int kRandom = 200;
 
 // Solves a x = b for a small dense symmetric positive definite `a`
 // (Gaussian elimination with partial pivoting; F is about a dozen).
@@ -96,23 +96,42 @@ TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
   top_by(kProgrammeCountry, 1, kTopBySignal);
   top_by(kDistance, -1, kTopBySignal);
   top_by(kThemeProjects, 1, kTopBySignal);
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> pick(0, std::max(0, n - 1));
-  for (int i = 0; i < kRandom && n > 0; ++i) take[pick(rng)] = 1;
+  top_by(kProgrammeDensity, 1, kTopBySignal);
+  top_by(kProgrammePopulationGap, 1, kTopBySignal);
+  top_by(kPopulation, 1, kTopBySignal);
   for (int m : members) take[m] = 0;
   take[hidden] = 1;
+  // The rest of the candidates, represented by a uniform sample.
+  std::vector<int> rest;
+  for (int c = 0; c < n; ++c) {
+    if (!take[c] && !std::binary_search(members.begin(), members.end(), c)) {
+      rest.push_back(c);
+    }
+  }
+  std::mt19937 rng(seed);
+  const int k = std::min<int>(kRandom, rest.size());
+  for (int i = 0; i < k; ++i) {
+    std::uniform_int_distribution<int> pick(i, static_cast<int>(rest.size()) - 1);
+    std::swap(rest[i], rest[pick(rng)]);
+  }
+  const float rest_weight =
+      k == 0 ? 0 : static_cast<float>(rest.size()) / static_cast<float>(k);
+  for (int i = 0; i < k; ++i) take[rest[i]] = 2;
 
   TrainingQuery q;
+  q.tightness = features.tightness;
   for (int c = 0; c < n; ++c) {
     if (!take[c]) continue;
     if (c == hidden) q.positive = q.num_rows();
     q.rows.insert(q.rows.end(), features.row(c), features.row(c) + F);
+    q.weight.push_back(take[c] == 2 ? rest_weight : 1.0f);
   }
   return q;
 }
 
 FeatureWeights FitSoftmaxWeights(
     const std::vector<const TrainingQuery*>& queries,
+    const std::vector<double>& query_weight,
     const std::array<bool, kNumFeatures>& active, const FitOptions& options) {
   FeatureWeights raw{};
   if (queries.empty()) {
@@ -122,7 +141,14 @@ FeatureWeights FitSoftmaxWeights(
   const Standardized st = Moments(queries);
   std::array<bool, F> on{};
   for (int f = 0; f < F; ++f) on[f] = active[f] && st.scale[f] > 0;
-  const double nq = static_cast<double>(queries.size());
+  double nq = 0;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    nq += query_weight.empty() ? 1.0 : query_weight[i];
+  }
+  if (nq <= 0) {
+    raw[kPpr] = 1;
+    return raw;
+  }
 
   // Loss, gradient and Hessian in the standardised space.
   auto evaluate = [&](const std::array<double, F>& w, bool derivatives,
@@ -134,7 +160,10 @@ FeatureWeights FitSoftmaxWeights(
       for (auto& row : *hess) row.fill(0);
     }
     std::vector<double> score, z;
-    for (const TrainingQuery* q : queries) {
+    for (size_t qi = 0; qi < queries.size(); ++qi) {
+      const TrainingQuery* q = queries[qi];
+      const double qw = (query_weight.empty() ? 1.0 : query_weight[qi]) / nq;
+      if (qw == 0) continue;
       const int rows = q->num_rows();
       score.resize(rows);
       z.resize(static_cast<size_t>(rows) * F);
@@ -151,24 +180,24 @@ FeatureWeights FitSoftmaxWeights(
         top = std::max(top, s);
       }
       double sum = 0;
-      for (int r = 0; r < rows; ++r) sum += std::exp(score[r] - top);
-      loss += (top + std::log(sum) - score[q->positive]) / nq;
+      for (int r = 0; r < rows; ++r) sum += q->weight[r] * std::exp(score[r] - top);
+      loss += (top + std::log(sum) - score[q->positive]) * qw;
       if (!derivatives) continue;
       std::array<double, F> mean_z{};
       for (int r = 0; r < rows; ++r) {
-        const double p = std::exp(score[r] - top) / sum;
+        const double p = q->weight[r] * std::exp(score[r] - top) / sum;
         if (p < 1e-12) continue;
         const double* zr = &z[r * F];
         for (int a = 0; a < F; ++a) {
           if (!on[a]) continue;
           mean_z[a] += p * zr[a];
-          for (int b = a; b < F; ++b) (*hess)[a][b] += p * zr[a] * zr[b] / nq;
+          for (int b = a; b < F; ++b) (*hess)[a][b] += qw * p * zr[a] * zr[b];
         }
       }
       for (int a = 0; a < F; ++a) {
         if (!on[a]) continue;
-        (*grad)[a] += (mean_z[a] - z[q->positive * F + a]) / nq;
-        for (int b = a; b < F; ++b) (*hess)[a][b] -= mean_z[a] * mean_z[b] / nq;
+        (*grad)[a] += (mean_z[a] - z[q->positive * F + a]) * qw;
+        for (int b = a; b < F; ++b) (*hess)[a][b] -= qw * mean_z[a] * mean_z[b];
       }
     }
     for (int f = 0; f < F; ++f) {
@@ -231,11 +260,26 @@ CitymatchModel FitCitymatchModel(
   for (int f = 0; f < F; ++f) no_programme[f] = !IsProgrammeFeature(f);
 
   std::vector<const TrainingQuery*> a, b;
-  for (const TrainingQuery& q : with_programme) a.push_back(&q);
+  std::vector<double> tight_weight, loose_weight;
+  for (const TrainingQuery& q : with_programme) {
+    a.push_back(&q);
+    loose_weight.push_back(LooseShare(q.tightness));
+    tight_weight.push_back(1 - loose_weight.back());
+  }
   for (const TrainingQuery& q : without_programme) b.push_back(&q);
-  model.fallback_weights = FitSoftmaxWeights(b, no_programme, options);
-  model.weights = a.empty() ? model.fallback_weights
-                            : FitSoftmaxWeights(a, all, options);
+  model.fallback_weights = FitSoftmaxWeights(b, {}, no_programme, options);
+  // A family with (almost) no training queries borrows the other's weights.
+  double tight_total = 0, loose_total = 0;
+  for (double w : tight_weight) tight_total += w;
+  for (double w : loose_weight) loose_total += w;
+  if (a.empty()) {
+    model.weights = model.loose_weights = model.fallback_weights;
+  } else if (tight_total < 1 || loose_total < 1) {
+    model.weights = model.loose_weights = FitSoftmaxWeights(a, {}, all, options);
+  } else {
+    model.weights = FitSoftmaxWeights(a, tight_weight, all, options);
+    model.loose_weights = FitSoftmaxWeights(a, loose_weight, all, options);
+  }
   return model;
 }
 

@@ -23,7 +23,13 @@ namespace citymatch {
 // held-out partner among them.
 struct TrainingQuery {
   std::vector<float> rows;  // num_rows x kNumFeatures
+  // How many candidates each row stands for in the softmax's denominator:
+  // 1 for the rows taken for their strength, (unsampled / sampled) for the
+  // random ones. Without it a signal that lifts many unsampled cities would
+  // look free during training and flood the top at serving time.
+  std::vector<float> weight;
   int positive = 0;         // row of the held-out partner
+  double tightness = 0.5;   // QueryFeatures::tightness
   int num_rows() const { return static_cast<int>(rows.size()) / kNumFeatures; }
 };
 
@@ -44,12 +50,15 @@ struct FitOptions {
 // Weights maximising the mean log-probability of the held-out cities;
 // features with active[f] == false get weight 0. Weights apply to the raw
 // features (standardisation is folded in).
+// `query_weight` (empty: all 1) weighs each query's log-probability.
 FeatureWeights FitSoftmaxWeights(const std::vector<const TrainingQuery*>& queries,
+                                 const std::vector<double>& query_weight,
                                  const std::array<bool, kNumFeatures>& active,
                                  const FitOptions& options);
 
-// Both weight vectors of a CitymatchModel: `weights` from `with_programme`
-// (queries whose programme has history), `fallback_weights` from
+// The weight vectors of a CitymatchModel: `weights` and `loose_weights` from
+// `with_programme` (queries whose programme has history), each query weighed
+// by 1 - LooseShare() and LooseShare() of its tightness; `fallback_weights` from
 // `without_programme` (features computed with the programme hidden), with
 // the programme features inactive.
 CitymatchModel FitCitymatchModel(

@@ -1,0 +1,92 @@
+#include "graph/ranking/citymatch_ranker.h"
+
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "graph/ranking/features.h"
+#include "graph/ranking/query_resolver.h"
+#include "tests/ranking/ranking_test_data.h"
+
+namespace citymatch {
+namespace {
+
+ResolvedQuery Resolve(const GraphSnapshot& graph, std::vector<std::string> themes,
+                      std::string programme, std::vector<std::string> members) {
+  PartnerQuery q;
+  q.themes = std::move(themes);
+  q.programme = std::move(programme);
+  q.member_city_ids = std::move(members);
+  return *ResolveQuery(graph, q);
+}
+
+TEST(CitymatchRankerTest, KnownProgrammeHasHistoryUnknownDoesNot) {
+  auto graph = testing_data::Build(testing_data::SmallEurope());
+  QueryFeatures x;
+  ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "URBACT", {"1"}), {}, &x);
+  EXPECT_TRUE(x.has_programme_history);
+  EXPECT_GT(x.row(graph->CityIndex("2"))[kProgrammeExperience], 0);
+  ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "Horizon 2030", {"1"}), {}, &x);
+  EXPECT_FALSE(x.has_programme_history);
+  for (int c = 0; c < x.num_cities; ++c) {
+    for (int f = 0; f < kNumFeatures; ++f) {
+      if (IsProgrammeFeature(f)) EXPECT_EQ(x.row(c)[f], 0) << FeatureName(f);
+    }
+  }
+}
+
+TEST(CitymatchRankerTest, UnknownProgrammeFallsBackToFallbackWeights) {
+  auto graph = testing_data::Build(testing_data::SmallEurope());
+  CitymatchModel model;
+  // Weights that would rank by programme experience alone ...
+  model.weights[kProgrammeExperience] = 100;
+  model.loose_weights[kProgrammeExperience] = 100;
+  // ... and a fallback that is the walk.
+  model.fallback_weights[kPpr] = 1;
+  CitymatchRanker ranker(model);
+  const ResolvedQuery unknown = Resolve(*graph, {"Housing"}, "Horizon 2030", {"1"});
+  std::vector<double> scores;
+  ranker.Score(*graph, unknown, &scores);
+  QueryFeatures x;
+  ComputeFeatures(*graph, unknown, model.features, &x);
+  for (int c = 0; c < x.num_cities; ++c) {
+    EXPECT_FLOAT_EQ(scores[c], x.row(c)[kPpr]);
+  }
+  // The components name only the signals in use.
+  const auto components = ranker.Components(*graph, unknown, 3);
+  ASSERT_EQ(components.size(), 1u);
+  EXPECT_EQ(components[0].name, "ppr");
+}
+
+TEST(CitymatchRankerTest, UnseenThemesWalkFromTheMembersOnly) {
+  auto graph = testing_data::Build(testing_data::SmallEurope());
+  CitymatchRanker ranker;
+  std::vector<double> unseen, none;
+  ranker.Score(*graph, Resolve(*graph, {"Quantum gardening"}, "URBACT", {"1", "2"}),
+               &unseen);
+  ranker.Score(*graph, Resolve(*graph, {}, "URBACT", {"1", "2"}), &none);
+  EXPECT_EQ(unseen, none);
+}
+
+TEST(CitymatchRankerTest, ShippedModelRanksTheSharedPartnerFirst) {
+  auto graph = testing_data::Build(testing_data::SmallEurope());
+  CitymatchRanker ranker;
+  std::vector<double> scores;
+  const ResolvedQuery q = Resolve(*graph, {"Housing"}, "URBACT", {"1", "2"});
+  ranker.Score(*graph, q, &scores);
+  const int turin = graph->CityIndex("4");
+  for (int c = 0; c < static_cast<int>(scores.size()); ++c) {
+    if (c == turin || c == graph->CityIndex("1") || c == graph->CityIndex("2")) {
+      continue;
+    }
+    EXPECT_GT(scores[turin], scores[c]) << graph->cities()[c].name;
+  }
+}
+
+TEST(CitymatchRankerTest, LooseShareBlendsByTightness) {
+  EXPECT_DOUBLE_EQ(LooseShare(0.1), 1.0);
+  EXPECT_DOUBLE_EQ(LooseShare(0.9), 0.0);
+  EXPECT_NEAR(LooseShare(0.35), 0.5, 1e-12);
+}
+
+}  // namespace
+}  // namespace citymatch

@@ -1,0 +1,133 @@
+#include "graph/ranking/evaluation.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/ranking/ranking_test_data.h"
+
+namespace citymatch {
+namespace {
+
+using testing_data::MakeCity;
+using testing_data::MakeProject;
+
+TEST(EvaluationTest, FoldIsCrc32ModuloFive) {
+  EXPECT_EQ(ProjectFold("123456789"), static_cast<int>(0xCBF43926u % 5));
+  EXPECT_EQ(ProjectFold("x-a"), 0);  // zlib.crc32(b"x-a") % 5
+  EXPECT_EQ(ProjectFold("x-b"), 4);
+  EXPECT_EQ(ProjectFold("interreg-a"), 1);
+}
+
+TEST(EvaluationTest, HiddenMemberIndexesIdsSortedAsStrings) {
+  // As strings "10" < "100" < "9"; zlib.crc32(b"p1#") % 3 == 2.
+  Project p = MakeProject("p1", "", "", 0, 0, {}, {"9", "100", "10"});
+  EXPECT_EQ(SortedMemberIds(p), (std::vector<std::string>{"10", "100", "9"}));
+  EXPECT_EQ(HiddenMemberId(p), "9");
+}
+
+TEST(EvaluationTest, EvaluatedProjectsHaveThreeDistinctMembers) {
+  EXPECT_FALSE(IsEvaluatedProject(MakeProject("a", "", "", 0, 0, {}, {"1", "2"})));
+  Project dup = MakeProject("b", "", "", 0, 0, {}, {"1", "2"});
+  dup.members.push_back({"2", Role::kPartner});
+  EXPECT_FALSE(IsEvaluatedProject(dup));
+  EXPECT_TRUE(IsEvaluatedProject(MakeProject("c", "", "", 0, 0, {}, {"1", "2", "3"})));
+}
+
+TEST(EvaluationTest, GroupIsTheTextBeforeTheFirstDash) {
+  EXPECT_EQ(ProjectGroup("urbact-city-lab"), "urbact");
+  EXPECT_EQ(ProjectGroup("interreg-v-a-x"), "interreg");
+  EXPECT_EQ(ProjectGroup("nodash"), "nodash");
+}
+
+TEST(EvaluationTest, InclusionSubsetMatchesThemeFragmentsCaseInsensitively) {
+  auto with = [](std::vector<std::string> themes) {
+    return MakeProject("p", "", "", 0, 0, std::move(themes), {});
+  };
+  EXPECT_TRUE(IsInclusionProject(with({"Tourism", "SOCIAL INCLUSION"})));
+  EXPECT_TRUE(IsInclusionProject(with({"Demographic change and immigration"})));
+  EXPECT_TRUE(IsInclusionProject(with({"Roma"})));
+  EXPECT_TRUE(IsInclusionProject(with({"Community integration and common identity"})));
+  EXPECT_TRUE(IsInclusionProject(with({"Equal opportunities"})));
+  EXPECT_FALSE(IsInclusionProject(with({"Tourism", "Integrated Urban Development"})));
+}
+
+TEST(EvaluationTest, RankBreaksTiesByIdAndSkipsMembers) {
+  // City indices are in id order. Hidden = 3 with score 1.
+  const std::vector<double> scores = {1.0, 5.0, 1.0, 1.0, 0.5, 1.0};
+  // Ahead of it: 1 (higher), 0 and 2 (tie, smaller id); 5 ties but is after.
+  EXPECT_EQ(RankOf(scores, 3, {}), 4);
+  // Members 1 and 2 are not candidates.
+  EXPECT_EQ(RankOf(scores, 3, {1, 2}), 2);
+}
+
+TEST(EvaluationTest, FoldGraphLeavesOutTheFoldsProjectsWhole) {
+  Dataset d;
+  d.cities = {MakeCity("1", "A", "FR", 0, 0, 0)};
+  d.projects = {MakeProject("x-a", "", "", 0, 0, {}, {"1"}),
+                MakeProject("x-b", "", "", 0, 0, {}, {"1"})};
+  const Dataset fold0 = WithoutFolds(d, {0});
+  ASSERT_EQ(fold0.projects.size(), 1u);
+  EXPECT_EQ(fold0.projects[0].id, "x-b");
+  EXPECT_EQ(fold0.cities.size(), 1u);
+}
+
+// A data set small enough to rank by hand with the popularity baseline.
+//   x-a (fold 0) 1,2,3   hidden "3" (crc32("x-a#") % 3 == 2)
+//   y-d (fold 0) 2,4,6   hidden "2" (crc32("y-d#") % 3 == 0), theme Roma
+//   interreg-a (fold 1) 3,5,7  hidden "5" (crc32("interreg-a#") % 3 == 1)
+//   x-b (fold 4) 1,4;  x-c (fold 1) 4,5;  interreg-b (fold 4) 3,7
+// Fold 0 graph (x-a, y-d left out): projects per city
+//   1:1 2:0 3:2 4:2 5:2 6:0 7:2
+//   x-a: members 1,2; "3" scores 2, nobody higher, no smaller tie -> rank 1.
+//   y-d: members 4,6; "2" scores 0 behind 1,3,5,7 -> rank 5.
+// Fold 1 graph (x-c, interreg-a left out): 1:2 2:2 3:2 4:2 5:0 6:1 7:1
+//   interreg-a: members 3,7; "5" scores 0 behind 1,2,4,6 -> rank 5.
+TEST(EvaluationTest, HandRankedPopularityMatches) {
+  Dataset d;
+  for (int i = 1; i <= 7; ++i) {
+    d.cities.push_back(MakeCity(std::to_string(i), "c", "FR", 45, i, 1000));
+  }
+  d.projects = {MakeProject("x-a", "", "P", 0, 0, {"Tourism"}, {"1", "2", "3"}),
+                MakeProject("y-d", "", "P", 0, 0, {"Roma"}, {"2", "4", "6"}),
+                MakeProject("interreg-a", "", "P", 0, 0, {}, {"3", "5", "7"}),
+                MakeProject("x-b", "", "P", 0, 0, {}, {"1", "4"}),
+                MakeProject("x-c", "", "P", 0, 0, {}, {"4", "5"}),
+                MakeProject("interreg-b", "", "P", 0, 0, {}, {"3", "7"})};
+  EvaluationOptions options;
+  options.rankers = {"popularity"};
+  options.threads = 1;
+  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const auto& groups = report->table.at("popularity");
+  EXPECT_EQ(groups.at("x").queries, 1);
+  EXPECT_DOUBLE_EQ(groups.at("x").mrr, 1.0);
+  EXPECT_DOUBLE_EQ(groups.at("x").hit_at_10, 1.0);
+  EXPECT_EQ(groups.at("y").queries, 1);
+  EXPECT_DOUBLE_EQ(groups.at("y").mrr, 0.2);
+  EXPECT_EQ(groups.at("interreg").queries, 1);
+  EXPECT_DOUBLE_EQ(groups.at("interreg").mrr, 0.2);
+  EXPECT_EQ(groups.at(kInclusionGroup).queries, 1);
+  EXPECT_DOUBLE_EQ(groups.at(kInclusionGroup).mrr, 0.2);
+}
+
+TEST(EvaluationTest, UnknownRankerIsInvalidArgument) {
+  EvaluationOptions options;
+  options.rankers = {"oracle"};
+  EXPECT_EQ(Evaluate(Dataset(), options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(EvaluationTest, CitymatchIsFittedPerFoldAndRuns) {
+  Dataset d = testing_data::SmallEurope();
+  EvaluationOptions options;
+  options.rankers = {"citymatch", "ppr"};
+  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->fold_models.size(), static_cast<size_t>(kNumFolds));
+  EXPECT_EQ(report->table.at("citymatch").at("urbact").queries,
+            report->table.at("ppr").at("urbact").queries);
+}
+
+}  // namespace
+}  // namespace citymatch

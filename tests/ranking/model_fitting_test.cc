@@ -1,0 +1,71 @@
+#include "graph/ranking/model_fitting.h"
+
+#include <random>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace citymatch {
+namespace {
+
+// Queries of 20 candidates where the positive has the highest
+// co-membership; every other feature is noise.
+std::vector<TrainingQuery> Synthetic(int n) {
+  std::mt19937 rng(7);
+  std::normal_distribution<float> noise;
+  std::vector<TrainingQuery> out;
+  for (int q = 0; q < n; ++q) {
+    TrainingQuery t;
+    t.positive = q % 20;
+    for (int r = 0; r < 20; ++r) {
+      for (int f = 0; f < kNumFeatures; ++f) t.rows.push_back(noise(rng));
+      t.rows[r * kNumFeatures + kCoMembership] = r == t.positive ? 3.0f : 0.0f;
+      t.weight.push_back(1);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+TEST(ModelFittingTest, LearnsTheInformativeSignal) {
+  std::vector<TrainingQuery> queries = Synthetic(200);
+  std::vector<const TrainingQuery*> ptrs;
+  for (const auto& q : queries) ptrs.push_back(&q);
+  std::array<bool, kNumFeatures> all;
+  all.fill(true);
+  const FeatureWeights w = FitSoftmaxWeights(ptrs, {}, all, FitOptions());
+  for (int f = 0; f < kNumFeatures; ++f) {
+    if (f == kCoMembership) continue;
+    EXPECT_GT(w[kCoMembership], 5 * std::fabs(w[f])) << FeatureName(f);
+  }
+}
+
+TEST(ModelFittingTest, InactiveFeaturesGetNoWeight) {
+  std::vector<TrainingQuery> queries = Synthetic(50);
+  std::vector<const TrainingQuery*> ptrs;
+  for (const auto& q : queries) ptrs.push_back(&q);
+  std::array<bool, kNumFeatures> active;
+  active.fill(true);
+  active[kCoMembership] = false;
+  const FeatureWeights w = FitSoftmaxWeights(ptrs, {}, active, FitOptions());
+  EXPECT_EQ(w[kCoMembership], 0);
+}
+
+TEST(ModelFittingTest, WithoutQueriesTheModelIsTheWalk) {
+  const CitymatchModel model = FitCitymatchModel({}, {}, FitOptions());
+  for (int f = 0; f < kNumFeatures; ++f) {
+    EXPECT_EQ(model.fallback_weights[f], f == kPpr ? 1 : 0);
+    EXPECT_EQ(model.weights[f], f == kPpr ? 1 : 0);
+  }
+}
+
+TEST(ModelFittingTest, FallbackNeverUsesProgrammeFeatures) {
+  std::vector<TrainingQuery> queries = Synthetic(50);
+  const CitymatchModel model = FitCitymatchModel(queries, queries, FitOptions());
+  for (int f = 0; f < kNumFeatures; ++f) {
+    if (IsProgrammeFeature(f)) EXPECT_EQ(model.fallback_weights[f], 0);
+  }
+}
+
+}  // namespace
+}  // namespace citymatch

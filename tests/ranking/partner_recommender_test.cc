@@ -1,0 +1,199 @@
+#include "graph/ranking/partner_recommender.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "graph/ranking/popularity_ranker.h"
+#include "gtest/gtest.h"
+#include "tests/ranking/ranking_test_data.h"
+
+namespace citymatch {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+class PartnerRecommenderTest : public ::testing::Test {
+ protected:
+  PartnerRecommenderTest() : graph_(testing_data::Build(testing_data::SmallEurope())) {}
+
+  // Lyon and Porto look for partners on housing in URBACT.
+  static PartnerQuery LyonPorto() {
+    PartnerQuery q;
+    q.themes = {"Housing"};
+    q.programme = "URBACT";
+    q.member_city_ids = {"2"};
+    q.lead_city_id = "1";
+    return q;
+  }
+
+  static std::vector<std::string> Ids(const std::vector<Recommendation>& recs) {
+    std::vector<std::string> ids;
+    for (const Recommendation& r : recs) ids.push_back(r.city_id);
+    return ids;
+  }
+
+  std::shared_ptr<const GraphSnapshot> graph_;
+  PartnerRecommender recommender_;
+};
+
+TEST_F(PartnerRecommenderTest, MembersNeverAppear) {
+  auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 100);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  EXPECT_EQ(recs->size(), 6u);  // 8 cities, 2 members
+  for (const Recommendation& r : *recs) {
+    EXPECT_NE(r.city_id, "1");
+    EXPECT_NE(r.city_id, "2");
+  }
+}
+
+TEST_F(PartnerRecommenderTest, BestCandidateIsThePartnerOfBothMembers) {
+  auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 3);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  ASSERT_EQ(recs->size(), 3u);
+  // Turin shares CityLab with both members and runs a housing practice.
+  EXPECT_EQ((*recs)[0].city_id, "4");
+  EXPECT_GE((*recs)[0].score, (*recs)[1].score);
+  EXPECT_GE((*recs)[1].score, (*recs)[2].score);
+}
+
+TEST_F(PartnerRecommenderTest, UnknownMemberOrLeadIsNotFound) {
+  PartnerQuery q = LyonPorto();
+  q.member_city_ids.push_back("999");
+  EXPECT_EQ(recommender_.Recommend(*graph_, q, {}, 5).status().code(),
+            absl::StatusCode::kNotFound);
+  q = LyonPorto();
+  q.lead_city_id = "998";
+  EXPECT_EQ(recommender_.Recommend(*graph_, q, {}, 5).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(PartnerRecommenderTest, LimitOutsideOneToHundredIsInvalidArgument) {
+  EXPECT_EQ(recommender_.Recommend(*graph_, LyonPorto(), {}, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(recommender_.Recommend(*graph_, LyonPorto(), {}, 101).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 2);
+  ASSERT_TRUE(recs.ok());
+  EXPECT_EQ(recs->size(), 2u);
+}
+
+TEST_F(PartnerRecommenderTest, QueryWithoutThemesOrMembersIsInvalidArgument) {
+  PartnerQuery q;
+  q.programme = "URBACT";
+  EXPECT_EQ(recommender_.Recommend(*graph_, q, {}, 5).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(PartnerRecommenderTest, ThemesAloneAreAQuery) {
+  PartnerQuery q;
+  q.themes = {"Tourism"};
+  auto recs = recommender_.Recommend(*graph_, q, {}, 8);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  EXPECT_EQ(recs->size(), 8u);
+}
+
+TEST_F(PartnerRecommenderTest, FiltersHold) {
+  PartnerFilter countries;
+  countries.countries = {"fr"};
+  auto recs = recommender_.Recommend(*graph_, LyonPorto(), countries, 10);
+  ASSERT_TRUE(recs.ok());
+  std::vector<std::string> ids = Ids(*recs);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"5", "7"}));  // Lyon is a member
+
+  PartnerFilter population;
+  population.min_population = 200000;
+  population.max_population = 650000;
+  recs = recommender_.Recommend(*graph_, LyonPorto(), population, 10);
+  ASSERT_TRUE(recs.ok());
+  ids = Ids(*recs);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"3", "6"}));  // Riga, Vilnius
+
+  PartnerFilter near;
+  near.max_distance_km = 300;  // from Lyon: Grenoble ~95, Turin ~225, Villeurbanne ~3
+  recs = recommender_.Recommend(*graph_, LyonPorto(), near, 10);
+  ASSERT_TRUE(recs.ok());
+  ids = Ids(*recs);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"4", "5", "7"}));
+
+  PartnerFilter exclude;
+  exclude.exclude_city_ids = {"4", "unknown"};
+  recs = recommender_.Recommend(*graph_, LyonPorto(), exclude, 10);
+  ASSERT_TRUE(recs.ok());
+  EXPECT_THAT(Ids(*recs), ::testing::Not(Contains("4")));
+  EXPECT_EQ(recs->size(), 5u);
+}
+
+TEST_F(PartnerRecommenderTest, IsDeterministic) {
+  auto a = recommender_.Recommend(*graph_, LyonPorto(), {}, 6);
+  auto b = recommender_.Recommend(*graph_, LyonPorto(), {}, 6);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(Ids(*a), Ids(*b));
+  for (size_t i = 0; i < a->size(); ++i) {
+    EXPECT_EQ((*a)[i].score, (*b)[i].score);
+    EXPECT_EQ((*a)[i].reasons, (*b)[i].reasons);
+  }
+}
+
+TEST_F(PartnerRecommenderTest, TiesAreBrokenByCityId) {
+  // Popularity, members Lyon and Porto: Turin (4) has two projects; Riga
+  // (3), Grenoble (5), Vilnius (6) and Oslo (8) one each, so id order;
+  // Villeurbanne (7) none.
+  PartnerRecommender popularity(std::make_unique<PopularityRanker>());
+  auto recs = popularity.Recommend(*graph_, LyonPorto(), {}, 6);
+  ASSERT_TRUE(recs.ok());
+  EXPECT_EQ(Ids(*recs), (std::vector<std::string>{"4", "3", "5", "6", "8", "7"}));
+}
+
+TEST_F(PartnerRecommenderTest, ReasonsCiteTheEvidence) {
+  auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 8);
+  ASSERT_TRUE(recs.ok());
+  auto find = [&](const std::string& id) {
+    for (const Recommendation& r : *recs) {
+      if (r.city_id == id) return r;
+    }
+    return Recommendation();
+  };
+  const std::string turin = absl::StrJoin(find("4").reasons, "\n");
+  EXPECT_THAT(turin, HasSubstr("Worked with Lyon and Porto in \"CityLab\" (URBACT, 2015-2018)."));
+  EXPECT_THAT(turin, HasSubstr("Runs the practice \"A home for everyone\""));
+  EXPECT_THAT(turin, HasSubstr("km from Lyon, the nearest member."));
+  EXPECT_THAT(turin, HasSubstr("Took part in 2 projects, 1 of them in URBACT"));
+  const std::string grenoble = absl::StrJoin(find("5").reasons, "\n");
+  EXPECT_THAT(grenoble, HasSubstr("Twinned with Porto."));
+  EXPECT_THAT(grenoble, HasSubstr("Worked with Lyon in \"Alpine Link\" (Interreg Alps, 2016-2019)."));
+  const std::string villeurbanne = absl::StrJoin(find("7").reasons, "\n");
+  EXPECT_THAT(villeurbanne, HasSubstr("3 km from Lyon"));
+  EXPECT_THAT(villeurbanne, HasSubstr("No past project"));
+}
+
+TEST_F(PartnerRecommenderTest, ComponentsAddUpToTheScore) {
+  auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 5);
+  ASSERT_TRUE(recs.ok());
+  for (const Recommendation& r : *recs) {
+    ASSERT_FALSE(r.components.empty());
+    double sum = 0;
+    for (const ScoreComponent& c : r.components) sum += c.contribution;
+    EXPECT_NEAR(sum, r.score, 1e-4 * (1 + std::fabs(r.score)));
+  }
+}
+
+TEST_F(PartnerRecommenderTest, QueryForSeparatesTheLead) {
+  const Project* p = graph_->FindProject("urbact-citylab");
+  ASSERT_NE(p, nullptr);
+  const PartnerQuery q = PartnerRecommender::QueryFor(*p);
+  EXPECT_EQ(q.lead_city_id, "1");
+  EXPECT_EQ(q.member_city_ids, (std::vector<std::string>{"2", "3", "4"}));
+  EXPECT_EQ(q.programme, "URBACT");
+  EXPECT_EQ(q.themes, p->themes);
+}
+
+}  // namespace
+}  // namespace citymatch
