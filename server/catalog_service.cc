@@ -10,6 +10,8 @@
 #include "google/protobuf/util/field_mask_util.h"
 #include "graph/dataset_reader.h"
 #include "graph/dataset_writer.h"
+#include "server/access_policy.h"
+#include "server/call_helpers.h"
 #include "server/pagination.h"
 #include "server/proto_convert.h"
 #include "server/resource_traits.h"
@@ -43,13 +45,6 @@ std::string ResourceTraits<City>::Blocker(const GraphSnapshot& g,
 }
 
 namespace {
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 const grpc::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(status);
-  return reactor;
-}
 
 // References to other resources must resolve in the current graph. The
 // store checks again under its lock; this check names the field.
@@ -110,7 +105,8 @@ grpc::Status ApplyAndReturn(GraphStore* store, const Mutation& mutation,
 }
 
 template <typename T>
-grpc::Status Create(GraphStore* store, const std::string& id_field,
+grpc::Status Create(GraphStore* store, const Principal& principal,
+                    const std::string& id_field,
                     const std::string& id,
                     const typename ResourceTraits<T>::Proto& resource,
                     typename ResourceTraits<T>::Proto* response) {
@@ -128,6 +124,9 @@ grpc::Status Create(GraphStore* store, const std::string& id_field,
   std::shared_ptr<const GraphSnapshot> graph = store->Snapshot();
   CheckReferences(*graph, entity, prefix, &violations);
   if (!violations.empty()) return InvalidArgument(violations);
+  AssignDefaultOwner(principal, &entity);
+  grpc::Status allowed = CheckWrite(principal, nullptr, &entity, {});
+  if (!allowed.ok()) return allowed;
   Mutation mutation;
   mutation.preconditions.push_back(
       {Traits::kKind, id, Precondition::Kind::kMustNotExist, ""});
@@ -136,7 +135,7 @@ grpc::Status Create(GraphStore* store, const std::string& id_field,
 }
 
 template <typename T>
-grpc::Status Update(GraphStore* store,
+grpc::Status Update(GraphStore* store, const Principal& principal,
                     const typename ResourceTraits<T>::Proto& patch,
                     const google::protobuf::FieldMask& mask,
                     typename ResourceTraits<T>::Proto* response) {
@@ -148,11 +147,12 @@ grpc::Status Update(GraphStore* store,
         {{prefix + "name", absl::StrCat("\"", patch.name(), "\" is not a ",
                                         Traits::kField, " name")}});
   }
-  const std::vector<std::string> allowed = Traits::UpdatablePaths();
+  const std::vector<std::string> updatable = Traits::UpdatablePaths();
   std::vector<FieldViolation> violations;
   for (const std::string& path : mask.paths()) {
     const std::string top = path.substr(0, path.find('.'));
-    if (std::find(allowed.begin(), allowed.end(), top) == allowed.end()) {
+    if (std::find(updatable.begin(), updatable.end(), top) ==
+        updatable.end()) {
       violations.push_back(
           {"update_mask", absl::StrCat("\"", path,
                                        "\" is not an updatable field of a ",
@@ -170,7 +170,7 @@ grpc::Status Update(GraphStore* store,
   typename Traits::Proto merged = ToProto(*current);
   google::protobuf::FieldMask effective = mask;
   if (effective.paths_size() == 0) {
-    for (const std::string& path : allowed) effective.add_paths(path);
+    for (const std::string& path : updatable) effective.add_paths(path);
   }
   FieldMaskUtil::MergeOptions options;
   options.set_replace_message_fields(true);
@@ -179,6 +179,10 @@ grpc::Status Update(GraphStore* store,
   T entity = FromProto(merged, id, prefix, &violations);
   CheckReferences(*graph, entity, prefix, &violations);
   if (!violations.empty()) return InvalidArgument(violations);
+  grpc::Status allowed =
+      CheckWrite(principal, current, &entity,
+                 {mask.paths().begin(), mask.paths().end()});
+  if (!allowed.ok()) return allowed;
 
   Mutation mutation;
   // The etag check happens under the store's lock, so two clients that read
@@ -190,7 +194,8 @@ grpc::Status Update(GraphStore* store,
 }
 
 template <typename T>
-grpc::Status Delete(GraphStore* store, const std::string& name,
+grpc::Status Delete(GraphStore* store, const Principal& principal,
+                    const std::string& name,
                     const std::string& etag, v1::DeleteResponse* response) {
   using Traits = ResourceTraits<T>;
   const std::string id = ParseResourceName(Traits::kCollection, name);
@@ -199,7 +204,12 @@ grpc::Status Delete(GraphStore* store, const std::string& name,
         {{"name", absl::StrCat("\"", name, "\" is not a ", Traits::kField,
                                " name")}});
   }
-  std::string blocker = Traits::Blocker(*store->Snapshot(), id);
+  std::shared_ptr<const GraphSnapshot> current = store->Snapshot();
+  if (const T* existing = Traits::Find(*current, id)) {
+    grpc::Status allowed = CheckWrite(principal, existing, nullptr, {});
+    if (!allowed.ok()) return allowed;
+  }
+  std::string blocker = Traits::Blocker(*current, id);
   if (!blocker.empty()) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, blocker);
   }
@@ -238,59 +248,74 @@ std::string CityFilter(const std::string& name,
 
 }  // namespace
 
-CatalogService::CatalogService(GraphStore* store, CatalogOptions options)
-    : store_(store), options_(options) {}
+CatalogService::CatalogService(GraphStore* store, const RequestGuard* guard,
+                               CatalogOptions options)
+    : store_(store), guard_(guard), options_(options) {}
 
 // ---- Cities ----------------------------------------------------------------
 
 grpc::ServerUnaryReactor* CatalogService::GetCity(
     grpc::CallbackServerContext* context, const v1::GetCityRequest* request,
     v1::City* response) {
-  return Finish(context, Get<City>(*store_, request->name(), response));
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    return Get<City>(*store_, request->name(), response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListCities(
     grpc::CallbackServerContext* context, const v1::ListCitiesRequest* request,
     v1::ListCitiesResponse* response) {
-  std::vector<FieldViolation> violations;
-  const std::string scope =
-      absl::StrCat("ListCities\x1f", request->country_code());
-  PageRequest page = ParsePageRequest(
-      request->page_size(), request->page_token(), scope,
-      options_.default_page_size, options_.max_page_size, &violations);
-  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
-  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-  int total = 0;
-  response->set_next_page_token(Paginate(
-      graph->cities(), page, scope, [](const City& c) { return c.id; },
-      [&](const City& c) {
-        return request->country_code().empty() ||
-               c.country == request->country_code();
-      },
-      [&](const City& c) { *response->add_cities() = ToProto(c); }, &total));
-  response->set_total_size(total);
-  return Finish(context, grpc::Status::OK);
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    const std::string scope =
+        absl::StrCat("ListCities\x1f", request->country_code());
+    PageRequest page = ParsePageRequest(
+        request->page_size(), request->page_token(), scope,
+        options_.default_page_size, options_.max_page_size, &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    int total = 0;
+    response->set_next_page_token(Paginate(
+        graph->cities(), page, scope, [](const City& c) { return c.id; },
+        [&](const City& c) {
+          return request->country_code().empty() ||
+                 c.country == request->country_code();
+        },
+        [&](const City& c) { *response->add_cities() = ToProto(c); }, &total));
+    response->set_total_size(total);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::CreateCity(
     grpc::CallbackServerContext* context, const v1::CreateCityRequest* request,
     v1::City* response) {
-  return Finish(context, Create<City>(store_, "city_id", request->city_id(),
-                                      request->city(), response));
+  return ServeWrite(
+      *guard_, context, Access::kWrite, "CreateCity",
+      ResourceName(kCities, request->city_id()), [&](const Principal& p) {
+        return Create<City>(store_, p, "city_id", request->city_id(),
+                           request->city(), response);
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdateCity(
     grpc::CallbackServerContext* context, const v1::UpdateCityRequest* request,
     v1::City* response) {
-  return Finish(context, Update<City>(store_, request->city(),
-                                      request->update_mask(), response));
+  return ServeWrite(*guard_, context, Access::kWrite, "UpdateCity",
+                    request->city().name(), [&](const Principal& p) {
+                      return Update<City>(store_, p, request->city(),
+                                         request->update_mask(), response);
+                    });
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeleteCity(
     grpc::CallbackServerContext* context, const v1::DeleteCityRequest* request,
     v1::DeleteResponse* response) {
-  return Finish(context, Delete<City>(store_, request->name(),
-                                      request->etag(), response));
+  return ServeWrite(*guard_, context, Access::kWrite, "DeleteCity",
+                    request->name(), [&](const Principal& p) {
+                      return Delete<City>(store_, p, request->name(),
+                                         request->etag(), response);
+                    });
 }
 
 // ---- Projects --------------------------------------------------------------
@@ -298,67 +323,80 @@ grpc::ServerUnaryReactor* CatalogService::DeleteCity(
 grpc::ServerUnaryReactor* CatalogService::GetProject(
     grpc::CallbackServerContext* context, const v1::GetProjectRequest* request,
     v1::Project* response) {
-  return Finish(context, Get<Project>(*store_, request->name(), response));
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    return Get<Project>(*store_, request->name(), response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListProjects(
     grpc::CallbackServerContext* context,
     const v1::ListProjectsRequest* request,
     v1::ListProjectsResponse* response) {
-  std::vector<FieldViolation> violations;
-  const std::string scope = absl::StrCat("ListProjects\x1f", request->city(),
-                                         "\x1f", request->theme());
-  PageRequest page = ParsePageRequest(
-      request->page_size(), request->page_token(), scope,
-      options_.default_page_size, options_.max_page_size, &violations);
-  const std::string city_id = CityFilter(request->city(), &violations);
-  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
-  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-  const std::vector<int> themes =
-      request->theme().empty() ? std::vector<int>()
-                               : graph->ResolveThemes({request->theme()});
-  const int city = city_id.empty() ? -1 : graph->CityIndex(city_id);
-  int total = 0;
-  response->set_next_page_token(Paginate(
-      graph->projects(), page, scope, [](const Project& p) { return p.id; },
-      [&](const Project& p) {
-        const int index = graph->ProjectIndex(p.id);
-        if (!city_id.empty()) {
-          if (city < 0) return false;
-          const std::vector<int>& members = graph->project_members(index);
-          if (!std::binary_search(members.begin(), members.end(), city)) {
-            return false;
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    const std::string scope = absl::StrCat("ListProjects\x1f", request->city(),
+                                           "\x1f", request->theme());
+    PageRequest page = ParsePageRequest(
+        request->page_size(), request->page_token(), scope,
+        options_.default_page_size, options_.max_page_size, &violations);
+    const std::string city_id = CityFilter(request->city(), &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    const std::vector<int> themes =
+        request->theme().empty() ? std::vector<int>()
+                                 : graph->ResolveThemes({request->theme()});
+    const int city = city_id.empty() ? -1 : graph->CityIndex(city_id);
+    int total = 0;
+    response->set_next_page_token(Paginate(
+        graph->projects(), page, scope, [](const Project& p) { return p.id; },
+        [&](const Project& p) {
+          const int index = graph->ProjectIndex(p.id);
+          if (!city_id.empty()) {
+            if (city < 0) return false;
+            const std::vector<int>& members = graph->project_members(index);
+            if (!std::binary_search(members.begin(), members.end(), city)) {
+              return false;
+            }
           }
-        }
-        return request->theme().empty() ||
-               HasTheme(*graph, graph->project_themes(index), themes);
-      },
-      [&](const Project& p) { *response->add_projects() = ToProto(p); },
-      &total));
-  response->set_total_size(total);
-  return Finish(context, grpc::Status::OK);
+          return request->theme().empty() ||
+                 HasTheme(*graph, graph->project_themes(index), themes);
+        },
+        [&](const Project& p) { *response->add_projects() = ToProto(p); },
+        &total));
+    response->set_total_size(total);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::CreateProject(
     grpc::CallbackServerContext* context,
     const v1::CreateProjectRequest* request, v1::Project* response) {
-  return Finish(context,
-                Create<Project>(store_, "project_id", request->project_id(),
-                                request->project(), response));
+  return ServeWrite(
+      *guard_, context, Access::kWrite, "CreateProject",
+      ResourceName(kProjects, request->project_id()), [&](const Principal& p) {
+        return Create<Project>(store_, p, "project_id", request->project_id(),
+                           request->project(), response);
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdateProject(
     grpc::CallbackServerContext* context,
     const v1::UpdateProjectRequest* request, v1::Project* response) {
-  return Finish(context, Update<Project>(store_, request->project(),
-                                         request->update_mask(), response));
+  return ServeWrite(*guard_, context, Access::kWrite, "UpdateProject",
+                    request->project().name(), [&](const Principal& p) {
+                      return Update<Project>(store_, p, request->project(),
+                                         request->update_mask(), response);
+                    });
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeleteProject(
     grpc::CallbackServerContext* context,
     const v1::DeleteProjectRequest* request, v1::DeleteResponse* response) {
-  return Finish(context, Delete<Project>(store_, request->name(),
-                                         request->etag(), response));
+  return ServeWrite(*guard_, context, Access::kWrite, "DeleteProject",
+                    request->name(), [&](const Principal& p) {
+                      return Delete<Project>(store_, p, request->name(),
+                                         request->etag(), response);
+                    });
 }
 
 // ---- Practices -------------------------------------------------------------
@@ -366,61 +404,74 @@ grpc::ServerUnaryReactor* CatalogService::DeleteProject(
 grpc::ServerUnaryReactor* CatalogService::GetPractice(
     grpc::CallbackServerContext* context, const v1::GetPracticeRequest* request,
     v1::Practice* response) {
-  return Finish(context, Get<Practice>(*store_, request->name(), response));
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    return Get<Practice>(*store_, request->name(), response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListPractices(
     grpc::CallbackServerContext* context,
     const v1::ListPracticesRequest* request,
     v1::ListPracticesResponse* response) {
-  std::vector<FieldViolation> violations;
-  const std::string scope = absl::StrCat("ListPractices\x1f", request->city(),
-                                         "\x1f", request->theme());
-  PageRequest page = ParsePageRequest(
-      request->page_size(), request->page_token(), scope,
-      options_.default_page_size, options_.max_page_size, &violations);
-  const std::string city_id = CityFilter(request->city(), &violations);
-  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
-  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-  const std::vector<int> themes =
-      request->theme().empty() ? std::vector<int>()
-                               : graph->ResolveThemes({request->theme()});
-  int total = 0;
-  response->set_next_page_token(Paginate(
-      graph->practices(), page, scope, [](const Practice& p) { return p.id; },
-      [&](const Practice& p) {
-        if (!city_id.empty() && p.city_id != city_id) return false;
-        return request->theme().empty() ||
-               HasTheme(*graph,
-                        graph->practice_themes(graph->PracticeIndex(p.id)),
-                        themes);
-      },
-      [&](const Practice& p) { *response->add_practices() = ToProto(p); },
-      &total));
-  response->set_total_size(total);
-  return Finish(context, grpc::Status::OK);
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    const std::string scope = absl::StrCat("ListPractices\x1f", request->city(),
+                                           "\x1f", request->theme());
+    PageRequest page = ParsePageRequest(
+        request->page_size(), request->page_token(), scope,
+        options_.default_page_size, options_.max_page_size, &violations);
+    const std::string city_id = CityFilter(request->city(), &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    const std::vector<int> themes =
+        request->theme().empty() ? std::vector<int>()
+                                 : graph->ResolveThemes({request->theme()});
+    int total = 0;
+    response->set_next_page_token(Paginate(
+        graph->practices(), page, scope, [](const Practice& p) { return p.id; },
+        [&](const Practice& p) {
+          if (!city_id.empty() && p.city_id != city_id) return false;
+          return request->theme().empty() ||
+                 HasTheme(*graph,
+                          graph->practice_themes(graph->PracticeIndex(p.id)),
+                          themes);
+        },
+        [&](const Practice& p) { *response->add_practices() = ToProto(p); },
+        &total));
+    response->set_total_size(total);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::CreatePractice(
     grpc::CallbackServerContext* context,
     const v1::CreatePracticeRequest* request, v1::Practice* response) {
-  return Finish(context,
-                Create<Practice>(store_, "practice_id", request->practice_id(),
-                                 request->practice(), response));
+  return ServeWrite(
+      *guard_, context, Access::kWrite, "CreatePractice",
+      ResourceName(kPractices, request->practice_id()), [&](const Principal& p) {
+        return Create<Practice>(store_, p, "practice_id", request->practice_id(),
+                           request->practice(), response);
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdatePractice(
     grpc::CallbackServerContext* context,
     const v1::UpdatePracticeRequest* request, v1::Practice* response) {
-  return Finish(context, Update<Practice>(store_, request->practice(),
-                                          request->update_mask(), response));
+  return ServeWrite(*guard_, context, Access::kWrite, "UpdatePractice",
+                    request->practice().name(), [&](const Principal& p) {
+                      return Update<Practice>(store_, p, request->practice(),
+                                         request->update_mask(), response);
+                    });
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeletePractice(
     grpc::CallbackServerContext* context,
     const v1::DeletePracticeRequest* request, v1::DeleteResponse* response) {
-  return Finish(context, Delete<Practice>(store_, request->name(),
-                                          request->etag(), response));
+  return ServeWrite(*guard_, context, Access::kWrite, "DeletePractice",
+                    request->name(), [&](const Principal& p) {
+                      return Delete<Practice>(store_, p, request->name(),
+                                         request->etag(), response);
+                    });
 }
 
 // ---- Themes ----------------------------------------------------------------
@@ -428,21 +479,23 @@ grpc::ServerUnaryReactor* CatalogService::DeletePractice(
 grpc::ServerUnaryReactor* CatalogService::ListThemes(
     grpc::CallbackServerContext* context, const v1::ListThemesRequest*,
     v1::ListThemesResponse* response) {
-  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-  for (const ThemeDefinition& definition : graph->taxonomy().themes()) {
-    v1::Theme* theme = response->add_themes();
-    theme->set_name(ResourceName(kThemes, definition.id));
-    theme->set_display_name(definition.display_name);
-    for (const std::string& s : definition.synonyms) theme->add_synonyms(s);
-    const int t = graph->ThemeIndex(definition.id);
-    if (t >= 0) {
-      theme->set_project_count(
-          static_cast<int>(graph->theme_projects(t).size()));
-      theme->set_practice_count(
-          static_cast<int>(graph->theme_practices(t).size()));
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    for (const ThemeDefinition& definition : graph->taxonomy().themes()) {
+      v1::Theme* theme = response->add_themes();
+      theme->set_name(ResourceName(kThemes, definition.id));
+      theme->set_display_name(definition.display_name);
+      for (const std::string& s : definition.synonyms) theme->add_synonyms(s);
+      const int t = graph->ThemeIndex(definition.id);
+      if (t >= 0) {
+        theme->set_project_count(
+            static_cast<int>(graph->theme_projects(t).size()));
+        theme->set_practice_count(
+            static_cast<int>(graph->theme_practices(t).size()));
+      }
     }
-  }
-  return Finish(context, grpc::Status::OK);
+    return grpc::Status::OK;
+  });
 }
 
 // ---- Twinnings -------------------------------------------------------------
@@ -474,75 +527,87 @@ grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
     grpc::CallbackServerContext* context,
     const v1::ListTwinningsRequest* request,
     v1::ListTwinningsResponse* response) {
-  std::vector<FieldViolation> violations;
-  const std::string scope = absl::StrCat("ListTwinnings\x1f", request->city());
-  PageRequest page = ParsePageRequest(
-      request->page_size(), request->page_token(), scope,
-      options_.default_page_size, options_.max_page_size, &violations);
-  const std::string city_id = CityFilter(request->city(), &violations);
-  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
-  std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-  response->set_next_page_token(Paginate(
-      graph->twinnings(), page, scope,
-      [](const Twinning& t) { return absl::StrCat(t.city_a, "|", t.city_b); },
-      [&](const Twinning& t) {
-        return city_id.empty() || t.city_a == city_id || t.city_b == city_id;
-      },
-      [&](const Twinning& t) { *response->add_twinnings() = ToProto(t); },
-      nullptr));
-  return Finish(context, grpc::Status::OK);
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    const std::string scope = absl::StrCat("ListTwinnings\x1f", request->city());
+    PageRequest page = ParsePageRequest(
+        request->page_size(), request->page_token(), scope,
+        options_.default_page_size, options_.max_page_size, &violations);
+    const std::string city_id = CityFilter(request->city(), &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    response->set_next_page_token(Paginate(
+        graph->twinnings(), page, scope,
+        [](const Twinning& t) { return absl::StrCat(t.city_a, "|", t.city_b); },
+        [&](const Twinning& t) {
+          return city_id.empty() || t.city_a == city_id || t.city_b == city_id;
+        },
+        [&](const Twinning& t) { *response->add_twinnings() = ToProto(t); },
+        nullptr));
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::CreateTwinning(
     grpc::CallbackServerContext* context,
     const v1::CreateTwinningRequest* request, v1::Twinning* response) {
-  std::vector<FieldViolation> violations;
-  std::optional<Twinning> twinning =
-      TwinningFromProto(request->twinning(), &violations);
-  if (twinning.has_value()) {
-    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-    for (const auto& [field, id] :
-         {std::pair<const char*, std::string>{"twinning.city_a",
-                                              twinning->city_a},
-          {"twinning.city_b", twinning->city_b}}) {
-      if (graph->FindCity(id) == nullptr) {
-        violations.push_back({field, absl::StrCat("city ", id,
-                                                  " does not exist")});
+  const std::string resource =
+      absl::StrCat(request->twinning().city_a(), "~", request->twinning().city_b());
+  return ServeWrite(*guard_, context, Access::kAdmin, "CreateTwinning",
+                    resource, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    std::optional<Twinning> twinning =
+        TwinningFromProto(request->twinning(), &violations);
+    if (twinning.has_value()) {
+      std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+      for (const auto& [field, id] :
+           {std::pair<const char*, std::string>{"twinning.city_a",
+                                                twinning->city_a},
+            {"twinning.city_b", twinning->city_b}}) {
+        if (graph->FindCity(id) == nullptr) {
+          violations.push_back({field, absl::StrCat("city ", id,
+                                                    " does not exist")});
+        }
       }
     }
-  }
-  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
-  Mutation mutation;
-  mutation.preconditions.push_back(
-      {EntityKind::kTwinning,
-       absl::StrCat(twinning->city_a, "|", twinning->city_b),
-       Precondition::Kind::kMustNotExist, ""});
-  mutation.put_twinnings.push_back(*twinning);
-  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-      store_->Apply(mutation);
-  if (!graph.ok()) return Finish(context, ToGrpcStatus(graph.status()));
-  *response = ToProto(*twinning);
-  return Finish(context, grpc::Status::OK);
+    if (!violations.empty()) return InvalidArgument(violations);
+    Mutation mutation;
+    mutation.preconditions.push_back(
+        {EntityKind::kTwinning,
+         absl::StrCat(twinning->city_a, "|", twinning->city_b),
+         Precondition::Kind::kMustNotExist, ""});
+    mutation.put_twinnings.push_back(*twinning);
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+        store_->Apply(mutation);
+    if (!graph.ok()) return ToGrpcStatus(graph.status());
+    *response = ToProto(*twinning);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeleteTwinning(
     grpc::CallbackServerContext* context,
     const v1::DeleteTwinningRequest* request, v1::DeleteResponse* response) {
-  std::vector<FieldViolation> violations;
-  std::optional<Twinning> twinning =
-      TwinningFromProto(request->twinning(), &violations);
-  if (!violations.empty()) return Finish(context, InvalidArgument(violations));
-  Mutation mutation;
-  mutation.preconditions.push_back(
-      {EntityKind::kTwinning,
-       absl::StrCat(twinning->city_a, "|", twinning->city_b),
-       Precondition::Kind::kMustExist, ""});
-  mutation.delete_twinnings.push_back(*twinning);
-  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-      store_->Apply(mutation);
-  if (!graph.ok()) return Finish(context, ToGrpcStatus(graph.status()));
-  response->set_graph_version((*graph)->version());
-  return Finish(context, grpc::Status::OK);
+  const std::string resource =
+      absl::StrCat(request->twinning().city_a(), "~", request->twinning().city_b());
+  return ServeWrite(*guard_, context, Access::kAdmin, "DeleteTwinning",
+                    resource, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    std::optional<Twinning> twinning =
+        TwinningFromProto(request->twinning(), &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    Mutation mutation;
+    mutation.preconditions.push_back(
+        {EntityKind::kTwinning,
+         absl::StrCat(twinning->city_a, "|", twinning->city_b),
+         Precondition::Kind::kMustExist, ""});
+    mutation.delete_twinnings.push_back(*twinning);
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+        store_->Apply(mutation);
+    if (!graph.ok()) return ToGrpcStatus(graph.status());
+    response->set_graph_version((*graph)->version());
+    return grpc::Status::OK;
+  });
 }
 
 // ---- Import and export -----------------------------------------------------
@@ -553,23 +618,34 @@ namespace {
 // thread: an import of thousands of rows must not hold a callback thread.
 class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
  public:
-  ImportReactor(GraphStore* store, int64_t max_bytes,
+  // `admitted` is the outcome of admitting the call; if it is not OK the
+  // import finishes with it at once.
+  ImportReactor(GraphStore* store, AuditLog* audit, Principal principal,
+                const grpc::Status& admitted, int64_t max_bytes,
                 v1::ImportDatasetResponse* response)
-      : store_(store), max_bytes_(max_bytes), response_(response) {
+      : store_(store),
+        audit_(audit),
+        principal_(std::move(principal)),
+        max_bytes_(max_bytes),
+        response_(response) {
+    if (!admitted.ok()) {
+      Done(admitted);
+      return;
+    }
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
       // The client finished sending.
-      std::thread([this] { Finish(Import()); }).detach();
+      std::thread([this] { Done(Import()); }).detach();
       return;
     }
     const v1::DatasetChunk& chunk = request_.chunk();
     validate_only_ = validate_only_ || request_.validate_only();
     bytes_ += static_cast<int64_t>(chunk.data().size());
     if (bytes_ > max_bytes_) {
-      Finish(grpc::Status(
+      Done(grpc::Status(
           grpc::StatusCode::RESOURCE_EXHAUSTED,
           absl::StrCat("the import exceeds ", max_bytes_, " bytes")));
       return;
@@ -583,6 +659,13 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
   void OnDone() override { delete this; }
 
  private:
+  void Done(const grpc::Status& status) {
+    if (!principal_.token_id.empty()) {
+      audit_->Record(principal_, "ImportDataset", "dataset", status);
+    }
+    Finish(status);
+  }
+
   grpc::Status Import() {
     if (files_.empty()) {
       return InvalidArgument({{"chunk", "the import holds no file"}});
@@ -622,6 +705,8 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
   }
 
   GraphStore* const store_;
+  AuditLog* const audit_;
+  const Principal principal_;
   const int64_t max_bytes_;
   v1::ImportDatasetResponse* const response_;
   v1::ImportDatasetRequest request_;
@@ -633,10 +718,17 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
 // Sends each file of the export in chunks, one write in flight at a time.
 class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
  public:
-  ExportReactor(const GraphSnapshot& graph, int chunk_bytes)
-      : files_(WriteDatasetFiles(graph)),
+  // Finishes at once with `admitted` if it is not OK.
+  ExportReactor(const grpc::Status& admitted, const GraphStore& store,
+                int chunk_bytes)
+      : files_(admitted.ok() ? WriteDatasetFiles(*store.Snapshot())
+                             : std::map<std::string, std::string>()),
         file_(files_.begin()),
         chunk_bytes_(chunk_bytes) {
+    if (!admitted.ok()) {
+      Finish(admitted);
+      return;
+    }
     Next();
   }
 
@@ -676,14 +768,20 @@ class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
 }  // namespace
 
 grpc::ServerReadReactor<v1::ImportDatasetRequest>*
-CatalogService::ImportDataset(grpc::CallbackServerContext*,
+CatalogService::ImportDataset(grpc::CallbackServerContext* context,
                               v1::ImportDatasetResponse* response) {
-  return new ImportReactor(store_, options_.max_import_bytes, response);
+  Principal principal;
+  const grpc::Status admitted =
+      guard_->Admit(*context, Access::kAdmin, &principal);
+  return new ImportReactor(store_, guard_->audit(), std::move(principal),
+                           admitted, options_.max_import_bytes, response);
 }
 
 grpc::ServerWriteReactor<v1::DatasetChunk>* CatalogService::ExportDataset(
-    grpc::CallbackServerContext*, const v1::ExportDatasetRequest*) {
-  return new ExportReactor(*store_->Snapshot(), options_.export_chunk_bytes);
+    grpc::CallbackServerContext* context, const v1::ExportDatasetRequest*) {
+  Principal principal;
+  return new ExportReactor(guard_->Admit(*context, Access::kRead, &principal),
+                           *store_, options_.export_chunk_bytes);
 }
 
 }  // namespace citymatch

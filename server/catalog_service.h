@@ -10,6 +10,7 @@
 
 #include "citymatch/v1/catalog.grpc.pb.h"
 #include "graph/graph_store.h"
+#include "server/request_guard.h"
 
 namespace citymatch {
 
@@ -24,8 +25,9 @@ struct CatalogOptions {
 
 class CatalogService final : public v1::Catalog::CallbackService {
  public:
-  // `store` must outlive the service.
-  CatalogService(GraphStore* store, CatalogOptions options);
+  // `store` and `guard` must outlive the service.
+  CatalogService(GraphStore* store, const RequestGuard* guard,
+                 CatalogOptions options);
 
   grpc::ServerUnaryReactor* GetCity(grpc::CallbackServerContext* context,
                                     const v1::GetCityRequest* request,
@@ -107,6 +109,7 @@ class CatalogService final : public v1::Catalog::CallbackService {
 
  private:
   GraphStore* const store_;
+  const RequestGuard* const guard_;
   const CatalogOptions options_;
 };
 

@@ -20,6 +20,16 @@ ABSL_FLAG(std::string, http_addr, "127.0.0.1:8080",
           "Address of the HTTP/JSON gateway (reserved for dashboards).");
 ABSL_FLAG(std::string, seed_dir, "",
           "Data set folder imported when the store is empty at start.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain; with --tls_key the server speaks TLS only.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; if set, clients must present a certificate it "
+          "signed (mutual TLS).");
+ABSL_FLAG(double, rate_limit_qps, 100,
+          "Calls per second each token may make on average (<= 0: no limit).");
+ABSL_FLAG(double, rate_limit_burst, 200,
+          "Calls a token may make at once above its average rate.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long SIGTERM lets calls in flight finish.");
 
@@ -39,6 +49,11 @@ int main(int argc, char** argv) {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.grpc_addr = absl::GetFlag(FLAGS_grpc_addr);
   options.seed_dir = absl::GetFlag(FLAGS_seed_dir);
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  options.rate_limit_qps = absl::GetFlag(FLAGS_rate_limit_qps);
+  options.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   absl::StatusOr<std::unique_ptr<citymatch::Server>> server =
       citymatch::Server::BuildAndStart(options);
   if (!server.ok()) {

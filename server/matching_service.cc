@@ -1,6 +1,7 @@
 #include "server/matching_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/call_helpers.h"
 #include "server/proto_convert.h"
 #include "server/resource_names.h"
 #include "server/status_util.h"
@@ -65,53 +66,59 @@ PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
 
 }  // namespace
 
-MatchingService::MatchingService(GraphStore* store) : store_(store) {}
+MatchingService::MatchingService(GraphStore* store, const RequestGuard* guard)
+    : store_(store), guard_(guard) {}
 
 grpc::ServerUnaryReactor* MatchingService::RecommendPartners(
     grpc::CallbackServerContext* context,
     const v1::RecommendPartnersRequest* request,
     v1::RecommendPartnersResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
+    return Recommend(*request, response);
+  });
+}
+
+grpc::Status MatchingService::Recommend(
+    const v1::RecommendPartnersRequest& request,
+    v1::RecommendPartnersResponse* response) const {
   std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-  if (request->if_none_match() != 0 &&
-      request->if_none_match() == graph->version()) {
+  if (request.if_none_match() != 0 &&
+      request.if_none_match() == graph->version()) {
     response->set_not_modified(true);
     response->set_graph_version(graph->version());
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return grpc::Status::OK;
   }
 
   std::vector<FieldViolation> violations;
-  if (request->page_size() < 0 ||
-      request->page_size() > PartnerRecommender::kMaxResults) {
+  if (request.page_size() < 0 ||
+      request.page_size() > PartnerRecommender::kMaxResults) {
     violations.push_back({"page_size", absl::StrCat("must be in 0..",
                                                     PartnerRecommender::kMaxResults,
                                                     " (0: ", kDefaultPageSize,
                                                     ")")});
   }
-  PartnerFilter filter = FilterFromProto(request->filter(), &violations);
+  PartnerFilter filter = FilterFromProto(request.filter(), &violations);
   PartnerQuery query;
-  switch (request->target_case()) {
+  switch (request.target_case()) {
     case v1::RecommendPartnersRequest::kProject: {
-      const std::string id = ParseResourceName(kProjects, request->project());
+      const std::string id = ParseResourceName(kProjects, request.project());
       if (id.empty()) {
-        violations.push_back({"project", absl::StrCat("\"", request->project(),
+        violations.push_back({"project", absl::StrCat("\"", request.project(),
                                                       "\" is not a project "
                                                       "name (projects/{id})")});
         break;
       }
       const Project* project = graph->FindProject(id);
       if (project == nullptr) {
-        reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                     absl::StrCat(request->project(),
-                                                  " not found")));
-        return reactor;
+        return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                                     absl::StrCat(request.project(),
+                                                  " not found"));
       }
       query = PartnerRecommender::QueryFor(*project);
       break;
     }
     case v1::RecommendPartnersRequest::kDraft: {
-      const v1::ProjectDraft& draft = request->draft();
+      const v1::ProjectDraft& draft = request.draft();
       query.themes = {draft.themes().begin(), draft.themes().end()};
       for (size_t i = 0; i < query.themes.size(); ++i) {
         std::string problem =
@@ -148,12 +155,11 @@ grpc::ServerUnaryReactor* MatchingService::RecommendPartners(
       break;
   }
   if (!violations.empty()) {
-    reactor->Finish(InvalidArgument(violations));
-    return reactor;
+    return InvalidArgument(violations);
   }
 
   const int limit =
-      request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   absl::StatusOr<std::vector<Recommendation>> recommendations =
       recommender_.Recommend(*graph, query, filter, limit);
   if (recommendations.ok()) {
@@ -162,8 +168,7 @@ grpc::ServerUnaryReactor* MatchingService::RecommendPartners(
     }
     response->set_graph_version(graph->version());
   }
-  reactor->Finish(ToGrpcStatus(recommendations.status()));
-  return reactor;
+  return ToGrpcStatus(recommendations.status());
 }
 
 }  // namespace citymatch

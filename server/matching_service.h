@@ -9,6 +9,7 @@
 #include "citymatch/v1/matching.grpc.pb.h"
 #include "graph/graph_store.h"
 #include "graph/ranking/partner_recommender.h"
+#include "server/request_guard.h"
 
 namespace citymatch {
 
@@ -16,8 +17,8 @@ class MatchingService final : public v1::Matching::CallbackService {
  public:
   static constexpr int kDefaultPageSize = 10;
 
-  // `store` must outlive the service.
-  explicit MatchingService(GraphStore* store);
+  // `store` and `guard` must outlive the service.
+  MatchingService(GraphStore* store, const RequestGuard* guard);
 
   grpc::ServerUnaryReactor* RecommendPartners(
       grpc::CallbackServerContext* context,
@@ -25,7 +26,11 @@ class MatchingService final : public v1::Matching::CallbackService {
       v1::RecommendPartnersResponse* response) override;
 
  private:
+  grpc::Status Recommend(const v1::RecommendPartnersRequest& request,
+                         v1::RecommendPartnersResponse* response) const;
+
   GraphStore* const store_;
+  const RequestGuard* const guard_;
   const PartnerRecommender recommender_;
 };
 

@@ -1,8 +1,14 @@
 #include "server/server.h"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "graph/dataset_reader.h"
 #include "graph/storage/sqlite_storage.h"
+#include "server/bearer_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "spdlog/spdlog.h"
@@ -30,6 +36,44 @@ absl::Status Seed(GraphStore* store, const std::string& dir) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  return std::move(content).str();
+}
+
+// Plaintext without TLS files; TLS with them; mTLS with a client CA too.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.tls_cert.empty() && options.tls_key.empty()) {
+    if (!options.tls_client_ca.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_client_ca needs --tls_cert and --tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert.empty() || options.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs both --tls_cert and --tls_key");
+  }
+  absl::StatusOr<std::string> cert = ReadFile(options.tls_cert);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFile(options.tls_key);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls_client_ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadFile(options.tls_client_ca);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
@@ -49,34 +93,81 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
     if (!status.ok()) return status;
   }
 
-  server->catalog_ =
-      std::make_unique<CatalogService>(server->store_.get(), options.catalog);
-  server->matching_ = std::make_unique<MatchingService>(server->store_.get());
+  absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin_storage =
+      SqliteAdminStorage::Open(options.data_dir);
+  if (!admin_storage.ok()) return admin_storage.status();
+  server->admin_storage_ = std::move(*admin_storage);
+  absl::StatusOr<std::unique_ptr<TokenRegistry>> registry =
+      TokenRegistry::Open(server->admin_storage_.get());
+  if (!registry.ok()) return registry.status();
+  server->registry_ = std::move(*registry);
+  absl::StatusOr<std::string> bootstrap =
+      BootstrapAdminToken(server->registry_.get(), options.data_dir);
+  if (!bootstrap.ok()) return bootstrap.status();
+  server->admin_token_path_ =
+      (std::filesystem::path(options.data_dir) / "admin.token").string();
+  if (!bootstrap->empty()) {
+    spdlog::info("first start: wrote an ADMIN token to {}", *bootstrap);
+  }
+  server->limiter_ = std::make_unique<RateLimiter>(options.rate_limit_qps,
+                                                   options.rate_limit_burst);
+  server->audit_ = std::make_unique<AuditLog>(server->admin_storage_.get());
+  server->guard_ = std::make_unique<RequestGuard>(
+      server->registry_.get(), server->limiter_.get(), server->audit_.get());
+
+  server->catalog_ = std::make_unique<CatalogService>(
+      server->store_.get(), server->guard_.get(), options.catalog);
+  server->matching_ = std::make_unique<MatchingService>(server->store_.get(),
+                                                        server->guard_.get());
+  server->admin_ = std::make_unique<AdminService>(
+      server->registry_.get(), server->store_.get(), server->guard_.get());
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options);
+  if (!credentials.ok()) return credentials.status();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.grpc_addr,
-                           grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(options.grpc_addr, *credentials,
                            &server->grpc_port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.RegisterService(server->catalog_.get());
   builder.RegisterService(server->matching_.get());
+  builder.RegisterService(server->admin_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->grpc_port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.grpc_addr));
   }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
-  spdlog::info("citymatch-server serving gRPC on port {} (graph version {})",
-               server->grpc_port_, server->store_->Snapshot()->version());
+  spdlog::info("citymatch-server serving gRPC on port {} with {} (graph "
+               "version {})",
+               server->grpc_port_,
+               options.tls_cert.empty()           ? "plaintext"
+               : options.tls_client_ca.empty()    ? "TLS"
+                                                  : "mutual TLS",
+               server->store_->Snapshot()->version());
   return server;
 }
 
 Server::~Server() { Shutdown(absl::ZeroDuration()); }
 
 std::shared_ptr<grpc::Channel> Server::InProcessChannel() {
-  return grpc_server_->InProcessChannel(grpc::ChannelArguments());
+  absl::StatusOr<std::string> token = ReadFile(admin_token_path_);
+  return InProcessChannel(
+      token.ok() ? std::string(absl::StripAsciiWhitespace(*token)) : "");
+}
+
+std::shared_ptr<grpc::Channel> Server::InProcessChannel(
+    const std::string& token) {
+  if (token.empty()) {
+    return grpc_server_->InProcessChannel(grpc::ChannelArguments());
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MakeBearerInterceptorFactory(token));
+  return grpc_server_->experimental().InProcessChannelWithInterceptors(
+      grpc::ChannelArguments(), std::move(interceptors));
 }
 
 void Server::Wait() { grpc_server_->Wait(); }
@@ -91,8 +182,9 @@ void Server::Shutdown(absl::Duration grace) {
                absl::ToInt64Milliseconds(grace));
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  // Every call has finished, so nothing uses the store any more.
+  // Every call has finished, so nothing uses the stores any more.
   store_.reset();
+  admin_storage_.reset();
   spdlog::info("store closed");
 }
 

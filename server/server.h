@@ -14,8 +14,14 @@
 #include "absl/time/time.h"
 #include "graph/graph_store.h"
 #include "grpcpp/grpcpp.h"
+#include "graph/storage/sqlite_admin_storage.h"
+#include "server/admin_service.h"
+#include "server/audit_log.h"
 #include "server/catalog_service.h"
 #include "server/matching_service.h"
+#include "server/rate_limiter.h"
+#include "server/request_guard.h"
+#include "server/token_registry.h"
 
 namespace citymatch {
 
@@ -28,14 +34,25 @@ struct ServerOptions {
   std::string seed_dir;
   // Largest request message accepted, in bytes (imports come in chunks).
   int max_message_bytes = 4 << 20;
+  // PEM files. With cert and key the server speaks TLS only; with a client
+  // CA as well it requires and verifies client certificates (mTLS).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  // Per-token rate limit: steady calls per second and burst; qps <= 0 means
+  // no limit.
+  double rate_limit_qps = 100;
+  double rate_limit_burst = 200;
   CatalogOptions catalog;
 };
 
 class Server {
  public:
-  // Opens the store and starts serving. Unavailable if the address cannot be
-  // bound; the store's errors (DataLoss, ...) as they are; InvalidArgument if
-  // the seed data set has bad rows.
+  // Opens the stores and starts serving. On first start (no token yet) it
+  // writes an ADMIN token to `<data_dir>/admin.token`. Unavailable if the
+  // address cannot be bound; the stores' errors (DataLoss, ...) as they
+  // are; InvalidArgument if the seed data set has bad rows or a TLS file
+  // cannot be read.
   static absl::StatusOr<std::unique_ptr<Server>> BuildAndStart(
       const ServerOptions& options);
 
@@ -44,10 +61,16 @@ class Server {
   // The bound gRPC port.
   int grpc_port() const { return grpc_port_; }
 
-  // A channel to this server that bypasses the network, for tests.
+  // A channel to this server that bypasses the network, for tests and
+  // tools in the same process. It calls as the ADMIN of
+  // `<data_dir>/admin.token`: whoever runs in this process can read that
+  // file anyway.
   std::shared_ptr<grpc::Channel> InProcessChannel();
+  // The same, calling with `token` ("": with no token at all).
+  std::shared_ptr<grpc::Channel> InProcessChannel(const std::string& token);
 
   GraphStore* store() { return store_.get(); }
+  TokenRegistry* tokens() { return registry_.get(); }
 
   // Blocks until Shutdown() has completed.
   void Wait();
@@ -61,10 +84,17 @@ class Server {
   Server() = default;
 
   std::unique_ptr<GraphStore> store_;
+  std::unique_ptr<SqliteAdminStorage> admin_storage_;
+  std::unique_ptr<TokenRegistry> registry_;
+  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<RequestGuard> guard_;
   std::unique_ptr<CatalogService> catalog_;
   std::unique_ptr<MatchingService> matching_;
+  std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int grpc_port_ = 0;
+  std::string admin_token_path_;
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };

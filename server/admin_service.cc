@@ -1,0 +1,259 @@
+#include "server/admin_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/call_helpers.h"
+#include "server/pagination.h"
+#include "server/resource_names.h"
+#include "server/status_util.h"
+
+namespace citymatch {
+
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kTokens = "tokens/";
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+
+google::protobuf::Timestamp ToTimestamp(int64_t ms) {
+  return TimeUtil::MillisecondsToTimestamp(ms);
+}
+
+v1::Organization ToProto(const OrganizationRecord& o) {
+  v1::Organization out;
+  out.set_name(ResourceName(kOrganizations, o.id));
+  out.set_display_name(o.display_name);
+  for (const std::string& c : o.city_ids) {
+    out.add_cities(ResourceName(kCities, c));
+  }
+  *out.mutable_create_time() = ToTimestamp(o.create_time_ms);
+  return out;
+}
+
+v1::Token ToProto(const TokenRecord& t) {
+  v1::Token out;
+  out.set_name(ResourceName(kTokens, t.id));
+  out.set_display_name(t.display_name);
+  out.set_role(static_cast<v1::TokenRole>(t.role));
+  if (!t.organization_id.empty()) {
+    out.set_organization(ResourceName(kOrganizations, t.organization_id));
+  }
+  *out.mutable_create_time() = ToTimestamp(t.create_time_ms);
+  if (t.expire_time_ms != 0) {
+    *out.mutable_expire_time() = ToTimestamp(t.expire_time_ms);
+  }
+  out.set_revoked(t.revoked);
+  return out;
+}
+
+}  // namespace
+
+AdminService::AdminService(TokenRegistry* registry, const GraphStore* store,
+                           const RequestGuard* guard)
+    : registry_(registry), store_(store), guard_(guard) {}
+
+grpc::ServerUnaryReactor* AdminService::CreateOrganization(
+    grpc::CallbackServerContext* context,
+    const v1::CreateOrganizationRequest* request,
+    v1::Organization* response) {
+  return ServeWrite(
+      *guard_, context, Access::kAdmin, "CreateOrganization",
+      ResourceName(kOrganizations, request->organization_id()),
+      [&](const Principal&) {
+        std::vector<FieldViolation> violations;
+        OrganizationRecord org;
+        org.id = request->organization_id();
+        if (!IsValidId(org.id)) {
+          violations.push_back({"organization_id",
+                                "must match [a-z0-9][a-z0-9-]{0,62}"});
+        }
+        org.display_name = request->organization().display_name();
+        std::string problem =
+            CheckText(org.display_name, kMaxNameLength, /*required=*/true);
+        if (!problem.empty()) {
+          violations.push_back({"organization.display_name", problem});
+        }
+        std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+        const auto& cities = request->organization().cities();
+        for (int i = 0; i < cities.size(); ++i) {
+          const std::string id = ParseResourceName(kCities, cities[i]);
+          if (id.empty() || graph->FindCity(id) == nullptr) {
+            violations.push_back(
+                {absl::StrCat("organization.cities[", i, "]"),
+                 absl::StrCat("\"", cities[i], "\" is not an existing city")});
+          } else {
+            org.city_ids.push_back(id);
+          }
+        }
+        if (!violations.empty()) return InvalidArgument(violations);
+        absl::StatusOr<OrganizationRecord> created =
+            registry_->CreateOrganization(std::move(org));
+        if (!created.ok()) return ToGrpcStatus(created.status());
+        *response = ToProto(*created);
+        return grpc::Status::OK;
+      });
+}
+
+grpc::ServerUnaryReactor* AdminService::ListOrganizations(
+    grpc::CallbackServerContext* context,
+    const v1::ListOrganizationsRequest* request,
+    v1::ListOrganizationsResponse* response) {
+  return Serve(*guard_, context, Access::kAdmin, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    const std::string scope = "ListOrganizations";
+    PageRequest page =
+        ParsePageRequest(request->page_size(), request->page_token(), scope,
+                         kDefaultPageSize, kMaxPageSize, &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    response->set_next_page_token(Paginate(
+        registry_->Organizations(), page, scope,
+        [](const OrganizationRecord& o) { return o.id; },
+        [](const OrganizationRecord&) { return true; },
+        [&](const OrganizationRecord& o) {
+          *response->add_organizations() = ToProto(o);
+        },
+        nullptr));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* AdminService::CreateToken(
+    grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
+    v1::CreateTokenResponse* response) {
+  return ServeWrite(
+      *guard_, context, Access::kAdmin, "CreateToken", "tokens",
+      [&](const Principal&) {
+        std::vector<FieldViolation> violations;
+        const TokenRole role = static_cast<TokenRole>(request->role());
+        if (role != TokenRole::kAdmin && role != TokenRole::kEditor &&
+            role != TokenRole::kViewer) {
+          violations.push_back({"role", "must be ADMIN, EDITOR or VIEWER"});
+        }
+        std::string organization;
+        if (!request->organization().empty()) {
+          organization =
+              ParseResourceName(kOrganizations, request->organization());
+          if (organization.empty()) {
+            violations.push_back(
+                {"organization", "is not an organization name "
+                                 "(organizations/{id})"});
+          }
+        }
+        if (role == TokenRole::kEditor && request->organization().empty()) {
+          violations.push_back(
+              {"organization", "is required for an EDITOR token"});
+        }
+        if (role != TokenRole::kEditor && !request->organization().empty()) {
+          violations.push_back(
+              {"organization", "only EDITOR tokens act for an organization"});
+        }
+        std::string problem = CheckText(request->display_name(),
+                                        kMaxNameLength, /*required=*/true);
+        if (!problem.empty()) violations.push_back({"display_name", problem});
+        int64_t expire_ms = 0;
+        if (request->has_expire_time()) {
+          expire_ms = TimeUtil::TimestampToMilliseconds(request->expire_time());
+          if (expire_ms <= absl::ToUnixMillis(absl::Now())) {
+            violations.push_back({"expire_time", "must be in the future"});
+          }
+        }
+        if (!violations.empty()) return InvalidArgument(violations);
+        absl::StatusOr<TokenRegistry::Created> created =
+            registry_->CreateToken(role, organization,
+                                   request->display_name(), expire_ms);
+        if (!created.ok()) return ToGrpcStatus(created.status());
+        response->set_name(ResourceName(kTokens, created->record.id));
+        response->set_token(created->token);
+        *response->mutable_metadata() = ToProto(created->record);
+        return grpc::Status::OK;
+      });
+}
+
+grpc::ServerUnaryReactor* AdminService::ListTokens(
+    grpc::CallbackServerContext* context, const v1::ListTokensRequest* request,
+    v1::ListTokensResponse* response) {
+  return Serve(*guard_, context, Access::kAdmin, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    const std::string scope = "ListTokens";
+    PageRequest page =
+        ParsePageRequest(request->page_size(), request->page_token(), scope,
+                         kDefaultPageSize, kMaxPageSize, &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    response->set_next_page_token(Paginate(
+        registry_->Tokens(), page, scope,
+        [](const TokenRecord& t) { return t.id; },
+        [](const TokenRecord&) { return true; },
+        [&](const TokenRecord& t) { *response->add_tokens() = ToProto(t); },
+        nullptr));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* AdminService::RevokeToken(
+    grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
+    v1::Token* response) {
+  return ServeWrite(
+      *guard_, context, Access::kAdmin, "RevokeToken", request->name(),
+      [&](const Principal&) {
+        const absl::string_view name = request->name();
+        std::string id;
+        if (name.substr(0, kTokens.size()) == kTokens) {
+          id = std::string(name.substr(kTokens.size()));
+        }
+        if (id.empty()) {
+          return InvalidArgument({{"name", "is not a token name (tokens/{id})"}});
+        }
+        absl::StatusOr<TokenRecord> revoked = registry_->RevokeToken(id);
+        if (!revoked.ok()) return ToGrpcStatus(revoked.status());
+        *response = ToProto(*revoked);
+        return grpc::Status::OK;
+      });
+}
+
+grpc::ServerUnaryReactor* AdminService::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEventsRequest* request,
+    v1::ListAuditEventsResponse* response) {
+  return Serve(*guard_, context, Access::kAdmin, [&](const Principal&) {
+    std::vector<FieldViolation> violations;
+    const std::string scope = "ListAuditEvents";
+    PageRequest page =
+        ParsePageRequest(request->page_size(), request->page_token(), scope,
+                         kDefaultPageSize, kMaxPageSize, &violations);
+    int64_t before = 0;
+    if (!page.after.empty() && !absl::SimpleAtoi(page.after, &before)) {
+      violations.push_back({"page_token", "is not a valid token"});
+    }
+    if (!violations.empty()) return InvalidArgument(violations);
+    // One more than asked tells whether another page follows.
+    absl::StatusOr<std::vector<AuditRecord>> events =
+        guard_->audit()->storage()->ListAudit(before, page.page_size + 1);
+    if (!events.ok()) return ToGrpcStatus(events.status());
+    const bool more = static_cast<int>(events->size()) > page.page_size;
+    if (more) events->resize(page.page_size);
+    for (const AuditRecord& e : *events) {
+      v1::AuditEvent* out = response->add_events();
+      out->set_sequence(e.sequence);
+      *out->mutable_time() = ToTimestamp(e.time_ms);
+      out->set_token(ResourceName(kTokens, e.token_id));
+      out->set_role(static_cast<v1::TokenRole>(e.role));
+      if (!e.organization_id.empty()) {
+        out->set_organization(ResourceName(kOrganizations, e.organization_id));
+      }
+      out->set_method(e.method);
+      out->set_resource(e.resource);
+      out->set_result(e.result);
+    }
+    if (more) {
+      response->set_next_page_token(
+          EncodePageToken(scope, absl::StrCat(events->back().sequence)));
+    }
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace citymatch

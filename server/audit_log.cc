@@ -1,0 +1,47 @@
+#include "server/audit_log.h"
+
+#include "absl/time/clock.h"
+#include "spdlog/spdlog.h"
+
+namespace citymatch {
+
+const char* StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    default: return "UNKNOWN";
+  }
+}
+
+void AuditLog::Record(const Principal& principal, absl::string_view method,
+                      absl::string_view resource, const grpc::Status& result) {
+  AuditRecord event;
+  event.time_ms = absl::ToUnixMillis(absl::Now());
+  event.token_id = principal.token_id;
+  event.role = principal.role;
+  event.organization_id = principal.organization_id;
+  event.method = std::string(method);
+  event.resource = std::string(resource);
+  event.result = StatusCodeName(result.error_code());
+  absl::StatusOr<int64_t> sequence = storage_->AppendAudit(event);
+  if (!sequence.ok()) {
+    spdlog::error("audit log write failed: {}", sequence.status().ToString());
+  }
+}
+
+}  // namespace citymatch

@@ -1,0 +1,171 @@
+#include "server/token_registry.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/token_secrets.h"
+
+namespace citymatch {
+
+absl::StatusOr<std::unique_ptr<TokenRegistry>> TokenRegistry::Open(
+    AdminStorage* storage) {
+  std::unique_ptr<TokenRegistry> registry(new TokenRegistry(storage));
+  absl::StatusOr<std::vector<OrganizationRecord>> orgs =
+      storage->LoadOrganizations();
+  if (!orgs.ok()) return orgs.status();
+  absl::StatusOr<std::vector<TokenRecord>> tokens = storage->LoadTokens();
+  if (!tokens.ok()) return tokens.status();
+  absl::MutexLock lock(&registry->mu_);
+  for (OrganizationRecord& o : *orgs) {
+    registry->organizations_[o.id] = std::move(o);
+  }
+  for (TokenRecord& t : *tokens) registry->tokens_[t.id] = std::move(t);
+  return registry;
+}
+
+absl::StatusOr<Principal> TokenRegistry::Authenticate(absl::string_view token,
+                                                      absl::Time now) const {
+  const absl::Status refused =
+      absl::UnauthenticatedError("missing, invalid, revoked or expired token");
+  std::optional<PresentedToken> presented = ParseToken(token);
+  if (!presented.has_value()) return refused;
+  absl::MutexLock lock(&mu_);
+  auto it = tokens_.find(presented->id);
+  if (it == tokens_.end()) return refused;
+  const TokenRecord& record = it->second;
+  if (!VerifySecret(presented->secret, record.salt, record.hash)) {
+    return refused;
+  }
+  if (record.revoked) return refused;
+  if (record.expire_time_ms != 0 &&
+      absl::ToUnixMillis(now) >= record.expire_time_ms) {
+    return refused;
+  }
+  Principal principal;
+  principal.token_id = record.id;
+  principal.role = record.role;
+  principal.organization_id = record.organization_id;
+  if (auto org = organizations_.find(record.organization_id);
+      org != organizations_.end()) {
+    principal.organization_city_ids = org->second.city_ids;
+  }
+  return principal;
+}
+
+absl::StatusOr<OrganizationRecord> TokenRegistry::CreateOrganization(
+    OrganizationRecord organization) {
+  organization.create_time_ms = absl::ToUnixMillis(absl::Now());
+  absl::MutexLock lock(&mu_);
+  if (organizations_.contains(organization.id)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("organization ", organization.id, " already exists"));
+  }
+  absl::Status status = storage_->InsertOrganization(organization);
+  if (!status.ok()) return status;
+  organizations_[organization.id] = organization;
+  return organization;
+}
+
+absl::StatusOr<TokenRegistry::Created> TokenRegistry::CreateToken(
+    TokenRole role, const std::string& organization_id,
+    const std::string& display_name, int64_t expire_time_ms) {
+  if (role == TokenRole::kEditor && organization_id.empty()) {
+    return absl::InvalidArgumentError("an EDITOR token needs an organization");
+  }
+  if (role != TokenRole::kEditor && !organization_id.empty()) {
+    return absl::InvalidArgumentError(
+        "only EDITOR tokens act for an organization");
+  }
+  NewToken fresh = GenerateToken();
+  Created created;
+  created.token = std::move(fresh.token);
+  TokenRecord& record = created.record;
+  record.id = std::move(fresh.id);
+  record.display_name = display_name;
+  record.role = role;
+  record.organization_id = organization_id;
+  record.salt = std::move(fresh.salt);
+  record.hash = std::move(fresh.hash);
+  record.create_time_ms = absl::ToUnixMillis(absl::Now());
+  record.expire_time_ms = expire_time_ms;
+  absl::MutexLock lock(&mu_);
+  if (!organization_id.empty() && !organizations_.contains(organization_id)) {
+    return absl::NotFoundError(
+        absl::StrCat("organization ", organization_id, " not found"));
+  }
+  absl::Status status = storage_->PutToken(record);
+  if (!status.ok()) return status;
+  tokens_[record.id] = record;
+  return created;
+}
+
+absl::StatusOr<TokenRecord> TokenRegistry::RevokeToken(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  auto it = tokens_.find(id);
+  if (it == tokens_.end()) {
+    return absl::NotFoundError(absl::StrCat("token ", id, " not found"));
+  }
+  TokenRecord revoked = it->second;
+  revoked.revoked = true;
+  absl::Status status = storage_->PutToken(revoked);
+  if (!status.ok()) return status;
+  it->second = revoked;
+  return revoked;
+}
+
+std::vector<OrganizationRecord> TokenRegistry::Organizations() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<OrganizationRecord> out;
+  for (const auto& [id, org] : organizations_) out.push_back(org);
+  return out;
+}
+
+std::vector<TokenRecord> TokenRegistry::Tokens() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<TokenRecord> out;
+  for (const auto& [id, token] : tokens_) out.push_back(token);
+  return out;
+}
+
+bool TokenRegistry::HasOrganization(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  return organizations_.contains(id);
+}
+
+bool TokenRegistry::empty() const {
+  absl::MutexLock lock(&mu_);
+  return tokens_.empty();
+}
+
+absl::StatusOr<std::string> BootstrapAdminToken(TokenRegistry* registry,
+                                                const std::string& data_dir) {
+  if (!registry->empty()) return std::string();
+  absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
+      TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0);
+  if (!created.ok()) return created.status();
+  const std::string path =
+      (std::filesystem::path(data_dir) / "admin.token").string();
+  // Created with 0600 from the start, so the secret is never world-readable.
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  }
+  fchmod(fd, 0600);
+  const std::string content = created->token + "\n";
+  const bool written =
+      write(fd, content.data(), content.size()) ==
+          static_cast<ssize_t>(content.size()) &&
+      fsync(fd) == 0;
+  close(fd);
+  if (!written) {
+    return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  }
+  return path;
+}
+
+}  // namespace citymatch
