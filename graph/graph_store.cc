@@ -20,13 +20,22 @@ absl::StatusOr<std::unique_ptr<GraphStore>> GraphStore::Open(
     return absl::DataLossError(
         absl::StrCat("stored graph is inconsistent: ", first.status().message()));
   }
-  return std::unique_ptr<GraphStore>(
-      new GraphStore(std::move(storage), std::move(*first)));
+  return std::unique_ptr<GraphStore>(new GraphStore(
+      std::move(storage), std::move(*first), std::move(stored->requests)));
 }
 
 GraphStore::GraphStore(std::unique_ptr<Storage> storage,
-                       std::shared_ptr<const GraphSnapshot> first)
-    : storage_(std::move(storage)), current_(std::move(first)) {}
+                       std::shared_ptr<const GraphSnapshot> first,
+                       absl::flat_hash_map<std::string, std::string> requests)
+    : storage_(std::move(storage)),
+      current_(std::move(first)),
+      requests_(std::move(requests)) {}
+
+std::string GraphStore::RequestEntity(const std::string& request_id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = requests_.find(request_id);
+  return it == requests_.end() ? "" : it->second;
+}
 
 std::shared_ptr<const GraphSnapshot> GraphStore::Snapshot() const {
   absl::MutexLock lock(&mu_);
@@ -88,6 +97,13 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
   absl::MutexLock write_lock(&write_mu_);
   // Only this thread replaces current_, so reading it here is stable.
   std::shared_ptr<const GraphSnapshot> base = Snapshot();
+  if (!mutation.request_id.empty()) {
+    const std::string entity = RequestEntity(mutation.request_id);
+    if (!entity.empty()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "request ", mutation.request_id, " was applied already: ", entity));
+    }
+  }
   for (const Precondition& p : mutation.preconditions) {
     absl::Status status = CheckPrecondition(*base, p);
     if (!status.ok()) return status;
@@ -103,6 +119,9 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
   if (!status.ok()) return status;
   absl::MutexLock lock(&mu_);
   current_ = *next;
+  if (!mutation.request_id.empty()) {
+    requests_[mutation.request_id] = mutation.request_entity;
+  }
   return current_;
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -44,15 +45,22 @@ class GraphStore {
   std::shared_ptr<const GraphSnapshot> WaitForChange(int64_t version,
                                                      absl::Time deadline) const;
 
+  // The request_entity recorded with `request_id`, or "" if no applied
+  // mutation carried that id. A mutation whose request_id is known is not
+  // applied again: Apply() fails with AlreadyExists naming the entity.
+  std::string RequestEntity(const std::string& request_id) const;
+
  private:
   GraphStore(std::unique_ptr<Storage> storage,
-             std::shared_ptr<const GraphSnapshot> first);
+             std::shared_ptr<const GraphSnapshot> first,
+             absl::flat_hash_map<std::string, std::string> requests);
 
   absl::Mutex write_mu_;  // Serialises Apply().
   std::unique_ptr<Storage> storage_ ABSL_GUARDED_BY(write_mu_);
 
   mutable absl::Mutex mu_;  // Guards only the pointer.
   std::shared_ptr<const GraphSnapshot> current_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::string> requests_ ABSL_GUARDED_BY(mu_);
 };
 
 // The precondition check alone, against `graph`: OK, AlreadyExists, NotFound

@@ -26,6 +26,11 @@ struct Precondition {
 
 struct Mutation {
   std::vector<Precondition> preconditions;
+  // A client's idempotency key for a create: stored with the mutation, so a
+  // retry of the same request can be recognised even after a restart.
+  std::string request_id;
+  // What the request created, "<kind>/<id>" (e.g. "city/lyon").
+  std::string request_entity;
   std::vector<City> put_cities;
   std::vector<Project> put_projects;
   std::vector<Practice> put_practices;

@@ -104,14 +104,46 @@ grpc::Status ApplyAndReturn(GraphStore* store, const Mutation& mutation,
   return grpc::Status::OK;
 }
 
+// The entity a create made, as recorded with its request_id.
+template <typename T>
+std::string RequestEntityKey(const std::string& id) {
+  return absl::StrCat(EntityKindName(ResourceTraits<T>::kKind), "/", id);
+}
+
+// If `request_id` was already used, the answer to the retry: the entity the
+// first call created. nullopt if the request is new.
+template <typename T>
+std::optional<grpc::Status> Replay(const GraphStore& store,
+                                   const std::string& request_id,
+                                   const std::string& id,
+                                   typename ResourceTraits<T>::Proto* response) {
+  if (request_id.empty()) return std::nullopt;
+  const std::string known = store.RequestEntity(request_id);
+  if (known.empty()) return std::nullopt;
+  if (known != RequestEntityKey<T>(id)) {
+    return InvalidArgument(
+        {{"request_id", absl::StrCat("was used before to create ", known)}});
+  }
+  const T* entity = ResourceTraits<T>::Find(*store.Snapshot(), id);
+  if (entity == nullptr) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("the ", EntityKindName(ResourceTraits<T>::kKind),
+                                     " this request created was deleted since"));
+  }
+  *response = ToProto(*entity);
+  return grpc::Status::OK;
+}
+
 template <typename T>
 grpc::Status Create(GraphStore* store, const Principal& principal,
-                    const std::string& id_field,
-                    const std::string& id,
+                    const std::string& id_field, const std::string& id,
+                    const std::string& request_id,
                     const typename ResourceTraits<T>::Proto& resource,
                     typename ResourceTraits<T>::Proto* response) {
   using Traits = ResourceTraits<T>;
   std::vector<FieldViolation> violations;
+  std::string problem = CheckText(request_id, 128, /*required=*/false);
+  if (!problem.empty()) violations.push_back({"request_id", problem});
   if (!IsValidId(id)) {
     violations.push_back(
         {id_field, id.empty() ? "is required"
@@ -127,11 +159,25 @@ grpc::Status Create(GraphStore* store, const Principal& principal,
   AssignDefaultOwner(principal, &entity);
   grpc::Status allowed = CheckWrite(principal, nullptr, &entity, {});
   if (!allowed.ok()) return allowed;
+  if (std::optional<grpc::Status> replayed =
+          Replay<T>(*store, request_id, id, response)) {
+    return *replayed;
+  }
   Mutation mutation;
   mutation.preconditions.push_back(
       {Traits::kKind, id, Precondition::Kind::kMustNotExist, ""});
+  mutation.request_id = request_id;
+  if (!request_id.empty()) mutation.request_entity = RequestEntityKey<T>(id);
   Traits::Puts(&mutation)->push_back(std::move(entity));
-  return ApplyAndReturn<T>(store, mutation, id, response);
+  grpc::Status status = ApplyAndReturn<T>(store, mutation, id, response);
+  if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+    // A concurrent retry of the same request may have won the race.
+    if (std::optional<grpc::Status> replayed =
+            Replay<T>(*store, request_id, id, response)) {
+      return *replayed;
+    }
+  }
+  return status;
 }
 
 template <typename T>
@@ -294,6 +340,7 @@ grpc::ServerUnaryReactor* CatalogService::CreateCity(
       *guard_, context, Access::kWrite, "CreateCity",
       ResourceName(kCities, request->city_id()), [&](const Principal& p) {
         return Create<City>(store_, p, "city_id", request->city_id(),
+                           request->request_id(),
                            request->city(), response);
       });
 }
@@ -375,6 +422,7 @@ grpc::ServerUnaryReactor* CatalogService::CreateProject(
       *guard_, context, Access::kWrite, "CreateProject",
       ResourceName(kProjects, request->project_id()), [&](const Principal& p) {
         return Create<Project>(store_, p, "project_id", request->project_id(),
+                           request->request_id(),
                            request->project(), response);
       });
 }
@@ -450,6 +498,7 @@ grpc::ServerUnaryReactor* CatalogService::CreatePractice(
       *guard_, context, Access::kWrite, "CreatePractice",
       ResourceName(kPractices, request->practice_id()), [&](const Principal& p) {
         return Create<Practice>(store_, p, "practice_id", request->practice_id(),
+                           request->request_id(),
                            request->practice(), response);
       });
 }

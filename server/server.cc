@@ -1,10 +1,12 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/strings/strip.h"
 #include "graph/dataset_reader.h"
 #include "graph/storage/sqlite_storage.h"
@@ -104,6 +106,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   absl::StatusOr<std::string> bootstrap =
       BootstrapAdminToken(server->registry_.get(), options.data_dir);
   if (!bootstrap.ok()) return bootstrap.status();
+  server->drain_notice_ = options.drain_notice;
   server->admin_token_path_ =
       (std::filesystem::path(options.data_dir) / "admin.token").string();
   if (!bootstrap->empty()) {
@@ -178,10 +181,13 @@ void Server::Shutdown(absl::Duration grace) {
     if (shut_down_) return;
     shut_down_ = true;
   }
-  spdlog::info("shutting down: draining calls for up to {} ms",
+  const absl::Time deadline = absl::Now() + grace;
+  spdlog::info("shutting down: health NOT_SERVING, draining calls for up to "
+               "{} ms",
                absl::ToInt64Milliseconds(grace));
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-  grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  absl::SleepFor(std::min(drain_notice_, grace / 2));
+  grpc_server_->Shutdown(absl::ToChronoTime(deadline));
   // Every call has finished, so nothing uses the stores any more.
   store_.reset();
   admin_storage_.reset();

@@ -39,6 +39,10 @@ struct ServerOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  // On Shutdown, how long the server keeps serving while health checks
+  // already answer NOT_SERVING, so that load balancers stop sending calls
+  // before the listener closes. Taken out of the shutdown grace.
+  absl::Duration drain_notice = absl::Seconds(1);
   // Per-token rate limit: steady calls per second and burst; qps <= 0 means
   // no limit.
   double rate_limit_qps = 100;
@@ -75,9 +79,10 @@ class Server {
   // Blocks until Shutdown() has completed.
   void Wait();
 
-  // Reports NOT_SERVING to health checks, stops accepting calls, lets calls
-  // in flight finish until `grace` has passed (then cancels them) and closes
-  // the store. Idempotent.
+  // Reports NOT_SERVING to health checks while still serving for the drain
+  // notice, then stops accepting calls, lets calls in flight finish until
+  // `grace` has passed in all (then cancels them) and closes the stores.
+  // Idempotent.
   void Shutdown(absl::Duration grace);
 
  private:
@@ -95,6 +100,7 @@ class Server {
   std::unique_ptr<grpc::Server> grpc_server_;
   int grpc_port_ = 0;
   std::string admin_token_path_;
+  absl::Duration drain_notice_;
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -21,6 +21,9 @@ absl::Status InMemoryStorage::Apply(const Mutation& mutation,
   if (!graph.ok()) return graph.status();
   stored_.data = GraphBuilder::ToDataset(**graph);
   stored_.version = version;
+  if (!mutation.request_id.empty()) {
+    stored_.requests[mutation.request_id] = mutation.request_entity;
+  }
   return absl::OkStatus();
 }
 

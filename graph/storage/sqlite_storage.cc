@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS practices (
 CREATE TABLE IF NOT EXISTS twinnings (
   city_a TEXT NOT NULL, city_b TEXT NOT NULL,
   PRIMARY KEY (city_a, city_b)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS requests (
+  request_id TEXT PRIMARY KEY, entity TEXT NOT NULL,
+  version INTEGER NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('graph_version', 0);
 )sql";
 
@@ -154,6 +157,11 @@ absl::StatusOr<StoredGraph> SqliteStorage::Load() {
       p.owner = q.Text(7);
       stored.data.practices.push_back(std::move(p));
     }
+    if (!q.status().ok()) return q.status();
+  }
+  {
+    SqliteStatement q(db_, "SELECT request_id, entity FROM requests");
+    while (q.Step()) stored.requests[q.Text(0)] = q.Text(1);
     if (!q.status().ok()) return q.status();
   }
   {
@@ -270,6 +278,16 @@ absl::Status WriteMutation(sqlite3* db, const Mutation& m, int64_t version) {
       db, "DELETE FROM twinnings WHERE city_a = ?1 AND city_b = ?2");
   for (const Twinning& t : m.delete_twinnings) {
     absl::Status s = delete_twinning.Bind(1, t.city_a).Bind(2, t.city_b).Run();
+    if (!s.ok()) return s;
+  }
+  if (!m.request_id.empty()) {
+    SqliteStatement put_request(
+        db, "INSERT INTO requests (request_id, entity, version) "
+            "VALUES (?1, ?2, ?3)");
+    absl::Status s = put_request.Bind(1, m.request_id)
+                         .Bind(2, m.request_entity)
+                         .Bind(3, version)
+                         .Run();
     if (!s.ok()) return s;
   }
   SqliteStatement set_version(

@@ -8,6 +8,9 @@
 
 #include <cstdint>
 
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "graph/dataset.h"
@@ -18,6 +21,8 @@ namespace citymatch {
 struct StoredGraph {
   Dataset data;
   int64_t version = 0;  // of the last applied mutation; 0 when empty
+  // request_id -> request_entity of every mutation that carried one.
+  absl::flat_hash_map<std::string, std::string> requests;
 };
 
 class Storage {
