@@ -43,7 +43,21 @@ class Table {
     }
     absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(content);
     if (!rows.ok()) {
-      Problem(0, std::string(rows.status().message()));
+      // ParseCsv says "line N: reason"; make N the problem's line, so that
+      // a syntax error reads file:line like every other problem.
+      absl::string_view reason = rows.status().message();
+      int line = 0;
+      absl::string_view rest = reason;
+      if (absl::ConsumePrefix(&rest, "line ")) {
+        const size_t colon = rest.find(": ");
+        if (colon != absl::string_view::npos &&
+            absl::SimpleAtoi(rest.substr(0, colon), &line)) {
+          reason = rest.substr(colon + 2);
+        } else {
+          line = 0;
+        }
+      }
+      Problem(line, std::string(reason));
       return false;
     }
     if (rows->empty()) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -15,6 +16,16 @@ namespace {
 // An empty cell for an unknown year, as in the shipped data.
 std::string Year(int year) { return year == 0 ? "" : absl::StrCat(year); }
 
+// Six decimals (about 0.1 m), as in the shipped data, unless the value needs
+// more to read back as the same double: a city created through the API may
+// carry any coordinate, and an export must import back into the same graph.
+std::string Coordinate(double value) {
+  std::string text = absl::StrFormat("%.6f", value);
+  double parsed = 0;
+  if (absl::SimpleAtod(text, &parsed) && parsed == value) return text;
+  return absl::StrFormat("%.17g", value);
+}
+
 }  // namespace
 
 std::map<std::string, std::string> WriteDatasetFiles(
@@ -22,9 +33,8 @@ std::map<std::string, std::string> WriteDatasetFiles(
   std::string cities = "id,name,country,lat,lon,population\n";
   for (const City& c : graph.cities()) {
     absl::StrAppend(&cities, CsvField(c.id), ",", CsvField(c.name), ",",
-                    CsvField(c.country), ",", absl::StrFormat("%.6f", c.lat),
-                    ",", absl::StrFormat("%.6f", c.lon), ",", c.population,
-                    "\n");
+                    CsvField(c.country), ",", Coordinate(c.lat), ",",
+                    Coordinate(c.lon), ",", c.population, "\n");
   }
   std::string projects = "id,name,programme,start_year,end_year,themes\n";
   std::string memberships = "project_id,city_id,role\n";
