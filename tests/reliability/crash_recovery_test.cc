@@ -1,0 +1,177 @@
+// Durability under crashes: writers hammer a real citymatch-server process
+// that is SIGKILLed at an arbitrary moment, several times over; after each
+// restart every write that was acknowledged must be there, and the store
+// must open cleanly. A clean SIGTERM, in contrast, drains and exits 0.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "citymatch/v1/catalog.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::ServerProcess;
+using ::citymatch::testing::TempDir;
+
+std::string AdminToken(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/admin.token");
+  std::stringstream content;
+  content << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(content.str()));
+}
+
+std::unique_ptr<v1::Catalog::Stub> Connect(const ServerProcess& server) {
+  return v1::Catalog::NewStub(grpc::CreateChannel(
+      server.address(), grpc::InsecureChannelCredentials()));
+}
+
+void Authorize(grpc::ClientContext* context, const std::string& token,
+               absl::Duration timeout) {
+  context->AddMetadata("authorization", "Bearer " + token);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+v1::CreateCityRequest CityRequest(const std::string& id) {
+  v1::CreateCityRequest request;
+  request.set_city_id(id);
+  request.set_request_id("req-" + id);
+  v1::City* city = request.mutable_city();
+  city->set_display_name("City " + id);
+  city->set_country_code("AT");
+  city->set_latitude(47.0);
+  city->set_longitude(15.0);
+  city->set_population(1000);
+  return request;
+}
+
+TEST(CrashRecoveryTest, AcknowledgedWritesSurviveRepeatedSigkill) {
+  TempDir data;
+  // Unlimited rate: the writers share the admin token.
+  ServerProcess server(data.path(), {"--rate_limit_qps=0"});
+  std::set<std::string> acknowledged;
+  std::mt19937 random(20141016);
+  constexpr int kRounds = 4;
+  constexpr int kWriters = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    ASSERT_TRUE(server.Start().ok()) << "round " << round;
+    const std::string token = AdminToken(data.path());
+    ASSERT_FALSE(token.empty());
+
+    // Everything acknowledged before this crash must be there.
+    auto stub = Connect(server);
+    for (const std::string& id : acknowledged) {
+      grpc::ClientContext context;
+      Authorize(&context, token, absl::Seconds(10));
+      v1::GetCityRequest request;
+      request.set_name("cities/" + id);
+      v1::City city;
+      grpc::Status status = stub->GetCity(&context, request, &city);
+      ASSERT_TRUE(status.ok()) << "round " << round << ": acknowledged city "
+                               << id << " lost: " << status.error_message();
+      EXPECT_EQ(city.display_name(), "City " + id);
+    }
+
+    std::mutex mu;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&, w] {
+        auto writer = Connect(server);
+        for (int i = 0; !stop.load(); ++i) {
+          const std::string id = absl::StrCat("r", round, "-w", w, "-", i);
+          grpc::ClientContext context;
+          Authorize(&context, token, absl::Seconds(5));
+          v1::City city;
+          if (writer->CreateCity(&context, CityRequest(id), &city).ok()) {
+            std::lock_guard<std::mutex> lock(mu);
+            acknowledged.insert(id);
+          }
+        }
+      });
+    }
+    // Crash at an arbitrary moment while the writers are busy.
+    absl::SleepFor(absl::Milliseconds(400 + random() % 800));
+    server.Kill(SIGKILL);
+    absl::StatusOr<int> exit = server.Wait();
+    stop = true;
+    for (std::thread& t : writers) t.join();
+    ASSERT_TRUE(exit.ok());
+    EXPECT_TRUE(WIFSIGNALED(*exit));
+  }
+
+  // The final restart: every acknowledged write, and a retry of one of them
+  // with its request_id is answered with the stored city, not ALREADY_EXISTS.
+  ASSERT_TRUE(server.Start().ok());
+  const std::string token = AdminToken(data.path());
+  auto stub = Connect(server);
+  EXPECT_GE(acknowledged.size(), 100u) << "too few writes to mean anything";
+  int found = 0;
+  for (const std::string& id : acknowledged) {
+    grpc::ClientContext context;
+    Authorize(&context, token, absl::Seconds(10));
+    v1::GetCityRequest request;
+    request.set_name("cities/" + id);
+    v1::City city;
+    if (stub->GetCity(&context, request, &city).ok()) ++found;
+  }
+  EXPECT_EQ(found, static_cast<int>(acknowledged.size()));
+  const std::string retried = *acknowledged.begin();
+  grpc::ClientContext context;
+  Authorize(&context, token, absl::Seconds(10));
+  v1::City city;
+  grpc::Status status = stub->CreateCity(&context, CityRequest(retried), &city);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(city.name(), "cities/" + retried);
+  std::cerr << "acknowledged writes over " << kRounds
+            << " crashes: " << acknowledged.size() << ", lost: "
+            << acknowledged.size() - found << "\n";
+}
+
+TEST(CrashRecoveryTest, SigtermDrainsAndExitsZero) {
+  TempDir data;
+  ServerProcess server(data.path(), {"--shutdown_grace=5s"});
+  ASSERT_TRUE(server.Start().ok());
+  const std::string token = AdminToken(data.path());
+  auto stub = Connect(server);
+  {
+    grpc::ClientContext context;
+    Authorize(&context, token, absl::Seconds(10));
+    v1::City city;
+    ASSERT_TRUE(stub->CreateCity(&context, CityRequest("before-term"), &city)
+                    .ok());
+  }
+  server.Kill(SIGTERM);
+  absl::StatusOr<int> exit = server.Wait(absl::Seconds(30));
+  ASSERT_TRUE(exit.ok());
+  ASSERT_TRUE(WIFEXITED(*exit));
+  EXPECT_EQ(WEXITSTATUS(*exit), 0);
+
+  // A clean stop leaves a store that opens and holds the write.
+  ASSERT_TRUE(server.Start().ok());
+  stub = Connect(server);
+  grpc::ClientContext context;
+  Authorize(&context, token, absl::Seconds(10));
+  v1::GetCityRequest request;
+  request.set_name("cities/before-term");
+  v1::City city;
+  EXPECT_TRUE(stub->GetCity(&context, request, &city).ok());
+}
+
+}  // namespace
+}  // namespace citymatch
