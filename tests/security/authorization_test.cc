@@ -1,0 +1,531 @@
+// The scenarios of issue 4's "Done means", end to end through an in-process
+// server: what viewers and editors may do, organisation scoping, revocation
+// taking effect at once, the audit log, the bearer header and the per-token
+// rate limit.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "tests/security/security_testing.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::ForgeToken;
+using ::citymatch::testing::HealthCheck;
+using ::citymatch::testing::IssuedToken;
+using ::citymatch::testing::SecuredServer;
+using ::citymatch::testing::SetDeadline;
+using ::testing::HasSubstr;
+using Code = grpc::StatusCode;
+
+// Stubs that call as one token.
+struct Caller {
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::Catalog::Stub> catalog;
+  std::unique_ptr<v1::Matching::Stub> matching;
+  std::unique_ptr<v1::Admin::Stub> admin;
+};
+
+v1::Project ProjectOwnedBy(const std::string& org) {
+  v1::Project p;
+  p.set_title("Arrival support");
+  p.set_programme("URBACT IV");
+  p.add_themes("Migrants");
+  v1::Membership* lead = p.add_members();
+  lead->set_city("cities/milano");
+  lead->set_role(v1::LEAD);
+  p.set_start_year(2025);
+  p.set_status(v1::PROPOSAL);
+  if (!org.empty()) p.set_owner("organizations/" + org);
+  return p;
+}
+
+class AuthorizationTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(ServerOptions()); }
+
+  void Start(ServerOptions options) {
+    absl::StatusOr<std::unique_ptr<SecuredServer>> server =
+        SecuredServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+  }
+
+  // Organisations A (attached to milano) and B, an editor of each, a viewer.
+  void CreatePrincipals() {
+    ASSERT_TRUE(server_->CreateOrganization("a", {"milano"}).ok());
+    ASSERT_TRUE(server_->CreateOrganization("b", {}).ok());
+    editor_a_ = MustCreate(v1::EDITOR, "a");
+    editor_b_ = MustCreate(v1::EDITOR, "b");
+    viewer_ = MustCreate(v1::VIEWER, "");
+  }
+
+  IssuedToken MustCreate(v1::TokenRole role, const std::string& org) {
+    absl::StatusOr<IssuedToken> t = server_->CreateToken(role, org, "test");
+    EXPECT_TRUE(t.ok()) << t.status();
+    return t.ok() ? *t : IssuedToken();
+  }
+
+  Caller As(const std::string& token) {
+    Caller c;
+    c.channel = server_->Channel(token);
+    c.catalog = v1::Catalog::NewStub(c.channel);
+    c.matching = v1::Matching::NewStub(c.channel);
+    c.admin = v1::Admin::NewStub(c.channel);
+    return c;
+  }
+
+  static grpc::Status GetCity(Caller& c, const std::string& id,
+                              v1::City* city = nullptr) {
+    v1::GetCityRequest r;
+    r.set_name("cities/" + id);
+    v1::City ignored;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->GetCity(&context, r, city != nullptr ? city : &ignored);
+  }
+
+  static grpc::Status ListCities(Caller& c) {
+    v1::ListCitiesResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->ListCities(&context, v1::ListCitiesRequest(), &response);
+  }
+
+  static grpc::Status CreateCity(Caller& c, const std::string& id) {
+    v1::CreateCityRequest r;
+    r.set_city_id(id);
+    r.mutable_city()->set_display_name("Bologna");
+    r.mutable_city()->set_country_code("IT");
+    r.mutable_city()->set_latitude(44.49);
+    r.mutable_city()->set_longitude(11.34);
+    r.mutable_city()->set_population(390000);
+    v1::City response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->CreateCity(&context, r, &response);
+  }
+
+  static grpc::Status CreateProject(Caller& c, const std::string& id,
+                                    const std::string& owner,
+                                    v1::Project* created = nullptr) {
+    v1::CreateProjectRequest r;
+    r.set_project_id(id);
+    *r.mutable_project() = ProjectOwnedBy(owner);
+    v1::Project ignored;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->CreateProject(&context, r,
+                                    created != nullptr ? created : &ignored);
+  }
+
+  static grpc::Status GetProject(Caller& c, const std::string& id,
+                                 v1::Project* project) {
+    v1::GetProjectRequest r;
+    r.set_name("projects/" + id);
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->GetProject(&context, r, project);
+  }
+
+  static grpc::Status DeleteProject(Caller& c, const std::string& id) {
+    v1::DeleteProjectRequest r;
+    r.set_name("projects/" + id);
+    v1::DeleteResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->DeleteProject(&context, r, &response);
+  }
+
+  static grpc::Status UpdateCity(Caller& c, const v1::City& city,
+                                 const std::string& path) {
+    v1::UpdateCityRequest r;
+    *r.mutable_city() = city;
+    r.mutable_update_mask()->add_paths(path);
+    v1::City response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->UpdateCity(&context, r, &response);
+  }
+
+  static grpc::Status Recommend(Caller& c,
+                                v1::RecommendPartnersResponse* response) {
+    v1::RecommendPartnersRequest r;
+    r.set_project("projects/urbact-arrival");
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.matching->RecommendPartners(&context, r, response);
+  }
+
+  static grpc::Status CreateToken(Caller& c, v1::TokenRole role,
+                                  const std::string& org) {
+    v1::CreateTokenRequest r;
+    r.set_role(role);
+    if (!org.empty()) r.set_organization("organizations/" + org);
+    r.set_display_name("minted");
+    v1::CreateTokenResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = c.admin->CreateToken(&context, r, &response);
+    // A refused call hands out nothing.
+    if (!status.ok()) EXPECT_EQ(response.token(), "");
+    return status;
+  }
+
+  std::unique_ptr<SecuredServer> server_;
+  IssuedToken editor_a_, editor_b_, viewer_;
+};
+
+TEST_F(AuthorizationTest, ViewerReadsAndGetsRecommendationsButCannotWrite) {
+  CreatePrincipals();
+  Caller viewer = As(viewer_.token);
+  EXPECT_TRUE(GetCity(viewer, "milano").ok());
+  EXPECT_TRUE(ListCities(viewer).ok());
+  v1::RecommendPartnersResponse recommendations;
+  grpc::Status status = Recommend(viewer, &recommendations);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(recommendations.recommendations().empty());
+
+  status = CreateCity(viewer, "bologna");
+  EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED) << status.error_message();
+  EXPECT_EQ(GetCity(viewer, "bologna").error_code(), Code::NOT_FOUND);
+  EXPECT_EQ(CreateToken(viewer, v1::VIEWER, "").error_code(),
+            Code::PERMISSION_DENIED);
+  EXPECT_EQ(CreateToken(viewer, v1::ADMIN, "").error_code(),
+            Code::PERMISSION_DENIED);
+}
+
+TEST_F(AuthorizationTest, EditorsWriteOnlyTheirOrganizationsProjects) {
+  CreatePrincipals();
+  Caller a = As(editor_a_.token);
+  Caller b = As(editor_b_.token);
+
+  v1::Project created;
+  grpc::Status status = CreateProject(a, "milano-arrival", "a", &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(created.owner(), "organizations/a");
+
+  // B can neither delete A's project nor create one in A's name.
+  status = DeleteProject(b, "milano-arrival");
+  EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED) << status.error_message();
+  status = CreateProject(b, "in-a-name", "a");
+  EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED) << status.error_message();
+
+  v1::Project still;
+  ASSERT_TRUE(GetProject(b, "milano-arrival", &still).ok());
+  EXPECT_EQ(still.owner(), "organizations/a");
+  EXPECT_EQ(GetProject(a, "in-a-name", &still).error_code(), Code::NOT_FOUND);
+
+  // Nor can A delete reference data; A can delete its own.
+  EXPECT_EQ(DeleteProject(a, "urbact-arrival").error_code(),
+            Code::PERMISSION_DENIED);
+  EXPECT_TRUE(DeleteProject(a, "milano-arrival").ok());
+}
+
+TEST_F(AuthorizationTest, EditorsProjectWithoutOwnerBelongsToItsOrganization) {
+  CreatePrincipals();
+  Caller b = As(editor_b_.token);
+  v1::Project created;
+  grpc::Status status = CreateProject(b, "b-project", "", &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(created.owner(), "organizations/b");
+  // ... and so A may not delete it.
+  Caller a = As(editor_a_.token);
+  EXPECT_EQ(DeleteProject(a, "b-project").error_code(), Code::PERMISSION_DENIED);
+}
+
+TEST_F(AuthorizationTest, EditorsCannotMintTokensOrOrganizations) {
+  CreatePrincipals();
+  Caller a = As(editor_a_.token);
+  for (const auto& [role, org] :
+       {std::pair<v1::TokenRole, std::string>{v1::EDITOR, "a"},
+        {v1::VIEWER, ""},
+        {v1::ADMIN, ""}}) {
+    EXPECT_EQ(CreateToken(a, role, org).error_code(), Code::PERMISSION_DENIED)
+        << v1::TokenRole_Name(role);
+  }
+  v1::CreateOrganizationRequest r;
+  r.set_organization_id("a2");
+  r.mutable_organization()->set_display_name("A, again");
+  r.mutable_organization()->add_cities("cities/roma");
+  v1::Organization response;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  EXPECT_EQ(a.admin->CreateOrganization(&context, r, &response).error_code(),
+            Code::PERMISSION_DENIED);
+  // Nothing was minted: the admin sees the bootstrap token and ours only.
+  v1::ListTokensResponse tokens;
+  grpc::ClientContext list_context;
+  SetDeadline(&list_context);
+  ASSERT_TRUE(server_->admin()
+                  ->ListTokens(&list_context, v1::ListTokensRequest(), &tokens)
+                  .ok());
+  EXPECT_EQ(tokens.tokens_size(), 4);
+}
+
+TEST_F(AuthorizationTest, RevokedTokenStopsWorkingAtOnce) {
+  CreatePrincipals();
+  // The caller's channel is open and has been used before the revocation.
+  Caller viewer = As(viewer_.token);
+  ASSERT_TRUE(GetCity(viewer, "milano").ok());
+  Caller a = As(editor_a_.token);
+  ASSERT_TRUE(GetCity(a, "milano").ok());
+
+  ASSERT_TRUE(server_->RevokeToken(viewer_.name).ok());
+  grpc::Status status = GetCity(viewer, "milano");
+  EXPECT_EQ(status.error_code(), Code::UNAUTHENTICATED) << status.error_message();
+  v1::RecommendPartnersResponse response;
+  EXPECT_EQ(Recommend(viewer, &response).error_code(), Code::UNAUTHENTICATED);
+  // Other tokens are unaffected.
+  EXPECT_TRUE(GetCity(a, "milano").ok());
+
+  // ListTokens shows it revoked.
+  v1::ListTokensResponse tokens;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  ASSERT_TRUE(
+      server_->admin()->ListTokens(&context, v1::ListTokensRequest(), &tokens).ok());
+  bool seen = false;
+  for (const v1::Token& t : tokens.tokens()) {
+    if (t.name() == viewer_.name) {
+      seen = true;
+      EXPECT_TRUE(t.revoked());
+    } else {
+      EXPECT_FALSE(t.revoked()) << t.name();
+    }
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(AuthorizationTest, RevocationAndTokensSurviveARestart) {
+  CreatePrincipals();
+  ASSERT_TRUE(server_->RevokeToken(viewer_.name).ok());
+  ASSERT_TRUE(server_->Restart().ok());
+  Caller viewer = As(viewer_.token);
+  EXPECT_EQ(GetCity(viewer, "milano").error_code(), Code::UNAUTHENTICATED);
+  Caller a = As(editor_a_.token);
+  EXPECT_TRUE(GetCity(a, "milano").ok());
+  // Still scoped to A after the restart.
+  EXPECT_TRUE(CreateProject(a, "after-restart", "a").ok());
+  EXPECT_EQ(CreateProject(a, "for-b", "b").error_code(),
+            Code::PERMISSION_DENIED);
+}
+
+TEST_F(AuthorizationTest, EditorChangesTheProfileOfItsCityButNotItsPopulation) {
+  CreatePrincipals();
+  Caller a = As(editor_a_.token);
+  v1::City before;
+  ASSERT_TRUE(GetCity(a, "milano", &before).ok());
+
+  v1::City patch = before;
+  patch.clear_etag();
+  patch.mutable_profile()->add_seeking_themes("Housing");
+  patch.mutable_profile()->set_capacity(3);
+  patch.set_population(before.population() * 2);
+  grpc::Status status = UpdateCity(a, patch, "profile");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  status = UpdateCity(a, patch, "population");
+  EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED) << status.error_message();
+
+  v1::City after;
+  ASSERT_TRUE(GetCity(a, "milano", &after).ok());
+  EXPECT_EQ(after.profile().capacity(), 3);
+  EXPECT_THAT(after.profile().seeking_themes(),
+              ::testing::ElementsAre("Housing"));
+  EXPECT_EQ(after.population(), before.population());
+
+  // Not another city's profile, and not as B (attached to no city).
+  v1::City roma;
+  ASSERT_TRUE(GetCity(a, "roma", &roma).ok());
+  roma.clear_etag();
+  roma.mutable_profile()->set_capacity(1);
+  EXPECT_EQ(UpdateCity(a, roma, "profile").error_code(),
+            Code::PERMISSION_DENIED);
+  Caller b = As(editor_b_.token);
+  EXPECT_EQ(UpdateCity(b, patch, "profile").error_code(),
+            Code::PERMISSION_DENIED);
+}
+
+TEST_F(AuthorizationTest, AuditLogShowsWritesWithWhoMethodResourceAndResult) {
+  CreatePrincipals();
+  Caller a = As(editor_a_.token);
+  Caller b = As(editor_b_.token);
+  Caller viewer = As(viewer_.token);
+  ASSERT_TRUE(CreateProject(a, "audited", "a").ok());
+  ASSERT_EQ(DeleteProject(b, "audited").error_code(), Code::PERMISSION_DENIED);
+  ASSERT_EQ(CreateCity(viewer, "bologna").error_code(),
+            Code::PERMISSION_DENIED);
+  // Reads are not audited; calls without a valid token have no "who".
+  ASSERT_TRUE(GetCity(a, "milano").ok());
+  Caller nobody = As("");
+  ASSERT_EQ(CreateCity(nobody, "nobody").error_code(), Code::UNAUTHENTICATED);
+
+  absl::StatusOr<std::vector<v1::AuditEvent>> events = server_->AuditEvents();
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_GE(events->size(), 3u);
+  // Newest first: the last three writes, in reverse.
+  const v1::AuditEvent& refused_viewer = (*events)[0];
+  const v1::AuditEvent& refused_b = (*events)[1];
+  const v1::AuditEvent& created = (*events)[2];
+
+  EXPECT_EQ(created.token(), editor_a_.name);
+  EXPECT_EQ(created.role(), v1::EDITOR);
+  EXPECT_EQ(created.organization(), "organizations/a");
+  EXPECT_THAT(created.method(), HasSubstr("CreateProject"));
+  EXPECT_EQ(created.resource(), "projects/audited");
+  EXPECT_EQ(created.result(), "OK");
+
+  EXPECT_EQ(refused_b.token(), editor_b_.name);
+  EXPECT_EQ(refused_b.organization(), "organizations/b");
+  EXPECT_THAT(refused_b.method(), HasSubstr("DeleteProject"));
+  EXPECT_EQ(refused_b.resource(), "projects/audited");
+  EXPECT_EQ(refused_b.result(), "PERMISSION_DENIED");
+
+  EXPECT_EQ(refused_viewer.token(), viewer_.name);
+  EXPECT_EQ(refused_viewer.role(), v1::VIEWER);
+  EXPECT_EQ(refused_viewer.organization(), "");
+  EXPECT_THAT(refused_viewer.method(), HasSubstr("CreateCity"));
+  EXPECT_EQ(refused_viewer.resource(), "cities/bologna");
+  EXPECT_EQ(refused_viewer.result(), "PERMISSION_DENIED");
+
+  EXPECT_GT(refused_viewer.sequence(), refused_b.sequence());
+  EXPECT_GT(refused_b.sequence(), created.sequence());
+  EXPECT_GE(absl::FromUnixSeconds(refused_viewer.time().seconds()),
+            absl::FromUnixSeconds(created.time().seconds()));
+  EXPECT_GT(created.time().seconds(), 1600000000);
+
+  // The admin's own writes (organisations, tokens) are there too.
+  int admin_writes = 0;
+  for (const v1::AuditEvent& e : *events) {
+    if (e.role() == v1::ADMIN && e.method().find("CreateToken") !=
+                                     std::string::npos) {
+      ++admin_writes;
+      EXPECT_EQ(e.result(), "OK");
+    }
+  }
+  EXPECT_EQ(admin_writes, 3);
+}
+
+TEST_F(AuthorizationTest, AuditLogPagesNewestFirst) {
+  CreatePrincipals();  // 2 organisations + 3 tokens: 5 admin writes
+  std::vector<int64_t> sequences;
+  std::string page_token;
+  int pages = 0;
+  do {
+    v1::ListAuditEventsRequest r;
+    r.set_page_size(2);
+    r.set_page_token(page_token);
+    v1::ListAuditEventsResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status =
+        server_->admin()->ListAuditEvents(&context, r, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_LE(response.events_size(), 2);
+    for (const v1::AuditEvent& e : response.events()) {
+      sequences.push_back(e.sequence());
+    }
+    page_token = response.next_page_token();
+    ASSERT_LT(++pages, 10);
+  } while (!page_token.empty());
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(sequences.size(), 5u);
+  for (size_t i = 1; i < sequences.size(); ++i) {
+    EXPECT_LT(sequences[i], sequences[i - 1]);
+  }
+}
+
+TEST_F(AuthorizationTest, BearerHeaderMustCarryAValidToken) {
+  CreatePrincipals();
+  Caller raw = As("");  // adds no header: each call sets its own
+  struct Row {
+    std::string header;
+    Code code;
+  };
+  const std::vector<Row> rows = {
+      {"Bearer " + viewer_.token, Code::OK},
+      {"bearer " + viewer_.token, Code::OK},  // the scheme is case-insensitive
+      {viewer_.token, Code::UNAUTHENTICATED},
+      {"Basic " + viewer_.token, Code::UNAUTHENTICATED},
+      {"Bearer", Code::UNAUTHENTICATED},
+      {"Bearer ", Code::UNAUTHENTICATED},
+      {"Bearer  " + viewer_.token, Code::UNAUTHENTICATED},
+      {"Bearer " + viewer_.token + "x", Code::UNAUTHENTICATED},
+      {"Bearer " + ForgeToken(viewer_.token), Code::UNAUTHENTICATED},
+      {"Bearer " + ForgeToken(server_->AdminToken()), Code::UNAUTHENTICATED},
+      {"Bearer cm_0123456789abcdef_notatoken", Code::UNAUTHENTICATED},
+  };
+  for (const Row& row : rows) {
+    v1::GetCityRequest r;
+    r.set_name("cities/milano");
+    v1::City city;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    context.AddMetadata("authorization", row.header);
+    grpc::Status status = raw.catalog->GetCity(&context, r, &city);
+    EXPECT_EQ(status.error_code(), row.code) << "authorization: " << row.header;
+  }
+}
+
+TEST_F(AuthorizationTest, HealthCheckNeedsNoToken) {
+  Caller nobody = As("");
+  int serving = 0;
+  grpc::Status status = HealthCheck(nobody.channel.get(), &serving);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(serving, 1);
+  // ... while the API does.
+  EXPECT_EQ(GetCity(nobody, "milano").error_code(), Code::UNAUTHENTICATED);
+}
+
+class RateLimitTest : public AuthorizationTest {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.rate_limit_qps = 1;
+    options.rate_limit_burst = 2;
+    Start(options);
+  }
+};
+
+TEST_F(RateLimitTest, ThirdImmediateCallIsResourceExhaustedWithRetryInfo) {
+  Caller admin = As(server_->AdminToken());
+  ASSERT_TRUE(ListCities(admin).ok());
+  ASSERT_TRUE(ListCities(admin).ok());
+  grpc::Status status = ListCities(admin);
+  ASSERT_EQ(status.error_code(), Code::RESOURCE_EXHAUSTED)
+      << status.error_message();
+
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  EXPECT_EQ(details.code(), static_cast<int>(Code::RESOURCE_EXHAUSTED));
+  bool has_retry_info = false;
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (!any.UnpackTo(&retry)) continue;
+    has_retry_info = true;
+    const int64_t delay_ms = retry.retry_delay().seconds() * 1000 +
+                             retry.retry_delay().nanos() / 1000000;
+    EXPECT_GT(delay_ms, 0);
+    EXPECT_LE(delay_ms, 1001);  // one token at 1 qps
+  }
+  EXPECT_TRUE(has_retry_info) << details.DebugString();
+
+  // The limit is per token: another token is not affected. (Created without
+  // a call, since the admin's bucket is empty.)
+  absl::StatusOr<TokenRegistry::Created> viewer =
+      server_->server()->tokens()->CreateToken(TokenRole::kViewer, "", "v", 0);
+  ASSERT_TRUE(viewer.ok()) << viewer.status();
+  Caller other = As(viewer->token);
+  EXPECT_TRUE(ListCities(other).ok());
+  // Health checks are never limited.
+  int serving = 0;
+  EXPECT_TRUE(HealthCheck(admin.channel.get(), &serving).ok());
+}
+
+}  // namespace
+}  // namespace citymatch

@@ -1,0 +1,204 @@
+#include "tests/security/security_testing.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "server/audit_log.h"
+#include "server/token_secrets.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch::testing {
+
+std::string SecretOf(const std::string& token) {
+  std::optional<PresentedToken> parsed = ParseToken(token);
+  return parsed.has_value() ? parsed->secret : "";
+}
+
+std::string ForgeToken(const std::string& token) {
+  std::optional<PresentedToken> parsed = ParseToken(token);
+  const std::string id = parsed.has_value() ? parsed->id : "0123456789abcdef";
+  // A fresh secret of the same shape as a real one.
+  const std::string secret = SecretOf(GenerateToken().token);
+  return absl::StrCat("cm_", id, "_", secret);
+}
+
+void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+std::string ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::map<std::string, std::string> ReadTree(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(dir, error)) {
+    if (entry.is_regular_file()) {
+      files[entry.path().string()] = ReadFileBytes(entry.path().string());
+    }
+  }
+  return files;
+}
+
+grpc::Status HealthCheck(grpc::Channel* channel, int* serving) {
+  grpc::Slice slice("", 0);  // HealthCheckRequest{service: ""}
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::GenericStub stub(channel->shared_from_this());
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                 &request, &response,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  grpc::Status status = done.get_future().get();
+  if (!status.ok()) return status;
+  std::vector<grpc::Slice> slices;
+  if (!response.Dump(&slices).ok()) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "unreadable response");
+  }
+  std::string bytes;
+  for (const grpc::Slice& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  // HealthCheckResponse{status = 1}, read without the health proto.
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromString(bytes)) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "unparsable response");
+  }
+  *serving = 0;
+  for (int i = 0; i < fields.field_count(); ++i) {
+    if (fields.field(i).number() == 1 &&
+        fields.field(i).type() == google::protobuf::UnknownField::TYPE_VARINT) {
+      *serving = static_cast<int>(fields.field(i).varint());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+std::string CodeName(grpc::StatusCode code) { return StatusCodeName(code); }
+
+absl::StatusOr<std::unique_ptr<SecuredServer>> SecuredServer::Start(
+    ServerOptions options) {
+  std::unique_ptr<SecuredServer> server(new SecuredServer(std::move(options)));
+  server->seed_dir_.WriteAll(SampleFiles());
+  server->options_.data_dir = server->data_dir_.path();
+  server->options_.seed_dir = server->seed_dir_.path();
+  server->options_.grpc_addr = "127.0.0.1:0";
+  absl::Status status = server->Boot();
+  if (!status.ok()) return status;
+  return server;
+}
+
+SecuredServer::~SecuredServer() { Shutdown(); }
+
+absl::Status SecuredServer::Boot() {
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options_);
+  if (!server.ok()) return server.status();
+  server_ = std::move(*server);
+  std::shared_ptr<grpc::Channel> channel = Channel(AdminToken());
+  admin_ = v1::Admin::NewStub(channel);
+  catalog_ = v1::Catalog::NewStub(channel);
+  return absl::OkStatus();
+}
+
+void SecuredServer::Shutdown() {
+  admin_.reset();
+  catalog_.reset();
+  if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+  server_.reset();
+}
+
+absl::Status SecuredServer::Restart() {
+  Shutdown();
+  return Boot();
+}
+
+std::string SecuredServer::AdminToken() const {
+  return std::string(absl::StripAsciiWhitespace(
+      ReadFileBytes(data_dir_.File("admin.token"))));
+}
+
+std::shared_ptr<grpc::Channel> SecuredServer::Channel(const std::string& token) {
+  return server_->InProcessChannel(token);
+}
+
+grpc::Status SecuredServer::CreateOrganization(
+    const std::string& id, const std::vector<std::string>& city_ids) {
+  v1::CreateOrganizationRequest request;
+  request.set_organization_id(id);
+  request.mutable_organization()->set_display_name("Organisation " + id);
+  for (const std::string& c : city_ids) {
+    request.mutable_organization()->add_cities("cities/" + c);
+  }
+  v1::Organization response;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  return admin_->CreateOrganization(&context, request, &response);
+}
+
+absl::StatusOr<IssuedToken> SecuredServer::CreateToken(
+    v1::TokenRole role, const std::string& organization_id,
+    const std::string& display_name) {
+  v1::CreateTokenRequest request;
+  request.set_role(role);
+  if (!organization_id.empty()) {
+    request.set_organization("organizations/" + organization_id);
+  }
+  request.set_display_name(display_name);
+  v1::CreateTokenResponse response;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::Status status = admin_->CreateToken(&context, request, &response);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
+  }
+  return IssuedToken{response.name(), response.token()};
+}
+
+grpc::Status SecuredServer::RevokeToken(const std::string& name) {
+  v1::RevokeTokenRequest request;
+  request.set_name(name);
+  v1::Token response;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  return admin_->RevokeToken(&context, request, &response);
+}
+
+absl::StatusOr<std::vector<v1::AuditEvent>> SecuredServer::AuditEvents() {
+  std::vector<v1::AuditEvent> events;
+  std::string page_token;
+  do {
+    v1::ListAuditEventsRequest request;
+    request.set_page_size(1000);
+    request.set_page_token(page_token);
+    v1::ListAuditEventsResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = admin_->ListAuditEvents(&context, request, &response);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+    }
+    events.insert(events.end(), response.events().begin(),
+                  response.events().end());
+    page_token = response.next_page_token();
+  } while (!page_token.empty());
+  return events;
+}
+
+}  // namespace citymatch::testing

@@ -1,0 +1,328 @@
+// TokenRegistry over the real SQLite admin store: who a token is, creation
+// rules, revocation and expiry that take effect at once, persistence across
+// a reopen, and that a failed write changes nothing.
+#include "server/token_registry.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "graph/storage/sqlite_admin_storage.h"
+#include "gtest/gtest.h"
+#include "server/token_secrets.h"
+#include "tests/testing/temp_dir.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Delegates to a real store; writes fail while `fail_writes` is set, so the
+// registry's "persist first, then take effect" order can be observed.
+class FlakyAdminStorage : public AdminStorage {
+ public:
+  explicit FlakyAdminStorage(AdminStorage* inner) : inner_(inner) {}
+  bool fail_writes = false;
+
+  absl::StatusOr<std::vector<OrganizationRecord>> LoadOrganizations() override {
+    return inner_->LoadOrganizations();
+  }
+  absl::StatusOr<std::vector<TokenRecord>> LoadTokens() override {
+    return inner_->LoadTokens();
+  }
+  absl::Status InsertOrganization(const OrganizationRecord& org) override {
+    if (fail_writes) return absl::UnavailableError("disk full");
+    return inner_->InsertOrganization(org);
+  }
+  absl::Status PutToken(const TokenRecord& token) override {
+    if (fail_writes) return absl::UnavailableError("disk full");
+    return inner_->PutToken(token);
+  }
+  absl::StatusOr<int64_t> AppendAudit(const AuditRecord& event) override {
+    if (fail_writes) return absl::UnavailableError("disk full");
+    return inner_->AppendAudit(event);
+  }
+  absl::StatusOr<std::vector<AuditRecord>> ListAudit(int64_t before,
+                                                     int limit) override {
+    return inner_->ListAudit(before, limit);
+  }
+
+ private:
+  AdminStorage* const inner_;
+};
+
+class TokenRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    registry_.reset();
+    storage_.reset();
+    absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> storage =
+        SqliteAdminStorage::Open(dir_.path());
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    storage_ = std::move(*storage);
+    absl::StatusOr<std::unique_ptr<TokenRegistry>> registry =
+        TokenRegistry::Open(storage_.get());
+    ASSERT_TRUE(registry.ok()) << registry.status();
+    registry_ = std::move(*registry);
+  }
+
+  void CreateOrganization(const std::string& id,
+                          std::vector<std::string> cities) {
+    OrganizationRecord org;
+    org.id = id;
+    org.display_name = "Organisation " + id;
+    org.city_ids = std::move(cities);
+    absl::StatusOr<OrganizationRecord> created =
+        registry_->CreateOrganization(org);
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+
+  TokenRegistry::Created MustCreateToken(TokenRole role,
+                                         const std::string& org = "",
+                                         int64_t expire_time_ms = 0) {
+    absl::StatusOr<TokenRegistry::Created> created =
+        registry_->CreateToken(role, org, "test token", expire_time_ms);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? *created : TokenRegistry::Created();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteAdminStorage> storage_;
+  std::unique_ptr<TokenRegistry> registry_;
+};
+
+TEST_F(TokenRegistryTest, AuthenticatesEachRole) {
+  CreateOrganization("milano-council", {"milano", "torino"});
+  const TokenRegistry::Created admin = MustCreateToken(TokenRole::kAdmin);
+  const TokenRegistry::Created editor =
+      MustCreateToken(TokenRole::kEditor, "milano-council");
+  const TokenRegistry::Created viewer = MustCreateToken(TokenRole::kViewer);
+
+  absl::StatusOr<Principal> p = registry_->Authenticate(admin.token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, TokenRole::kAdmin);
+  EXPECT_EQ(p->token_id, admin.record.id);
+  EXPECT_EQ(p->organization_id, "");
+
+  p = registry_->Authenticate(editor.token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, TokenRole::kEditor);
+  EXPECT_EQ(p->token_id, editor.record.id);
+  EXPECT_EQ(p->organization_id, "milano-council");
+  EXPECT_THAT(p->organization_city_ids, ElementsAre("milano", "torino"));
+
+  p = registry_->Authenticate(viewer.token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, TokenRole::kViewer);
+  EXPECT_EQ(p->token_id, viewer.record.id);
+}
+
+TEST_F(TokenRegistryTest, CreatedRecordHoldsNoSecret) {
+  const TokenRegistry::Created viewer = MustCreateToken(TokenRole::kViewer);
+  const std::string secret = ParseToken(viewer.token)->secret;
+  for (const TokenRecord& r : registry_->Tokens()) {
+    for (const std::string& field :
+         {r.id, r.display_name, r.salt, r.hash, r.organization_id}) {
+      EXPECT_THAT(field, Not(HasSubstr(secret)));
+    }
+  }
+}
+
+TEST_F(TokenRegistryTest, RefusesWrongUnknownAndMalformedTokens) {
+  const TokenRegistry::Created viewer = MustCreateToken(TokenRole::kViewer);
+  const NewToken stranger = GenerateToken();  // well-formed, never stored
+  std::string wrong_secret = viewer.token;
+  wrong_secret.back() = wrong_secret.back() == 'A' ? 'B' : 'A';
+  for (const std::string& bad :
+       {std::string(), std::string("garbage"), wrong_secret, stranger.token,
+        absl::StrCat("cm_", viewer.record.id, "_"),
+        absl::StrCat("cm_", viewer.record.id, "_",
+                     ParseToken(stranger.token)->secret),
+        viewer.token + " ", viewer.token.substr(0, viewer.token.size() - 1)}) {
+    absl::StatusOr<Principal> p = registry_->Authenticate(bad);
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated)
+        << "token: " << bad;
+    // The refusal never echoes what was presented.
+    if (!bad.empty()) {
+      EXPECT_THAT(p.status().message(), Not(HasSubstr(bad)));
+    }
+  }
+}
+
+TEST_F(TokenRegistryTest, RevokeTakesEffectAtOnce) {
+  const TokenRegistry::Created viewer = MustCreateToken(TokenRole::kViewer);
+  const TokenRegistry::Created other = MustCreateToken(TokenRole::kViewer);
+  ASSERT_TRUE(registry_->Authenticate(viewer.token).ok());
+
+  absl::StatusOr<TokenRecord> revoked = registry_->RevokeToken(viewer.record.id);
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_TRUE(revoked->revoked);
+  EXPECT_EQ(registry_->Authenticate(viewer.token).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  // Only that token.
+  EXPECT_TRUE(registry_->Authenticate(other.token).ok());
+  // Revoking twice is fine and changes nothing.
+  EXPECT_TRUE(registry_->RevokeToken(viewer.record.id).ok());
+  EXPECT_EQ(registry_->Authenticate(viewer.token).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(TokenRegistryTest, RevokeUnknownIsNotFound) {
+  EXPECT_EQ(registry_->RevokeToken("0123456789abcdef").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(TokenRegistryTest, ExpiredTokenIsRefused) {
+  const int64_t expiry_ms = absl::ToUnixMillis(absl::Now()) + 3600 * 1000;
+  const TokenRegistry::Created t =
+      MustCreateToken(TokenRole::kViewer, "", expiry_ms);
+  const absl::Time expiry = absl::FromUnixMillis(expiry_ms);
+  EXPECT_TRUE(registry_->Authenticate(t.token, expiry - absl::Milliseconds(1)).ok());
+  EXPECT_EQ(registry_->Authenticate(t.token, expiry).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(registry_->Authenticate(t.token, expiry + absl::Hours(24))
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+  // A token without expiry works at any time.
+  const TokenRegistry::Created forever = MustCreateToken(TokenRole::kViewer);
+  EXPECT_TRUE(
+      registry_->Authenticate(forever.token, expiry + absl::Hours(24 * 3650))
+          .ok());
+}
+
+TEST_F(TokenRegistryTest, EditorNeedsAnOrganizationAndOnlyEditorsHaveOne) {
+  CreateOrganization("a", {});
+  EXPECT_EQ(registry_->CreateToken(TokenRole::kEditor, "", "x", 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry_->CreateToken(TokenRole::kViewer, "a", "x", 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry_->CreateToken(TokenRole::kAdmin, "a", "x", 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(registry_->Tokens().empty());
+  EXPECT_TRUE(registry_->empty());
+}
+
+TEST_F(TokenRegistryTest, UnknownOrganizationIsNotFound) {
+  EXPECT_EQ(registry_->CreateToken(TokenRole::kEditor, "nowhere", "x", 0)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(registry_->Tokens().empty());
+}
+
+TEST_F(TokenRegistryTest, DuplicateOrganizationIsAlreadyExists) {
+  CreateOrganization("a", {"milano"});
+  OrganizationRecord again;
+  again.id = "a";
+  again.display_name = "Someone else";
+  EXPECT_EQ(registry_->CreateOrganization(again).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  ASSERT_EQ(registry_->Organizations().size(), 1u);
+  EXPECT_EQ(registry_->Organizations()[0].display_name, "Organisation a");
+}
+
+TEST_F(TokenRegistryTest, EverythingSurvivesAReopen) {
+  CreateOrganization("a", {"milano"});
+  const TokenRegistry::Created editor = MustCreateToken(TokenRole::kEditor, "a");
+  const TokenRegistry::Created viewer = MustCreateToken(TokenRole::kViewer);
+  const TokenRegistry::Created revoked = MustCreateToken(TokenRole::kAdmin);
+  ASSERT_TRUE(registry_->RevokeToken(revoked.record.id).ok());
+
+  Open();  // a new storage and registry on the same directory
+
+  EXPECT_FALSE(registry_->empty());
+  EXPECT_TRUE(registry_->HasOrganization("a"));
+  ASSERT_EQ(registry_->Organizations().size(), 1u);
+  EXPECT_THAT(registry_->Organizations()[0].city_ids, ElementsAre("milano"));
+  EXPECT_EQ(registry_->Tokens().size(), 3u);
+
+  absl::StatusOr<Principal> p = registry_->Authenticate(editor.token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, TokenRole::kEditor);
+  EXPECT_EQ(p->organization_id, "a");
+  EXPECT_THAT(p->organization_city_ids, ElementsAre("milano"));
+  p = registry_->Authenticate(viewer.token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, TokenRole::kViewer);
+  EXPECT_EQ(registry_->Authenticate(revoked.token).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(TokenRegistryTest, FailedWritesChangeNothing) {
+  FlakyAdminStorage flaky(storage_.get());
+  absl::StatusOr<std::unique_ptr<TokenRegistry>> opened =
+      TokenRegistry::Open(&flaky);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  TokenRegistry& registry = **opened;
+  absl::StatusOr<TokenRegistry::Created> viewer =
+      registry.CreateToken(TokenRole::kViewer, "", "v", 0);
+  ASSERT_TRUE(viewer.ok()) << viewer.status();
+
+  flaky.fail_writes = true;
+  // A token that could not be stored is not handed out and does not work.
+  EXPECT_EQ(registry.CreateToken(TokenRole::kAdmin, "", "x", 0).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(registry.Tokens().size(), 1u);
+  // A revocation that could not be stored is reported, not half-applied.
+  EXPECT_EQ(registry.RevokeToken(viewer->record.id).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(registry.Authenticate(viewer->token).ok());
+  OrganizationRecord org;
+  org.id = "a";
+  org.display_name = "A";
+  EXPECT_EQ(registry.CreateOrganization(org).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(registry.HasOrganization("a"));
+}
+
+TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
+  absl::StatusOr<std::string> path =
+      BootstrapAdminToken(registry_.get(), dir_.path());
+  ASSERT_TRUE(path.ok()) << path.status();
+  EXPECT_EQ(*path, dir_.File("admin.token"));
+  struct stat st;
+  ASSERT_EQ(stat(path->c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  std::ifstream in(*path);
+  std::stringstream content;
+  content << in.rdbuf();
+  const std::string token(absl::StripAsciiWhitespace(content.str()));
+  absl::StatusOr<Principal> p = registry_->Authenticate(token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, TokenRole::kAdmin);
+
+  // Tokens exist now: a second start writes nothing and keeps the file.
+  absl::StatusOr<std::string> again =
+      BootstrapAdminToken(registry_.get(), dir_.path());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, "");
+  std::ifstream in2(*path);
+  std::stringstream content2;
+  content2 << in2.rdbuf();
+  EXPECT_EQ(content2.str(), content.str());
+  EXPECT_EQ(registry_->Tokens().size(), 1u);
+}
+
+TEST_F(TokenRegistryTest, BootstrapDoesNothingWhenTokensExist) {
+  MustCreateToken(TokenRole::kViewer);
+  absl::StatusOr<std::string> path =
+      BootstrapAdminToken(registry_.get(), dir_.path());
+  ASSERT_TRUE(path.ok()) << path.status();
+  EXPECT_EQ(*path, "");
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
+}
+
+}  // namespace
+}  // namespace citymatch
