@@ -1,0 +1,556 @@
+#include "graph/dataset_reader.h"
+
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "graph/graph_builder.h"
+#include "gtest/gtest.h"
+#include "tests/testing/sample_data.h"
+#include "tests/testing/temp_dir.h"
+
+namespace citymatch {
+
+// Readable failure messages.
+void PrintTo(const DatasetProblem& p, std::ostream* os) {
+  *os << FormatProblem(p);
+}
+
+namespace {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+constexpr char kCitiesHeader[] = "id,name,country,lat,lon,population\n";
+constexpr char kProjectsHeader[] =
+    "id,name,programme,start_year,end_year,themes\n";
+
+::testing::Matcher<DatasetProblem> ProblemIs(const std::string& file, int line,
+                                             const std::string& reason) {
+  return AllOf(Field(&DatasetProblem::file, file),
+               Field(&DatasetProblem::line, line),
+               Field(&DatasetProblem::reason, HasSubstr(reason)));
+}
+
+ParsedDataset Parse(const std::map<std::string, std::string>& files) {
+  return ParseDataset(files, nullptr);
+}
+
+// Sample cities with one extra row appended.
+ParsedDataset ParseCitiesWith(const std::string& extra_row) {
+  std::string cities = testing::SampleFiles()["cities.csv"];
+  return Parse({{"cities.csv", cities + extra_row + "\n"}});
+}
+
+// The sample has a header and eight cities, so an appended row is line 10.
+constexpr int kAppendedCityLine = 10;
+
+TEST(DatasetReaderTest, SampleFilesParseCompletely) {
+  ParsedDataset parsed = Parse(testing::SampleFiles());
+  EXPECT_THAT(parsed.problems, IsEmpty());
+  EXPECT_THAT(parsed.dataset.cities, SizeIs(8));
+  EXPECT_THAT(parsed.dataset.projects, SizeIs(4));
+  EXPECT_THAT(parsed.dataset.practices, SizeIs(2));
+  EXPECT_THAT(parsed.dataset.twinnings, SizeIs(2));
+  EXPECT_EQ(parsed.projects, 4);
+  EXPECT_EQ(parsed.memberships, 12);
+
+  const City& bilbao = parsed.dataset.cities[6];
+  EXPECT_EQ(bilbao.id, "bilbao");  // quoted in the file
+  EXPECT_EQ(parsed.dataset.cities[7].name, "Sevilla, Andalucia");
+  EXPECT_DOUBLE_EQ(bilbao.lon, -2.92528);
+  EXPECT_EQ(parsed.dataset.cities[7].population, 0);
+
+  const Project& arrival = parsed.dataset.projects[0];
+  EXPECT_EQ(arrival.id, "urbact-arrival");
+  EXPECT_EQ(arrival.programme, "URBACT II");
+  EXPECT_THAT(
+      arrival.themes,
+      ElementsAre("Migrants", "Social inclusion and equal opportunities"));
+  EXPECT_THAT(arrival.members,
+              ElementsAre(Membership{"milano", Role::kLead},
+                          Membership{"roma", Role::kPartner},
+                          Membership{"wien", Role::kPartner},
+                          Membership{"bilbao", Role::kPartner}));
+  EXPECT_EQ(arrival.start_year, 2012);
+  EXPECT_EQ(arrival.end_year, 2015);
+  EXPECT_EQ(arrival.status, ProjectStatus::kClosed);
+  // An empty end year is "unknown", not an error.
+  EXPECT_EQ(parsed.dataset.projects[3].end_year, 0);
+  EXPECT_EQ(parsed.dataset.practices[1].title, "Homes, not shelters");
+  EXPECT_EQ(parsed.dataset.practices[1].start_year, 0);
+  // Twinnings are normalised: graz < sevilla, lyon < milano.
+  EXPECT_THAT(
+      parsed.dataset.twinnings,
+      ElementsAre(Twinning{"lyon", "milano"}, Twinning{"graz", "sevilla"}));
+}
+
+TEST(DatasetReaderTest, ShippedDataReadsWithoutProblems) {
+  absl::StatusOr<Dataset> data = ReadDataset(testing::ShippedDataDir());
+  ASSERT_TRUE(data.ok()) << data.status();
+  EXPECT_EQ(data->cities.size(), 7166u);
+  EXPECT_EQ(data->projects.size(), 1986u);
+  EXPECT_EQ(data->practices.size(), 99u);
+  EXPECT_EQ(data->twinnings.size(), 7290u);
+  size_t memberships = 0;
+  for (const Project& p : data->projects) memberships += p.members.size();
+  EXPECT_EQ(memberships, 8502u);
+}
+
+TEST(DatasetReaderTest, ShippedQuotedNameWithCommaIsOneField) {
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFiles(testing::ShippedDataDir());
+  ASSERT_TRUE(files.ok()) << files.status();
+  ParsedDataset parsed = Parse(*files);
+  ASSERT_THAT(parsed.problems, IsEmpty());
+  EXPECT_EQ(parsed.memberships, 8502);
+  EXPECT_EQ(parsed.projects, 1986);
+  auto leibnitz =
+      std::find_if(parsed.dataset.cities.begin(), parsed.dataset.cities.end(),
+                   [](const City& c) { return c.id == "2772753"; });
+  ASSERT_NE(leibnitz, parsed.dataset.cities.end());
+  EXPECT_EQ(leibnitz->name, "Leibnitz, Styria");
+  EXPECT_EQ(leibnitz->country, "AT");
+  EXPECT_DOUBLE_EQ(leibnitz->lat, 46.78161);
+  EXPECT_EQ(leibnitz->population, 8533);
+}
+
+TEST(DatasetReaderTest, ByteOrderMarkAndCrlfAreAccepted) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv",
+              "\xEF\xBB\xBFid,name,country,lat,lon,population\r\n"
+              "wien,Wien,AT,48.2,16.37,1691468\r\n"
+              "graz,Graz,AT,47.07,15.45,222326\r\n"},
+             {"twinnings.csv",
+              "\xEF\xBB\xBF"
+              "city_a,city_b\r\ngraz,wien\r\n"}});
+  EXPECT_THAT(parsed.problems, IsEmpty());
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(2));
+  EXPECT_EQ(parsed.dataset.cities[0].id, "wien");
+  EXPECT_EQ(parsed.dataset.cities[1].population, 222326);
+  EXPECT_THAT(parsed.dataset.twinnings, ElementsAre(Twinning{"graz", "wien"}));
+}
+
+TEST(DatasetReaderTest, BlankLinesAreSkippedAndLinesStillCounted) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "\n"
+                                         "wien,Wien,AT,48.2,16.37,1\n"
+                                         "\r\n"
+                                         "\n"
+                                         "graz,Graz,AT,north,15.45,2\n")}});
+  EXPECT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 6, "lat is not a finite")));
+}
+
+TEST(DatasetReaderTest, UnknownFileNameIsAProblem) {
+  std::map<std::string, std::string> files = testing::SampleFiles();
+  files["citys.csv"] = kCitiesHeader;
+  ParsedDataset parsed = Parse(files);
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("citys.csv", 0,
+                                    "not a file of the interchange format")));
+  // The known files are still read, so that every problem shows at once.
+  EXPECT_THAT(parsed.dataset.cities, SizeIs(8));
+}
+
+TEST(DatasetReaderTest, MissingHeaderColumnIsReportedOnTheHeaderLine) {
+  ParsedDataset parsed = Parse(
+      {{"cities.csv", "id,name,country,lat,lon\nwien,Wien,AT,48.2,16.37\n"},
+       {"twinnings.csv", "\n\ncity_a,city_c\nwien,graz\n"}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 1, "\"population\""),
+                          ProblemIs("twinnings.csv", 3, "\"city_b\"")));
+  EXPECT_THAT(parsed.dataset.cities, IsEmpty());
+}
+
+TEST(DatasetReaderTest, EmptyFileLacksItsHeader) {
+  ParsedDataset parsed = Parse({{"projects.csv", ""}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("projects.csv", 1, "header")));
+}
+
+TEST(DatasetReaderTest, UnknownColumnsAreIgnoredAndOrderIsFree) {
+  ParsedDataset parsed = Parse({{"cities.csv",
+                                 "population,comment,lon,lat,country,name,id\n"
+                                 "1691468,capital,16.37,48.2,AT,Wien,wien\n"}});
+  EXPECT_THAT(parsed.problems, IsEmpty());
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  const City& wien = parsed.dataset.cities[0];
+  EXPECT_EQ(wien.id, "wien");
+  EXPECT_EQ(wien.name, "Wien");
+  EXPECT_DOUBLE_EQ(wien.lat, 48.2);
+  EXPECT_DOUBLE_EQ(wien.lon, 16.37);
+  EXPECT_EQ(wien.population, 1691468);
+}
+
+TEST(DatasetReaderTest, RowWithExtraOrMissingFieldIsReported) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "wien,Wien,AT,48.2,16.37,1,extra\n"
+                                         "graz,Graz,AT,47.07,15.45\n"
+                                         "lyon,Lyon,FR,45.7,4.8,2\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 2, "found 7"),
+                          ProblemIs("cities.csv", 3, "found 5")));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.cities[0].id, "lyon");
+}
+
+TEST(DatasetReaderTest, DuplicateIdCitesTheFirstLine) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "wien,Wien,AT,48.2,16.37,1\n"
+                                         "graz,Graz,AT,47.07,15.45,2\n"
+                                         "wien,Vienna,AT,48.2,16.37,1\n")},
+             {"projects.csv", absl::StrCat(kProjectsHeader, "p1,One,,,,\n",
+                                           "p1,One again,,,,\n")}});
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(
+          ProblemIs("cities.csv", 4, "duplicate id wien, first on line 2"),
+          ProblemIs("projects.csv", 3, "duplicate id p1, first on line 2")));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(2));
+  EXPECT_EQ(parsed.dataset.cities[0].name, "Wien");  // the first one stays
+}
+
+TEST(DatasetReaderTest, DuplicateRowsCiteTheFirstLine) {
+  std::map<std::string, std::string> files = testing::SampleFiles();
+  files["memberships.csv"] +=
+      "urbact-arrival,roma,partner\n";        // line 14; first on line 3
+  files["twinnings.csv"] += "lyon,milano\n";  // reversed pair of line 2
+  ParsedDataset parsed = Parse(files);
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("memberships.csv", 14, "first on line 3"),
+                          ProblemIs("twinnings.csv", 4, "first on line 2")));
+}
+
+TEST(DatasetReaderTest, InvalidUtf8NamesFileAndLine) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "wien,Wien,AT,48.2,16.37,1\n"
+                                         "koln,K\xF6ln,DE,50.9,6.9,2\n"
+                                         "graz,Graz,AT,47.07,15.45,3\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 3, "UTF-8")));
+  // All or nothing per file: a file that is not text is not half-read.
+  EXPECT_THAT(parsed.dataset.cities, IsEmpty());
+}
+
+TEST(DatasetReaderTest, UnterminatedQuoteReportsItsLine) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "wien,Wien,AT,48.2,16.37,1\n"
+                                         "graz,\"Graz,AT,47.07,15.45,3\n"
+                                         "lyon,Lyon,FR,45.7,4.8,2\n")}});
+  ASSERT_THAT(parsed.problems, SizeIs(1));
+  EXPECT_THAT(parsed.problems[0], ProblemIs("cities.csv", 3, "never closed"));
+  EXPECT_EQ(FormatProblem(parsed.problems[0]),
+            "cities.csv:3: quoted field is never closed");
+}
+
+TEST(DatasetReaderTest, TextAfterClosingQuoteReportsItsLine) {
+  ParsedDataset parsed = Parse(
+      {{"cities.csv",
+        absl::StrCat(kCitiesHeader, "wien,\"Wien\" City,AT,48.2,16.37,1\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 2, "after a closing quote")));
+}
+
+TEST(DatasetReaderTest, NewlineInsideQuotesShiftsLaterLineNumbers) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "wien,\"Wi\nen\",AT,48.2,16.37,1\n"
+                                         "graz,Graz,AT,47.07,east,3\n")}});
+  // The name spans lines 2-3 and may not hold a line break; the next row
+  // starts on line 4.
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 2, "control character"),
+                          ProblemIs("cities.csv", 4, "lon is not a finite")));
+}
+
+TEST(DatasetReaderTest, NonFiniteOrOutOfRangeCoordinatesAreRefused) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "a1,A,AT,nan,16.37,1\n"
+                                         "a2,B,AT,48.2,inf,1\n"
+                                         "a3,C,AT,-Infinity,16.37,1\n"
+                                         "a4,D,AT,90.5,16.37,1\n"
+                                         "a5,E,AT,48.2,-180.01,1\n"
+                                         "a6,F,AT,,16.37,1\n"
+                                         "a7,G,AT,1e400,16.37,1\n"
+                                         "a8,H,AT,-90,180,1\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 2, "lat is not a finite"),
+                          ProblemIs("cities.csv", 3, "lon is not a finite"),
+                          ProblemIs("cities.csv", 4, "lat is not a finite"),
+                          ProblemIs("cities.csv", 5, "latitude"),
+                          ProblemIs("cities.csv", 6, "longitude"),
+                          ProblemIs("cities.csv", 7, "lat is not a finite"),
+                          ProblemIs("cities.csv", 8, "lat is not a finite")));
+  // The poles and the date line themselves are fine.
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.cities[0].id, "a8");
+}
+
+TEST(DatasetReaderTest, CountryMustBeIsoAlpha2InUpperCase) {
+  for (const char* bad : {"it", "UK", "XX", "ITA", ""}) {
+    ParsedDataset parsed =
+        ParseCitiesWith(absl::StrCat("x1,X,", bad, ",45,9,1"));
+    EXPECT_THAT(
+        parsed.problems,
+        ElementsAre(ProblemIs("cities.csv", kAppendedCityLine, "country_code")))
+        << bad;
+  }
+  ParsedDataset kosovo = ParseCitiesWith("pristina,Prishtina,XK,42.67,21.17,1");
+  EXPECT_THAT(kosovo.problems, IsEmpty());
+}
+
+TEST(DatasetReaderTest, ControlCharactersInTextAreRefused) {
+  ParsedDataset parsed = Parse(
+      {{"cities.csv", absl::StrCat(kCitiesHeader,
+                                   "a1,Tab\there,AT,48.2,16.37,1\n"
+                                   "a2,Bell\x07,AT,48.2,16.37,1\n"
+                                   "a3,Del\x7F,AT,48.2,16.37,1\n")},
+       {"projects.csv",
+        absl::StrCat(kProjectsHeader, "p1,Title,Prog,2010,2012,A|B\x01|C\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 2, "control character"),
+                          ProblemIs("cities.csv", 3, "control character"),
+                          ProblemIs("cities.csv", 4, "control character"),
+                          ProblemIs("projects.csv", 2, "themes[1]")));
+  EXPECT_THAT(parsed.dataset.cities, IsEmpty());
+  EXPECT_THAT(parsed.dataset.projects, IsEmpty());
+}
+
+TEST(DatasetReaderTest, IdsMustMatchTheIdSyntax) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "Wien,Wien,AT,48.2,16.37,1\n"
+                                         "-graz,Graz,AT,47.07,15.45,1\n"
+                                         ",Nowhere,AT,47.07,15.45,1\n"
+                                         "san sebastian,SS,ES,43.3,-2,1\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 2, "\"Wien\""),
+                          ProblemIs("cities.csv", 3, "\"-graz\""),
+                          ProblemIs("cities.csv", 4, "\"\""),
+                          ProblemIs("cities.csv", 5, "\"san sebastian\"")));
+}
+
+TEST(DatasetReaderTest, PopulationMustBeAWholeNonNegativeNumber) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "a1,A,AT,48.2,16.37,1.5\n"
+                                         "a2,B,AT,48.2,16.37,many\n"
+                                         "a3,C,AT,48.2,16.37,-3\n"
+                                         "a4,D,AT,48.2,16.37,\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 2, "population"),
+                          ProblemIs("cities.csv", 3, "population"),
+                          ProblemIs("cities.csv", 4, "population")));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.cities[0].population, 0);  // empty: unknown
+}
+
+TEST(DatasetReaderTest, RoleMustBeLeadOrPartner) {
+  std::map<std::string, std::string> files = testing::SampleFiles();
+  files["memberships.csv"] +=
+      "urbact-welcome,milano,Lead\n"  // line 14
+      "urbact-welcome,roma,member\n"  // line 15
+      "urbact-welcome,torino,\n";     // line 16
+  ParsedDataset parsed = Parse(files);
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("memberships.csv", 14, "\"Lead\""),
+                          ProblemIs("memberships.csv", 15, "\"member\""),
+                          ProblemIs("memberships.csv", 16, "lead or partner")));
+  EXPECT_THAT(parsed.dataset.projects[1].members, SizeIs(3));
+}
+
+TEST(DatasetReaderTest, StartYearAfterEndYearIsRefused) {
+  ParsedDataset parsed = Parse(
+      {{"projects.csv", absl::StrCat(kProjectsHeader,
+                                     "p1,One,Prog,2019,2015,Housing\n"
+                                     "p2,Two,Prog,twenty,2015,Housing\n"
+                                     "p3,Three,Prog,1850,,Housing\n"
+                                     "p4,Four,Prog,2015,2015,Housing\n")}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("projects.csv", 2, "end_year"),
+                          ProblemIs("projects.csv", 3, "must be years"),
+                          ProblemIs("projects.csv", 4, "start_year")));
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.projects[0].id, "p4");
+  EXPECT_EQ(parsed.projects, 1);
+}
+
+TEST(DatasetReaderTest, DanglingReferencesAreReported) {
+  std::map<std::string, std::string> files = testing::SampleFiles();
+  files["memberships.csv"] +=
+      "urbact-welcome,atlantis,partner\n"  // 14: unknown city
+      "urbact-nowhere,roma,partner\n";     // 15: unknown project
+  files["practices.csv"] += "gp-x,X,atlantis,Housing,2015\n";  // 4
+  files["twinnings.csv"] +=
+      "roma,atlantis\n"  // 4
+      "roma,roma\n";     // 5
+  ParsedDataset parsed = Parse(files);
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(
+          ProblemIs("memberships.csv", 14, "city atlantis does not exist"),
+          ProblemIs("memberships.csv", 15,
+                    "project urbact-nowhere does not exist"),
+          ProblemIs("practices.csv", 4, "city atlantis does not exist"),
+          ProblemIs("twinnings.csv", 4, "city atlantis does not exist"),
+          ProblemIs("twinnings.csv", 5, "with itself")));
+}
+
+TEST(DatasetReaderTest, MembershipOfARefusedProjectIsNotReportedTwice) {
+  ParsedDataset parsed = Parse(
+      {{"cities.csv",
+        absl::StrCat(kCitiesHeader, "wien,Wien,AT,48.2,16.37,1\n")},
+       {"projects.csv", absl::StrCat(kProjectsHeader, "p1,,Prog,2010,2012,\n")},
+       {"memberships.csv", "project_id,city_id,role\np1,wien,lead\n"}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("projects.csv", 2, "title")));
+}
+
+TEST(DatasetReaderTest, ReferencesResolveAgainstAnExistingSnapshot) {
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> existing =
+      GraphBuilder(testing::SampleDataset()).Build(7);
+  ASSERT_TRUE(existing.ok()) << existing.status();
+  const std::map<std::string, std::string> files = {
+      {"projects.csv",
+       absl::StrCat(kProjectsHeader, "urbact-new,New,URBACT IV,2024,,Roma\n")},
+      {"memberships.csv",
+       "project_id,city_id,role\n"
+       "urbact-new,graz,lead\n"
+       "urbact-new,sevilla,partner\n"},
+      {"practices.csv",
+       "id,name,city_id,themes,start_year\ngp-lyon,Lyon way,lyon,Roma,2020\n"},
+      {"twinnings.csv", "city_a,city_b\nwien,roma\n"}};
+  ParsedDataset parsed = ParseDataset(files, existing->get());
+  EXPECT_THAT(parsed.problems, IsEmpty());
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  EXPECT_THAT(parsed.dataset.projects[0].members,
+              ElementsAre(Membership{"graz", Role::kLead},
+                          Membership{"sevilla", Role::kPartner}));
+  EXPECT_THAT(parsed.dataset.practices, SizeIs(1));
+  EXPECT_THAT(parsed.dataset.twinnings, ElementsAre(Twinning{"roma", "wien"}));
+
+  // Without the snapshot, the same files dangle.
+  ParsedDataset alone = Parse(files);
+  EXPECT_THAT(alone.problems, SizeIs(5));
+}
+
+TEST(DatasetReaderTest, MembershipsExtendAnExistingProject) {
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> existing =
+      GraphBuilder(testing::SampleDataset()).Build(3);
+  ASSERT_TRUE(existing.ok()) << existing.status();
+  ParsedDataset parsed = ParseDataset(
+      {{"memberships.csv",
+        "project_id,city_id,role\n"
+        "urbact-welcome,sevilla,partner\n"
+        "urbact-welcome,wien,lead\n"}},  // an existing member changes role
+      existing->get());
+  EXPECT_THAT(parsed.problems, IsEmpty());
+  EXPECT_EQ(parsed.projects, 0);  // no project rows were read
+  EXPECT_EQ(parsed.memberships, 2);
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  const Project& welcome = parsed.dataset.projects[0];
+  const Project* stored = (*existing)->FindProject("urbact-welcome");
+  ASSERT_NE(stored, nullptr);
+  // Everything else of the stored project is kept.
+  EXPECT_EQ(welcome.id, stored->id);
+  EXPECT_EQ(welcome.title, stored->title);
+  EXPECT_EQ(welcome.themes, stored->themes);
+  EXPECT_EQ(welcome.start_year, stored->start_year);
+  EXPECT_THAT(welcome.members,
+              ElementsAre(Membership{"bilbao", Role::kLead},
+                          Membership{"wien", Role::kLead},
+                          Membership{"lyon", Role::kPartner},
+                          Membership{"sevilla", Role::kPartner}));
+}
+
+TEST(DatasetReaderTest, BadRowAtTheEndOfALargeFileIsReportedWithItsLine) {
+  std::string cities = kCitiesHeader;
+  constexpr int kGood = 20000;
+  for (int i = 0; i < kGood; ++i) {
+    absl::StrAppend(&cities, "c", i, ",\"City ", i, ", Region\",IT,",
+                    40 + (i % 1000) / 100.0, ",", 10 + (i % 700) / 100.0, ",",
+                    i, i % 3 == 0 ? "\r\n" : "\n");
+  }
+  absl::StrAppend(&cities, "c-bad,Bad,IT,45.0,9.0,lots\n");
+  ParsedDataset parsed = Parse({{"cities.csv", cities}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", kGood + 2, "population")));
+  EXPECT_THAT(parsed.dataset.cities, SizeIs(kGood));
+}
+
+TEST(DatasetReaderTest, ProblemsAreCappedWithACountOfTheRest) {
+  std::string cities = kCitiesHeader;
+  for (int i = 0; i < 150; ++i) {
+    absl::StrAppend(&cities, "c", i, ",C,it,45,9,1\n");
+  }
+  ParsedDataset parsed = Parse({{"cities.csv", cities}});
+  ASSERT_THAT(parsed.problems, SizeIs(kMaxReportedProblems));
+  EXPECT_THAT(parsed.problems.front(), ProblemIs("cities.csv", 2, "country"));
+  EXPECT_THAT(parsed.problems[kMaxReportedProblems - 2],
+              ProblemIs("cities.csv", kMaxReportedProblems, "country"));
+  // 150 in all: 99 shown, the last one counts the other 51.
+  EXPECT_EQ(FormatProblem(parsed.problems.back()), "and 51 more problems");
+}
+
+TEST(DatasetReaderTest, ReadDatasetFilesReadsOnlyTheInterchangeFiles) {
+  testing::TempDir dir;
+  dir.Write("cities.csv", "id,name,country,lat,lon,population\n");
+  dir.Write("notes.txt", "not data");
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFiles(dir.path());
+  ASSERT_TRUE(files.ok()) << files.status();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ(files->begin()->first, "cities.csv");
+  EXPECT_EQ(files->begin()->second, "id,name,country,lat,lon,population\n");
+}
+
+TEST(DatasetReaderTest, ReadDatasetFilesErrors) {
+  testing::TempDir dir;
+  EXPECT_EQ(ReadDatasetFiles(dir.File("missing")).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadDatasetFiles(dir.path()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DatasetReaderTest, ReadDatasetListsProblemsAsFileLineReason) {
+  testing::TempDir dir;
+  dir.WriteAll(testing::SampleFiles());
+  dir.Write("twinnings.csv", "city_a,city_b\nmilano,lyon\nmilano,atlantis\n");
+  absl::StatusOr<Dataset> data = ReadDataset(dir.path());
+  ASSERT_FALSE(data.ok());
+  EXPECT_EQ(data.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(data.status().message(),
+            "twinnings.csv:3: city atlantis does not exist");
+}
+
+TEST(DatasetReaderTest, ReadDatasetOfTheSampleEqualsSampleDataset) {
+  testing::TempDir dir;
+  dir.WriteAll(testing::SampleFiles());
+  absl::StatusOr<Dataset> data = ReadDataset(dir.path());
+  ASSERT_TRUE(data.ok()) << data.status();
+  const Dataset sample = testing::SampleDataset();
+  EXPECT_EQ(data->cities, sample.cities);
+  EXPECT_EQ(data->projects, sample.projects);
+  EXPECT_EQ(data->practices, sample.practices);
+  EXPECT_EQ(data->twinnings, sample.twinnings);
+}
+
+}  // namespace
+}  // namespace citymatch

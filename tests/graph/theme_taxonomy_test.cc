@@ -1,0 +1,108 @@
+#include "graph/theme_taxonomy.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace citymatch {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// A taxonomy of its own, so that the behaviour is tested independently of the
+// shipped content.
+ThemeTaxonomy Small() {
+  return ThemeTaxonomy({
+      {"water",
+       "Water and rivers",
+       {"Waterways", "Rivers"},
+       {"water", "river"}},
+      {"arts", "Arts", {"Culture", "Art on the water"}, {"art", "cultur"}},
+      {"both", "Both", {"Rivers"}, {}},
+  });
+}
+
+TEST(ThemeTaxonomyTest, NormalizeLabelFoldsCaseSpaceAndQuotes) {
+  EXPECT_EQ(NormalizeLabel("  Social   Inclusion\tand\nEqual  "),
+            "social inclusion and equal");
+  EXPECT_EQ(NormalizeLabel("\"Migrants\""), "migrants");
+  EXPECT_EQ(NormalizeLabel(""), "");
+  EXPECT_EQ(NormalizeLabel("   "), "");
+}
+
+TEST(ThemeTaxonomyTest, ThemesAreOrderedById) {
+  ThemeTaxonomy t = Small();
+  ASSERT_EQ(t.themes().size(), 3u);
+  EXPECT_EQ(t.themes()[0].id, "arts");
+  EXPECT_EQ(t.themes()[1].id, "both");
+  EXPECT_EQ(t.themes()[2].id, "water");
+  ASSERT_NE(t.Find("water"), nullptr);
+  EXPECT_EQ(t.Find("water")->display_name, "Water and rivers");
+  EXPECT_EQ(t.Find("fire"), nullptr);
+  EXPECT_EQ(t.Find(""), nullptr);
+}
+
+TEST(ThemeTaxonomyTest, ExactSynonymIdAndDisplayNameResolve) {
+  ThemeTaxonomy t = Small();
+  EXPECT_THAT(t.Resolve("Waterways"), ElementsAre("water"));
+  EXPECT_THAT(t.Resolve("  WATERWAYS "), ElementsAre("water"));
+  EXPECT_THAT(t.Resolve("water"), ElementsAre("water"));
+  EXPECT_THAT(t.Resolve("Water and rivers"), ElementsAre("water"));
+  // A synonym shared by two themes maps to both, in taxonomy order.
+  EXPECT_THAT(t.Resolve("rivers"), ElementsAre("both", "water"));
+}
+
+TEST(ThemeTaxonomyTest, KeywordsAreAFallbackOnlyForUnknownLabels) {
+  ThemeTaxonomy t = Small();
+  EXPECT_THAT(t.Resolve("Riverside art festival"),
+              ElementsAre("arts", "water"));
+  EXPECT_THAT(t.Resolve("Cultural water heritage"),
+              ElementsAre("arts", "water"));
+  // An exact synonym wins: no keyword search on top ("water" is not added).
+  EXPECT_THAT(t.Resolve("Art on the water"), ElementsAre("arts"));
+}
+
+TEST(ThemeTaxonomyTest, UnknownLabelResolvesToNothing) {
+  ThemeTaxonomy t = Small();
+  EXPECT_THAT(t.Resolve("Fire brigades"), IsEmpty());
+  EXPECT_THAT(t.Resolve(""), IsEmpty());
+  EXPECT_THAT(ThemeTaxonomy::Default().Resolve("Zzyzx"), IsEmpty());
+  EXPECT_THAT(ThemeTaxonomy::Default().Resolve(""), IsEmpty());
+}
+
+TEST(ThemeTaxonomyTest, DefaultResolvesProgrammeLabelsOfMigrationAndHousing) {
+  const ThemeTaxonomy& t = ThemeTaxonomy::Default();
+  EXPECT_THAT(t.Resolve("Migrants"), ElementsAre("migration"));
+  EXPECT_THAT(t.Resolve("migrants"), ElementsAre("migration"));
+  EXPECT_THAT(t.Resolve("Housing"), ElementsAre("housing"));
+  EXPECT_THAT(t.Resolve("Demographic change and immigration"),
+              Contains("migration"));
+  EXPECT_THAT(t.Resolve("Integration of migrants"), Contains("migration"));
+}
+
+TEST(ThemeTaxonomyTest, DefaultResolvesThemeIdsToThemselves) {
+  const ThemeTaxonomy& t = ThemeTaxonomy::Default();
+  ASSERT_FALSE(t.themes().empty());
+  for (const ThemeDefinition& theme : t.themes()) {
+    EXPECT_THAT(t.Resolve(theme.id), Contains(theme.id));
+    EXPECT_THAT(t.Resolve(theme.display_name), Contains(theme.id));
+    EXPECT_EQ(t.Find(theme.id), &theme);
+  }
+  EXPECT_NE(t.Find("migration"), nullptr);
+  EXPECT_NE(t.Find("housing"), nullptr);
+}
+
+TEST(ThemeTaxonomyTest, DefaultKeywordFallbackCatchesNewWording) {
+  const ThemeTaxonomy& t = ThemeTaxonomy::Default();
+  EXPECT_THAT(t.Resolve("Reception of newly arrived immigrants"),
+              Contains("migration"));
+  EXPECT_THAT(t.Resolve("Affordable housing for young families"),
+              Contains("housing"));
+}
+
+}  // namespace
+}  // namespace citymatch

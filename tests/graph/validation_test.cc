@@ -1,0 +1,239 @@
+#include "graph/validation.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace citymatch {
+
+void PrintTo(const FieldViolation& v, std::ostream* os) {
+  *os << v.field << ": " << v.description;
+}
+
+namespace {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+::testing::Matcher<FieldViolation> ViolationOf(const std::string& field,
+                                               const std::string& why = "") {
+  return AllOf(Field(&FieldViolation::field, field),
+               Field(&FieldViolation::description, HasSubstr(why)));
+}
+
+City GoodCity() {
+  City c;
+  c.id = "3173435";
+  c.name = "Milano";
+  c.country = "IT";
+  c.lat = 45.46427;
+  c.lon = 9.18951;
+  c.population = 1371498;
+  return c;
+}
+
+Project GoodProject() {
+  Project p;
+  p.id = "urbact-arrival";
+  p.title = "Arrival Cities";
+  p.programme = "URBACT II";
+  p.themes = {"Migrants"};
+  p.members = {{"3173435", Role::kLead}, {"3169070", Role::kPartner}};
+  p.start_year = 2012;
+  p.end_year = 2015;
+  return p;
+}
+
+Practice GoodPractice() {
+  Practice p;
+  p.id = "eumia-bilbao-health";
+  p.title = "Women's Health in Women's Hands";
+  p.city_id = "3128026";
+  p.themes = {"Health", "Migrants"};
+  p.start_year = 2010;
+  return p;
+}
+
+std::vector<FieldViolation> Check(const City& c,
+                                  const std::string& prefix = "") {
+  std::vector<FieldViolation> out;
+  ValidateCity(c, prefix, &out);
+  return out;
+}
+std::vector<FieldViolation> Check(const Project& p) {
+  std::vector<FieldViolation> out;
+  ValidateProject(p, "", &out);
+  return out;
+}
+std::vector<FieldViolation> Check(const Practice& p) {
+  std::vector<FieldViolation> out;
+  ValidatePractice(p, "", &out);
+  return out;
+}
+
+TEST(ValidationTest, GoodEntitiesHaveNoViolations) {
+  EXPECT_THAT(Check(GoodCity()), IsEmpty());
+  EXPECT_THAT(Check(GoodProject()), IsEmpty());
+  EXPECT_THAT(Check(GoodPractice()), IsEmpty());
+}
+
+TEST(ValidationTest, CheckTextRules) {
+  EXPECT_EQ(CheckText("Wien", 10, true), "");
+  EXPECT_EQ(CheckText("", 10, false), "");
+  EXPECT_EQ(CheckText("", 10, true), "is required");
+  EXPECT_EQ(CheckText("   ", 10, true), "is blank");
+  EXPECT_THAT(CheckText("12345678901", 10, true), HasSubstr("at most 10"));
+  EXPECT_EQ(CheckText("1234567890", 10, true), "");  // exactly the limit
+  EXPECT_EQ(CheckText("Caf\xE9", 10, true), "is not valid UTF-8");
+  EXPECT_EQ(CheckText("a\nb", 10, true), "contains a control character");
+  EXPECT_EQ(CheckText("a\tb", 10, true), "contains a control character");
+  EXPECT_EQ(CheckText("a\x7F", 10, true), "contains a control character");
+  EXPECT_EQ(CheckText("a\x1F", 10, true), "contains a control character");
+  // Non-ASCII letters are not control characters.
+  EXPECT_EQ(CheckText("Łódź", 10, true), "");
+}
+
+TEST(ValidationTest, CityFieldsUseApiNamesAndPrefix) {
+  City c = GoodCity();
+  c.name = "";
+  c.country = "it";
+  c.lat = 91;
+  c.lon = -181;
+  c.population = -1;
+  EXPECT_THAT(
+      Check(c, "city."),
+      ElementsAre(ViolationOf("city.display_name", "required"),
+                  ViolationOf("city.country_code", "\"it\""),
+                  ViolationOf("city.latitude"), ViolationOf("city.longitude"),
+                  ViolationOf("city.population")));
+}
+
+TEST(ValidationTest, CityCoordinatesMustBeFiniteAndInRange) {
+  for (double lat : {90.0001, -90.0001, std::nan(""), HUGE_VAL}) {
+    City c = GoodCity();
+    c.lat = lat;
+    EXPECT_THAT(Check(c), ElementsAre(ViolationOf("latitude"))) << lat;
+  }
+  for (double lon : {180.0001, -180.0001, std::nan(""), -HUGE_VAL}) {
+    City c = GoodCity();
+    c.lon = lon;
+    EXPECT_THAT(Check(c), ElementsAre(ViolationOf("longitude"))) << lon;
+  }
+  City edge = GoodCity();
+  edge.lat = -90;
+  edge.lon = 180;
+  EXPECT_THAT(Check(edge), IsEmpty());
+}
+
+TEST(ValidationTest, CountryCodeMustBeAssignedAlpha2) {
+  for (const char* bad : {"", "I", "ITA", "it", "It", "UK", "EU", "ZZ"}) {
+    City c = GoodCity();
+    c.country = bad;
+    EXPECT_THAT(Check(c), ElementsAre(ViolationOf("country_code"))) << bad;
+  }
+  for (const char* good : {"IT", "GR", "GB", "XK", "CH", "NO"}) {
+    City c = GoodCity();
+    c.country = good;
+    EXPECT_THAT(Check(c), IsEmpty()) << good;
+  }
+}
+
+TEST(ValidationTest, CityProfileIsChecked) {
+  City c = GoodCity();
+  c.profile.seeking_themes = {"Migrants", ""};
+  c.profile.capacity = -1;
+  c.profile.contact_organization = "Comune\n";
+  EXPECT_THAT(Check(c),
+              ElementsAre(ViolationOf("profile.seeking_themes[1]", "required"),
+                          ViolationOf("profile.capacity"),
+                          ViolationOf("profile.contact_organization",
+                                      "control character")));
+}
+
+TEST(ValidationTest, ProjectYearsMustBeOrderedAndPlausible) {
+  Project p = GoodProject();
+  p.start_year = 2016;
+  p.end_year = 2015;
+  EXPECT_THAT(Check(p), ElementsAre(ViolationOf("end_year", "before")));
+  p.start_year = 1899;
+  p.end_year = 0;  // unknown end: no order to check
+  EXPECT_THAT(Check(p), ElementsAre(ViolationOf("start_year", "1899")));
+  p.start_year = 0;
+  p.end_year = 2101;
+  EXPECT_THAT(Check(p), ElementsAre(ViolationOf("end_year", "2101")));
+}
+
+TEST(ValidationTest, ProjectMembersAreUniqueValidIdsWithOneLead) {
+  Project p = GoodProject();
+  p.members = {{"3173435", Role::kLead},
+               {"Roma", Role::kPartner},
+               {"3173435", Role::kLead},
+               {"", Role::kPartner}};
+  EXPECT_THAT(Check(p),
+              ElementsAre(ViolationOf("members[1].city", "\"Roma\""),
+                          ViolationOf("members[2].city", "listed twice"),
+                          ViolationOf("members[3].city", "required"),
+                          ViolationOf("members", "one lead")));
+}
+
+TEST(ValidationTest, ListsAndRulesAreBounded) {
+  Project p = GoodProject();
+  p.themes.assign(kMaxListLength + 1, "Housing");
+  p.wanted_partners = -1;
+  p.rules.max_per_country = -2;
+  p.owner = "Not An Id";
+  EXPECT_THAT(Check(p),
+              ElementsAre(ViolationOf("themes", "at most"),
+                          ViolationOf("wanted_partners"), ViolationOf("rules"),
+                          ViolationOf("owner")));
+  p = GoodProject();
+  p.themes.assign(kMaxListLength, "Housing");
+  EXPECT_THAT(Check(p), IsEmpty());
+}
+
+TEST(ValidationTest, TitleLengthIsInBytes) {
+  Project p = GoodProject();
+  // 150 two-byte letters: 300 bytes, the limit.
+  p.title.clear();
+  for (int i = 0; i < 150; ++i) p.title += "é";
+  EXPECT_THAT(Check(p), IsEmpty());
+  p.title += "e";
+  EXPECT_THAT(Check(p), ElementsAre(ViolationOf("title", "301 bytes")));
+}
+
+TEST(ValidationTest, PracticeNeedsTitleAndCity) {
+  Practice p = GoodPractice();
+  p.title = "";
+  p.city_id = "";
+  p.start_year = 3000;
+  p.summary = std::string(kMaxTextLength + 1, 'x');
+  EXPECT_THAT(Check(p), ElementsAre(ViolationOf("title", "required"),
+                                    ViolationOf("city", "required"),
+                                    ViolationOf("start_year"),
+                                    ViolationOf("summary", "at most")));
+  p = GoodPractice();
+  p.city_id = "cities/3128026";  // a resource name is not an id
+  EXPECT_THAT(Check(p),
+              ElementsAre(ViolationOf("city", "not a valid city id")));
+}
+
+TEST(ValidationTest, ViolationsAreAppendedNotReplaced) {
+  std::vector<FieldViolation> out = {{"earlier", "kept"}};
+  City c = GoodCity();
+  c.country = "";
+  ValidateCity(c, "", &out);
+  EXPECT_THAT(out, ElementsAre(ViolationOf("earlier", "kept"),
+                               ViolationOf("country_code")));
+  EXPECT_THAT(out, Not(Contains(ViolationOf("latitude"))));
+}
+
+}  // namespace
+}  // namespace citymatch
