@@ -1,0 +1,61 @@
+// Pieces of the citymatch CLI that are not flags parsing and not output: its
+// exit codes, and turning what a person types ("lyon", "cities/x:lead",
+// "open") into the API's values.
+//
+// Thread-safe: constants and free functions.
+#ifndef CITYMATCH_CLIENT_CLI_SUPPORT_H_
+#define CITYMATCH_CLIENT_CLI_SUPPORT_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "citymatch/v1/resources.pb.h"
+
+namespace citymatch {
+
+// Exit codes of `citymatch`. Scripts rely on them; keep them stable and keep
+// kExitCodesHelp (printed by --help) in step.
+enum ExitCode : int {
+  kExitOk = 0,
+  // Something on this machine failed: a file could not be read or written.
+  kExitLocalFailure = 1,
+  // The command line is wrong: unknown flag, missing argument, bad value.
+  kExitUsage = 2,
+  // The server answered with an error (NOT_FOUND, INVALID_ARGUMENT, ...).
+  kExitServerError = 3,
+  // The server could not be reached or did not answer in time.
+  kExitUnreachable = 4,
+};
+
+inline constexpr char kExitCodesHelp[] =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  local failure (a file could not be read or written)\n"
+    "  2  usage error (unknown flag, missing argument, bad value)\n"
+    "  3  the server reported an error (NOT_FOUND, INVALID_ARGUMENT, ...)\n"
+    "  4  the server is unreachable or did not answer in time\n"
+    "     (UNAVAILABLE, DEADLINE_EXCEEDED)\n";
+
+// kExitUnreachable for UNAVAILABLE and DEADLINE_EXCEEDED, kExitServerError
+// for any other error, kExitOk for OK. The store also answers UNAVAILABLE
+// when a write could not commit; for a script both mean "try again later".
+ExitCode ExitCodeForServerStatus(const absl::Status& status);
+
+// "cities/lyon" for ("cities", "lyon") and for ("cities", "cities/lyon").
+// Anything else with a slash is returned unchanged for the server to judge.
+std::string ToResourceName(absl::string_view collection,
+                           absl::string_view id_or_name);
+
+// A project member as typed: "CITY" or "CITY:lead" / "CITY:partner", where
+// CITY is an id or "cities/{id}". InvalidArgument for another role.
+absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec);
+
+// "proposal", "open", "running" or "closed" (any case). InvalidArgument
+// otherwise.
+absl::StatusOr<v1::ProjectStatus> ParseProjectStatus(absl::string_view text);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_CLIENT_CLI_SUPPORT_H_

@@ -1,0 +1,224 @@
+#include "client/commands.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "client/dataset_files.h"
+#include "google/protobuf/struct.pb.h"
+
+namespace citymatch {
+
+namespace {
+
+// The largest page the server serves; asked for when paging through all.
+constexpr int kMaxPageSize = 1000;
+
+std::string Bytes(int64_t n) {
+  if (n < 1024) return absl::StrCat(n, " B");
+  if (n < (1 << 20)) return absl::StrFormat("%.1f KiB", n / 1024.0);
+  return absl::StrFormat("%.1f MiB", n / 1048576.0);
+}
+
+}  // namespace
+
+Commands::Commands(const PartnerClient* client, OutputFormat format,
+                   std::ostream* out, std::ostream* err)
+    : client_(client), format_(format), out_(out), err_(err) {}
+
+int Commands::LocalFailure(const absl::Status& status) {
+  *err_ << FormatError(status);
+  return kExitLocalFailure;
+}
+
+int Commands::ServerFailure(const absl::Status& status) {
+  *err_ << FormatError(status);
+  return ExitCodeForServerStatus(status);
+}
+
+int Commands::Show(const google::protobuf::Message& message,
+                   const std::string& table) {
+  *out_ << (format_ == OutputFormat::kJson ? ToJson(message) : table);
+  out_->flush();
+  return kExitOk;
+}
+
+template <typename Request, typename Response, typename ListFn>
+absl::StatusOr<Response> Commands::Pages(Request request, bool all,
+                                         ListFn list) {
+  if (!all) return (client_->*list)(request);
+  if (request.page_size() == 0) request.set_page_size(kMaxPageSize);
+  Response merged;
+  std::set<std::string> seen_tokens;
+  while (true) {
+    absl::StatusOr<Response> page = (client_->*list)(request);
+    if (!page.ok()) return page.status();
+    // MergeFrom appends the repeated field and keeps the last token.
+    merged.MergeFrom(*page);
+    if (page->next_page_token().empty()) break;
+    // A server that hands out a token twice would keep us here forever.
+    if (!seen_tokens.insert(page->next_page_token()).second) {
+      return absl::InternalError("the server repeated a page token");
+    }
+    request.set_page_token(page->next_page_token());
+  }
+  merged.clear_next_page_token();
+  return merged;
+}
+
+int Commands::ListCities(v1::ListCitiesRequest request, bool all) {
+  absl::StatusOr<v1::ListCitiesResponse> response =
+      Pages<v1::ListCitiesRequest, v1::ListCitiesResponse>(
+          std::move(request), all, &PartnerClient::ListCities);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, CitiesTable(*response));
+}
+
+int Commands::GetCity(const std::string& name) {
+  absl::StatusOr<v1::City> city = client_->GetCity(name);
+  if (!city.ok()) return ServerFailure(city.status());
+  return Show(*city, CityDetails(*city));
+}
+
+int Commands::CreateCity(const v1::CreateCityRequest& request) {
+  absl::StatusOr<v1::City> city = client_->CreateCity(request);
+  if (!city.ok()) return ServerFailure(city.status());
+  return Show(*city, CityDetails(*city));
+}
+
+int Commands::DeleteCity(const std::string& name) {
+  absl::StatusOr<v1::DeleteResponse> response = client_->DeleteCity(name);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, absl::StrCat("deleted ", name, " (graph version ",
+                                      response->graph_version(), ")\n"));
+}
+
+int Commands::ListPractices(v1::ListPracticesRequest request, bool all) {
+  absl::StatusOr<v1::ListPracticesResponse> response =
+      Pages<v1::ListPracticesRequest, v1::ListPracticesResponse>(
+          std::move(request), all, &PartnerClient::ListPractices);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, PracticesTable(*response));
+}
+
+int Commands::GetPractice(const std::string& name) {
+  absl::StatusOr<v1::Practice> practice = client_->GetPractice(name);
+  if (!practice.ok()) return ServerFailure(practice.status());
+  return Show(*practice, PracticeDetails(*practice));
+}
+
+int Commands::CreatePractice(const v1::CreatePracticeRequest& request) {
+  absl::StatusOr<v1::Practice> practice = client_->CreatePractice(request);
+  if (!practice.ok()) return ServerFailure(practice.status());
+  return Show(*practice, PracticeDetails(*practice));
+}
+
+int Commands::DeletePractice(const std::string& name) {
+  absl::StatusOr<v1::DeleteResponse> response = client_->DeletePractice(name);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, absl::StrCat("deleted ", name, " (graph version ",
+                                      response->graph_version(), ")\n"));
+}
+
+int Commands::ListProjects(v1::ListProjectsRequest request, bool all) {
+  absl::StatusOr<v1::ListProjectsResponse> response =
+      Pages<v1::ListProjectsRequest, v1::ListProjectsResponse>(
+          std::move(request), all, &PartnerClient::ListProjects);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, ProjectsTable(*response));
+}
+
+int Commands::GetProject(const std::string& name) {
+  absl::StatusOr<v1::Project> project = client_->GetProject(name);
+  if (!project.ok()) return ServerFailure(project.status());
+  return Show(*project, ProjectDetails(*project));
+}
+
+int Commands::CreateProject(const v1::CreateProjectRequest& request) {
+  absl::StatusOr<v1::Project> project = client_->CreateProject(request);
+  if (!project.ok()) return ServerFailure(project.status());
+  return Show(*project, ProjectDetails(*project));
+}
+
+int Commands::DeleteProject(const std::string& name) {
+  absl::StatusOr<v1::DeleteResponse> response = client_->DeleteProject(name);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, absl::StrCat("deleted ", name, " (graph version ",
+                                      response->graph_version(), ")\n"));
+}
+
+int Commands::ListThemes() {
+  absl::StatusOr<v1::ListThemesResponse> response = client_->ListThemes();
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, ThemesTable(*response));
+}
+
+int Commands::ListTwinnings(v1::ListTwinningsRequest request, bool all) {
+  absl::StatusOr<v1::ListTwinningsResponse> response =
+      Pages<v1::ListTwinningsRequest, v1::ListTwinningsResponse>(
+          std::move(request), all, &PartnerClient::ListTwinnings);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, TwinningsTable(*response));
+}
+
+int Commands::Import(const std::string& dir, bool validate_only) {
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFolder(dir);
+  if (!files.ok()) return LocalFailure(files.status());
+  int64_t total = 0;
+  for (const auto& [name, content] : *files) {
+    total += static_cast<int64_t>(content.size());
+  }
+  *err_ << "import: sending " << files->size() << " files (" << Bytes(total)
+        << ") from " << dir << "\n";
+  absl::StatusOr<v1::ImportDatasetResponse> response = client_->ImportDataset(
+      *files, validate_only,
+      [this](const std::string& file, int64_t sent, int64_t size) {
+        // One line per chunk: at most one per MiB.
+        *err_ << "import: " << file << " " << Bytes(sent) << " / "
+              << Bytes(size) << "\n";
+      });
+  if (!response.ok()) {
+    if (!FieldViolations(response.status()).empty()) {
+      *err_ << "import: rejected, nothing was written\n";
+    }
+    return ServerFailure(response.status());
+  }
+  return Show(*response, ImportSummary(*response, validate_only));
+}
+
+int Commands::Export(const std::string& dir) {
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      client_->ExportDataset();
+  if (!files.ok()) return ServerFailure(files.status());
+  absl::Status written = WriteDatasetFolder(dir, *files);
+  if (!written.ok()) return LocalFailure(written);
+
+  // JSON: {"directory": DIR, "files": [{"file": NAME, "bytes": N}, ...]}.
+  google::protobuf::Struct summary;
+  (*summary.mutable_fields())["directory"].set_string_value(dir);
+  google::protobuf::ListValue* list =
+      (*summary.mutable_fields())["files"].mutable_list_value();
+  std::string table;
+  for (const auto& [name, content] : *files) {
+    google::protobuf::Struct* entry =
+        list->add_values()->mutable_struct_value();
+    (*entry->mutable_fields())["file"].set_string_value(name);
+    (*entry->mutable_fields())["bytes"].set_number_value(
+        static_cast<double>(content.size()));
+    absl::StrAppend(&table, "exported ", name, " (", Bytes(content.size()),
+                    ")\n");
+  }
+  absl::StrAppend(&table, files->size(), " files written to ", dir, "\n");
+  return Show(summary, table);
+}
+
+int Commands::Recommend(const v1::RecommendPartnersRequest& request,
+                        bool explain) {
+  absl::StatusOr<v1::RecommendPartnersResponse> response =
+      client_->RecommendPartners(request);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, RecommendationsTable(*response, explain));
+}
+
+}  // namespace citymatch

@@ -1,0 +1,78 @@
+// Commands runs each `citymatch` subcommand once its flags are parsed: it
+// makes the calls, prints the reply in the chosen format to `out`, progress
+// and errors to `err`, and returns the exit code (see cli_support.h).
+//
+// Errors are printed as "error: <CODE_NAME>: <message>", then one
+// "  <field>: <description>" line per field violation the server attached
+// (for an import: "  cities.csv:3: <reason>").
+//
+// Thread-compatible: one command at a time (the streams are not locked).
+#ifndef CITYMATCH_CLIENT_COMMANDS_H_
+#define CITYMATCH_CLIENT_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "client/cli_support.h"
+#include "client/output.h"
+#include "client/partner_client.h"
+
+namespace citymatch {
+
+class Commands {
+ public:
+  // `client`, `out` and `err` must outlive this object.
+  Commands(const PartnerClient* client, OutputFormat format, std::ostream* out,
+           std::ostream* err);
+
+  // List commands print one page, or with `all` every page from
+  // `request.page_token` on, merged into one reply (with `page_size` 0 the
+  // largest pages the server allows are asked for).
+  int ListCities(v1::ListCitiesRequest request, bool all);
+  int GetCity(const std::string& name);
+  int CreateCity(const v1::CreateCityRequest& request);
+  int DeleteCity(const std::string& name);
+
+  int ListPractices(v1::ListPracticesRequest request, bool all);
+  int GetPractice(const std::string& name);
+  int CreatePractice(const v1::CreatePracticeRequest& request);
+  int DeletePractice(const std::string& name);
+
+  int ListProjects(v1::ListProjectsRequest request, bool all);
+  int GetProject(const std::string& name);
+  int CreateProject(const v1::CreateProjectRequest& request);
+  int DeleteProject(const std::string& name);
+
+  int ListThemes();
+  int ListTwinnings(v1::ListTwinningsRequest request, bool all);
+
+  // Sends the interchange files of `dir`, reporting progress on `err`.
+  int Import(const std::string& dir, bool validate_only);
+  // Writes the server's whole data set into `dir`.
+  int Export(const std::string& dir);
+
+  int Recommend(const v1::RecommendPartnersRequest& request, bool explain);
+
+  // Prints `status` and returns kExitLocalFailure.
+  int LocalFailure(const absl::Status& status);
+
+ private:
+  // Prints `status` and returns its exit code (3 or 4).
+  int ServerFailure(const absl::Status& status);
+
+  // Prints `message` as JSON or `table`, whichever was asked for.
+  int Show(const google::protobuf::Message& message, const std::string& table);
+
+  template <typename Request, typename Response, typename ListFn>
+  absl::StatusOr<Response> Pages(Request request, bool all, ListFn list);
+
+  const PartnerClient* const client_;
+  const OutputFormat format_;
+  std::ostream* const out_;
+  std::ostream* const err_;
+};
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_CLIENT_COMMANDS_H_

@@ -1,0 +1,69 @@
+#include "client/dataset_files.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace citymatch {
+
+namespace fs = std::filesystem;
+
+absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
+    const std::string& dir) {
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) {
+    return absl::NotFoundError(absl::StrCat(dir, " is not a directory"));
+  }
+  std::map<std::string, std::string> files;
+  for (const char* name : kInterchangeFiles) {
+    const fs::path path = fs::path(dir) / name;
+    if (!fs::exists(path, error)) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in || in.bad()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot read ", path.string()));
+    }
+    files[name] = content.str();
+  }
+  if (files.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        dir, " holds none of cities.csv, projects.csv, memberships.csv, "
+             "practices.csv, twinnings.csv"));
+  }
+  return files;
+}
+
+absl::Status WriteDatasetFolder(
+    const std::string& dir, const std::map<std::string, std::string>& files) {
+  for (const auto& [name, content] : files) {
+    if (name.empty() || name.find('/') != std::string::npos ||
+        name.find('\\') != std::string::npos || name[0] == '.' ||
+        !absl::EndsWith(name, ".csv")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("refusing to write \"", name, "\": not a data set file"));
+    }
+  }
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", dir, ": ", error.message()));
+  }
+  for (const auto& [name, content] : files) {
+    const fs::path path = fs::path(dir) / name;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.close();
+    if (!out) {
+      return absl::InternalError(absl::StrCat("cannot write ", path.string()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace citymatch

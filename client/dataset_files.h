@@ -1,0 +1,39 @@
+// Reading and writing a data set folder in the interchange format (DESIGN.md):
+// cities.csv, projects.csv, memberships.csv, practices.csv, twinnings.csv.
+// The client only moves the bytes; the server parses and validates them, so
+// the CLI and the server can never disagree about what a row means.
+//
+// Thread-safe: free functions.
+#ifndef CITYMATCH_CLIENT_DATASET_FILES_H_
+#define CITYMATCH_CLIENT_DATASET_FILES_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace citymatch {
+
+// The files of the interchange format, in the order the server reads them.
+inline constexpr const char* kInterchangeFiles[] = {
+    "cities.csv", "projects.csv", "memberships.csv", "practices.csv",
+    "twinnings.csv"};
+
+// Reads the interchange files present in `dir` (file name -> content); other
+// files are left alone. NotFound if `dir` is not a directory;
+// InvalidArgument if it holds none of the files; PermissionDenied (or the
+// like) if one cannot be read.
+absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
+    const std::string& dir);
+
+// Writes each of `files` into `dir`, creating it if needed and replacing
+// files of the same name. InvalidArgument for a file name that is not a plain
+// name ending in ".csv" (the names come from the server: they must not reach
+// outside `dir`); Internal if a file cannot be written.
+absl::Status WriteDatasetFolder(const std::string& dir,
+                                const std::map<std::string, std::string>& files);
+
+}  // namespace citymatch
+
+#endif  // CITYMATCH_CLIENT_DATASET_FILES_H_

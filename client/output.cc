@@ -1,0 +1,285 @@
+#include "client/output.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "client/partner_client.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace citymatch {
+
+namespace {
+
+// Columns as wide as their widest cell. Widths count code points, not bytes,
+// so "München" lines up with "Munich".
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) {
+    rows_.push_back(std::move(header));
+  }
+
+  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+  // Lines printed under the last row, not aligned (reasons, components).
+  void AddNote(std::string note) {
+    notes_.resize(rows_.size());
+    notes_.back().push_back(std::move(note));
+  }
+
+  std::string Render() const {
+    std::vector<size_t> widths;
+    for (const auto& row : rows_) {
+      widths.resize(std::max(widths.size(), row.size()));
+      for (size_t i = 0; i < row.size(); ++i) {
+        widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+      }
+    }
+    std::string out;
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      std::string line;
+      for (size_t i = 0; i < rows_[r].size(); ++i) {
+        const std::string& cell = rows_[r][i];
+        absl::StrAppend(&line, cell);
+        if (i + 1 < rows_[r].size()) {
+          line.append(widths[i] - DisplayWidth(cell) + 2, ' ');
+        }
+      }
+      absl::StrAppend(&out, line, "\n");
+      if (r < notes_.size()) {
+        for (const std::string& note : notes_[r]) {
+          absl::StrAppend(&out, note, "\n");
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  static size_t DisplayWidth(const std::string& text) {
+    // UTF-8 continuation bytes are 10xxxxxx.
+    return std::count_if(text.begin(), text.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    });
+  }
+
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<std::vector<std::string>> notes_;  // indexed like rows_
+};
+
+std::string Years(int start, int end) {
+  if (start == 0 && end == 0) return "";
+  if (end == 0) return absl::StrCat(start, "-");
+  if (start == 0) return absl::StrCat("-", end);
+  return absl::StrCat(start, "-", end);
+}
+
+std::string Number(int64_t n) { return n == 0 ? "" : absl::StrCat(n); }
+
+// "Next page: --page-token X" after a partial list, so a person can go on.
+std::string PageFooter(const std::string& next_page_token, int shown,
+                       int total) {
+  std::string out;
+  if (total > 0) absl::StrAppend(&out, shown, " of ", total, "\n");
+  if (!next_page_token.empty()) {
+    absl::StrAppend(&out, "next page: --page-token ", next_page_token, "\n");
+  }
+  return out;
+}
+
+std::string Details(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
+  size_t width = 0;
+  for (const auto& [key, value] : fields) width = std::max(width, key.size());
+  std::string out;
+  for (const auto& [key, value] : fields) {
+    absl::StrAppend(&out, key, ":", std::string(width - key.size() + 1, ' '),
+                    value, "\n");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  google::protobuf::util::Status status =
+      google::protobuf::util::MessageToJsonString(message, &json, options);
+  // Only messages with unresolvable Any fields fail; the API has none.
+  if (!status.ok()) return absl::StrCat("{}\n");
+  if (json.empty() || json.back() != '\n') json.push_back('\n');
+  return json;
+}
+
+std::string IdOf(const std::string& resource_name) {
+  const size_t slash = resource_name.find('/');
+  return slash == std::string::npos ? resource_name
+                                    : resource_name.substr(slash + 1);
+}
+
+std::string CitiesTable(const v1::ListCitiesResponse& response) {
+  Table table({"ID", "NAME", "COUNTRY", "LAT", "LON", "POPULATION"});
+  for (const v1::City& c : response.cities()) {
+    table.AddRow({IdOf(c.name()), c.display_name(), c.country_code(),
+                  absl::StrFormat("%.4f", c.latitude()),
+                  absl::StrFormat("%.4f", c.longitude()),
+                  Number(c.population())});
+  }
+  return table.Render() + PageFooter(response.next_page_token(),
+                                     response.cities_size(),
+                                     response.total_size());
+}
+
+std::string PracticesTable(const v1::ListPracticesResponse& response) {
+  Table table({"ID", "TITLE", "CITY", "START", "THEMES"});
+  for (const v1::Practice& p : response.practices()) {
+    table.AddRow({IdOf(p.name()), p.title(), IdOf(p.city()),
+                  Number(p.start_year()), absl::StrJoin(p.themes(), ", ")});
+  }
+  return table.Render() + PageFooter(response.next_page_token(),
+                                     response.practices_size(),
+                                     response.total_size());
+}
+
+std::string ProjectsTable(const v1::ListProjectsResponse& response) {
+  Table table({"ID", "TITLE", "PROGRAMME", "YEARS", "MEMBERS", "THEMES"});
+  for (const v1::Project& p : response.projects()) {
+    table.AddRow({IdOf(p.name()), p.title(), p.programme(),
+                  Years(p.start_year(), p.end_year()),
+                  absl::StrCat(p.members_size()),
+                  absl::StrJoin(p.themes(), ", ")});
+  }
+  return table.Render() + PageFooter(response.next_page_token(),
+                                     response.projects_size(),
+                                     response.total_size());
+}
+
+std::string ThemesTable(const v1::ListThemesResponse& response) {
+  Table table({"ID", "NAME", "PROJECTS", "PRACTICES", "LABELS"});
+  for (const v1::Theme& t : response.themes()) {
+    table.AddRow({IdOf(t.name()), t.display_name(),
+                  absl::StrCat(t.project_count()),
+                  absl::StrCat(t.practice_count()),
+                  absl::StrCat(t.synonyms_size())});
+  }
+  return table.Render();
+}
+
+std::string TwinningsTable(const v1::ListTwinningsResponse& response) {
+  Table table({"CITY_A", "CITY_B"});
+  for (const v1::Twinning& t : response.twinnings()) {
+    table.AddRow({IdOf(t.city_a()), IdOf(t.city_b())});
+  }
+  return table.Render() + PageFooter(response.next_page_token(),
+                                     response.twinnings_size(), 0);
+}
+
+std::string CityDetails(const v1::City& city) {
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"name", city.name()},
+      {"display_name", city.display_name()},
+      {"country_code", city.country_code()},
+      {"latitude", absl::StrFormat("%.5f", city.latitude())},
+      {"longitude", absl::StrFormat("%.5f", city.longitude())},
+      {"population", absl::StrCat(city.population())},
+  };
+  if (city.has_profile()) {
+    const v1::CityProfile& p = city.profile();
+    fields.push_back({"seeking_themes", absl::StrJoin(p.seeking_themes(), ", ")});
+    fields.push_back({"languages", absl::StrJoin(p.languages(), ", ")});
+    fields.push_back({"capacity", absl::StrCat(p.capacity())});
+    fields.push_back({"contact_organization", p.contact_organization()});
+  }
+  fields.push_back({"etag", city.etag()});
+  return Details(fields);
+}
+
+std::string PracticeDetails(const v1::Practice& practice) {
+  return Details({
+      {"name", practice.name()},
+      {"title", practice.title()},
+      {"city", practice.city()},
+      {"themes", absl::StrJoin(practice.themes(), ", ")},
+      {"start_year", Number(practice.start_year())},
+      {"summary", practice.summary()},
+      {"source_url", practice.source_url()},
+      {"owner", practice.owner()},
+      {"etag", practice.etag()},
+  });
+}
+
+std::string ProjectDetails(const v1::Project& project) {
+  std::string out = Details({
+      {"name", project.name()},
+      {"title", project.title()},
+      {"programme", project.programme()},
+      {"themes", absl::StrJoin(project.themes(), ", ")},
+      {"years", Years(project.start_year(), project.end_year())},
+      {"status", v1::ProjectStatus_Name(project.status())},
+      {"wanted_partners", Number(project.wanted_partners())},
+      {"owner", project.owner()},
+      {"etag", project.etag()},
+      {"members", absl::StrCat(project.members_size())},
+  });
+  for (const v1::Membership& m : project.members()) {
+    absl::StrAppend(&out, "  ", m.city(),
+                    m.role() == v1::LEAD ? " (lead)" : "", "\n");
+  }
+  return out;
+}
+
+std::string ImportSummary(const v1::ImportDatasetResponse& response,
+                          bool validate_only) {
+  return absl::StrCat(
+      validate_only ? "valid (nothing written): " : "imported: ",
+      response.cities(), " cities, ", response.projects(), " projects, ",
+      response.memberships(), " memberships, ", response.practices(),
+      " practices, ", response.twinnings(), " twinnings (graph version ",
+      response.graph_version(), ")\n");
+}
+
+std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
+                                 bool explain) {
+  if (response.not_modified()) {
+    return absl::StrCat("not modified (graph version ",
+                        response.graph_version(), ")\n");
+  }
+  Table table({"RANK", "CITY", "COUNTRY", "SCORE"});
+  int rank = 0;
+  for (const v1::Recommendation& r : response.recommendations()) {
+    table.AddRow({absl::StrCat(++rank),
+                  absl::StrCat(r.display_name(), " (", r.city(), ")"),
+                  r.country_code(), absl::StrFormat("%.4f", r.score())});
+    if (explain) {
+      for (const v1::ScoreComponent& c : r.components()) {
+        table.AddNote(absl::StrFormat("      %-22s value %10.4f  contribution %+.4f",
+                                      c.name(), c.value(), c.contribution()));
+      }
+    }
+    for (const std::string& reason : r.reasons()) {
+      table.AddNote(absl::StrCat("      - ", reason));
+    }
+  }
+  if (response.recommendations_size() == 0) {
+    return absl::StrCat("no city matches (graph version ",
+                        response.graph_version(), ")\n");
+  }
+  return table.Render();
+}
+
+std::string FormatError(const absl::Status& status) {
+  std::string out = absl::StrCat(
+      "error: ", absl::StatusCodeToString(status.code()), ": ",
+      status.message(), "\n");
+  for (const FieldViolation& v : FieldViolations(status)) {
+    absl::StrAppend(&out, "  ", v.field, ": ", v.description, "\n");
+  }
+  return out;
+}
+
+}  // namespace citymatch

@@ -1,0 +1,255 @@
+#include "client/partner_client.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/types/optional.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace citymatch {
+
+namespace {
+
+// The payload key under which a failed call keeps the server's BadRequest,
+// the type URL it travels under in google.rpc.Status.details.
+constexpr char kBadRequestUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  // The numeric codes of gRPC and Abseil are the same.
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+  google::rpc::Status details;
+  if (status.error_details().empty() ||
+      !details.ParseFromString(status.error_details())) {
+    return result;
+  }
+  google::rpc::BadRequest merged;
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (any.Is<google::rpc::BadRequest>() && any.UnpackTo(&bad_request)) {
+      merged.MergeFrom(bad_request);
+    }
+  }
+  if (merged.field_violations_size() > 0) {
+    result.SetPayload(kBadRequestUrl, absl::Cord(merged.SerializeAsString()));
+  }
+  return result;
+}
+
+std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> violations;
+  absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestUrl);
+  google::rpc::BadRequest bad_request;
+  if (!payload.has_value() ||
+      !bad_request.ParseFromString(std::string(*payload))) {
+    return violations;
+  }
+  for (const auto& v : bad_request.field_violations()) {
+    violations.push_back({v.field(), v.description()});
+  }
+  return violations;
+}
+
+absl::StatusOr<std::unique_ptr<PartnerClient>> PartnerClient::Create(
+    const ClientOptions& options) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (options.ca_cert_file.empty()) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    absl::StatusOr<std::string> pem = ReadFile(options.ca_cert_file);
+    if (!pem.ok()) return pem.status();
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = *std::move(pem);
+    credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments arguments;
+  // Exports of the whole graph come in chunks, but a chunk of a large file
+  // may still exceed gRPC's 4 MiB default.
+  arguments.SetMaxReceiveMessageSize(64 << 20);
+  return std::make_unique<PartnerClient>(
+      grpc::CreateCustomChannel(options.server, credentials, arguments),
+      options);
+}
+
+PartnerClient::PartnerClient(std::shared_ptr<grpc::ChannelInterface> channel,
+                             const ClientOptions& options)
+    : catalog_(v1::Catalog::NewStub(channel)),
+      matching_(v1::Matching::NewStub(channel)),
+      options_(options) {}
+
+std::unique_ptr<grpc::ClientContext> PartnerClient::NewContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (options_.timeout > absl::ZeroDuration()) {
+    context->set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.timeout));
+  }
+  if (!options_.token.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", options_.token));
+  }
+  return context;
+}
+
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> PartnerClient::Call(
+    Stub* stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request) const {
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  Response response;
+  grpc::Status status = (stub->*method)(context.get(), request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+absl::StatusOr<v1::City> PartnerClient::GetCity(const std::string& name) const {
+  v1::GetCityRequest request;
+  request.set_name(name);
+  return Call(catalog_.get(), &v1::Catalog::Stub::GetCity, request);
+}
+
+absl::StatusOr<v1::ListCitiesResponse> PartnerClient::ListCities(
+    const v1::ListCitiesRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::ListCities, request);
+}
+
+absl::StatusOr<v1::City> PartnerClient::CreateCity(
+    const v1::CreateCityRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::CreateCity, request);
+}
+
+absl::StatusOr<v1::DeleteResponse> PartnerClient::DeleteCity(
+    const std::string& name) const {
+  v1::DeleteCityRequest request;
+  request.set_name(name);
+  return Call(catalog_.get(), &v1::Catalog::Stub::DeleteCity, request);
+}
+
+absl::StatusOr<v1::Practice> PartnerClient::GetPractice(
+    const std::string& name) const {
+  v1::GetPracticeRequest request;
+  request.set_name(name);
+  return Call(catalog_.get(), &v1::Catalog::Stub::GetPractice, request);
+}
+
+absl::StatusOr<v1::ListPracticesResponse> PartnerClient::ListPractices(
+    const v1::ListPracticesRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::ListPractices, request);
+}
+
+absl::StatusOr<v1::Practice> PartnerClient::CreatePractice(
+    const v1::CreatePracticeRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::CreatePractice, request);
+}
+
+absl::StatusOr<v1::DeleteResponse> PartnerClient::DeletePractice(
+    const std::string& name) const {
+  v1::DeletePracticeRequest request;
+  request.set_name(name);
+  return Call(catalog_.get(), &v1::Catalog::Stub::DeletePractice, request);
+}
+
+absl::StatusOr<v1::Project> PartnerClient::GetProject(
+    const std::string& name) const {
+  v1::GetProjectRequest request;
+  request.set_name(name);
+  return Call(catalog_.get(), &v1::Catalog::Stub::GetProject, request);
+}
+
+absl::StatusOr<v1::ListProjectsResponse> PartnerClient::ListProjects(
+    const v1::ListProjectsRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::ListProjects, request);
+}
+
+absl::StatusOr<v1::Project> PartnerClient::CreateProject(
+    const v1::CreateProjectRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::CreateProject, request);
+}
+
+absl::StatusOr<v1::DeleteResponse> PartnerClient::DeleteProject(
+    const std::string& name) const {
+  v1::DeleteProjectRequest request;
+  request.set_name(name);
+  return Call(catalog_.get(), &v1::Catalog::Stub::DeleteProject, request);
+}
+
+absl::StatusOr<v1::ListThemesResponse> PartnerClient::ListThemes() const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::ListThemes,
+              v1::ListThemesRequest());
+}
+
+absl::StatusOr<v1::ListTwinningsResponse> PartnerClient::ListTwinnings(
+    const v1::ListTwinningsRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::ListTwinnings, request);
+}
+
+absl::StatusOr<v1::ImportDatasetResponse> PartnerClient::ImportDataset(
+    const std::map<std::string, std::string>& files, bool validate_only,
+    const ImportProgress& progress) const {
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  v1::ImportDatasetResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
+      catalog_->ImportDataset(context.get(), &response);
+  bool sending = true;
+  for (const auto& [file, content] : files) {
+    const int64_t size = static_cast<int64_t>(content.size());
+    int64_t offset = 0;
+    // An empty file still goes out as one chunk, so the server sees it.
+    do {
+      const int64_t length = std::min(kImportChunkBytes, size - offset);
+      v1::ImportDatasetRequest request;
+      request.set_validate_only(validate_only);
+      request.mutable_chunk()->set_file(file);
+      request.mutable_chunk()->set_data(content.substr(offset, length));
+      // A failed write means the call is over (the server gave up early, or
+      // the connection broke); Finish() below says why.
+      sending = writer->Write(request);
+      offset += length;
+      if (sending && progress) progress(file, offset, size);
+    } while (sending && offset < size);
+    if (!sending) break;
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+absl::StatusOr<std::map<std::string, std::string>>
+PartnerClient::ExportDataset() const {
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  std::unique_ptr<grpc::ClientReader<v1::DatasetChunk>> reader =
+      catalog_->ExportDataset(context.get(), v1::ExportDatasetRequest());
+  std::map<std::string, std::string> files;
+  v1::DatasetChunk chunk;
+  while (reader->Read(&chunk)) files[chunk.file()].append(chunk.data());
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  return files;
+}
+
+absl::StatusOr<v1::RecommendPartnersResponse> PartnerClient::RecommendPartners(
+    const v1::RecommendPartnersRequest& request) const {
+  return Call(matching_.get(), &v1::Matching::Stub::RecommendPartners,
+              request);
+}
+
+}  // namespace citymatch

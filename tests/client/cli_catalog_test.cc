@@ -1,0 +1,318 @@
+// End-to-end tests of the catalog commands of `citymatch`: the real binary
+// against a real citymatch-server seeded with the sample data set.
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/client/cli_fixture.h"
+
+namespace citymatch::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// The sample data set's city ids, as the server orders them.
+const std::vector<std::string> kSampleCities = {
+    "bilbao", "graz", "lyon", "milano", "roma", "sevilla", "torino", "wien"};
+
+using CliCatalogTest = CliTest;
+
+TEST_F(CliCatalogTest, CitiesGetPrintsTheCity) {
+  const CliResult result = Cli({"cities", "get", "lyon"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("cities/lyon"));
+  EXPECT_THAT(result.out, HasSubstr("Lyon"));
+  EXPECT_THAT(result.out, HasSubstr("FR"));
+  EXPECT_THAT(result.out, HasSubstr("472317"));
+  EXPECT_THAT(result.err, IsEmpty());
+}
+
+TEST_F(CliCatalogTest, ResourceNameAndBareIdAreTheSame) {
+  const CliResult bare = Cli({"cities", "get", "milano"});
+  const CliResult full = Cli({"cities", "get", "cities/milano"});
+  ASSERT_EQ(bare.exit_code, 0) << bare;
+  EXPECT_EQ(bare.out, full.out);
+}
+
+TEST_F(CliCatalogTest, GetUnknownCityExitsThreeWithNotFound) {
+  const CliResult result = Cli({"cities", "get", "atlantis"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: NOT_FOUND: "));
+  EXPECT_THAT(result.out, IsEmpty());
+}
+
+TEST_F(CliCatalogTest, JsonOutputIsTheReplyWithProtoFieldNames) {
+  const nlohmann::json city = Json({"cities", "get", "milano"});
+  ASSERT_TRUE(city.is_object());
+  EXPECT_EQ(city["name"], "cities/milano");
+  EXPECT_EQ(city["display_name"], "Milano");
+  EXPECT_EQ(city["country_code"], "IT");
+  EXPECT_DOUBLE_EQ(city["latitude"].get<double>(), 45.46427);
+  // Proto JSON writes int64 as a string.
+  EXPECT_EQ(city["population"], "1371498");
+  EXPECT_FALSE(city.contains("displayName"));
+}
+
+TEST_F(CliCatalogTest, ListAllPagesThroughEveryCityOnce) {
+  const nlohmann::json all =
+      Json({"cities", "list", "--all", "--page-size", "3"});
+  EXPECT_EQ(Ids(all, "cities"), kSampleCities);
+  EXPECT_EQ(all["next_page_token"], "");
+}
+
+TEST_F(CliCatalogTest, ListPagesFollowTheNextPageToken) {
+  const nlohmann::json first = Json({"cities", "list", "--page-size", "5"});
+  const std::string token = first.value("next_page_token", "");
+  ASSERT_FALSE(token.empty());
+  const nlohmann::json second =
+      Json({"cities", "list", "--page-size", "5", "--page-token", token});
+  std::vector<std::string> ids = Ids(first, "cities");
+  const std::vector<std::string> rest = Ids(second, "cities");
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  EXPECT_EQ(ids, kSampleCities);
+  EXPECT_EQ(second["next_page_token"], "");
+
+  // The table tells a person how to go on.
+  const CliResult table = Cli({"cities", "list", "--page-size", "5"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, HasSubstr("--page-token " + token));
+}
+
+TEST_F(CliCatalogTest, ListFiltersByCountry) {
+  EXPECT_THAT(Ids(Json({"cities", "list", "--country", "at"}), "cities"),
+              ElementsAre("graz", "wien"));
+}
+
+TEST_F(CliCatalogTest, CreateThenGet) {
+  const CliResult created =
+      Cli({"cities", "create", "nantes", "--name", "Nantes", "--country", "fr",
+           "--lat", "47.2184", "--lon", "-1.5536", "--population", "320732"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  EXPECT_THAT(created.out, HasSubstr("cities/nantes"));
+
+  const nlohmann::json city = Json({"cities", "get", "nantes"});
+  EXPECT_EQ(city["display_name"], "Nantes");
+  EXPECT_EQ(city["country_code"], "FR");
+  EXPECT_EQ(city["population"], "320732");
+  EXPECT_DOUBLE_EQ(city["longitude"].get<double>(), -1.5536);
+}
+
+TEST_F(CliCatalogTest, CreateExistingIdExitsThreeWithAlreadyExists) {
+  const CliResult result =
+      Cli({"cities", "create", "lyon", "--name", "Lyon", "--country", "FR"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: ALREADY_EXISTS: "));
+}
+
+TEST_F(CliCatalogTest, CreateInvalidCityPrintsEachFieldViolation) {
+  const CliResult result = Cli(
+      {"cities", "create", "Bad_Id", "--name", "Nowhere", "--country", "ZZ"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(result.err, HasSubstr("\n  city_id: "));
+  EXPECT_THAT(result.err, HasSubstr("\n  city.country_code: "));
+  EXPECT_EQ(AllCityIds(), kSampleCities);
+}
+
+TEST_F(CliCatalogTest, DeleteRemovesTheCity) {
+  ASSERT_EQ(Cli({"cities", "create", "nantes", "--name", "Nantes",
+                 "--country", "FR"})
+                .exit_code,
+            0);
+  const CliResult deleted = Cli({"cities", "delete", "nantes"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted;
+  EXPECT_THAT(deleted.out, HasSubstr("deleted cities/nantes"));
+  const CliResult get = Cli({"cities", "get", "nantes"});
+  EXPECT_EQ(get.exit_code, 3) << get;
+  EXPECT_THAT(get.err, StartsWith("error: NOT_FOUND: "));
+}
+
+TEST_F(CliCatalogTest, DeleteOfReferencedCityIsRefusedAndKeepsIt) {
+  // Sevilla runs a practice and is twinned with Graz.
+  const CliResult result = Cli({"cities", "delete", "sevilla"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: FAILED_PRECONDITION: "));
+  EXPECT_EQ(Cli({"cities", "get", "sevilla"}).exit_code, 0);
+}
+
+TEST_F(CliCatalogTest, ProjectsCreateWithMembersThenGet) {
+  const CliResult created = Cli(
+      {"projects", "create", "my-proj", "--title", "Welcome Network",
+       "--programme", "URBACT III", "--themes", "Migrants,Housing",
+       "--member", "cities/milano:lead", "--member", "lyon", "--status",
+       "proposal", "--start-year", "2024"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+
+  const nlohmann::json project = Json({"projects", "get", "my-proj"});
+  EXPECT_EQ(project["title"], "Welcome Network");
+  EXPECT_EQ(project["programme"], "URBACT III");
+  EXPECT_EQ(project["themes"], nlohmann::json({"Migrants", "Housing"}));
+  EXPECT_EQ(project["status"], "PROPOSAL");
+  ASSERT_EQ(project["members"].size(), 2u);
+  std::set<std::pair<std::string, std::string>> members;
+  for (const nlohmann::json& m : project["members"]) {
+    members.insert(
+        {m["city"].get<std::string>(), m["role"].get<std::string>()});
+  }
+  EXPECT_EQ(members, (std::set<std::pair<std::string, std::string>>{
+                         {"cities/lyon", "PARTNER"},
+                         {"cities/milano", "LEAD"}}));
+
+  const CliResult table = Cli({"projects", "get", "projects/my-proj"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, HasSubstr("cities/milano (lead)"));
+}
+
+TEST_F(CliCatalogTest, ProjectWithUnknownMemberIsRejected) {
+  const CliResult result =
+      Cli({"projects", "create", "ghost-proj", "--title", "Ghosts",
+           "--member", "atlantis:lead"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(result.err, HasSubstr("atlantis"));
+  EXPECT_EQ(Cli({"projects", "get", "ghost-proj"}).exit_code, 3);
+}
+
+TEST_F(CliCatalogTest, ProjectsListFiltersByCity) {
+  EXPECT_THAT(
+      Ids(Json({"projects", "list", "--city", "torino"}), "projects"),
+      ElementsAre("interreg-alps-heritage", "interreg-it-at-health"));
+  const CliResult table = Cli({"projects", "list", "--all"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, AllOf(HasSubstr("urbact-arrival"),
+                               HasSubstr("Arrival Cities"),
+                               HasSubstr("2012-2015")));
+}
+
+TEST_F(CliCatalogTest, PracticesListGetAndDelete) {
+  EXPECT_THAT(Ids(Json({"practices", "list"}), "practices"),
+              ElementsAre("eumia-bilbao-health", "gp-sevilla-housing"));
+  const nlohmann::json practice =
+      Json({"practices", "get", "gp-sevilla-housing"});
+  EXPECT_EQ(practice["title"], "Homes, not shelters");
+  EXPECT_EQ(practice["city"], "cities/sevilla");
+
+  ASSERT_EQ(Cli({"practices", "delete", "gp-sevilla-housing"}).exit_code, 0);
+  EXPECT_THAT(Ids(Json({"practices", "list", "--city", "sevilla"}),
+                  "practices"),
+              IsEmpty());
+}
+
+TEST_F(CliCatalogTest, PracticesCreateThenListByCity) {
+  const CliResult created =
+      Cli({"practices", "create", "lyon-mentors", "--title", "Mentors",
+           "--city", "lyon", "--themes", "Migrants,Education",
+           "--start-year", "2019"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  EXPECT_THAT(Ids(Json({"practices", "list", "--city", "cities/lyon"}),
+                  "practices"),
+              ElementsAre("lyon-mentors"));
+}
+
+TEST_F(CliCatalogTest, ThemesListShowsTheTaxonomy) {
+  const nlohmann::json themes = Json({"themes", "list"});
+  const std::vector<std::string> ids = Ids(themes, "themes");
+  EXPECT_THAT(ids, ::testing::Contains("migration"));
+  const CliResult table = Cli({"themes", "list"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, HasSubstr("migration"));
+}
+
+TEST_F(CliCatalogTest, TwinningsListByCity) {
+  const nlohmann::json twinnings =
+      Json({"twinnings", "list", "--city", "milano"});
+  ASSERT_EQ(twinnings["twinnings"].size(), 1u) << twinnings;
+  const nlohmann::json& t = twinnings["twinnings"][0];
+  EXPECT_EQ(std::set<std::string>({t["city_a"].get<std::string>(),
+                                   t["city_b"].get<std::string>()}),
+            std::set<std::string>({"cities/lyon", "cities/milano"}));
+  EXPECT_EQ(Json({"twinnings", "list", "--all"})["twinnings"].size(), 2u);
+}
+
+TEST_F(CliCatalogTest, UnreachableServerExitsFour) {
+  // Nothing listens on port 1 of the loopback interface.
+  const CliResult result =
+      RunCli({"--server=127.0.0.1:1", "--timeout=10", "cities", "list"});
+  EXPECT_EQ(result.exit_code, 4) << result;
+  EXPECT_THAT(result.err, StartsWith("error: UNAVAILABLE: "));
+}
+
+TEST_F(CliCatalogTest, StoppedServerExitsFour) {
+  server_->Kill(SIGKILL);
+  ASSERT_TRUE(server_->Wait().ok());
+  const CliResult result = Cli({"--timeout=10", "cities", "get", "lyon"});
+  EXPECT_EQ(result.exit_code, 4) << result;
+}
+
+TEST_F(CliCatalogTest, UsageErrorsExitTwo) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"cities", "list", "--no-such-flag"},
+           {"--output", "xml", "cities", "list"},
+           {"cities"},
+           {"cities", "get"},
+           {"cities", "list", "--page-size", "-3"},
+           {"cities", "create", "x", "--name", "X"},  // no --country
+           {"projects", "create", "p", "--title", "T", "--member",
+            "milano:boss"},
+           {"recommend"},
+           {"recommend", "urbact-arrival", "--themes", "Migrants"},
+           {"recommend", "urbact-arrival", "--top", "0"},
+           {"frobnicate"},
+       }) {
+    const CliResult result = Cli(args);
+    EXPECT_EQ(result.exit_code, 2) << ::testing::PrintToString(args) << "\n"
+                                   << result;
+    EXPECT_THAT(result.out, IsEmpty());
+  }
+}
+
+TEST_F(CliCatalogTest, HelpExitsZeroAndDocumentsExitCodes) {
+  const CliResult result = RunCli({"--help"});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, AllOf(HasSubstr("Exit codes"), HasSubstr("recommend"),
+                                HasSubstr("CITYMATCH_SERVER")));
+}
+
+TEST_F(CliCatalogTest, ServerFromEnvironmentIsHonoured) {
+  std::map<std::string, std::string> env = {
+      {"CITYMATCH_SERVER", server_->address()}};
+  if (!token_.empty()) env["CITYMATCH_TOKEN"] = token_;
+  const CliResult result = RunCli({"cities", "get", "roma"}, env);
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("Roma"));
+
+  // The flag wins over the environment.
+  env["CITYMATCH_SERVER"] = "127.0.0.1:1";
+  const CliResult flag =
+      RunCli({"--server", server_->address(), "cities", "get", "roma"}, env);
+  EXPECT_EQ(flag.exit_code, 0) << flag;
+
+  // And without either, the environment's dead address is used.
+  const CliResult dead = RunCli({"--timeout=10", "cities", "get", "roma"}, env);
+  EXPECT_EQ(dead.exit_code, 4) << dead;
+}
+
+TEST_F(CliCatalogTest, GlobalFlagsMayFollowTheSubcommand) {
+  const CliResult result = Cli({"cities", "get", "lyon", "--output", "json"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_EQ(nlohmann::json::parse(result.out)["display_name"], "Lyon");
+}
+
+TEST_F(CliCatalogTest, UnreadableCaCertIsALocalFailure) {
+  const CliResult result =
+      Cli({"--ca_cert", data_.File("no-such-ca.pem"), "cities", "list"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.err, HasSubstr("no-such-ca.pem"));
+}
+
+}  // namespace
+}  // namespace citymatch::testing

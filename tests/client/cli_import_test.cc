@@ -1,0 +1,231 @@
+// End-to-end tests of `citymatch import` and `citymatch export`: folders of
+// CSV files in, folders out, all or nothing.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/client/cli_fixture.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsSupersetOf;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// Every file of `dir`, name -> content.
+std::map<std::string, std::string> ReadFolder(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    files[entry.path().filename().string()] = ReadFile(entry.path().string());
+  }
+  return files;
+}
+
+using CliImportTest = CliTest;
+
+TEST_F(CliImportTest, ImportGoodFolderThenListShowsTheRows) {
+  TempDir folder;
+  folder.Write("cities.csv",
+               "id,name,country,lat,lon,population\n"
+               "nantes,Nantes,FR,47.2184,-1.5536,320732\n"
+               "porto,Porto,PT,41.1496,-8.611,231800\n");
+  folder.Write("projects.csv",
+               "id,name,programme,start_year,end_year,themes\n"
+               "atlantic-welcome,Atlantic Welcome,Interreg Atlantic,2020,"
+               "2023,Migrants\n");
+  folder.Write("memberships.csv",
+               "project_id,city_id,role\n"
+               "atlantic-welcome,nantes,lead\n"
+               "atlantic-welcome,porto,partner\n"
+               "atlantic-welcome,bilbao,partner\n");
+  const CliResult result = Cli({"import", folder.path()});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("imported: 2 cities, 1 projects, "
+                                    "3 memberships"));
+  // Progress goes to stderr, one line per file at least.
+  EXPECT_THAT(result.err, AllOf(HasSubstr("import: cities.csv"),
+                                HasSubstr("import: memberships.csv")));
+
+  EXPECT_THAT(AllCityIds(), IsSupersetOf({"nantes", "porto", "milano"}));
+  EXPECT_THAT(Ids(Json({"projects", "list", "--city", "bilbao"}), "projects"),
+              Contains("atlantic-welcome"));
+}
+
+TEST_F(CliImportTest, BadRowsExitThreeNameEachRowAndChangeNothing) {
+  const std::vector<std::string> before = AllCityIds();
+  const std::string projects_before =
+      Cli({"--output", "json", "projects", "list", "--all"}).out;
+  TempDir folder;
+  folder.Write("cities.csv",
+               "id,name,country,lat,lon,population\n"
+               "nantes,Nantes,FR,47.2184,-1.5536,320732\n"
+               "porto,Porto,XX,41.1496,-8.611,231800\n"
+               "faro,Faro,PT,141.0,-7.93,118000\n");
+  folder.Write("memberships.csv",
+               "project_id,city_id,role\n"
+               "urbact-arrival,nantes,partner\n"
+               "urbact-arrival,atlantis,partner\n");
+  const CliResult result = Cli({"import", folder.path()});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, HasSubstr("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(result.err, HasSubstr("\n  cities.csv:3: "));
+  EXPECT_THAT(result.err, HasSubstr("\n  cities.csv:4: "));
+  EXPECT_THAT(result.err, HasSubstr("\n  memberships.csv:3: "));
+  EXPECT_THAT(result.err, Not(HasSubstr("cities.csv:2:")));
+  EXPECT_THAT(result.out, Not(HasSubstr("imported")));
+
+  // All or nothing: the good row of nantes was not written either.
+  EXPECT_EQ(AllCityIds(), before);
+  EXPECT_EQ(Cli({"--output", "json", "projects", "list", "--all"}).out,
+            projects_before);
+}
+
+TEST_F(CliImportTest, ByteOrderMarkAndCrlfLineEndsAreRead) {
+  TempDir folder;
+  folder.Write("cities.csv",
+               "\xEF\xBB\xBFid,name,country,lat,lon,population\r\n"
+               "nantes,Nantes,FR,47.2184,-1.5536,320732\r\n"
+               "malmo,Malm\xC3\xB6,SE,55.605,13.0038,301706\r\n");
+  const CliResult result = Cli({"import", folder.path()});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_EQ(Json({"cities", "get", "nantes"})["population"], "320732");
+  EXPECT_EQ(Json({"cities", "get", "malmo"})["display_name"], "Malm\xC3\xB6");
+}
+
+TEST_F(CliImportTest, ValidateOnlyChecksAndWritesNothing) {
+  TempDir folder;
+  folder.Write("cities.csv",
+               "id,name,country,lat,lon,population\n"
+               "nantes,Nantes,FR,47.2184,-1.5536,320732\n");
+  const CliResult result = Cli({"import", folder.path(), "--validate-only"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("nothing written"));
+  EXPECT_EQ(Cli({"cities", "get", "nantes"}).exit_code, 3);
+
+  folder.Write("cities.csv",
+               "id,name,country,lat,lon,population\n"
+               "nantes,Nantes,FRANCE,47.2184,-1.5536,320732\n");
+  const CliResult bad = Cli({"import", folder.path(), "--validate-only"});
+  EXPECT_EQ(bad.exit_code, 3) << bad;
+  EXPECT_THAT(bad.err, HasSubstr("\n  cities.csv:2: "));
+}
+
+TEST_F(CliImportTest, MissingOrEmptyFolderIsALocalFailure) {
+  const CliResult missing = Cli({"import", data_.File("no-such-folder")});
+  EXPECT_EQ(missing.exit_code, 1) << missing;
+  EXPECT_THAT(missing.err, StartsWith("error: NOT_FOUND: "));
+
+  TempDir empty;
+  empty.Write("notes.txt", "not a data set\n");
+  const CliResult nothing = Cli({"import", empty.path()});
+  EXPECT_EQ(nothing.exit_code, 1) << nothing;
+  EXPECT_THAT(nothing.err, HasSubstr("cities.csv"));
+}
+
+TEST_F(CliImportTest, ExportWritesEveryFileOfTheGraph) {
+  TempDir out;
+  const std::string dir = out.File("export");
+  const CliResult result = Cli({"export", dir});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const std::map<std::string, std::string> files = ReadFolder(dir);
+  for (const char* name : {"cities.csv", "projects.csv", "memberships.csv",
+                           "practices.csv", "twinnings.csv"}) {
+    ASSERT_EQ(files.count(name), 1u) << name;
+  }
+  // A header and one line per city.
+  const std::string& cities = files.at("cities.csv");
+  EXPECT_EQ(std::count(cities.begin(), cities.end(), '\n'), 9);
+  EXPECT_THAT(cities, HasSubstr("Sevilla, Andalucia"));
+}
+
+TEST_F(CliImportTest, ExportThenImportRoundTrips) {
+  TempDir out;
+  const std::string first = out.File("first");
+  ASSERT_EQ(Cli({"export", first}).exit_code, 0);
+
+  // A second server with an empty store takes the export...
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  std::filesystem::remove_all(data_.path());
+  std::filesystem::create_directories(data_.path());
+  StartServer("");
+  ASSERT_THAT(AllCityIds(), ::testing::IsEmpty());
+  const CliResult imported = Cli({"import", first});
+  ASSERT_EQ(imported.exit_code, 0) << imported;
+  EXPECT_THAT(imported.out, HasSubstr("imported: 8 cities, 4 projects, "
+                                      "12 memberships, 2 practices, "
+                                      "2 twinnings"));
+
+  // ...and gives back the very same files.
+  const std::string second = out.File("second");
+  ASSERT_EQ(Cli({"export", second}).exit_code, 0);
+  EXPECT_EQ(ReadFolder(first), ReadFolder(second));
+}
+
+TEST_F(CliImportTest, ExportIntoAnUnwritablePlaceIsALocalFailure) {
+  TempDir out;
+  out.Write("a-file", "x");
+  const CliResult result = Cli({"export", out.File("a-file/below")});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.err, StartsWith("error: "));
+}
+
+TEST_F(CliImportTest, ShippedDataSetImportsIntoAnEmptyStore) {
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  std::filesystem::remove_all(data_.path());
+  std::filesystem::create_directories(data_.path());
+  StartServer("");
+
+  const CliResult result = Cli({"import", ShippedDataDir()});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("imported: 7166 cities, 1986 projects"));
+  const nlohmann::json first = Json({"cities", "list", "--page-size", "1"});
+  EXPECT_EQ(first["total_size"], 7166);
+  EXPECT_EQ(Json({"projects", "get", "urbact-arrival-cities"})["title"],
+            "ARRIVAL CITIES");
+}
+
+TEST_F(CliImportTest, LargeFileTravelsInChunks) {
+  // About 2.5 MiB of cities: more than two chunks of 1 MiB, which the server
+  // must join in order.
+  constexpr int kCities = 30000;
+  std::string cities = "id,name,country,lat,lon,population\n";
+  for (int i = 0; i < kCities; ++i) {
+    const std::string id = std::to_string(1000000 + i);
+    cities += "gen-" + id + ",Generated town number " + id +
+              " of the chunking test,FR,45.5,4.5," + std::to_string(i) + "\n";
+  }
+  ASSERT_GT(cities.size(), 2u << 20);
+  TempDir folder;
+  folder.Write("cities.csv", cities);
+
+  const CliResult result = Cli({"import", folder.path()});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("imported: 30000 cities"));
+  // One progress line per chunk sent.
+  EXPECT_THAT(result.err, AllOf(HasSubstr("cities.csv 1.0 MiB / 2."),
+                                HasSubstr("cities.csv 2.0 MiB / 2.")));
+  EXPECT_EQ(Json({"cities", "list", "--page-size", "1"})["total_size"],
+            kCities + 8);
+  EXPECT_EQ(Json({"cities", "get", "gen-1029999"})["population"], "29999");
+}
+
+}  // namespace
+}  // namespace citymatch::testing

@@ -1,0 +1,198 @@
+// End-to-end tests of `citymatch recommend`: stored projects and drafts,
+// --top, the filters and --explain, on the sample and the shipped data.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/client/cli_fixture.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::Each;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+
+using CliRecommendTest = CliTest;
+
+// The ids of a RecommendPartnersResponse's cities, best first.
+std::vector<std::string> Recommended(const nlohmann::json& response) {
+  return CliTest::Ids(response, "recommendations", "city");
+}
+
+TEST_F(CliRecommendTest, StoredProjectNeverReturnsItsMembers) {
+  // urbact-arrival: milano, roma, wien, bilbao; four cities remain.
+  const nlohmann::json response =
+      Json({"recommend", "urbact-arrival", "--top", "10"});
+  const std::vector<std::string> ids = Recommended(response);
+  EXPECT_THAT(ids, SizeIs(4));
+  for (const char* member : {"milano", "roma", "wien", "bilbao"}) {
+    EXPECT_THAT(ids, Not(Contains(member)));
+  }
+  // Proto JSON writes int64 as a string.
+  EXPECT_NE(response["graph_version"], "0");
+}
+
+TEST_F(CliRecommendTest, TableShowsRankCityCountryScoreAndReasons) {
+  const nlohmann::json response = Json({"recommend", "urbact-arrival"});
+  const CliResult table = Cli({"recommend", "projects/urbact-arrival"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, StartsWith("RANK"));
+  EXPECT_THAT(table.out, AllOf(HasSubstr("CITY"), HasSubstr("COUNTRY"),
+                               HasSubstr("SCORE")));
+  int rank = 0;
+  for (const nlohmann::json& r : response["recommendations"]) {
+    ++rank;
+    // "<rank>  <name> (<cities/id>)" on one row...
+    const std::string city = r["display_name"].get<std::string>() + " (" +
+                             r["city"].get<std::string>() + ")";
+    EXPECT_THAT(table.out, HasSubstr("\n" + std::to_string(rank) + " "));
+    EXPECT_THAT(table.out, HasSubstr(city));
+    // ...and every reason indented under it.
+    for (const nlohmann::json& reason : r["reasons"]) {
+      EXPECT_THAT(table.out,
+                  HasSubstr("\n      - " + reason.get<std::string>() + "\n"));
+    }
+  }
+  EXPECT_GT(rank, 0);
+}
+
+TEST_F(CliRecommendTest, DraftWithThemesAndMembers) {
+  const nlohmann::json response =
+      Json({"recommend", "--themes", "Migrants,Housing", "--with",
+            "milano,cities/roma", "--top", "3"});
+  const std::vector<std::string> ids = Recommended(response);
+  EXPECT_THAT(ids, SizeIs(3));
+  EXPECT_THAT(ids, Not(Contains("milano")));
+  EXPECT_THAT(ids, Not(Contains("roma")));
+  for (const nlohmann::json& r : response["recommendations"]) {
+    EXPECT_FALSE(r["reasons"].empty()) << r;
+  }
+}
+
+TEST_F(CliRecommendTest, LeadCountsAsAMember) {
+  const std::vector<std::string> ids = Recommended(
+      Json({"recommend", "--themes", "Migrants", "--lead", "lyon", "--top",
+            "10"}));
+  EXPECT_THAT(ids, Not(Contains("lyon")));
+  EXPECT_THAT(ids, SizeIs(7));
+}
+
+TEST_F(CliRecommendTest, TopIsHonoured) {
+  EXPECT_THAT(Recommended(Json({"recommend", "urbact-arrival", "--top", "1"})),
+              SizeIs(1));
+  EXPECT_THAT(Recommended(Json({"recommend", "urbact-arrival", "--top", "2"})),
+              SizeIs(2));
+}
+
+TEST_F(CliRecommendTest, FiltersAreHonoured) {
+  const nlohmann::json austria =
+      Json({"recommend", "--with", "milano", "--countries", "at"});
+  EXPECT_THAT(Recommended(austria),
+              ::testing::UnorderedElementsAre("graz", "wien"));
+  for (const nlohmann::json& r : austria["recommendations"]) {
+    EXPECT_EQ(r["country_code"], "AT");
+  }
+
+  const std::vector<std::string> big = Recommended(
+      Json({"recommend", "--with", "milano", "--min-population", "1000000"}));
+  EXPECT_THAT(big, ::testing::UnorderedElementsAre("roma", "wien"));
+
+  const std::vector<std::string> excluded = Recommended(
+      Json({"recommend", "--with", "milano", "--exclude", "wien,cities/roma",
+            "--top", "10"}));
+  EXPECT_THAT(excluded, SizeIs(5));
+  EXPECT_THAT(excluded, Not(Contains("wien")));
+  EXPECT_THAT(excluded, Not(Contains("roma")));
+
+  // Torino is 126 km from Milano; Lyon is 336 km away.
+  const std::vector<std::string> near = Recommended(
+      Json({"recommend", "--with", "milano", "--max-distance-km", "200"}));
+  EXPECT_THAT(near, ::testing::ElementsAre("torino"));
+}
+
+TEST_F(CliRecommendTest, ExplainShowsEachScoreComponent) {
+  const nlohmann::json response =
+      Json({"recommend", "urbact-arrival", "--top", "2"});
+  const CliResult plain = Cli({"recommend", "urbact-arrival", "--top", "2"});
+  const CliResult explained =
+      Cli({"recommend", "urbact-arrival", "--top", "2", "--explain"});
+  ASSERT_EQ(explained.exit_code, 0) << explained;
+  EXPECT_THAT(plain.out, Not(HasSubstr("contribution")));
+  int components = 0;
+  for (const nlohmann::json& r : response["recommendations"]) {
+    for (const nlohmann::json& c : r["components"]) {
+      ++components;
+      EXPECT_THAT(explained.out,
+                  HasSubstr("      " + c["name"].get<std::string>()));
+    }
+  }
+  EXPECT_GT(components, 0);
+  EXPECT_THAT(explained.out, AllOf(HasSubstr("value"),
+                                   HasSubstr("contribution")));
+}
+
+TEST_F(CliRecommendTest, UnknownProjectExitsThreeWithNotFound) {
+  const CliResult result = Cli({"recommend", "no-such-project"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: NOT_FOUND: "));
+}
+
+TEST_F(CliRecommendTest, BadFilterValuePrintsTheFieldViolation) {
+  const CliResult result =
+      Cli({"recommend", "urbact-arrival", "--countries", "ITA"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(result.err, HasSubstr("\n  filter.countries[0]: "));
+}
+
+// The shipped data set, as a partner institution would query it.
+class CliRecommendShippedTest : public CliTest {
+ protected:
+  void SetUp() override { StartServer(ShippedDataDir()); }
+};
+
+TEST_F(CliRecommendShippedTest, ArrivalCitiesGetsTenNewPartnersWithReasons) {
+  const nlohmann::json project =
+      Json({"projects", "get", "urbact-arrival-cities"});
+  std::set<std::string> members;
+  for (const nlohmann::json& m : project["members"]) {
+    members.insert(m["city"].get<std::string>());
+  }
+  ASSERT_GE(members.size(), 3u);
+
+  const nlohmann::json response =
+      Json({"recommend", "projects/urbact-arrival-cities"});
+  ASSERT_EQ(response["recommendations"].size(), 10u) << response;
+  double previous = 1e300;
+  for (const nlohmann::json& r : response["recommendations"]) {
+    EXPECT_EQ(members.count(r["city"]), 0u) << r["city"];
+    EXPECT_FALSE(r["reasons"].empty()) << r;
+    EXPECT_LE(r["score"].get<double>(), previous);
+    previous = r["score"].get<double>();
+  }
+}
+
+TEST_F(CliRecommendShippedTest, MilanAndRomeDraftFilteredByCountry) {
+  const nlohmann::json response = Json(
+      {"recommend", "--themes", "migrants,inclusion", "--with",
+       "cities/3173435,cities/3169070", "--countries", "ES,FR", "--top", "5"});
+  ASSERT_EQ(response["recommendations"].size(), 5u) << response;
+  for (const nlohmann::json& r : response["recommendations"]) {
+    EXPECT_THAT(r["country_code"].get<std::string>(),
+                ::testing::AnyOf("ES", "FR"));
+    EXPECT_NE(r["city"], "cities/3173435");
+    EXPECT_NE(r["city"], "cities/3169070");
+  }
+}
+
+}  // namespace
+}  // namespace citymatch::testing
