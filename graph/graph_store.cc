@@ -98,6 +98,10 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
   // Only this thread replaces current_, so reading it here is stable.
   std::shared_ptr<const GraphSnapshot> base = Snapshot();
   if (!mutation.request_id.empty()) {
+    if (mutation.request_entity.empty()) {
+      return absl::InvalidArgumentError(
+          "a mutation with a request_id must name the entity it creates");
+    }
     const std::string entity = RequestEntity(mutation.request_id);
     if (!entity.empty()) {
       return absl::AlreadyExistsError(absl::StrCat(

@@ -47,6 +47,11 @@ void CheckLabels(const std::vector<std::string>& labels,
   for (size_t i = 0; i < labels.size(); ++i) {
     CheckTextField(labels[i], kMaxLabelLength, /*required=*/true, prefix,
                    absl::StrCat(field, "[", i, "]"), out);
+    // The interchange format separates labels with '|'.
+    if (labels[i].find('|') != std::string::npos) {
+      Add(out, prefix, absl::StrCat(field, "[", i, "]"),
+          "must not contain '|'");
+    }
   }
 }
 
@@ -121,7 +126,6 @@ void ValidateProject(const Project& p, const std::string& prefix,
         absl::StrCat("at most ", kMaxListLength, " members"));
   } else {
     absl::flat_hash_set<std::string> seen;
-    int leads = 0;
     for (size_t i = 0; i < p.members.size(); ++i) {
       const std::string field = absl::StrCat("members[", i, "].city");
       CheckReference(p.members[i].city_id, prefix, field, "city", out);
@@ -129,9 +133,7 @@ void ValidateProject(const Project& p, const std::string& prefix,
         Add(out, prefix, field,
             absl::StrCat("city ", p.members[i].city_id, " is listed twice"));
       }
-      if (p.members[i].role == Role::kLead) ++leads;
     }
-    if (leads > 1) Add(out, prefix, "members", "at most one lead");
   }
   if (p.wanted_partners < 0 || p.wanted_partners > kMaxListLength) {
     Add(out, prefix, "wanted_partners",

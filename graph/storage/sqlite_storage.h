@@ -23,7 +23,7 @@ namespace citymatch {
 
 class SqliteStorage : public Storage {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // 2: requests table
   static constexpr char kFileName[] = "citymatch.db";
 
   // Opens (creating if needed) `<dir>/citymatch.db`; `dir` is created if

@@ -171,7 +171,9 @@ TEST(ValidationTest, ProjectYearsMustBeOrderedAndPlausible) {
   EXPECT_THAT(Check(p), ElementsAre(ViolationOf("end_year", "2101")));
 }
 
-TEST(ValidationTest, ProjectMembersAreUniqueValidIdsWithOneLead) {
+// Several leads are allowed: 39 shipped Interreg projects name a lead
+// organisation in more than one city.
+TEST(ValidationTest, ProjectMembersAreUniqueValidIds) {
   Project p = GoodProject();
   p.members = {{"3173435", Role::kLead},
                {"Roma", Role::kPartner},
@@ -180,8 +182,13 @@ TEST(ValidationTest, ProjectMembersAreUniqueValidIdsWithOneLead) {
   EXPECT_THAT(Check(p),
               ElementsAre(ViolationOf("members[1].city", "\"Roma\""),
                           ViolationOf("members[2].city", "listed twice"),
-                          ViolationOf("members[3].city", "required"),
-                          ViolationOf("members", "one lead")));
+                          ViolationOf("members[3].city", "required")));
+}
+
+TEST(ValidationTest, LabelsMustNotContainTheListSeparator) {
+  Project p = GoodProject();
+  p.themes = {"Housing", "Migrants|Roma"};
+  EXPECT_THAT(Check(p), ElementsAre(ViolationOf("themes[1]", "'|'")));
 }
 
 TEST(ValidationTest, ListsAndRulesAreBounded) {

@@ -393,10 +393,8 @@ TEST(SqliteStorageTest, RequestIdsSurviveARestart) {
 }
 
 // A store written before the requests table existed has user_version 1 and
-// no requests table. The table came without a schema version bump, so
-// Migrate() never creates it and Load() fails with "no such table: requests".
-// Enable once SqliteStorage::kSchemaVersion is 2.
-TEST(SqliteStorageTest, DISABLED_StoreOfTheFirstSchemaOpensAndLoads) {
+// no requests table; opening it migrates it to the current schema.
+TEST(SqliteStorageTest, StoreOfTheFirstSchemaOpensAndLoads) {
   testing::TempDir dir;
   {
     absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
