@@ -1,5 +1,7 @@
 // End-to-end tests of the catalog commands of `citymatch`: the real binary
 // against a real citymatch-server seeded with the sample data set.
+#include <signal.h>
+
 #include <algorithm>
 #include <set>
 #include <string>

@@ -1,5 +1,8 @@
 // End-to-end tests of `citymatch import` and `citymatch export`: folders of
 // CSV files in, folders out, all or nothing.
+#include <signal.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>

@@ -1,0 +1,180 @@
+// End-to-end tests of how `citymatch` authenticates: the bearer token
+// (--token, CITYMATCH_TOKEN) and TLS with a private root CA (--ca_cert).
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/client/cli_fixture.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+using CliTokenTest = CliTest;
+
+TEST_F(CliTokenTest, TokenFlagIsSentAsBearerMetadata) {
+  ASSERT_FALSE(token_.empty()) << "the server wrote no admin.token";
+  const CliResult result = RunCli({"--server", server_->address(), "--token",
+                                   token_, "cities", "get", "lyon"});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("Lyon"));
+}
+
+TEST_F(CliTokenTest, TokenFromEnvironmentIsSent) {
+  const CliResult result =
+      RunCli({"--server", server_->address(), "cities", "get", "lyon"},
+             {{"CITYMATCH_TOKEN", token_}});
+  EXPECT_EQ(result.exit_code, 0) << result;
+}
+
+TEST_F(CliTokenTest, MissingOrWrongTokenExitsThreeWithUnauthenticated) {
+  const CliResult missing =
+      RunCli({"--server", server_->address(), "cities", "get", "lyon"});
+  EXPECT_EQ(missing.exit_code, 3) << missing;
+  EXPECT_THAT(missing.err, StartsWith("error: UNAUTHENTICATED: "));
+
+  const CliResult wrong = RunCli({"--server", server_->address(), "--token",
+                                  "cm_not-a-real-token", "cities", "get",
+                                  "lyon"});
+  EXPECT_EQ(wrong.exit_code, 3) << wrong;
+  EXPECT_THAT(wrong.err, StartsWith("error: UNAUTHENTICATED: "));
+}
+
+// ---- TLS -------------------------------------------------------------------
+
+struct KeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+struct CertDeleter {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+using Key = std::unique_ptr<EVP_PKEY, KeyDeleter>;
+using Cert = std::unique_ptr<X509, CertDeleter>;
+
+// A certificate for `common_name` signed by `issuer` (self-signed if null),
+// valid from an hour ago for a day.
+Cert MakeCert(const std::string& common_name, EVP_PKEY* key, bool is_ca,
+              X509* issuer, EVP_PKEY* issuer_key) {
+  Cert cert(X509_new());
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), is_ca ? 1 : 2);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400);
+  X509_set_pubkey(cert.get(), key);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(
+      name, "CN", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), issuer != nullptr
+                                       ? X509_get_subject_name(issuer)
+                                       : name);
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer != nullptr ? issuer : cert.get(), cert.get(),
+                 nullptr, nullptr, 0);
+  const std::pair<int, const char*> extensions[] = {
+      {NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "CA:FALSE"},
+      {NID_key_usage, is_ca ? "critical,keyCertSign,cRLSign"
+                            : "critical,digitalSignature,keyEncipherment"},
+      {NID_subject_alt_name, is_ca ? nullptr : "IP:127.0.0.1,DNS:localhost"},
+  };
+  for (const auto& [nid, value] : extensions) {
+    if (value == nullptr) continue;
+    X509_EXTENSION* ext =
+        X509V3_EXT_conf_nid(nullptr, &ctx, nid, const_cast<char*>(value));
+    X509_add_ext(cert.get(), ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  X509_sign(cert.get(), issuer_key != nullptr ? issuer_key : key,
+            EVP_sha256());
+  return cert;
+}
+
+std::string Pem(X509* cert) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, cert);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  return pem;
+}
+
+std::string Pem(EVP_PKEY* key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  return pem;
+}
+
+// A server that speaks TLS only, with a certificate from a private CA.
+class CliTlsTest : public CliTest {
+ protected:
+  void SetUp() override {
+    Key ca_key(EVP_EC_gen("P-256"));
+    Cert ca = MakeCert("citymatch test CA", ca_key.get(), true, nullptr,
+                       nullptr);
+    Key server_key(EVP_EC_gen("P-256"));
+    Cert server = MakeCert("localhost", server_key.get(), false, ca.get(),
+                           ca_key.get());
+    Key other_key(EVP_EC_gen("P-256"));
+    Cert other_ca = MakeCert("another CA", other_key.get(), true, nullptr,
+                             nullptr);
+    certs_.Write("ca.pem", Pem(ca.get()));
+    certs_.Write("other-ca.pem", Pem(other_ca.get()));
+    certs_.Write("server.pem", Pem(server.get()));
+    certs_.Write("server.key", Pem(server_key.get()));
+
+    seed_.WriteAll(SampleFiles());
+    server_ = std::make_unique<ServerProcess>(
+        data_.path(),
+        std::vector<std::string>{"--seed_dir=" + seed_.path(),
+                                 "--tls_cert=" + certs_.File("server.pem"),
+                                 "--tls_key=" + certs_.File("server.key")});
+    const absl::Status started = server_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+    std::ifstream token_file(data_.File("admin.token"));
+    token_file >> token_;
+  }
+
+  TempDir certs_;
+};
+
+TEST_F(CliTlsTest, CaCertFlagConnectsOverTls) {
+  const CliResult result =
+      Cli({"--ca_cert", certs_.File("ca.pem"), "cities", "get", "lyon"});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("Lyon"));
+
+  const CliResult from_env = Cli({"cities", "get", "lyon"},
+                                 {{"CITYMATCH_CA_CERT", certs_.File("ca.pem")}});
+  EXPECT_EQ(from_env.exit_code, 0) << from_env;
+}
+
+TEST_F(CliTlsTest, PlaintextOrAnUntrustedCaCannotConnect) {
+  const CliResult plaintext = Cli({"--timeout=10", "cities", "get", "lyon"});
+  EXPECT_EQ(plaintext.exit_code, 4) << plaintext;
+
+  const CliResult untrusted =
+      Cli({"--timeout=10", "--ca_cert", certs_.File("other-ca.pem"), "cities",
+           "get", "lyon"});
+  EXPECT_EQ(untrusted.exit_code, 4) << untrusted;
+  EXPECT_THAT(untrusted.out, ::testing::IsEmpty());
+}
+
+}  // namespace
+}  // namespace citymatch::testing
