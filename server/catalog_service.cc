@@ -610,9 +610,12 @@ grpc::ServerUnaryReactor* CatalogService::CreateTwinning(
     if (twinning.has_value()) {
       std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
       for (const auto& [field, id] :
-           {std::pair<const char*, std::string>{"twinning.city_a",
-                                                twinning->city_a},
-            {"twinning.city_b", twinning->city_b}}) {
+           // The fields as the client wrote them, not in normalised order.
+           {std::pair<const char*, std::string>{
+                "twinning.city_a",
+                ParseResourceName(kCities, request->twinning().city_a())},
+            {"twinning.city_b",
+             ParseResourceName(kCities, request->twinning().city_b())}}) {
         if (graph->FindCity(id) == nullptr) {
           violations.push_back({field, absl::StrCat("city ", id,
                                                     " does not exist")});

@@ -131,6 +131,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which lets a second server bind a port
+  // that one already serves and silently take half of its calls. An address
+  // in use must be an error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options.grpc_addr, *credentials,
                            &server->grpc_port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
@@ -182,12 +186,16 @@ void Server::Shutdown(absl::Duration grace) {
     shut_down_ = true;
   }
   const absl::Time deadline = absl::Now() + grace;
-  spdlog::info("shutting down: health NOT_SERVING, draining calls for up to "
-               "{} ms",
-               absl::ToInt64Milliseconds(grace));
-  grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-  absl::SleepFor(std::min(drain_notice_, grace / 2));
-  grpc_server_->Shutdown(absl::ToChronoTime(deadline));
+  // A BuildAndStart that failed before the gRPC server was built (a bad seed
+  // data set, a bad TLS file) only has stores to close.
+  if (grpc_server_ != nullptr) {
+    spdlog::info("shutting down: health NOT_SERVING, draining calls for up "
+                 "to {} ms",
+                 absl::ToInt64Milliseconds(grace));
+    grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+    absl::SleepFor(std::min(drain_notice_, grace / 2));
+    grpc_server_->Shutdown(absl::ToChronoTime(deadline));
+  }
   // Every call has finished, so nothing uses the stores any more.
   store_.reset();
   admin_storage_.reset();
