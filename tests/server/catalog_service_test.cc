@@ -1,0 +1,768 @@
+// citymatch.v1.Catalog through a real server in the process: requests go
+// through the generated stub, so status codes and field violations are
+// checked as a client sees them.
+#include <cmath>
+#include <limits>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/in_process_server.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::InProcessServer;
+using ::citymatch::testing::ListAllCities;
+using ::citymatch::testing::ListAllProjects;
+using ::citymatch::testing::SampleFiles;
+using ::citymatch::testing::ViolatedFields;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+class CatalogServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+        InProcessServer::Start(SampleFiles());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+  }
+
+  v1::Catalog::Stub* catalog() { return server_->catalog(); }
+
+  grpc::Status GetCity(const std::string& name, v1::City* city) {
+    grpc::ClientContext context;
+    v1::GetCityRequest request;
+    request.set_name(name);
+    return catalog()->GetCity(&context, request, city);
+  }
+
+  grpc::Status CreateCity(const std::string& id, const v1::City& city,
+                          v1::City* created) {
+    grpc::ClientContext context;
+    v1::CreateCityRequest request;
+    request.set_city_id(id);
+    *request.mutable_city() = city;
+    return catalog()->CreateCity(&context, request, created);
+  }
+
+  grpc::Status UpdateCity(const v1::City& city,
+                          const std::vector<std::string>& paths,
+                          v1::City* updated) {
+    grpc::ClientContext context;
+    v1::UpdateCityRequest request;
+    *request.mutable_city() = city;
+    for (const std::string& p : paths) request.mutable_update_mask()->add_paths(p);
+    return catalog()->UpdateCity(&context, request, updated);
+  }
+
+  grpc::Status DeleteCity(const std::string& name, const std::string& etag,
+                          v1::DeleteResponse* response) {
+    grpc::ClientContext context;
+    v1::DeleteCityRequest request;
+    request.set_name(name);
+    request.set_etag(etag);
+    return catalog()->DeleteCity(&context, request, response);
+  }
+
+  grpc::Status ListCities(int page_size, const std::string& token,
+                          const std::string& country,
+                          v1::ListCitiesResponse* response) {
+    grpc::ClientContext context;
+    v1::ListCitiesRequest request;
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    request.set_country_code(country);
+    return catalog()->ListCities(&context, request, response);
+  }
+
+  grpc::Status CreateProject(const std::string& id, const v1::Project& project,
+                             v1::Project* created) {
+    grpc::ClientContext context;
+    v1::CreateProjectRequest request;
+    request.set_project_id(id);
+    *request.mutable_project() = project;
+    return catalog()->CreateProject(&context, request, created);
+  }
+
+  static v1::City Krakow() {
+    v1::City city;
+    city.set_display_name("Kraków");
+    city.set_country_code("PL");
+    city.set_latitude(50.06143);
+    city.set_longitude(19.93658);
+    city.set_population(755050);
+    return city;
+  }
+
+  static std::vector<std::string> Ids(const std::vector<v1::Project>& ps) {
+    std::vector<std::string> ids;
+    for (const v1::Project& p : ps) ids.push_back(p.name());
+    return ids;
+  }
+
+  std::unique_ptr<InProcessServer> server_;
+};
+
+// ---- GetCity ---------------------------------------------------------------
+
+TEST_F(CatalogServiceTest, GetCityReturnsTheCityWithAnEtag) {
+  v1::City city;
+  grpc::Status status = GetCity("cities/milano", &city);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(city.name(), "cities/milano");
+  EXPECT_EQ(city.display_name(), "Milano");
+  EXPECT_EQ(city.country_code(), "IT");
+  EXPECT_NEAR(city.latitude(), 45.46427, 1e-9);
+  EXPECT_NEAR(city.longitude(), 9.18951, 1e-9);
+  EXPECT_EQ(city.population(), 1371498);
+  EXPECT_FALSE(city.etag().empty());
+  // Quoted ids and names with commas arrive unquoted.
+  v1::City sevilla;
+  ASSERT_TRUE(GetCity("cities/sevilla", &sevilla).ok());
+  EXPECT_EQ(sevilla.display_name(), "Sevilla, Andalucia");
+  ASSERT_TRUE(GetCity("cities/bilbao", &sevilla).ok());
+}
+
+TEST_F(CatalogServiceTest, GetUnknownCityIsNotFound) {
+  v1::City city;
+  grpc::Status status = GetCity("cities/atlantis", &city);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("cities/atlantis"));
+}
+
+TEST_F(CatalogServiceTest, MalformedNameIsInvalidArgumentNamingTheField) {
+  for (const std::string& name :
+       {std::string("towns/milano"), std::string("cities/Milano"),
+        std::string("cities/"), std::string("milano"),
+        std::string("cities/milano/roma")}) {
+    v1::City city;
+    grpc::Status status = GetCity(name, &city);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("name")) << name;
+  }
+}
+
+// ---- ListCities ------------------------------------------------------------
+
+TEST_F(CatalogServiceTest, ListCitiesPagesWithoutOverlapOrGap) {
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListCitiesResponse response;
+    grpc::Status status = ListCities(3, token, "", &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_LE(response.cities_size(), 3);
+    EXPECT_EQ(response.total_size(), 8);
+    for (const v1::City& c : response.cities()) seen.push_back(c.name());
+    token = response.next_page_token();
+    ASSERT_LT(++pages, 10) << "pages never end";
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_THAT(seen, ElementsAre("cities/bilbao", "cities/graz", "cities/lyon",
+                                "cities/milano", "cities/roma",
+                                "cities/sevilla", "cities/torino",
+                                "cities/wien"));
+}
+
+TEST_F(CatalogServiceTest, ListCitiesLastFullPageHasNoToken) {
+  // 8 cities in pages of 4 and of 8: the page that ends the list carries no
+  // token, so a client never makes an empty extra call.
+  v1::ListCitiesResponse response;
+  ASSERT_TRUE(ListCities(8, "", "", &response).ok());
+  EXPECT_EQ(response.cities_size(), 8);
+  EXPECT_THAT(response.next_page_token(), IsEmpty());
+  v1::ListCitiesResponse first;
+  ASSERT_TRUE(ListCities(4, "", "", &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  v1::ListCitiesResponse second;
+  ASSERT_TRUE(ListCities(4, first.next_page_token(), "", &second).ok());
+  EXPECT_EQ(second.cities_size(), 4);
+  EXPECT_THAT(second.next_page_token(), IsEmpty());
+}
+
+TEST_F(CatalogServiceTest, ListCitiesFiltersByCountry) {
+  std::vector<v1::City> cities;
+  int pages = 0;
+  ASSERT_TRUE(ListAllCities(catalog(), 1, "IT", &cities, &pages).ok());
+  std::vector<std::string> names;
+  for (const v1::City& c : cities) {
+    names.push_back(c.name());
+    EXPECT_EQ(c.country_code(), "IT");
+  }
+  EXPECT_THAT(names,
+              ElementsAre("cities/milano", "cities/roma", "cities/torino"));
+  EXPECT_EQ(pages, 3);
+}
+
+TEST_F(CatalogServiceTest, ListCitiesNegativePageSizeIsInvalidArgument) {
+  v1::ListCitiesResponse response;
+  grpc::Status status = ListCities(-3, "", "", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_size"));
+  EXPECT_EQ(response.cities_size(), 0);
+}
+
+TEST_F(CatalogServiceTest, ListCitiesForgedPageTokenIsInvalidArgument) {
+  v1::ListCitiesResponse first;
+  ASSERT_TRUE(ListCities(2, "", "", &first).ok());
+  std::string altered = first.next_page_token();
+  ASSERT_FALSE(altered.empty());
+  altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+  for (const std::string& token :
+       {std::string("bWlsYW5v"), std::string("not a token!"), altered}) {
+    v1::ListCitiesResponse response;
+    grpc::Status status = ListCities(2, token, "", &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << token;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token")) << token;
+  }
+}
+
+TEST_F(CatalogServiceTest, ListCitiesTokenIsRefusedForADifferentFilter) {
+  v1::ListCitiesResponse first;
+  ASSERT_TRUE(ListCities(1, "", "IT", &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  for (const std::string& other : {std::string("AT"), std::string("")}) {
+    v1::ListCitiesResponse response;
+    grpc::Status status =
+        ListCities(1, first.next_page_token(), other, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << other;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+  }
+  // With the same filter the token works.
+  v1::ListCitiesResponse second;
+  ASSERT_TRUE(ListCities(1, first.next_page_token(), "IT", &second).ok());
+  ASSERT_EQ(second.cities_size(), 1);
+  EXPECT_EQ(second.cities(0).name(), "cities/roma");
+}
+
+// ---- City writes -----------------------------------------------------------
+
+TEST_F(CatalogServiceTest, CreateGetUpdateDeleteCity) {
+  v1::City created;
+  grpc::Status status = CreateCity("krakow", Krakow(), &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(created.name(), "cities/krakow");
+  EXPECT_EQ(created.display_name(), "Kraków");
+  EXPECT_FALSE(created.etag().empty());
+
+  v1::City got;
+  ASSERT_TRUE(GetCity("cities/krakow", &got).ok());
+  EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
+
+  v1::City patch;
+  patch.set_name("cities/krakow");
+  patch.set_population(800000);
+  patch.set_etag(created.etag());
+  v1::City updated;
+  status = UpdateCity(patch, {"population"}, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.population(), 800000);
+  EXPECT_NE(updated.etag(), created.etag());
+
+  v1::DeleteResponse deleted;
+  status = DeleteCity("cities/krakow", updated.etag(), &deleted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GT(deleted.graph_version(), 0);
+  EXPECT_EQ(GetCity("cities/krakow", &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // A second delete finds nothing.
+  EXPECT_EQ(DeleteCity("cities/krakow", "", &deleted).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(CatalogServiceTest, UpdateWithMaskChangesOnlyMaskedFields) {
+  v1::City before;
+  ASSERT_TRUE(GetCity("cities/torino", &before).ok());
+  v1::City patch;
+  patch.set_name("cities/torino");
+  patch.set_display_name("Turin");
+  patch.set_population(1);           // not in the mask: ignored
+  patch.set_country_code("FR");      // not in the mask: ignored
+  patch.mutable_profile()->add_languages("it");
+  patch.mutable_profile()->set_capacity(3);
+  v1::City updated;
+  grpc::Status status = UpdateCity(patch, {"display_name", "profile"}, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.display_name(), "Turin");
+  EXPECT_EQ(updated.population(), before.population());
+  EXPECT_EQ(updated.country_code(), "IT");
+  EXPECT_EQ(updated.latitude(), before.latitude());
+  EXPECT_THAT(updated.profile().languages(), ElementsAre("it"));
+  EXPECT_EQ(updated.profile().capacity(), 3);
+  v1::City after;
+  ASSERT_TRUE(GetCity("cities/torino", &after).ok());
+  EXPECT_EQ(after.SerializeAsString(), updated.SerializeAsString());
+}
+
+TEST_F(CatalogServiceTest, UpdateWithStaleEtagIsAborted) {
+  v1::City original;
+  ASSERT_TRUE(GetCity("cities/graz", &original).ok());
+  v1::City first = original;
+  first.set_population(300000);
+  v1::City updated;
+  ASSERT_TRUE(UpdateCity(first, {"population"}, &updated).ok());
+
+  // A second client that read the same version loses.
+  v1::City second = original;
+  second.set_population(1);
+  grpc::Status status = UpdateCity(second, {"population"}, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  v1::City after;
+  ASSERT_TRUE(GetCity("cities/graz", &after).ok());
+  EXPECT_EQ(after.population(), 300000);
+}
+
+TEST_F(CatalogServiceTest, DeleteWithStaleEtagIsAborted) {
+  v1::City created;
+  ASSERT_TRUE(CreateCity("krakow", Krakow(), &created).ok());
+  v1::City patch = created;
+  patch.set_population(1);
+  v1::City updated;
+  ASSERT_TRUE(UpdateCity(patch, {"population"}, &updated).ok());
+  v1::DeleteResponse deleted;
+  EXPECT_EQ(DeleteCity("cities/krakow", created.etag(), &deleted).error_code(),
+            grpc::StatusCode::ABORTED);
+  v1::City still;
+  EXPECT_TRUE(GetCity("cities/krakow", &still).ok());
+}
+
+TEST_F(CatalogServiceTest, UpdateWithUnknownMaskPathIsInvalidArgument) {
+  v1::City patch;
+  patch.set_name("cities/roma");
+  patch.set_display_name("Rome");
+  v1::City updated;
+  for (const std::string& path :
+       {std::string("etag"), std::string("name"), std::string("mayor")}) {
+    grpc::Status status = UpdateCity(patch, {"display_name", path}, &updated);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << path;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("update_mask")) << path;
+  }
+  v1::City after;
+  ASSERT_TRUE(GetCity("cities/roma", &after).ok());
+  EXPECT_EQ(after.display_name(), "Roma");
+}
+
+TEST_F(CatalogServiceTest, UpdateUnknownCityIsNotFound) {
+  v1::City patch = Krakow();
+  patch.set_name("cities/krakow");
+  v1::City updated;
+  EXPECT_EQ(UpdateCity(patch, {"population"}, &updated).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(CatalogServiceTest, CreateDuplicateCityIsAlreadyExists) {
+  v1::City created;
+  grpc::Status status = CreateCity("milano", Krakow(), &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  v1::City milano;
+  ASSERT_TRUE(GetCity("cities/milano", &milano).ok());
+  EXPECT_EQ(milano.display_name(), "Milano");
+}
+
+TEST_F(CatalogServiceTest, CreateCityWithBadFieldsIsInvalidArgumentNamingThem) {
+  struct Case {
+    std::string id;
+    std::function<void(v1::City*)> spoil;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"krakow", [](v1::City* c) { c->set_latitude(91); }, "city.latitude"},
+      {"krakow",
+       [](v1::City* c) {
+         c->set_latitude(std::numeric_limits<double>::quiet_NaN());
+       },
+       "city.latitude"},
+      {"krakow", [](v1::City* c) { c->set_longitude(-180.5); },
+       "city.longitude"},
+      {"krakow", [](v1::City* c) { c->set_country_code("xx"); },
+       "city.country_code"},
+      {"krakow", [](v1::City* c) { c->set_country_code("XX"); },
+       "city.country_code"},
+      {"krakow", [](v1::City* c) { c->set_display_name(""); },
+       "city.display_name"},
+      {"krakow", [](v1::City* c) { c->set_population(-1); },
+       "city.population"},
+      {"krakow/old", [](v1::City*) {}, "city_id"},
+      {"Krakow", [](v1::City*) {}, "city_id"},
+      {"", [](v1::City*) {}, "city_id"},
+  };
+  for (const Case& c : cases) {
+    v1::City city = Krakow();
+    c.spoil(&city);
+    v1::City created;
+    grpc::Status status = CreateCity(c.id, city, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.field;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre(c.field)) << c.field;
+  }
+  // Several problems are all reported at once.
+  v1::City city = Krakow();
+  city.set_latitude(91);
+  city.set_country_code("xx");
+  v1::City created;
+  grpc::Status status = CreateCity("krakow", city, &created);
+  EXPECT_THAT(ViolatedFields(status),
+              UnorderedElementsAre("city.latitude", "city.country_code"));
+  // Nothing was written.
+  v1::City got;
+  EXPECT_EQ(GetCity("cities/krakow", &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(CatalogServiceTest, DeleteCityInAProjectIsFailedPrecondition) {
+  v1::DeleteResponse deleted;
+  grpc::Status status = DeleteCity("cities/roma", "", &deleted);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("urbact-arrival"));
+  // A city that only runs a practice and has a twinning is blocked as well.
+  status = DeleteCity("cities/sevilla", "", &deleted);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::City roma;
+  EXPECT_TRUE(GetCity("cities/roma", &roma).ok());
+}
+
+// ---- Projects --------------------------------------------------------------
+
+TEST_F(CatalogServiceTest, CreateProjectWithUnknownMemberNamesTheMember) {
+  v1::Project project;
+  project.set_title("Welcoming Alps");
+  project.add_themes("Migrants");
+  v1::Membership* lead = project.add_members();
+  lead->set_city("cities/graz");
+  lead->set_role(v1::LEAD);
+  project.add_members()->set_city("cities/atlantis");
+  project.add_members()->set_city("cities/torino");
+  v1::Project created;
+  grpc::Status status = CreateProject("welcoming-alps", project, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("project.members[1].city"));
+  std::vector<v1::Project> all;
+  ASSERT_TRUE(ListAllProjects(catalog(), "", "", &all).ok());
+  EXPECT_EQ(all.size(), 4u);
+}
+
+TEST_F(CatalogServiceTest, CreateUpdateAndDeleteProject) {
+  v1::Project project;
+  project.set_title("Welcoming Alps");
+  project.set_programme("Interreg Alpine Space");
+  project.add_themes("Migrants");
+  project.set_start_year(2024);
+  project.set_status(v1::PROPOSAL);
+  v1::Membership* lead = project.add_members();
+  lead->set_city("cities/graz");
+  lead->set_role(v1::LEAD);
+  project.add_members()->set_city("cities/torino");
+  v1::Project created;
+  grpc::Status status = CreateProject("welcoming-alps", project, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(created.name(), "projects/welcoming-alps");
+  ASSERT_EQ(created.members_size(), 2);
+  EXPECT_EQ(created.members(0).role(), v1::LEAD);
+  EXPECT_EQ(created.members(1).role(), v1::PARTNER);  // unspecified: partner
+
+  // Adding a member through the mask; the title is not in the mask.
+  v1::Project patch = created;
+  patch.set_title("ignored");
+  patch.add_members()->set_city("cities/wien");
+  v1::Project updated;
+  {
+    grpc::ClientContext context;
+    v1::UpdateProjectRequest request;
+    *request.mutable_project() = patch;
+    request.mutable_update_mask()->add_paths("members");
+    status = catalog()->UpdateProject(&context, request, &updated);
+  }
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.title(), "Welcoming Alps");
+  EXPECT_EQ(updated.members_size(), 3);
+
+  std::vector<v1::Project> of_wien;
+  ASSERT_TRUE(ListAllProjects(catalog(), "cities/wien", "", &of_wien).ok());
+  EXPECT_THAT(Ids(of_wien), Contains("projects/welcoming-alps"));
+
+  // The old etag is stale now.
+  v1::DeleteResponse deleted;
+  {
+    grpc::ClientContext context;
+    v1::DeleteProjectRequest request;
+    request.set_name("projects/welcoming-alps");
+    request.set_etag(created.etag());
+    EXPECT_EQ(catalog()->DeleteProject(&context, request, &deleted).error_code(),
+              grpc::StatusCode::ABORTED);
+  }
+  {
+    grpc::ClientContext context;
+    v1::DeleteProjectRequest request;
+    request.set_name("projects/welcoming-alps");
+    request.set_etag(updated.etag());
+    ASSERT_TRUE(catalog()->DeleteProject(&context, request, &deleted).ok());
+  }
+  {
+    grpc::ClientContext context;
+    v1::GetProjectRequest request;
+    request.set_name("projects/welcoming-alps");
+    v1::Project gone;
+    EXPECT_EQ(catalog()->GetProject(&context, request, &gone).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  std::vector<v1::Project> after;
+  ASSERT_TRUE(ListAllProjects(catalog(), "cities/wien", "", &after).ok());
+  EXPECT_THAT(Ids(after), ElementsAre("projects/urbact-arrival",
+                                      "projects/urbact-welcome"));
+}
+
+TEST_F(CatalogServiceTest, CreateProjectWithBadFieldsNamesThem) {
+  v1::Project project;
+  project.set_title("");
+  project.set_start_year(2020);
+  project.set_end_year(2019);
+  project.add_members()->set_city("milano");  // not a resource name
+  v1::Project created;
+  grpc::Status status = CreateProject("p", project, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status),
+              UnorderedElementsAre("project.title", "project.end_year",
+                                   "project.members[0].city"));
+}
+
+TEST_F(CatalogServiceTest, ListProjectsFilteredByCity) {
+  std::vector<v1::Project> projects;
+  ASSERT_TRUE(ListAllProjects(catalog(), "cities/lyon", "", &projects).ok());
+  EXPECT_THAT(Ids(projects), ElementsAre("projects/interreg-alps-heritage",
+                                         "projects/urbact-welcome"));
+  projects.clear();
+  ASSERT_TRUE(ListAllProjects(catalog(), "cities/sevilla", "", &projects).ok());
+  EXPECT_THAT(projects, IsEmpty());
+  // A malformed city filter is refused, not ignored.
+  v1::ListProjectsRequest request;
+  request.set_city("lyon");
+  v1::ListProjectsResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = catalog()->ListProjects(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("city"));
+}
+
+TEST_F(CatalogServiceTest, ListProjectsFilteredByThemeIdOrLabel) {
+  // The theme id and a programme's label for it find the same projects, even
+  // though the projects carry different labels ("Migrants", "Demographic
+  // change and immigration").
+  for (const std::string& theme :
+       {std::string("migration"), std::string("Migrants")}) {
+    std::vector<v1::Project> projects;
+    ASSERT_TRUE(ListAllProjects(catalog(), "", theme, &projects).ok());
+    EXPECT_THAT(Ids(projects),
+                ElementsAre("projects/urbact-arrival", "projects/urbact-welcome"))
+        << theme;
+  }
+  std::vector<v1::Project> projects;
+  ASSERT_TRUE(
+      ListAllProjects(catalog(), "cities/bilbao", "Housing", &projects).ok());
+  EXPECT_THAT(Ids(projects), ElementsAre("projects/urbact-welcome"));
+}
+
+// ---- Practices -------------------------------------------------------------
+
+TEST_F(CatalogServiceTest, CreatePracticeAndListByCity) {
+  v1::Practice practice;
+  practice.set_title("Anti-rumour network");
+  practice.set_city("cities/wien");
+  practice.add_themes("Migrants");
+  practice.set_start_year(2014);
+  v1::Practice created;
+  {
+    grpc::ClientContext context;
+    v1::CreatePracticeRequest request;
+    request.set_practice_id("wien-anti-rumour");
+    *request.mutable_practice() = practice;
+    grpc::Status status =
+        catalog()->CreatePractice(&context, request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(created.name(), "practices/wien-anti-rumour");
+  EXPECT_EQ(created.city(), "cities/wien");
+  {
+    grpc::ClientContext context;
+    v1::ListPracticesRequest request;
+    request.set_city("cities/wien");
+    v1::ListPracticesResponse response;
+    ASSERT_TRUE(catalog()->ListPractices(&context, request, &response).ok());
+    ASSERT_EQ(response.practices_size(), 1);
+    EXPECT_EQ(response.practices(0).title(), "Anti-rumour network");
+  }
+  {
+    // Practices on migration: bilbao's (labelled "Migrants") and the new one.
+    grpc::ClientContext context;
+    v1::ListPracticesRequest request;
+    request.set_theme("migration");
+    v1::ListPracticesResponse response;
+    ASSERT_TRUE(catalog()->ListPractices(&context, request, &response).ok());
+    std::vector<std::string> names;
+    for (const v1::Practice& p : response.practices()) names.push_back(p.name());
+    EXPECT_THAT(names, ElementsAre("practices/eumia-bilbao-health",
+                                   "practices/wien-anti-rumour"));
+  }
+  {
+    // Its city must exist.
+    grpc::ClientContext context;
+    v1::CreatePracticeRequest request;
+    request.set_practice_id("nowhere");
+    *request.mutable_practice() = practice;
+    request.mutable_practice()->set_city("cities/atlantis");
+    v1::Practice none;
+    grpc::Status status = catalog()->CreatePractice(&context, request, &none);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("practice.city"));
+  }
+}
+
+// ---- Themes ----------------------------------------------------------------
+
+TEST_F(CatalogServiceTest, ListThemesHasMigrationWithSynonymsAndCounts) {
+  grpc::ClientContext context;
+  v1::ListThemesResponse response;
+  ASSERT_TRUE(
+      catalog()->ListThemes(&context, v1::ListThemesRequest(), &response).ok());
+  const v1::Theme* migration = nullptr;
+  std::vector<std::string> names;
+  for (const v1::Theme& t : response.themes()) {
+    names.push_back(t.name());
+    if (t.name() == "themes/migration") migration = &t;
+  }
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  ASSERT_NE(migration, nullptr);
+  EXPECT_FALSE(migration->display_name().empty());
+  EXPECT_THAT(migration->synonyms(), Contains("Migrants"));
+  EXPECT_THAT(migration->synonyms(),
+              Contains("Demographic change and immigration"));
+  EXPECT_EQ(migration->project_count(), 2);   // urbact-arrival, -welcome
+  EXPECT_EQ(migration->practice_count(), 1);  // eumia-bilbao-health
+}
+
+// ---- Twinnings -------------------------------------------------------------
+
+TEST_F(CatalogServiceTest, TwinningsCreateListDelete) {
+  auto list = [&](const std::string& city) {
+    grpc::ClientContext context;
+    v1::ListTwinningsRequest request;
+    request.set_city(city);
+    v1::ListTwinningsResponse response;
+    EXPECT_TRUE(catalog()->ListTwinnings(&context, request, &response).ok());
+    std::vector<std::string> pairs;
+    for (const v1::Twinning& t : response.twinnings()) {
+      pairs.push_back(t.city_a() + "+" + t.city_b());
+    }
+    return pairs;
+  };
+  EXPECT_THAT(list(""), ElementsAre("cities/graz+cities/sevilla",
+                                    "cities/lyon+cities/milano"));
+  v1::Twinning twinning;
+  twinning.set_city_a("cities/wien");  // given out of order
+  twinning.set_city_b("cities/bilbao");
+  {
+    grpc::ClientContext context;
+    v1::CreateTwinningRequest request;
+    *request.mutable_twinning() = twinning;
+    v1::Twinning created;
+    grpc::Status status = catalog()->CreateTwinning(&context, request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(created.city_a(), "cities/bilbao");
+    EXPECT_EQ(created.city_b(), "cities/wien");
+  }
+  EXPECT_THAT(list("cities/wien"), ElementsAre("cities/bilbao+cities/wien"));
+  {
+    grpc::ClientContext context;
+    v1::CreateTwinningRequest request;
+    request.mutable_twinning()->set_city_a("cities/bilbao");
+    request.mutable_twinning()->set_city_b("cities/wien");
+    v1::Twinning again;
+    EXPECT_EQ(catalog()->CreateTwinning(&context, request, &again).error_code(),
+              grpc::StatusCode::ALREADY_EXISTS);
+  }
+  {
+    grpc::ClientContext context;
+    v1::CreateTwinningRequest request;
+    request.mutable_twinning()->set_city_a("cities/wien");
+    request.mutable_twinning()->set_city_b("cities/atlantis");
+    v1::Twinning none;
+    grpc::Status status = catalog()->CreateTwinning(&context, request, &none);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("twinning.city_b"));
+  }
+  {
+    grpc::ClientContext context;
+    v1::DeleteTwinningRequest request;
+    *request.mutable_twinning() = twinning;
+    v1::DeleteResponse deleted;
+    ASSERT_TRUE(catalog()->DeleteTwinning(&context, request, &deleted).ok());
+    EXPECT_GT(deleted.graph_version(), 0);
+  }
+  EXPECT_THAT(list("cities/wien"), IsEmpty());
+  {
+    grpc::ClientContext context;
+    v1::DeleteTwinningRequest request;
+    *request.mutable_twinning() = twinning;
+    v1::DeleteResponse deleted;
+    EXPECT_EQ(catalog()->DeleteTwinning(&context, request, &deleted).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+}
+
+// ---- The shipped data ------------------------------------------------------
+
+TEST(CatalogServiceShippedDataTest, ListCitiesPagesThroughAllCities) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::StartWithSeedDir(testing::ShippedDataDir());
+  ASSERT_TRUE(server.ok()) << server.status();
+  v1::Catalog::Stub* catalog = (*server)->catalog();
+
+  // 5000 is capped to 1000.
+  v1::ListCitiesResponse first;
+  {
+    grpc::ClientContext context;
+    v1::ListCitiesRequest request;
+    request.set_page_size(5000);
+    ASSERT_TRUE(catalog->ListCities(&context, request, &first).ok());
+  }
+  EXPECT_EQ(first.cities_size(), 1000);
+  EXPECT_EQ(first.total_size(), 7166);
+  {
+    // 0 means 50.
+    grpc::ClientContext context;
+    v1::ListCitiesResponse page;
+    ASSERT_TRUE(
+        catalog->ListCities(&context, v1::ListCitiesRequest(), &page).ok());
+    EXPECT_EQ(page.cities_size(), 50);
+  }
+
+  std::vector<v1::City> cities;
+  int pages = 0;
+  grpc::Status status = ListAllCities(catalog, 5000, "", &cities, &pages);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(pages, 8);  // 7 full pages and 166
+  ASSERT_EQ(cities.size(), 7166u);
+  std::set<std::string> unique;
+  for (size_t i = 0; i < cities.size(); ++i) {
+    unique.insert(cities[i].name());
+    if (i > 0) {
+      ASSERT_LT(cities[i - 1].name(), cities[i].name()) << "not ordered at " << i;
+    }
+  }
+  EXPECT_EQ(unique.size(), 7166u);
+  EXPECT_TRUE(unique.count("cities/3173435"));  // Milano
+  EXPECT_TRUE(unique.count("cities/3169070"));  // Roma
+}
+
+}  // namespace
+}  // namespace citymatch

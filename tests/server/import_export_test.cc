@@ -1,0 +1,297 @@
+// Catalog.ImportDataset and ExportDataset through a real server in the
+// process: all or nothing, every bad row named as "file:line", and an export
+// that imports back into the same answers.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/in_process_server.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::ExportFiles;
+using ::citymatch::testing::FieldViolations;
+using ::citymatch::testing::GraphVersion;
+using ::citymatch::testing::ImportFiles;
+using ::citymatch::testing::InProcessServer;
+using ::citymatch::testing::ListAllCities;
+using ::citymatch::testing::ListAllProjects;
+using ::citymatch::testing::SampleFiles;
+using ::citymatch::testing::ShippedDataDir;
+using ::citymatch::testing::ViolatedFields;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+std::unique_ptr<InProcessServer> StartOrDie(
+    const std::map<std::string, std::string>& seed) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(seed);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? std::move(*server) : nullptr;
+}
+
+std::vector<std::string> CityNames(v1::Catalog::Stub* catalog) {
+  std::vector<v1::City> cities;
+  int pages = 0;
+  EXPECT_TRUE(ListAllCities(catalog, 1000, "", &cities, &pages).ok());
+  std::vector<std::string> names;
+  for (const v1::City& c : cities) names.push_back(c.name());
+  return names;
+}
+
+// `count` valid cities c0..c{count-1}, as cities.csv.
+std::string ManyCities(int count) {
+  std::string csv = "id,name,country,lat,lon,population\n";
+  for (int i = 0; i < count; ++i) {
+    absl::StrAppend(&csv, "c", i, ",Town ", i, ",DE,", 47 + (i % 8), ".5,",
+                    6 + (i % 9), ".25,", 1000 + i, "\n");
+  }
+  return csv;
+}
+
+TEST(ImportExportTest, ImportOfGoodDataAddsRowsAndAdvancesTheVersion) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<int64_t> before = GraphVersion(server->catalog());
+  ASSERT_TRUE(before.ok()) << before.status();
+
+  const std::map<std::string, std::string> files = {
+      {"cities.csv",
+       "id,name,country,lat,lon,population\n"
+       "gent,Gent,BE,51.05,3.71667,231493\n"
+       "antwerpen,Antwerpen,BE,51.21989,4.40346,459805\n"},
+      {"projects.csv",
+       "id,name,programme,start_year,end_year,themes\n"
+       "urbact-gent-arrival,Arrival in Flanders,URBACT III,2019,2021,"
+       "Migrants|Housing\n"},
+      {"memberships.csv",
+       "project_id,city_id,role\n"
+       "urbact-gent-arrival,gent,lead\n"
+       "urbact-gent-arrival,antwerpen,partner\n"
+       "urbact-gent-arrival,milano,partner\n"},
+      {"twinnings.csv", "city_a,city_b\ngent,lyon\n"},
+  };
+  v1::ImportDatasetResponse response;
+  // Tiny chunks: files are joined across messages.
+  grpc::Status status = ImportFiles(server->catalog(), files, &response,
+                                    /*validate_only=*/false, /*chunk_bytes=*/7);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.cities(), 2);
+  EXPECT_EQ(response.projects(), 1);
+  EXPECT_EQ(response.memberships(), 3);
+  EXPECT_EQ(response.twinnings(), 1);
+  EXPECT_GT(response.graph_version(), *before);
+  absl::StatusOr<int64_t> after = GraphVersion(server->catalog());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, response.graph_version());
+
+  EXPECT_THAT(CityNames(server->catalog()), Contains("cities/gent"));
+  std::vector<v1::Project> of_milano;
+  ASSERT_TRUE(
+      ListAllProjects(server->catalog(), "cities/milano", "", &of_milano).ok());
+  std::vector<std::string> names;
+  for (const v1::Project& p : of_milano) names.push_back(p.name());
+  EXPECT_THAT(names, ElementsAre("projects/urbact-arrival",
+                                 "projects/urbact-gent-arrival"));
+  grpc::ClientContext context;
+  v1::GetProjectRequest get;
+  get.set_name("projects/urbact-gent-arrival");
+  v1::Project project;
+  ASSERT_TRUE(server->catalog()->GetProject(&context, get, &project).ok());
+  EXPECT_EQ(project.title(), "Arrival in Flanders");
+  ASSERT_EQ(project.members_size(), 3);
+}
+
+TEST(ImportExportTest, OneBadRowInTheLastLineOfALargeFileChangesNothing) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<int64_t> before = GraphVersion(server->catalog());
+  ASSERT_TRUE(before.ok());
+  const std::vector<std::string> cities_before = CityNames(server->catalog());
+
+  // 20000 good rows, then one with latitude 91 on line 20002 (the header is
+  // line 1).
+  std::string csv = ManyCities(20000);
+  csv += "last,Last Town,DE,91,6.5,10\n";
+  v1::ImportDatasetResponse response;
+  grpc::Status status =
+      ImportFiles(server->catalog(), {{"cities.csv", csv}}, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<std::string> fields = ViolatedFields(status);
+  EXPECT_THAT(fields, ElementsAre("cities.csv:20002"));
+  ASSERT_FALSE(FieldViolations(status).empty());
+  EXPECT_THAT(FieldViolations(status)[0].description,
+              ::testing::HasSubstr("lat"));
+
+  absl::StatusOr<int64_t> after = GraphVersion(server->catalog());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *before);
+  EXPECT_EQ(CityNames(server->catalog()), cities_before);
+}
+
+TEST(ImportExportTest, EveryBadRowIsReportedAcrossFiles) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<int64_t> before = GraphVersion(server->catalog());
+  ASSERT_TRUE(before.ok());
+  const std::map<std::string, std::string> files = {
+      {"cities.csv",
+       "id,name,country,lat,lon,population\n"
+       "gent,Gent,BE,51.05,3.71667,231493\n"
+       "nowhere,Nowhere,xx,10,10,5\n"      // line 3: country
+       "antwerpen,Antwerpen,BE,51.2,4.4,459805\n"
+       "Bad Id,Bad,BE,51,4,1\n"},          // line 5: id
+      {"memberships.csv",
+       "project_id,city_id,role\n"
+       "urbact-arrival,gent,partner\n"
+       "urbact-arrival,atlantis,partner\n"},  // line 3: unknown city
+      {"twinnings.csv", "city_a,city_b\ngent,antwerpen\n"},
+  };
+  v1::ImportDatasetResponse response;
+  grpc::Status status = ImportFiles(server->catalog(), files, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status),
+              UnorderedElementsAre("cities.csv:3", "cities.csv:5",
+                                   "memberships.csv:3"));
+  // Nothing of the good rows was written either.
+  EXPECT_THAT(CityNames(server->catalog()),
+              ::testing::Not(Contains("cities/gent")));
+  absl::StatusOr<int64_t> after = GraphVersion(server->catalog());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *before);
+}
+
+TEST(ImportExportTest, ValidateOnlyChecksButWritesNothing) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<int64_t> before = GraphVersion(server->catalog());
+  ASSERT_TRUE(before.ok());
+  v1::ImportDatasetResponse response;
+  grpc::Status status = ImportFiles(
+      server->catalog(), {{"cities.csv", ManyCities(10)}}, &response,
+      /*validate_only=*/true);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.cities(), 10);
+  EXPECT_EQ(response.graph_version(), *before);
+  EXPECT_EQ(CityNames(server->catalog()).size(), 8u);
+}
+
+TEST(ImportExportTest, UnknownFileOrEmptyImportIsInvalidArgument) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  v1::ImportDatasetResponse response;
+  // A typo must not drop a file silently.
+  grpc::Status status = ImportFiles(
+      server->catalog(), {{"citites.csv", ManyCities(3)}}, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("citites.csv"));
+  status = ImportFiles(server->catalog(), {}, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(CityNames(server->catalog()).size(), 8u);
+}
+
+TEST(ImportExportTest, ImportLargerThanTheLimitIsResourceExhausted) {
+  CatalogOptions options;
+  options.max_import_bytes = 4096;
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles(), options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  v1::ImportDatasetResponse response;
+  grpc::Status status = ImportFiles((*server)->catalog(),
+                                    {{"cities.csv", ManyCities(1000)}},
+                                    &response, false, /*chunk_bytes=*/1024);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(CityNames((*server)->catalog()).size(), 8u);
+}
+
+// Everything a client can read, as one comparable string.
+std::string Answers(v1::Catalog::Stub* catalog) {
+  std::string out;
+  std::vector<v1::City> cities;
+  int pages = 0;
+  EXPECT_TRUE(ListAllCities(catalog, 1000, "", &cities, &pages).ok());
+  for (v1::City& c : cities) out += c.SerializeAsString();
+  std::vector<v1::Project> projects;
+  EXPECT_TRUE(ListAllProjects(catalog, "", "", &projects).ok());
+  for (v1::Project& p : projects) out += p.SerializeAsString();
+  return out;
+}
+
+TEST(ImportExportTest, ExportImportedIntoAFreshServerGivesTheSameAnswers) {
+  std::unique_ptr<InProcessServer> source = StartOrDie(SampleFiles());
+  ASSERT_NE(source, nullptr);
+  // A change made through the API must travel too.
+  {
+    grpc::ClientContext context;
+    v1::CreateCityRequest request;
+    request.set_city_id("krakow");
+    request.mutable_city()->set_display_name("Kraków, \"Royal\" city");
+    request.mutable_city()->set_country_code("PL");
+    request.mutable_city()->set_latitude(50.06143);
+    request.mutable_city()->set_longitude(19.93658);
+    v1::City created;
+    ASSERT_TRUE(source->catalog()->CreateCity(&context, request, &created).ok());
+  }
+  std::map<std::string, std::string> files;
+  grpc::Status status = ExportFiles(source->catalog(), &files);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(files, Contains(::testing::Key("cities.csv")));
+  EXPECT_THAT(files, Contains(::testing::Key("memberships.csv")));
+
+  std::unique_ptr<InProcessServer> target = StartOrDie({});
+  ASSERT_NE(target, nullptr);
+  EXPECT_THAT(CityNames(target->catalog()), IsEmpty());
+  v1::ImportDatasetResponse response;
+  status = ImportFiles(target->catalog(), files, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.cities(), 9);
+  EXPECT_EQ(response.projects(), 4);
+  EXPECT_EQ(Answers(target->catalog()), Answers(source->catalog()));
+}
+
+TEST(ImportExportTest, ShippedDataExportsAndImportsBackToTheSameAnswers) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> source =
+      InProcessServer::StartWithSeedDir(ShippedDataDir());
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::map<std::string, std::string> files;
+  grpc::Status status = ExportFiles((*source)->catalog(), &files);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  std::unique_ptr<InProcessServer> target = StartOrDie({});
+  ASSERT_NE(target, nullptr);
+  v1::ImportDatasetResponse response;
+  status = ImportFiles(target->catalog(), files, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.cities(), 7166);
+  EXPECT_EQ(response.projects(), 1986);
+  EXPECT_EQ(Answers(target->catalog()), Answers((*source)->catalog()));
+
+  // The ranking depends on everything in the graph: it is the same too.
+  v1::RecommendPartnersRequest request;
+  request.set_project("projects/urbact-arrival-cities");
+  v1::RecommendPartnersResponse a, b;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(
+        (*source)->matching()->RecommendPartners(&context, request, &a).ok());
+  }
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(target->matching()->RecommendPartners(&context, request, &b).ok());
+  }
+  ASSERT_EQ(a.recommendations_size(), 10);
+  ASSERT_EQ(b.recommendations_size(), 10);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(a.recommendations(i).city(), b.recommendations(i).city()) << i;
+  }
+}
+
+}  // namespace
+}  // namespace citymatch

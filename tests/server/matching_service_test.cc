@@ -1,0 +1,426 @@
+// citymatch.v1.Matching.RecommendPartners through a real server in the
+// process, on the shipped data set (the questions users ask) and on the small
+// sample (where answers can be checked by hand).
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/in_process_server.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::InProcessServer;
+using ::citymatch::testing::SampleFiles;
+using ::citymatch::testing::ShippedDataDir;
+using ::citymatch::testing::ViolatedFields;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+constexpr char kArrivalCities[] = "projects/urbact-arrival-cities";
+constexpr char kMilano[] = "cities/3173435";
+constexpr char kRoma[] = "cities/3169070";
+
+double DistanceKm(const v1::City& a, const v1::City& b) {
+  constexpr double kEarthRadiusKm = 6371.0;
+  constexpr double kRad = M_PI / 180;
+  const double dlat = (b.latitude() - a.latitude()) * kRad;
+  const double dlon = (b.longitude() - a.longitude()) * kRad;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(a.latitude() * kRad) *
+                       std::cos(b.latitude() * kRad) * std::sin(dlon / 2) *
+                       std::sin(dlon / 2);
+  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+std::vector<std::string> Cities(const v1::RecommendPartnersResponse& r) {
+  std::vector<std::string> cities;
+  for (const v1::Recommendation& rec : r.recommendations()) {
+    cities.push_back(rec.city());
+  }
+  return cities;
+}
+
+v1::RecommendPartnersRequest MigrantsDraft() {
+  v1::RecommendPartnersRequest request;
+  v1::ProjectDraft* draft = request.mutable_draft();
+  draft->add_themes("Migrants");
+  draft->add_themes("Inclusion");
+  draft->add_member_cities(kMilano);
+  draft->add_member_cities(kRoma);
+  return request;
+}
+
+// A server seeded once per test binary with the shipped data set: these tests
+// only read (or write and undo nothing that the others look at).
+class MatchingServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+        InProcessServer::StartWithSeedDir(ShippedDataDir());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override { ASSERT_NE(server_, nullptr); }
+
+  grpc::Status Recommend(const v1::RecommendPartnersRequest& request,
+                         v1::RecommendPartnersResponse* response) {
+    grpc::ClientContext context;
+    return server_->matching()->RecommendPartners(&context, request, response);
+  }
+
+  v1::Project GetProject(const std::string& name) {
+    grpc::ClientContext context;
+    v1::GetProjectRequest request;
+    request.set_name(name);
+    v1::Project project;
+    grpc::Status status =
+        server_->catalog()->GetProject(&context, request, &project);
+    EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
+    return project;
+  }
+
+  v1::City GetCity(const std::string& name) {
+    grpc::ClientContext context;
+    v1::GetCityRequest request;
+    request.set_name(name);
+    v1::City city;
+    grpc::Status status = server_->catalog()->GetCity(&context, request, &city);
+    EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
+    return city;
+  }
+
+  static InProcessServer* server_;
+};
+
+InProcessServer* MatchingServiceTest::server_ = nullptr;
+
+TEST_F(MatchingServiceTest, ProjectGetsTenNonMembersWithReasonsAndComponents) {
+  const v1::Project project = GetProject(kArrivalCities);
+  ASSERT_GE(project.members_size(), 3);
+  std::set<std::string> members;
+  for (const v1::Membership& m : project.members()) members.insert(m.city());
+
+  v1::RecommendPartnersRequest request;
+  request.set_project(kArrivalCities);
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(response.recommendations(), SizeIs(10));
+  EXPECT_GT(response.graph_version(), 0);
+  EXPECT_FALSE(response.not_modified());
+  std::set<std::string> seen;
+  double previous = std::numeric_limits<double>::infinity();
+  for (const v1::Recommendation& r : response.recommendations()) {
+    EXPECT_FALSE(members.count(r.city())) << r.city() << " is a member";
+    EXPECT_TRUE(seen.insert(r.city()).second) << r.city() << " twice";
+    EXPECT_FALSE(r.reasons().empty()) << r.city();
+    for (const std::string& reason : r.reasons()) EXPECT_FALSE(reason.empty());
+    EXPECT_FALSE(r.components().empty()) << r.city();
+    EXPECT_FALSE(r.display_name().empty()) << r.city();
+    EXPECT_EQ(r.country_code().size(), 2u) << r.city();
+    EXPECT_LE(r.score(), previous) << "not best first at " << r.city();
+    previous = r.score();
+    // The recommendation names a real city.
+    EXPECT_EQ(GetCity(r.city()).display_name(), r.display_name());
+  }
+  // The scores tell the cities apart: a list of equal scores would only be
+  // the id order that breaks ties, not a ranking.
+  EXPECT_GT(response.recommendations(0).score(),
+            response.recommendations(9).score());
+}
+
+TEST_F(MatchingServiceTest, DraftGetsTenRankedCitiesAndTheAnswerIsStable) {
+  v1::RecommendPartnersResponse first;
+  grpc::Status status = Recommend(MigrantsDraft(), &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(first.recommendations(), SizeIs(10));
+  EXPECT_THAT(Cities(first), Not(Contains(kMilano)));
+  EXPECT_THAT(Cities(first), Not(Contains(kRoma)));
+  for (int i = 1; i < first.recommendations_size(); ++i) {
+    EXPECT_GE(first.recommendations(i - 1).score(),
+              first.recommendations(i).score());
+  }
+  for (const v1::Recommendation& r : first.recommendations()) {
+    EXPECT_FALSE(r.reasons().empty()) << r.city();
+  }
+  EXPECT_GT(first.recommendations(0).score(), first.recommendations(9).score());
+  // The same question gets the same ranking: clients compare answers.
+  v1::RecommendPartnersResponse second;
+  ASSERT_TRUE(Recommend(MigrantsDraft(), &second).ok());
+  EXPECT_EQ(Cities(first), Cities(second));
+  // A larger page extends the same ranking.
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.set_page_size(100);
+  v1::RecommendPartnersResponse longer;
+  ASSERT_TRUE(Recommend(request, &longer).ok());
+  ASSERT_THAT(longer.recommendations(), SizeIs(100));
+  std::vector<std::string> head = Cities(longer);
+  head.resize(10);
+  EXPECT_EQ(head, Cities(first));
+}
+
+TEST_F(MatchingServiceTest, LeadCityCountsAsMember) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  v1::RecommendPartnersResponse without_lead;
+  ASSERT_TRUE(Recommend(request, &without_lead).ok());
+  ASSERT_FALSE(without_lead.recommendations().empty());
+  const std::string top = without_lead.recommendations(0).city();
+  request.mutable_draft()->set_lead_city(top);
+  v1::RecommendPartnersResponse with_lead;
+  ASSERT_TRUE(Recommend(request, &with_lead).ok());
+  EXPECT_THAT(Cities(with_lead), Not(Contains(top)));
+  EXPECT_THAT(Cities(with_lead), SizeIs(10));
+}
+
+TEST_F(MatchingServiceTest, IfNoneMatchCurrentVersionIsNotModified) {
+  v1::RecommendPartnersRequest request;
+  request.set_project(kArrivalCities);
+  v1::RecommendPartnersResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  const int64_t version = response.graph_version();
+  ASSERT_GT(version, 0);
+
+  request.set_if_none_match(version);
+  v1::RecommendPartnersResponse again;
+  ASSERT_TRUE(Recommend(request, &again).ok());
+  EXPECT_TRUE(again.not_modified());
+  EXPECT_THAT(again.recommendations(), IsEmpty());
+  EXPECT_EQ(again.graph_version(), version);
+
+  // An old version gets the full answer.
+  request.set_if_none_match(version - 1);
+  v1::RecommendPartnersResponse full;
+  ASSERT_TRUE(Recommend(request, &full).ok());
+  EXPECT_FALSE(full.not_modified());
+  EXPECT_EQ(Cities(full), Cities(response));
+}
+
+TEST_F(MatchingServiceTest, UnknownProjectIsNotFound) {
+  v1::RecommendPartnersRequest request;
+  request.set_project("projects/no-such-project");
+  v1::RecommendPartnersResponse response;
+  EXPECT_EQ(Recommend(request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // So is a draft with an unknown member city.
+  request = MigrantsDraft();
+  request.mutable_draft()->add_member_cities("cities/999999999");
+  EXPECT_EQ(Recommend(request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(MatchingServiceTest, MalformedRequestsAreInvalidArgumentNamingTheField) {
+  struct Case {
+    std::string what;
+    v1::RecommendPartnersRequest request;
+    std::vector<std::string> fields;
+  };
+  std::vector<Case> cases;
+  {
+    Case c{"empty draft", {}, {"draft"}};
+    c.request.mutable_draft();
+    cases.push_back(c);
+  }
+  cases.push_back({"no target", {}, {"target"}});
+  {
+    Case c{"page_size 101", MigrantsDraft(), {"page_size"}};
+    c.request.set_page_size(101);
+    cases.push_back(c);
+  }
+  {
+    Case c{"page_size -1", MigrantsDraft(), {"page_size"}};
+    c.request.set_page_size(-1);
+    cases.push_back(c);
+  }
+  {
+    Case c{"bad project name", {}, {"project"}};
+    c.request.set_project("urbact-arrival-cities");
+    cases.push_back(c);
+  }
+  {
+    Case c{"bad member", MigrantsDraft(), {"draft.member_cities[2]"}};
+    c.request.mutable_draft()->add_member_cities("Milano");
+    cases.push_back(c);
+  }
+  {
+    Case c{"blank theme", MigrantsDraft(), {"draft.themes[1]"}};
+    c.request.mutable_draft()->set_themes(1, "");
+    cases.push_back(c);
+  }
+  {
+    Case c{"bad country", MigrantsDraft(), {"filter.countries[0]"}};
+    c.request.mutable_filter()->add_countries("Italy");
+    cases.push_back(c);
+  }
+  {
+    Case c{"negative distance", MigrantsDraft(), {"filter.max_distance_km"}};
+    c.request.mutable_filter()->set_max_distance_km(-5);
+    cases.push_back(c);
+  }
+  for (const Case& c : cases) {
+    v1::RecommendPartnersResponse response;
+    grpc::Status status = Recommend(c.request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.what;
+    EXPECT_EQ(ViolatedFields(status), c.fields) << c.what;
+    EXPECT_THAT(response.recommendations(), IsEmpty()) << c.what;
+  }
+}
+
+TEST_F(MatchingServiceTest, CountryFilterIsHonoured) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_filter()->add_countries("ES");
+  request.mutable_filter()->add_countries("PT");
+  v1::RecommendPartnersResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  ASSERT_THAT(response.recommendations(), SizeIs(10));
+  for (const v1::Recommendation& r : response.recommendations()) {
+    EXPECT_TRUE(r.country_code() == "ES" || r.country_code() == "PT")
+        << r.city() << " is in " << r.country_code();
+    EXPECT_EQ(GetCity(r.city()).country_code(), r.country_code());
+  }
+}
+
+TEST_F(MatchingServiceTest, ExcludedCitiesNeverAppear) {
+  v1::RecommendPartnersResponse unfiltered;
+  ASSERT_TRUE(Recommend(MigrantsDraft(), &unfiltered).ok());
+  ASSERT_THAT(unfiltered.recommendations(), SizeIs(10));
+  const std::vector<std::string> before = Cities(unfiltered);
+
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_filter()->add_exclude_cities(before[0]);
+  request.mutable_filter()->add_exclude_cities(before[3]);
+  v1::RecommendPartnersResponse filtered;
+  ASSERT_TRUE(Recommend(request, &filtered).ok());
+  const std::vector<std::string> after = Cities(filtered);
+  ASSERT_THAT(after, SizeIs(10));
+  EXPECT_THAT(after, Not(Contains(before[0])));
+  EXPECT_THAT(after, Not(Contains(before[3])));
+  // The others keep their order: excluding is filtering, not re-ranking.
+  std::vector<std::string> expected = before;
+  expected.erase(expected.begin() + 3);
+  expected.erase(expected.begin());
+  std::vector<std::string> head(after.begin(), after.begin() + 8);
+  EXPECT_EQ(head, expected);
+}
+
+TEST_F(MatchingServiceTest, MaxDistanceIsHonoured) {
+  const v1::City milano = GetCity(kMilano);
+  const v1::City roma = GetCity(kRoma);
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_filter()->set_max_distance_km(150);
+  v1::RecommendPartnersResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  ASSERT_FALSE(response.recommendations().empty());
+  for (const v1::Recommendation& r : response.recommendations()) {
+    const v1::City city = GetCity(r.city());
+    const double nearest =
+        std::min(DistanceKm(city, milano), DistanceKm(city, roma));
+    EXPECT_LE(nearest, 150.5) << r.city() << " " << r.display_name();
+  }
+  // The unfiltered top 10 reaches further, or the test would prove nothing.
+  v1::RecommendPartnersResponse unfiltered;
+  ASSERT_TRUE(Recommend(MigrantsDraft(), &unfiltered).ok());
+  double farthest = 0;
+  for (const v1::Recommendation& r : unfiltered.recommendations()) {
+    const v1::City city = GetCity(r.city());
+    farthest = std::max(farthest, std::min(DistanceKm(city, milano),
+                                           DistanceKm(city, roma)));
+  }
+  EXPECT_GT(farthest, 150);
+}
+
+TEST_F(MatchingServiceTest, PopulationRangeIsHonoured) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_filter()->set_min_population(100000);
+  request.mutable_filter()->set_max_population(300000);
+  v1::RecommendPartnersResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  ASSERT_THAT(response.recommendations(), SizeIs(10));
+  for (const v1::Recommendation& r : response.recommendations()) {
+    const int64_t population = GetCity(r.city()).population();
+    EXPECT_GE(population, 100000) << r.city();
+    EXPECT_LE(population, 300000) << r.city();
+  }
+}
+
+// Writes: a fresh server on the sample data, so the shared one stays as
+// shipped.
+TEST(MatchingServiceWriteTest, AfterAWriteTheSameIfNoneMatchGetsABody) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  v1::Matching::Stub* matching = (*server)->matching();
+
+  v1::RecommendPartnersRequest request;
+  request.set_project("projects/urbact-arrival");
+  v1::RecommendPartnersResponse first;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(matching->RecommendPartners(&context, request, &first).ok());
+  }
+  // Members milano, roma, wien, bilbao are never recommended; the other four
+  // cities all are (the page is larger than what is left).
+  EXPECT_THAT(Cities(first), ::testing::UnorderedElementsAre(
+                                 "cities/graz", "cities/lyon", "cities/sevilla",
+                                 "cities/torino"));
+  const int64_t version = first.graph_version();
+
+  // A write: lyon joins the project.
+  v1::Project project;
+  {
+    grpc::ClientContext context;
+    v1::GetProjectRequest get;
+    get.set_name("projects/urbact-arrival");
+    ASSERT_TRUE((*server)->catalog()->GetProject(&context, get, &project).ok());
+  }
+  project.add_members()->set_city("cities/lyon");
+  {
+    grpc::ClientContext context;
+    v1::UpdateProjectRequest update;
+    *update.mutable_project() = project;
+    update.mutable_update_mask()->add_paths("members");
+    v1::Project updated;
+    grpc::Status status =
+        (*server)->catalog()->UpdateProject(&context, update, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  request.set_if_none_match(version);
+  v1::RecommendPartnersResponse second;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(matching->RecommendPartners(&context, request, &second).ok());
+  }
+  EXPECT_FALSE(second.not_modified());
+  EXPECT_GT(second.graph_version(), version);
+  EXPECT_THAT(Cities(second), ::testing::UnorderedElementsAre(
+                                  "cities/graz", "cities/sevilla",
+                                  "cities/torino"));
+  // And the new version is then "not modified".
+  request.set_if_none_match(second.graph_version());
+  v1::RecommendPartnersResponse third;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(matching->RecommendPartners(&context, request, &third).ok());
+  }
+  EXPECT_TRUE(third.not_modified());
+  EXPECT_THAT(third.recommendations(), IsEmpty());
+}
+
+}  // namespace
+}  // namespace citymatch

@@ -1,0 +1,142 @@
+// The server as a whole: health checking, restart on the same data
+// directory, and start-up errors.
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/in_process_server.h"
+#include "tests/testing/sample_data.h"
+#include "tests/testing/temp_dir.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::HealthCheck;
+using ::citymatch::testing::InProcessServer;
+using ::citymatch::testing::SampleFiles;
+using ::citymatch::testing::TempDir;
+
+TEST(ServerTest, HealthServiceReportsServing) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  absl::StatusOr<int> serving = HealthCheck((*server)->channel().get(), "");
+  ASSERT_TRUE(serving.ok()) << serving.status();
+  EXPECT_EQ(*serving, 1);  // SERVING
+  // A service the server does not know is NOT_FOUND, as the health protocol
+  // says.
+  absl::StatusOr<int> unknown =
+      HealthCheck((*server)->channel().get(), "no.such.Service");
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(ServerTest, ServesOnARealPortToo) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->server()->grpc_port();
+  ASSERT_GT(port, 0);
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                          grpc::InsecureChannelCredentials());
+  std::unique_ptr<v1::Catalog::Stub> catalog = v1::Catalog::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  context.AddMetadata("authorization",
+                      absl::StrCat("Bearer ", (*server)->AdminToken()));
+  v1::GetCityRequest request;
+  request.set_name("cities/wien");
+  v1::City city;
+  grpc::Status status = catalog->GetCity(&context, request, &city);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(city.display_name(), "Wien");
+}
+
+TEST(ServerTest, DataSurvivesARestartOnTheSameDataDir) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> started =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(started.ok()) << started.status();
+  InProcessServer& server = **started;
+  v1::City created;
+  {
+    grpc::ClientContext context;
+    v1::CreateCityRequest request;
+    request.set_city_id("krakow");
+    request.mutable_city()->set_display_name("Kraków");
+    request.mutable_city()->set_country_code("PL");
+    request.mutable_city()->set_latitude(50.06143);
+    request.mutable_city()->set_longitude(19.93658);
+    request.mutable_city()->mutable_profile()->add_languages("pl");
+    ASSERT_TRUE(server.catalog()->CreateCity(&context, request, &created).ok());
+  }
+  v1::DeleteResponse deleted;
+  {
+    grpc::ClientContext context;
+    v1::DeleteTwinningRequest request;
+    request.mutable_twinning()->set_city_a("cities/milano");
+    request.mutable_twinning()->set_city_b("cities/lyon");
+    ASSERT_TRUE(server.catalog()->DeleteTwinning(&context, request, &deleted).ok());
+  }
+
+  ASSERT_TRUE(server.Restart().ok());
+
+  {
+    grpc::ClientContext context;
+    v1::GetCityRequest request;
+    request.set_name("cities/krakow");
+    v1::City city;
+    grpc::Status status = server.catalog()->GetCity(&context, request, &city);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(city.SerializeAsString(), created.SerializeAsString());
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListTwinningsRequest request;
+    v1::ListTwinningsResponse response;
+    ASSERT_TRUE(server.catalog()->ListTwinnings(&context, request, &response).ok());
+    ASSERT_EQ(response.twinnings_size(), 1);
+    EXPECT_EQ(response.twinnings(0).city_a(), "cities/graz");
+  }
+  {
+    // The sample was seeded once, not again on restart, and nothing else
+    // changed.
+    grpc::ClientContext context;
+    v1::ListCitiesRequest request;
+    v1::ListCitiesResponse response;
+    ASSERT_TRUE(server.catalog()->ListCities(&context, request, &response).ok());
+    EXPECT_EQ(response.total_size(), 9);
+  }
+  // The version does not go back: a client's if_none_match stays meaningful.
+  absl::StatusOr<int64_t> version =
+      citymatch::testing::GraphVersion(server.catalog());
+  ASSERT_TRUE(version.ok());
+  EXPECT_GE(*version, deleted.graph_version());
+}
+
+TEST(ServerTest, BadSeedDataRefusesToStart) {
+  std::map<std::string, std::string> files = SampleFiles();
+  files["cities.csv"] += "oops,Oops,IT,95,9,1\n";
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(files);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr("cities.csv:10"));
+}
+
+TEST(ServerTest, AddressInUseIsUnavailable) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> first =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(first.ok()) << first.status();
+  TempDir data;
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  options.grpc_addr =
+      absl::StrCat("127.0.0.1:", (*first)->server()->grpc_port());
+  absl::StatusOr<std::unique_ptr<Server>> second =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace citymatch
