@@ -1,9 +1,29 @@
 #include "server/audit_log.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
 
 namespace citymatch {
+
+namespace {
+
+// The resource of a refused write is whatever name the client sent; without
+// a bound, any valid token could append megabytes to the audit log per call.
+constexpr size_t kMaxResourceBytes = 512;
+
+// `text` cut to at most `max_bytes` (plus a marker) on a UTF-8 character
+// boundary, so the stored event stays valid UTF-8 for ListAuditEvents.
+std::string Bounded(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return absl::StrCat(text.substr(0, end), "\u2026");
+}
+
+}  // namespace
 
 const char* StatusCodeName(grpc::StatusCode code) {
   switch (code) {
@@ -36,7 +56,7 @@ void AuditLog::Record(const Principal& principal, absl::string_view method,
   event.role = principal.role;
   event.organization_id = principal.organization_id;
   event.method = std::string(method);
-  event.resource = std::string(resource);
+  event.resource = Bounded(resource, kMaxResourceBytes);
   event.result = StatusCodeName(result.error_code());
   absl::StatusOr<int64_t> sequence = storage_->AppendAudit(event);
   if (!sequence.ok()) {

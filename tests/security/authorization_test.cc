@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -302,6 +303,50 @@ TEST_F(AuthorizationTest, RevokedTokenStopsWorkingAtOnce) {
   EXPECT_TRUE(seen);
 }
 
+TEST_F(AuthorizationTest, TokenStopsWorkingAtItsExpireTime) {
+  const absl::Time expiry = absl::Now() + absl::Seconds(3);
+  v1::CreateTokenRequest r;
+  r.set_role(v1::VIEWER);
+  r.set_display_name("short-lived");
+  r.mutable_expire_time()->set_seconds(absl::ToUnixSeconds(expiry));
+  r.mutable_expire_time()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(expiry - absl::FromUnixSeconds(
+                                            absl::ToUnixSeconds(expiry)))));
+  v1::CreateTokenResponse created;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  ASSERT_TRUE(server_->admin()->CreateToken(&context, r, &created).ok());
+  EXPECT_TRUE(created.metadata().has_expire_time());
+
+  Caller shortlived = As(created.token());
+  grpc::Status status = GetCity(shortlived, "milano");
+  ASSERT_TRUE(absl::Now() < expiry) << "the machine is too slow for this test";
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  // Wait for the refusal (a real condition, bounded), then check it did not
+  // come early.
+  const absl::Time give_up = expiry + absl::Seconds(10);
+  while ((status = GetCity(shortlived, "milano")).ok() &&
+         absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(status.error_code(), Code::UNAUTHENTICATED);
+  EXPECT_GE(absl::Now(), expiry);
+}
+
+TEST_F(AuthorizationTest, TokenCannotBeCreatedAlreadyExpired) {
+  v1::CreateTokenRequest r;
+  r.set_role(v1::VIEWER);
+  r.set_display_name("stillborn");
+  r.mutable_expire_time()->set_seconds(
+      absl::ToUnixSeconds(absl::Now() - absl::Minutes(1)));
+  v1::CreateTokenResponse created;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::Status status = server_->admin()->CreateToken(&context, r, &created);
+  EXPECT_EQ(status.error_code(), Code::INVALID_ARGUMENT);
+  EXPECT_EQ(created.token(), "");
+}
+
 TEST_F(AuthorizationTest, RevocationAndTokensSurviveARestart) {
   CreatePrincipals();
   ASSERT_TRUE(server_->RevokeToken(viewer_.name).ok());
@@ -409,6 +454,30 @@ TEST_F(AuthorizationTest, AuditLogShowsWritesWithWhoMethodResourceAndResult) {
     }
   }
   EXPECT_EQ(admin_writes, 3);
+}
+
+// Refused writes are audited with the resource the client named; a client
+// must not be able to write megabytes into the audit log that way.
+TEST_F(AuthorizationTest, AuditedResourceNamesAreBounded) {
+  CreatePrincipals();
+  Caller viewer = As(viewer_.token);
+  // 2-byte UTF-8 characters, so that a cut in the middle of one would show.
+  std::string long_name = "cities/";
+  for (int i = 0; i < 100000; ++i) long_name += "\xc3\xa9";
+  v1::City city;
+  city.set_name(long_name);
+  grpc::Status status = UpdateCity(viewer, city, "profile");
+  ASSERT_EQ(status.error_code(), Code::PERMISSION_DENIED)
+      << status.error_message();
+
+  absl::StatusOr<std::vector<v1::AuditEvent>> events = server_->AuditEvents();
+  ASSERT_TRUE(events.ok()) << events.status();  // still valid UTF-8
+  ASSERT_FALSE(events->empty());
+  const v1::AuditEvent& refused = (*events)[0];
+  EXPECT_EQ(refused.token(), viewer_.name);
+  EXPECT_EQ(refused.result(), "PERMISSION_DENIED");
+  EXPECT_LE(refused.resource().size(), 1024u);
+  EXPECT_EQ(refused.resource().substr(0, 9), "cities/\xc3\xa9");
 }
 
 TEST_F(AuthorizationTest, AuditLogPagesNewestFirst) {
