@@ -31,14 +31,12 @@ absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec) {
   const size_t colon = spec.rfind(':');
   if (colon != absl::string_view::npos) {
     city = spec.substr(0, colon);
-    const std::string role_text =
-        absl::AsciiStrToLower(spec.substr(colon + 1));
+    const std::string role_text = absl::AsciiStrToLower(spec.substr(colon + 1));
     if (role_text == "lead") {
       role = v1::LEAD;
     } else if (role_text != "partner") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("member \"", spec,
-                       "\": the role after ':' must be lead or partner"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "member \"", spec, "\": the role after ':' must be lead or partner"));
     }
   }
   if (city.empty()) {

@@ -32,8 +32,9 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
   }
   if (files.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        dir, " holds none of cities.csv, projects.csv, memberships.csv, "
-             "practices.csv, twinnings.csv"));
+        dir,
+        " holds none of cities.csv, projects.csv, memberships.csv, "
+        "practices.csv, twinnings.csv"));
   }
   return files;
 }
@@ -44,8 +45,8 @@ absl::Status WriteDatasetFolder(
     if (name.empty() || name.find('/') != std::string::npos ||
         name.find('\\') != std::string::npos || name[0] == '.' ||
         !absl::EndsWith(name, ".csv")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("refusing to write \"", name, "\": not a data set file"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to write \"", name, "\": not a data set file"));
     }
   }
   std::error_code error;

@@ -31,8 +31,8 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
 // files of the same name. InvalidArgument for a file name that is not a plain
 // name ending in ".csv" (the names come from the server: they must not reach
 // outside `dir`); Internal if a file cannot be written.
-absl::Status WriteDatasetFolder(const std::string& dir,
-                                const std::map<std::string, std::string>& files);
+absl::Status WriteDatasetFolder(
+    const std::string& dir, const std::map<std::string, std::string>& files);
 
 }  // namespace citymatch
 

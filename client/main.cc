@@ -72,8 +72,9 @@ int Run(int argc, char** argv) {
   app.add_option("--ca_cert", client_options.ca_cert_file,
                  "PEM root CA of the server; set: use TLS")
       ->envname("CITYMATCH_CA_CERT");
-  app.add_option("--output", output, "table (for people) or json (the reply "
-                                     "as proto JSON)")
+  app.add_option("--output", output,
+                 "table (for people) or json (the reply "
+                 "as proto JSON)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   app.add_option("--timeout", timeout_seconds,
@@ -114,23 +115,24 @@ int Run(int argc, char** argv) {
   });
 
   CLI::App* city_create = cities->add_subcommand(
-      "create", "Create a city, e.g. create lyon --name Lyon --country FR "
-                "--lat 45.75 --lon 4.85 --population 472317");
+      "create",
+      "Create a city, e.g. create lyon --name Lyon --country FR "
+      "--lat 45.75 --lon 4.85 --population 472317");
   v1::CreateCityRequest create_city;
   std::string new_city_name, new_city_country;
   double new_city_lat = 0, new_city_lon = 0;
   int64_t new_city_population = 0;
   city_create->add_option("ID", city_id, "the new city's id")->required();
-  city_create->add_option("--name", new_city_name, "display name")
-      ->required();
+  city_create->add_option("--name", new_city_name, "display name")->required();
   city_create->add_option("--country", new_city_country, "ISO country code")
       ->required();
   city_create->add_option("--lat", new_city_lat, "latitude in degrees")
       ->check(CLI::Range(-90.0, 90.0));
   city_create->add_option("--lon", new_city_lon, "longitude in degrees")
       ->check(CLI::Range(-180.0, 180.0));
-  city_create->add_option("--population", new_city_population,
-                          "inhabitants (0: unknown)")
+  city_create
+      ->add_option("--population", new_city_population,
+                   "inhabitants (0: unknown)")
       ->check(CLI::NonNegativeNumber);
   city_create->callback([&] {
     v1::CreateCityRequest request;
@@ -153,7 +155,8 @@ int Run(int argc, char** argv) {
   });
 
   // ---- practices -------------------------------------------------------
-  CLI::App* practices = app.add_subcommand("practices", "Functioning practices");
+  CLI::App* practices =
+      app.add_subcommand("practices", "Functioning practices");
   practices->require_subcommand(1);
   ListFlags practice_list_flags;
   std::string filter_city, filter_theme;
@@ -196,12 +199,14 @@ int Run(int argc, char** argv) {
       ->required();
   practice_create->add_option("--title", new_practice_title, "title")
       ->required();
-  practice_create->add_option("--city", new_practice_city,
-                              "the city that runs it")
+  practice_create
+      ->add_option("--city", new_practice_city, "the city that runs it")
       ->required();
-  practice_create->add_option("--themes", new_practice_themes,
-                              "theme labels, comma-separated")
-      ->delimiter(',');
+  practice_create
+      ->add_option("--themes", new_practice_themes,
+                   "theme labels, comma-separated")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   practice_create->add_option("--start-year", new_practice_start,
                               "year it started");
   practice_create->add_option("--summary", new_practice_summary,
@@ -266,21 +271,23 @@ int Run(int argc, char** argv) {
   });
 
   CLI::App* project_create = projects->add_subcommand(
-      "create", "Create a project, e.g. create my-proj --title T "
-                "--programme P --themes A,B --member cities/x:lead "
-                "--member cities/y");
+      "create",
+      "Create a project, e.g. create my-proj --title T "
+      "--programme P --themes A,B --member cities/x:lead "
+      "--member cities/y");
   std::string new_project_title, new_project_programme, new_project_status;
   std::vector<std::string> new_project_themes, new_project_members;
   int new_project_start = 0, new_project_end = 0, new_project_wanted = 0;
   project_create->add_option("ID", project_id, "the new project's id")
       ->required();
-  project_create->add_option("--title", new_project_title, "title")
-      ->required();
+  project_create->add_option("--title", new_project_title, "title")->required();
   project_create->add_option("--programme", new_project_programme,
                              "programme or call, e.g. \"URBACT III\"");
-  project_create->add_option("--themes", new_project_themes,
-                             "theme labels, comma-separated")
-      ->delimiter(',');
+  project_create
+      ->add_option("--themes", new_project_themes,
+                   "theme labels, comma-separated")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   project_create
       ->add_option("--member", new_project_members,
                    "CITY[:lead|:partner], once per member")
@@ -289,8 +296,9 @@ int Run(int argc, char** argv) {
   project_create->add_option("--end-year", new_project_end, "last year");
   project_create->add_option("--status", new_project_status,
                              "proposal, open, running or closed");
-  project_create->add_option("--wanted-partners", new_project_wanted,
-                             "how many partners it still wants")
+  project_create
+      ->add_option("--wanted-partners", new_project_wanted,
+                   "how many partners it still wants")
       ->check(CLI::NonNegativeNumber);
   project_create->callback([&] {
     v1::CreateProjectRequest request;
@@ -360,24 +368,23 @@ int Run(int argc, char** argv) {
   // ---- import, export --------------------------------------------------
   std::string dir;
   bool validate_only = false;
-  CLI::App* import = app.add_subcommand(
+  CLI::App* import_command = app.add_subcommand(
       "import",
       "Import a data set folder (cities.csv, projects.csv, memberships.csv, "
       "practices.csv, twinnings.csv); all or nothing");
-  import->add_option("DIR", dir, "the folder")->required();
-  import->add_flag("--validate-only", validate_only,
-                   "Only check the rows; write nothing");
-  import->callback([&] {
+  import_command->add_option("DIR", dir, "the folder")->required();
+  import_command->add_flag("--validate-only", validate_only,
+                           "Only check the rows; write nothing");
+  import_command->callback([&] {
     action = [&](Commands& c) { return c.Import(dir, validate_only); };
   });
 
-  CLI::App* export_command = app.add_subcommand(
-      "export", "Export the whole data set into a folder");
+  CLI::App* export_command =
+      app.add_subcommand("export", "Export the whole data set into a folder");
   export_command->add_option("DIR", dir, "the folder; created if missing")
       ->required();
-  export_command->callback([&] {
-    action = [&](Commands& c) { return c.Export(dir); };
-  });
+  export_command->callback(
+      [&] { action = [&](Commands& c) { return c.Export(dir); }; });
 
   // ---- recommend -------------------------------------------------------
   CLI::App* recommend = app.add_subcommand(
@@ -393,37 +400,49 @@ int Run(int argc, char** argv) {
   CLI::Option* project_opt = recommend->add_option(
       "PROJECT", target_project, "id or projects/{id} of a stored project");
   CLI::Option* themes_opt =
-      recommend->add_option("--themes", draft_themes,
-                            "draft: theme ids or labels, comma-separated")
-          ->delimiter(',');
+      recommend
+          ->add_option("--themes", draft_themes,
+                       "draft: theme ids or labels, comma-separated")
+          ->delimiter(',')
+          ->allow_extra_args(false);
   CLI::Option* with_opt =
-      recommend->add_option("--with", draft_with,
-                            "draft: member cities, comma-separated")
-          ->delimiter(',');
+      recommend
+          ->add_option("--with", draft_with,
+                       "draft: member cities, comma-separated")
+          ->delimiter(',')
+          ->allow_extra_args(false);
   CLI::Option* lead_opt =
       recommend->add_option("--lead", lead, "draft: the lead city");
   CLI::Option* programme_opt = recommend->add_option(
       "--programme", programme, "draft: the programme or call applied to");
-  project_opt->excludes(themes_opt)->excludes(with_opt)->excludes(lead_opt)
+  project_opt->excludes(themes_opt)
+      ->excludes(with_opt)
+      ->excludes(lead_opt)
       ->excludes(programme_opt);
   recommend->add_option("--top", top, "How many cities (1..100)")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
-  recommend->add_option("--countries", countries,
-                        "Only these ISO country codes, comma-separated")
-      ->delimiter(',');
-  recommend->add_option("--min-population", min_population,
-                        "Only cities with at least this many inhabitants")
+  recommend
+      ->add_option("--countries", countries,
+                   "Only these ISO country codes, comma-separated")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  recommend
+      ->add_option("--min-population", min_population,
+                   "Only cities with at least this many inhabitants")
       ->check(CLI::NonNegativeNumber);
-  recommend->add_option("--max-population", max_population,
-                        "Only cities with at most this many inhabitants")
+  recommend
+      ->add_option("--max-population", max_population,
+                   "Only cities with at most this many inhabitants")
       ->check(CLI::NonNegativeNumber);
-  recommend->add_option("--max-distance-km", max_distance_km,
-                        "Only cities this close to the nearest member")
+  recommend
+      ->add_option("--max-distance-km", max_distance_km,
+                   "Only cities this close to the nearest member")
       ->check(CLI::NonNegativeNumber);
-  recommend->add_option("--exclude", exclude,
-                        "Never these cities, comma-separated")
-      ->delimiter(',');
+  recommend
+      ->add_option("--exclude", exclude, "Never these cities, comma-separated")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   recommend->add_flag("--explain", explain,
                       "Show each score component: name, value, contribution");
   recommend->callback([&] {

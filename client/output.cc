@@ -162,10 +162,9 @@ std::string ProjectsTable(const v1::ListProjectsResponse& response) {
 std::string ThemesTable(const v1::ListThemesResponse& response) {
   Table table({"ID", "NAME", "PROJECTS", "PRACTICES", "LABELS"});
   for (const v1::Theme& t : response.themes()) {
-    table.AddRow({IdOf(t.name()), t.display_name(),
-                  absl::StrCat(t.project_count()),
-                  absl::StrCat(t.practice_count()),
-                  absl::StrCat(t.synonyms_size())});
+    table.AddRow(
+        {IdOf(t.name()), t.display_name(), absl::StrCat(t.project_count()),
+         absl::StrCat(t.practice_count()), absl::StrCat(t.synonyms_size())});
   }
   return table.Render();
 }
@@ -175,8 +174,8 @@ std::string TwinningsTable(const v1::ListTwinningsResponse& response) {
   for (const v1::Twinning& t : response.twinnings()) {
     table.AddRow({IdOf(t.city_a()), IdOf(t.city_b())});
   }
-  return table.Render() + PageFooter(response.next_page_token(),
-                                     response.twinnings_size(), 0);
+  return table.Render() +
+         PageFooter(response.next_page_token(), response.twinnings_size(), 0);
 }
 
 std::string CityDetails(const v1::City& city) {
@@ -190,7 +189,8 @@ std::string CityDetails(const v1::City& city) {
   };
   if (city.has_profile()) {
     const v1::CityProfile& p = city.profile();
-    fields.push_back({"seeking_themes", absl::StrJoin(p.seeking_themes(), ", ")});
+    fields.push_back(
+        {"seeking_themes", absl::StrJoin(p.seeking_themes(), ", ")});
     fields.push_back({"languages", absl::StrJoin(p.languages(), ", ")});
     fields.push_back({"capacity", absl::StrCat(p.capacity())});
     fields.push_back({"contact_organization", p.contact_organization()});
@@ -227,8 +227,8 @@ std::string ProjectDetails(const v1::Project& project) {
       {"members", absl::StrCat(project.members_size())},
   });
   for (const v1::Membership& m : project.members()) {
-    absl::StrAppend(&out, "  ", m.city(),
-                    m.role() == v1::LEAD ? " (lead)" : "", "\n");
+    absl::StrAppend(&out, "  ", m.city(), m.role() == v1::LEAD ? " (lead)" : "",
+                    "\n");
   }
   return out;
 }
@@ -257,8 +257,9 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
                   r.country_code(), absl::StrFormat("%.4f", r.score())});
     if (explain) {
       for (const v1::ScoreComponent& c : r.components()) {
-        table.AddNote(absl::StrFormat("      %-22s value %10.4f  contribution %+.4f",
-                                      c.name(), c.value(), c.contribution()));
+        table.AddNote(
+            absl::StrFormat("      %-22s value %10.4f  contribution %+.4f",
+                            c.name(), c.value(), c.contribution()));
       }
     }
     for (const std::string& reason : r.reasons()) {
@@ -273,9 +274,9 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
 }
 
 std::string FormatError(const absl::Status& status) {
-  std::string out = absl::StrCat(
-      "error: ", absl::StatusCodeToString(status.code()), ": ",
-      status.message(), "\n");
+  std::string out =
+      absl::StrCat("error: ", absl::StatusCodeToString(status.code()), ": ",
+                   status.message(), "\n");
   for (const FieldViolation& v : FieldViolations(status)) {
     absl::StrAppend(&out, "  ", v.field, ": ", v.description, "\n");
   }

@@ -97,8 +97,7 @@ PartnerClient::PartnerClient(std::shared_ptr<grpc::ChannelInterface> channel,
 std::unique_ptr<grpc::ClientContext> PartnerClient::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
   if (options_.timeout > absl::ZeroDuration()) {
-    context->set_deadline(
-        absl::ToChronoTime(absl::Now() + options_.timeout));
+    context->set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
   }
   if (!options_.token.empty()) {
     context->AddMetadata("authorization",
@@ -248,8 +247,7 @@ PartnerClient::ExportDataset() const {
 
 absl::StatusOr<v1::RecommendPartnersResponse> PartnerClient::RecommendPartners(
     const v1::RecommendPartnersRequest& request) const {
-  return Call(matching_.get(), &v1::Matching::Stub::RecommendPartners,
-              request);
+  return Call(matching_.get(), &v1::Matching::Stub::RecommendPartners, request);
 }
 
 }  // namespace citymatch

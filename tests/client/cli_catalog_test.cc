@@ -125,10 +125,10 @@ TEST_F(CliCatalogTest, CreateInvalidCityPrintsEachFieldViolation) {
 }
 
 TEST_F(CliCatalogTest, DeleteRemovesTheCity) {
-  ASSERT_EQ(Cli({"cities", "create", "nantes", "--name", "Nantes",
-                 "--country", "FR"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Cli({"cities", "create", "nantes", "--name", "Nantes", "--country", "FR"})
+          .exit_code,
+      0);
   const CliResult deleted = Cli({"cities", "delete", "nantes"});
   ASSERT_EQ(deleted.exit_code, 0) << deleted;
   EXPECT_THAT(deleted.out, HasSubstr("deleted cities/nantes"));
@@ -146,11 +146,11 @@ TEST_F(CliCatalogTest, DeleteOfReferencedCityIsRefusedAndKeepsIt) {
 }
 
 TEST_F(CliCatalogTest, ProjectsCreateWithMembersThenGet) {
-  const CliResult created = Cli(
-      {"projects", "create", "my-proj", "--title", "Welcome Network",
-       "--programme", "URBACT III", "--themes", "Migrants,Housing",
-       "--member", "cities/milano:lead", "--member", "lyon", "--status",
-       "proposal", "--start-year", "2024"});
+  const CliResult created =
+      Cli({"projects", "create", "my-proj", "--title", "Welcome Network",
+           "--programme", "URBACT III", "--themes", "Migrants,Housing",
+           "--member", "cities/milano:lead", "--member", "lyon", "--status",
+           "proposal", "--start-year", "2024"});
   ASSERT_EQ(created.exit_code, 0) << created;
 
   const nlohmann::json project = Json({"projects", "get", "my-proj"});
@@ -164,9 +164,9 @@ TEST_F(CliCatalogTest, ProjectsCreateWithMembersThenGet) {
     members.insert(
         {m["city"].get<std::string>(), m["role"].get<std::string>()});
   }
-  EXPECT_EQ(members, (std::set<std::pair<std::string, std::string>>{
-                         {"cities/lyon", "PARTNER"},
-                         {"cities/milano", "LEAD"}}));
+  EXPECT_EQ(members,
+            (std::set<std::pair<std::string, std::string>>{
+                {"cities/lyon", "PARTNER"}, {"cities/milano", "LEAD"}}));
 
   const CliResult table = Cli({"projects", "get", "projects/my-proj"});
   ASSERT_EQ(table.exit_code, 0) << table;
@@ -174,9 +174,8 @@ TEST_F(CliCatalogTest, ProjectsCreateWithMembersThenGet) {
 }
 
 TEST_F(CliCatalogTest, ProjectWithUnknownMemberIsRejected) {
-  const CliResult result =
-      Cli({"projects", "create", "ghost-proj", "--title", "Ghosts",
-           "--member", "atlantis:lead"});
+  const CliResult result = Cli({"projects", "create", "ghost-proj", "--title",
+                                "Ghosts", "--member", "atlantis:lead"});
   EXPECT_EQ(result.exit_code, 3) << result;
   EXPECT_THAT(result.err, StartsWith("error: INVALID_ARGUMENT: "));
   EXPECT_THAT(result.err, HasSubstr("atlantis"));
@@ -184,14 +183,13 @@ TEST_F(CliCatalogTest, ProjectWithUnknownMemberIsRejected) {
 }
 
 TEST_F(CliCatalogTest, ProjectsListFiltersByCity) {
-  EXPECT_THAT(
-      Ids(Json({"projects", "list", "--city", "torino"}), "projects"),
-      ElementsAre("interreg-alps-heritage", "interreg-it-at-health"));
+  EXPECT_THAT(Ids(Json({"projects", "list", "--city", "torino"}), "projects"),
+              ElementsAre("interreg-alps-heritage", "interreg-it-at-health"));
   const CliResult table = Cli({"projects", "list", "--all"});
   ASSERT_EQ(table.exit_code, 0) << table;
-  EXPECT_THAT(table.out, AllOf(HasSubstr("urbact-arrival"),
-                               HasSubstr("Arrival Cities"),
-                               HasSubstr("2012-2015")));
+  EXPECT_THAT(table.out,
+              AllOf(HasSubstr("urbact-arrival"), HasSubstr("Arrival Cities"),
+                    HasSubstr("2012-2015")));
 }
 
 TEST_F(CliCatalogTest, PracticesListGetAndDelete) {
@@ -203,20 +201,19 @@ TEST_F(CliCatalogTest, PracticesListGetAndDelete) {
   EXPECT_EQ(practice["city"], "cities/sevilla");
 
   ASSERT_EQ(Cli({"practices", "delete", "gp-sevilla-housing"}).exit_code, 0);
-  EXPECT_THAT(Ids(Json({"practices", "list", "--city", "sevilla"}),
-                  "practices"),
-              IsEmpty());
+  EXPECT_THAT(
+      Ids(Json({"practices", "list", "--city", "sevilla"}), "practices"),
+      IsEmpty());
 }
 
 TEST_F(CliCatalogTest, PracticesCreateThenListByCity) {
-  const CliResult created =
-      Cli({"practices", "create", "lyon-mentors", "--title", "Mentors",
-           "--city", "lyon", "--themes", "Migrants,Education",
-           "--start-year", "2019"});
+  const CliResult created = Cli(
+      {"practices", "create", "lyon-mentors", "--title", "Mentors", "--city",
+       "lyon", "--themes", "Migrants,Education", "--start-year", "2019"});
   ASSERT_EQ(created.exit_code, 0) << created;
-  EXPECT_THAT(Ids(Json({"practices", "list", "--city", "cities/lyon"}),
-                  "practices"),
-              ElementsAre("lyon-mentors"));
+  EXPECT_THAT(
+      Ids(Json({"practices", "list", "--city", "cities/lyon"}), "practices"),
+      ElementsAre("lyon-mentors"));
 }
 
 TEST_F(CliCatalogTest, ThemesListShowsTheTaxonomy) {
@@ -267,6 +264,8 @@ TEST_F(CliCatalogTest, UsageErrorsExitTwo) {
             "milano:boss"},
            {"recommend"},
            {"recommend", "urbact-arrival", "--themes", "Migrants"},
+           // One value per flag: PROJECT is not taken for a second theme.
+           {"recommend", "--themes", "Migrants", "urbact-arrival"},
            {"recommend", "urbact-arrival", "--top", "0"},
            {"frobnicate"},
        }) {

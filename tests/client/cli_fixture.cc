@@ -20,7 +20,8 @@ void CliTest::StartServer(const std::string& seed_dir) {
   ASSERT_TRUE(started.ok()) << started;
   std::ifstream token_file(data_.File("admin.token"));
   std::string token;
-  if (token_file >> token) token_ = std::string(absl::StripAsciiWhitespace(token));
+  if (token_file >> token)
+    token_ = std::string(absl::StripAsciiWhitespace(token));
 }
 
 CliResult CliTest::Cli(const std::vector<std::string>& args,

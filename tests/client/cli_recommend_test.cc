@@ -79,9 +79,8 @@ TEST_F(CliRecommendTest, DraftWithThemesAndMembers) {
 }
 
 TEST_F(CliRecommendTest, LeadCountsAsAMember) {
-  const std::vector<std::string> ids = Recommended(
-      Json({"recommend", "--themes", "Migrants", "--lead", "lyon", "--top",
-            "10"}));
+  const std::vector<std::string> ids = Recommended(Json(
+      {"recommend", "--themes", "Migrants", "--lead", "lyon", "--top", "10"}));
   EXPECT_THAT(ids, Not(Contains("lyon")));
   EXPECT_THAT(ids, SizeIs(7));
 }
@@ -106,9 +105,9 @@ TEST_F(CliRecommendTest, FiltersAreHonoured) {
       Json({"recommend", "--with", "milano", "--min-population", "1000000"}));
   EXPECT_THAT(big, ::testing::UnorderedElementsAre("roma", "wien"));
 
-  const std::vector<std::string> excluded = Recommended(
-      Json({"recommend", "--with", "milano", "--exclude", "wien,cities/roma",
-            "--top", "10"}));
+  const std::vector<std::string> excluded =
+      Recommended(Json({"recommend", "--with", "milano", "--exclude",
+                        "wien,cities/roma", "--top", "10"}));
   EXPECT_THAT(excluded, SizeIs(5));
   EXPECT_THAT(excluded, Not(Contains("wien")));
   EXPECT_THAT(excluded, Not(Contains("roma")));
@@ -136,8 +135,8 @@ TEST_F(CliRecommendTest, ExplainShowsEachScoreComponent) {
     }
   }
   EXPECT_GT(components, 0);
-  EXPECT_THAT(explained.out, AllOf(HasSubstr("value"),
-                                   HasSubstr("contribution")));
+  EXPECT_THAT(explained.out,
+              AllOf(HasSubstr("value"), HasSubstr("contribution")));
 }
 
 TEST_F(CliRecommendTest, UnknownProjectExitsThreeWithNotFound) {

@@ -99,10 +99,12 @@ CliResult RunCli(const std::vector<std::string>& args,
       ::kill(pid, SIGKILL);
       killed = true;
     }
-    const int ready = ::poll(fds, 2, killed ? 1000 : static_cast<int>(left) + 1);
+    const int ready =
+        ::poll(fds, 2, killed ? 1000 : static_cast<int>(left) + 1);
     if (ready < 0 && errno != EINTR) break;
     for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+      if (fds[i].fd < 0 ||
+          (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
         continue;
       }
       char buffer[8192];

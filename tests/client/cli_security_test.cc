@@ -44,9 +44,9 @@ TEST_F(CliTokenTest, MissingOrWrongTokenExitsThreeWithUnauthenticated) {
   EXPECT_EQ(missing.exit_code, 3) << missing;
   EXPECT_THAT(missing.err, StartsWith("error: UNAUTHENTICATED: "));
 
-  const CliResult wrong = RunCli({"--server", server_->address(), "--token",
-                                  "cm_not-a-real-token", "cities", "get",
-                                  "lyon"});
+  const CliResult wrong =
+      RunCli({"--server", server_->address(), "--token", "cm_not-a-real-token",
+              "cities", "get", "lyon"});
   EXPECT_EQ(wrong.exit_code, 3) << wrong;
   EXPECT_THAT(wrong.err, StartsWith("error: UNAUTHENTICATED: "));
 }
@@ -76,9 +76,8 @@ Cert MakeCert(const std::string& common_name, EVP_PKEY* key, bool is_ca,
   X509_NAME_add_entry_by_txt(
       name, "CN", MBSTRING_ASC,
       reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), issuer != nullptr
-                                       ? X509_get_subject_name(issuer)
-                                       : name);
+  X509_set_issuer_name(
+      cert.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name);
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer != nullptr ? issuer : cert.get(), cert.get(),
@@ -96,8 +95,7 @@ Cert MakeCert(const std::string& common_name, EVP_PKEY* key, bool is_ca,
     X509_add_ext(cert.get(), ext, -1);
     X509_EXTENSION_free(ext);
   }
-  X509_sign(cert.get(), issuer_key != nullptr ? issuer_key : key,
-            EVP_sha256());
+  X509_sign(cert.get(), issuer_key != nullptr ? issuer_key : key, EVP_sha256());
   return cert;
 }
 
@@ -126,14 +124,14 @@ class CliTlsTest : public CliTest {
  protected:
   void SetUp() override {
     Key ca_key(EVP_EC_gen("P-256"));
-    Cert ca = MakeCert("citymatch test CA", ca_key.get(), true, nullptr,
-                       nullptr);
+    Cert ca =
+        MakeCert("citymatch test CA", ca_key.get(), true, nullptr, nullptr);
     Key server_key(EVP_EC_gen("P-256"));
-    Cert server = MakeCert("localhost", server_key.get(), false, ca.get(),
-                           ca_key.get());
+    Cert server =
+        MakeCert("localhost", server_key.get(), false, ca.get(), ca_key.get());
     Key other_key(EVP_EC_gen("P-256"));
-    Cert other_ca = MakeCert("another CA", other_key.get(), true, nullptr,
-                             nullptr);
+    Cert other_ca =
+        MakeCert("another CA", other_key.get(), true, nullptr, nullptr);
     certs_.Write("ca.pem", Pem(ca.get()));
     certs_.Write("other-ca.pem", Pem(other_ca.get()));
     certs_.Write("server.pem", Pem(server.get()));
@@ -160,8 +158,9 @@ TEST_F(CliTlsTest, CaCertFlagConnectsOverTls) {
   EXPECT_EQ(result.exit_code, 0) << result;
   EXPECT_THAT(result.out, HasSubstr("Lyon"));
 
-  const CliResult from_env = Cli({"cities", "get", "lyon"},
-                                 {{"CITYMATCH_CA_CERT", certs_.File("ca.pem")}});
+  const CliResult from_env =
+      Cli({"cities", "get", "lyon"},
+          {{"CITYMATCH_CA_CERT", certs_.File("ca.pem")}});
   EXPECT_EQ(from_env.exit_code, 0) << from_env;
 }
 

@@ -28,8 +28,8 @@ void EchoLine(absl::string_view line) {
   const std::string text = absl::StrCat("[server] ", line, "\n");
   size_t done = 0;
   while (done < text.size()) {
-    const ssize_t n = ::write(STDERR_FILENO, text.data() + done,
-                              text.size() - done);
+    const ssize_t n =
+        ::write(STDERR_FILENO, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return;
     done += static_cast<size_t>(n);
@@ -76,9 +76,9 @@ absl::Status ServerProcess::Start(absl::Duration timeout) {
 
   const std::string binary = BinaryPath();
   if (::access(binary.c_str(), X_OK) != 0) {
-    return absl::InternalError(absl::StrCat(binary, " is not executable: ",
-                                            std::strerror(errno),
-                                            " (is it built?)"));
+    return absl::InternalError(
+        absl::StrCat(binary, " is not executable: ", std::strerror(errno),
+                     " (is it built?)"));
   }
   // Everything the child needs is prepared before fork(): between fork and
   // exec only async-signal-safe calls are allowed.
@@ -125,13 +125,13 @@ absl::Status ServerProcess::Start(absl::Duration timeout) {
     if (left <= absl::ZeroDuration()) {
       Kill(SIGKILL);
       Wait().IgnoreError();
-      return absl::DeadlineExceededError(absl::StrCat(
-          "citymatch-server did not report its port within ",
-          absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(
+          absl::StrCat("citymatch-server did not report its port within ",
+                       absl::FormatDuration(timeout)));
     }
     pollfd poll_fd = {stdout_fd_, POLLIN, 0};
-    const int ready = ::poll(&poll_fd, 1,
-                             static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+    const int ready = ::poll(
+        &poll_fd, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
     if (ready < 0 && errno != EINTR) {
       return absl::InternalError(absl::StrCat("poll: ", std::strerror(errno)));
     }
@@ -143,9 +143,10 @@ absl::Status ServerProcess::Start(absl::Duration timeout) {
       // The child closed stdout: it is exiting before it listened.
       if (!pending_.empty()) EchoLine(pending_);
       absl::StatusOr<int> status = Wait();
-      return absl::InternalError(absl::StrCat(
-          "citymatch-server exited before listening: ",
-          status.ok() ? DescribeWaitStatus(*status) : status.status().ToString()));
+      return absl::InternalError(
+          absl::StrCat("citymatch-server exited before listening: ",
+                       status.ok() ? DescribeWaitStatus(*status)
+                                   : status.status().ToString()));
     }
     pending_.append(buffer, static_cast<size_t>(n));
     size_t newline;
@@ -211,12 +212,12 @@ absl::StatusOr<int> ServerProcess::Wait(absl::Duration timeout) {
       return status;
     }
     if (done < 0 && errno != EINTR) {
-      return absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("waitpid: ", std::strerror(errno)));
     }
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("citymatch-server still runs after ",
-                       absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(absl::StrCat(
+          "citymatch-server still runs after ", absl::FormatDuration(timeout)));
     }
     // waitpid() cannot wait with a timeout; poll the child's state.
     absl::SleepFor(absl::Milliseconds(5));
