@@ -55,7 +55,9 @@ void CheckReferences(const GraphSnapshot& g, const Project& p,
                      const std::string& prefix,
                      std::vector<FieldViolation>* violations) {
   for (size_t i = 0; i < p.members.size(); ++i) {
-    if (g.FindCity(p.members[i].city_id) == nullptr) {
+    // An empty id did not parse and was reported as such.
+    if (!p.members[i].city_id.empty() &&
+        g.FindCity(p.members[i].city_id) == nullptr) {
       violations->push_back(
           {absl::StrCat(prefix, "members[", i, "].city"),
            absl::StrCat("city ", p.members[i].city_id, " does not exist")});

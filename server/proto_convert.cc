@@ -180,8 +180,10 @@ Project FromProto(const v1::Project& in, std::string id,
       default:
         violations->push_back({field + ".role", "must be LEAD or PARTNER"});
     }
-    // An unparsable city was reported above; keep it out of later checks.
-    if (!member.city_id.empty()) p.members.push_back(std::move(member));
+    // An unparsable city was reported above. The member keeps its place
+    // (with an empty id) so that later violations name the index the client
+    // wrote; the request is refused anyway.
+    p.members.push_back(std::move(member));
   }
   p.start_year = in.start_year();
   p.end_year = in.end_year();
@@ -195,7 +197,22 @@ Project FromProto(const v1::Project& in, std::string id,
   p.rules.min_countries = in.rules().min_countries();
   p.rules.min_eu_member_states = in.rules().min_eu_member_states();
   p.rules.max_per_country = in.rules().max_per_country();
+  const size_t reported = violations->size();
   ValidateProject(p, prefix, violations);
+  // A member whose city did not parse was reported above already.
+  violations->erase(
+      std::remove_if(violations->begin() + reported, violations->end(),
+                     [&](const FieldViolation& v) {
+                       for (size_t i = 0; i < p.members.size(); ++i) {
+                         if (p.members[i].city_id.empty() &&
+                             v.field == absl::StrCat(prefix, "members[", i,
+                                                     "].city")) {
+                           return true;
+                         }
+                       }
+                       return false;
+                     }),
+      violations->end());
   return p;
 }
 

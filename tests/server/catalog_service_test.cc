@@ -452,6 +452,25 @@ TEST_F(CatalogServiceTest, CreateProjectWithUnknownMemberNamesTheMember) {
   EXPECT_EQ(all.size(), 4u);
 }
 
+TEST_F(CatalogServiceTest, MemberViolationsNameTheMembersIndexInTheRequest) {
+  // A malformed member before an unknown one: each violation must still
+  // point at the member the client wrote, not at its position among the
+  // members that parsed.
+  v1::Project project;
+  project.set_title("Welcoming Alps");
+  project.add_members()->set_city("graz");             // [0] not a name
+  project.add_members()->set_city("cities/atlantis");  // [1] unknown
+  project.add_members()->set_city("cities/torino");    // [2] fine
+  project.add_members()->set_city("cities/torino");    // [3] twice
+  v1::Project created;
+  grpc::Status status = CreateProject("welcoming-alps", project, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status),
+              UnorderedElementsAre("project.members[0].city",
+                                   "project.members[1].city",
+                                   "project.members[3].city"));
+}
+
 TEST_F(CatalogServiceTest, CreateUpdateAndDeleteProject) {
   v1::Project project;
   project.set_title("Welcoming Alps");
