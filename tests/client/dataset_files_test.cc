@@ -1,0 +1,61 @@
+#include "client/dataset_files.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::TempDir;
+
+TEST(DatasetFilesTest, ReadsOnlyTheInterchangeFilesPresent) {
+  TempDir dir;
+  dir.Write("cities.csv", "id,name\r\nx,X\r\n");
+  dir.Write("twinnings.csv", "");
+  dir.Write("README.md", "not data");
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFolder(dir.path());
+  ASSERT_TRUE(files.ok()) << files.status();
+  EXPECT_EQ(*files,
+            (std::map<std::string, std::string>{
+                {"cities.csv", "id,name\r\nx,X\r\n"}, {"twinnings.csv", ""}}));
+}
+
+TEST(DatasetFilesTest, MissingOrEmptyFolderIsAnError) {
+  TempDir dir;
+  EXPECT_EQ(ReadDatasetFolder(dir.File("missing")).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadDatasetFolder(dir.path()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DatasetFilesTest, WriteCreatesTheFolderAndRoundTrips) {
+  TempDir dir;
+  const std::string out = dir.File("a/b");
+  const std::map<std::string, std::string> files = {
+      {"cities.csv", "id\nlyon\n"}, {"projects.csv", "id\n"}};
+  ASSERT_TRUE(WriteDatasetFolder(out, files).ok());
+  absl::StatusOr<std::map<std::string, std::string>> read =
+      ReadDatasetFolder(out);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, files);
+}
+
+TEST(DatasetFilesTest, WriteRefusesNamesThatLeaveTheFolder) {
+  TempDir dir;
+  for (const char* name : {"../escape.csv", "/etc/x.csv", "a/b.csv",
+                           ".hidden.csv", "cities.txt", ""}) {
+    EXPECT_EQ(WriteDatasetFolder(dir.File("out"), {{name, "x"}}).code(),
+              absl::StatusCode::kInvalidArgument)
+        << name;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.File("escape.csv")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("out")));
+}
+
+}  // namespace
+}  // namespace citymatch

@@ -1,0 +1,133 @@
+#include "client/output.h"
+
+#include "client/partner_client.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace citymatch {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+grpc::Status BadRequest(
+    const std::vector<std::pair<std::string, std::string>>& violations) {
+  google::rpc::BadRequest bad_request;
+  for (const auto& [field, description] : violations) {
+    auto* v = bad_request.add_field_violations();
+    v->set_field(field);
+    v->set_description(description);
+  }
+  google::rpc::Status details;
+  details.set_code(grpc::StatusCode::INVALID_ARGUMENT);
+  details.set_message("bad rows");
+  details.add_details()->PackFrom(bad_request);
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad rows",
+                      details.SerializeAsString());
+}
+
+// The column at which `needle` starts in the line holding it, in code points.
+size_t DisplayColumn(const std::string& text, const std::string& needle) {
+  const size_t at = text.find(needle);
+  const size_t line_start = text.rfind('\n', at) + 1;  // npos + 1 == 0
+  size_t column = 0;
+  for (size_t i = line_start; i < at; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+TEST(OutputTest, FormatErrorPrintsCodeMessageAndEachViolation) {
+  const absl::Status status =
+      FromGrpcStatus(BadRequest({{"cities.csv:3", "country \"XX\" unknown"},
+                                 {"cities.csv:4", "lat out of range"}}));
+  EXPECT_EQ(FormatError(status),
+            "error: INVALID_ARGUMENT: bad rows\n"
+            "  cities.csv:3: country \"XX\" unknown\n"
+            "  cities.csv:4: lat out of range\n");
+}
+
+TEST(OutputTest, FormatErrorWithoutDetailsIsOneLine) {
+  EXPECT_EQ(FormatError(FromGrpcStatus(grpc::Status(grpc::StatusCode::NOT_FOUND,
+                                                    "cities/x not found"))),
+            "error: NOT_FOUND: cities/x not found\n");
+}
+
+TEST(OutputTest, ToJsonUsesProtoFieldNamesAndPrintsDefaults) {
+  v1::City city;
+  city.set_name("cities/lyon");
+  city.set_display_name("Lyon");
+  const nlohmann::json json = nlohmann::json::parse(ToJson(city));
+  EXPECT_EQ(json["display_name"], "Lyon");
+  EXPECT_EQ(json["population"], "0");
+  EXPECT_EQ(json["country_code"], "");
+  EXPECT_FALSE(json.contains("displayName"));
+}
+
+TEST(OutputTest, TablesAlignColumnsByCodePointsNotBytes) {
+  v1::ListCitiesResponse response;
+  auto* a = response.add_cities();
+  a->set_name("cities/munchen");
+  a->set_display_name("M\xC3\xBCnchen");  // one code point, two bytes
+  a->set_country_code("DE");
+  auto* b = response.add_cities();
+  b->set_name("cities/lyon");
+  b->set_display_name("Lyon");
+  b->set_country_code("FR");
+  const std::string table = CitiesTable(response);
+  EXPECT_EQ(DisplayColumn(table, "DE"), DisplayColumn(table, "FR"));
+  EXPECT_EQ(DisplayColumn(table, "DE"), DisplayColumn(table, "COUNTRY"));
+}
+
+TEST(OutputTest, PartialListTellsHowToGoOn) {
+  v1::ListCitiesResponse response;
+  response.add_cities()->set_name("cities/a");
+  response.set_total_size(7);
+  response.set_next_page_token("TOKEN");
+  const std::string table = CitiesTable(response);
+  EXPECT_THAT(table, HasSubstr("1 of 7\n"));
+  EXPECT_THAT(table, HasSubstr("next page: --page-token TOKEN\n"));
+}
+
+TEST(OutputTest, RecommendationsShowReasonsAndWithExplainComponents) {
+  v1::RecommendPartnersResponse response;
+  v1::Recommendation* r = response.add_recommendations();
+  r->set_city("cities/wien");
+  r->set_display_name("Wien");
+  r->set_country_code("AT");
+  r->set_score(0.75);
+  r->add_reasons("Worked with Milano in \"Arrival Cities\".");
+  v1::ScoreComponent* c = r->add_components();
+  c->set_name("co_membership");
+  c->set_value(2);
+  c->set_contribution(0.5);
+
+  const std::string plain = RecommendationsTable(response, false);
+  EXPECT_THAT(plain, HasSubstr("RANK"));
+  EXPECT_THAT(plain, HasSubstr("1     Wien (cities/wien)  AT       0.7500\n"));
+  EXPECT_THAT(
+      plain,
+      HasSubstr("\n      - Worked with Milano in \"Arrival Cities\".\n"));
+  EXPECT_THAT(plain, Not(HasSubstr("co_membership")));
+
+  const std::string explained = RecommendationsTable(response, true);
+  EXPECT_THAT(explained, HasSubstr("co_membership"));
+  EXPECT_THAT(explained, HasSubstr("2.0000"));
+  EXPECT_THAT(explained, HasSubstr("contribution +0.5000"));
+}
+
+TEST(OutputTest, EmptyRecommendationsSaySo) {
+  v1::RecommendPartnersResponse response;
+  response.set_graph_version(12);
+  EXPECT_EQ(RecommendationsTable(response, false),
+            "no city matches (graph version 12)\n");
+  response.set_not_modified(true);
+  EXPECT_EQ(RecommendationsTable(response, false),
+            "not modified (graph version 12)\n");
+}
+
+}  // namespace
+}  // namespace citymatch
