@@ -19,6 +19,7 @@ namespace {
 using ::citymatch::testing::ForgeToken;
 using ::citymatch::testing::HealthCheck;
 using ::citymatch::testing::IssuedToken;
+using ::citymatch::testing::ListServicesByReflection;
 using ::citymatch::testing::SecuredServer;
 using ::citymatch::testing::SetDeadline;
 using ::testing::HasSubstr;
@@ -549,6 +550,18 @@ TEST_F(AuthorizationTest, HealthCheckNeedsNoToken) {
   EXPECT_EQ(serving, 1);
   // ... while the API does.
   EXPECT_EQ(GetCity(nobody, "milano").error_code(), Code::UNAUTHENTICATED);
+}
+
+TEST_F(AuthorizationTest, ReflectionNeedsNoToken) {
+  Caller nobody = As("");
+  std::vector<std::string> services;
+  grpc::Status status =
+      ListServicesByReflection(nobody.channel.get(), &services);
+  ASSERT_TRUE(status.ok()) << status.error_code() << " "
+                           << status.error_message();
+  EXPECT_THAT(services, ::testing::IsSupersetOf(
+                            {"citymatch.v1.Catalog", "citymatch.v1.Matching",
+                             "citymatch.v1.Admin", "grpc.health.v1.Health"}));
 }
 
 class RateLimitTest : public AuthorizationTest {

@@ -88,6 +88,92 @@ grpc::Status HealthCheck(grpc::Channel* channel, int* serving) {
   return grpc::Status::OK;
 }
 
+grpc::Status ListServicesByReflection(grpc::Channel* channel,
+                                      std::vector<std::string>* services) {
+  // ServerReflectionRequest{list_services: ""}: field 7, length 0.
+  const std::string request_bytes("\x3a\x00", 2);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::CompletionQueue cq;
+  grpc::GenericStub stub(channel->shared_from_this());
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+      &cq);
+  // One operation at a time, each awaited before the next.
+  auto await = [&cq]() {
+    void* tag = nullptr;
+    bool ok = false;
+    return cq.Next(&tag, &ok) && ok;
+  };
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  bool have_response = false;
+  call->StartCall(reinterpret_cast<void*>(1));
+  if (await()) {
+    call->Write(request, reinterpret_cast<void*>(2));
+    if (await()) {
+      call->WritesDone(reinterpret_cast<void*>(3));
+      if (await()) {
+        call->Read(&response, reinterpret_cast<void*>(4));
+        have_response = await();
+      }
+    }
+  }
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  void* tag = nullptr;
+  bool ok = false;
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  if (!status.ok()) return status;
+  if (!have_response) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "no reflection response");
+  }
+  std::vector<grpc::Slice> slices;
+  if (!response.Dump(&slices).ok()) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "unreadable response");
+  }
+  std::string bytes;
+  for (const grpc::Slice& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  // ServerReflectionResponse{list_services_response (6): ListServiceResponse{
+  // service (1): ServiceResponse{name (1)}}}.
+  google::protobuf::UnknownFieldSet top;
+  if (!top.ParseFromString(bytes)) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "unparsable response");
+  }
+  for (int i = 0; i < top.field_count(); ++i) {
+    if (top.field(i).number() != 6 ||
+        top.field(i).type() !=
+            google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+      continue;
+    }
+    google::protobuf::UnknownFieldSet list;
+    if (!list.ParseFromString(top.field(i).length_delimited())) continue;
+    for (int j = 0; j < list.field_count(); ++j) {
+      if (list.field(j).number() != 1 ||
+          list.field(j).type() !=
+              google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+        continue;
+      }
+      google::protobuf::UnknownFieldSet service;
+      if (!service.ParseFromString(list.field(j).length_delimited())) continue;
+      for (int k = 0; k < service.field_count(); ++k) {
+        if (service.field(k).number() == 1 &&
+            service.field(k).type() ==
+                google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+          services->push_back(service.field(k).length_delimited());
+        }
+      }
+    }
+  }
+  return grpc::Status::OK;
+}
+
 std::string CodeName(grpc::StatusCode code) { return StatusCodeName(code); }
 
 absl::StatusOr<std::unique_ptr<SecuredServer>> SecuredServer::Start(

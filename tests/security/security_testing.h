@@ -56,6 +56,13 @@ std::map<std::string, std::string> ReadTree(const std::string& dir);
 // ServingStatus (1 = SERVING).
 grpc::Status HealthCheck(grpc::Channel* channel, int* serving);
 
+// The services listed by server reflection
+// (grpc.reflection.v1alpha.ServerReflection, list_services), as a generic
+// streaming call with hand-encoded messages; no token is sent unless the
+// channel adds one.
+grpc::Status ListServicesByReflection(grpc::Channel* channel,
+                                      std::vector<std::string>* services);
+
 // The code name of `code`: "OK", "PERMISSION_DENIED", ...
 std::string CodeName(grpc::StatusCode code);
 
