@@ -1,12 +1,18 @@
 // End-to-end tests of the catalog commands of `citymatch`: the real binary
 // against a real citymatch-server seeded with the sample data set.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/cli_fixture.h"
@@ -242,6 +248,36 @@ TEST_F(CliCatalogTest, UnreachableServerExitsFour) {
       RunCli({"--server=127.0.0.1:1", "--timeout=10", "cities", "list"});
   EXPECT_EQ(result.exit_code, 4) << result;
   EXPECT_THAT(result.err, StartsWith("error: UNAVAILABLE: "));
+}
+
+TEST_F(CliCatalogTest, SilentServerHitsTheDeadlineAndExitsFour) {
+  // A socket that accepts connections (the kernel completes the handshake
+  // from the backlog) but never speaks HTTP/2: the call can only time out.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(
+      ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+      0);
+  ASSERT_EQ(::listen(listener, 16), 0);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(
+      ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length),
+      0);
+  const std::string silent =
+      "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+
+  const absl::Time start = absl::Now();
+  const CliResult result =
+      RunCli({"--server", silent, "--timeout", "1", "cities", "get", "lyon"});
+  const absl::Duration took = absl::Now() - start;
+  ::close(listener);
+  EXPECT_EQ(result.exit_code, 4) << result;
+  EXPECT_THAT(result.err, StartsWith("error: DEADLINE_EXCEEDED: "));
+  EXPECT_GE(took, absl::Milliseconds(900));
+  EXPECT_LT(took, absl::Seconds(30));
 }
 
 TEST_F(CliCatalogTest, StoppedServerExitsFour) {
