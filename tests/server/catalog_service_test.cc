@@ -5,6 +5,7 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -337,6 +338,55 @@ TEST_F(CatalogServiceTest, DeleteWithStaleEtagIsAborted) {
   EXPECT_TRUE(GetCity("cities/krakow", &still).ok());
 }
 
+TEST_F(CatalogServiceTest, ConcurrentUpdatesWithTheSameEtagHaveOneWinner) {
+  // Eight clients read the same version and all try to write: the etag check
+  // happens under the store's lock, so exactly one succeeds.
+  v1::City original;
+  ASSERT_TRUE(GetCity("cities/lyon", &original).ok());
+  constexpr int kClients = 8;
+  std::vector<grpc::StatusCode> codes(kClients);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      v1::City patch = original;
+      patch.set_population(500000 + i);
+      v1::City updated;
+      codes[i] = UpdateCity(patch, {"population"}, &updated).error_code();
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  int won = 0;
+  int winner = -1;
+  for (int i = 0; i < kClients; ++i) {
+    if (codes[i] == grpc::StatusCode::OK) {
+      ++won;
+      winner = i;
+    } else {
+      EXPECT_EQ(codes[i], grpc::StatusCode::ABORTED) << i;
+    }
+  }
+  ASSERT_EQ(won, 1);
+  v1::City after;
+  ASSERT_TRUE(GetCity("cities/lyon", &after).ok());
+  EXPECT_EQ(after.population(), 500000 + winner);
+}
+
+TEST_F(CatalogServiceTest, UpdateWithEmptyMaskReplacesEveryUpdatableField) {
+  v1::City replacement = Krakow();
+  replacement.set_name("cities/wien");
+  v1::City updated;
+  grpc::Status status = UpdateCity(replacement, {}, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.name(), "cities/wien");  // the name is not updatable
+  EXPECT_EQ(updated.display_name(), "Kraków");
+  EXPECT_EQ(updated.country_code(), "PL");
+  EXPECT_EQ(updated.population(), 755050);
+  // Nor is the result checked less than a create would be.
+  replacement.set_latitude(-91);
+  EXPECT_THAT(ViolatedFields(UpdateCity(replacement, {}, &updated)),
+              ElementsAre("city.latitude"));
+}
+
 TEST_F(CatalogServiceTest, UpdateWithUnknownMaskPathIsInvalidArgument) {
   v1::City patch;
   patch.set_name("cities/roma");
@@ -644,6 +694,54 @@ TEST_F(CatalogServiceTest, CreatePracticeAndListByCity) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(ViolatedFields(status), ElementsAre("practice.city"));
   }
+}
+
+TEST_F(CatalogServiceTest, UpdateAndDeletePractice) {
+  v1::Practice practice;
+  {
+    grpc::ClientContext context;
+    v1::GetPracticeRequest request;
+    request.set_name("practices/gp-sevilla-housing");
+    ASSERT_TRUE(catalog()->GetPractice(&context, request, &practice).ok());
+  }
+  EXPECT_EQ(practice.title(), "Homes, not shelters");
+  EXPECT_EQ(practice.city(), "cities/sevilla");
+  v1::Practice updated;
+  {
+    grpc::ClientContext context;
+    v1::UpdatePracticeRequest request;
+    *request.mutable_practice() = practice;
+    request.mutable_practice()->set_summary("Housing first for Roma families");
+    request.mutable_practice()->set_title("ignored");
+    request.mutable_update_mask()->add_paths("summary");
+    grpc::Status status =
+        catalog()->UpdatePractice(&context, request, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(updated.summary(), "Housing first for Roma families");
+  EXPECT_EQ(updated.title(), "Homes, not shelters");
+  {
+    grpc::ClientContext context;
+    v1::DeletePracticeRequest request;
+    request.set_name("practices/gp-sevilla-housing");
+    request.set_etag(updated.etag());
+    v1::DeleteResponse deleted;
+    ASSERT_TRUE(catalog()->DeletePractice(&context, request, &deleted).ok());
+  }
+  // Sevilla still has its twinning with Graz; once that is gone, nothing
+  // refers to it and it can be deleted.
+  v1::DeleteResponse deleted;
+  EXPECT_EQ(DeleteCity("cities/sevilla", "", &deleted).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  {
+    grpc::ClientContext context;
+    v1::DeleteTwinningRequest request;
+    request.mutable_twinning()->set_city_a("cities/graz");
+    request.mutable_twinning()->set_city_b("cities/sevilla");
+    ASSERT_TRUE(catalog()->DeleteTwinning(&context, request, &deleted).ok());
+  }
+  grpc::Status status = DeleteCity("cities/sevilla", "", &deleted);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 // ---- Themes ----------------------------------------------------------------

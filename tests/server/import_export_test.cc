@@ -109,6 +109,32 @@ TEST(ImportExportTest, ImportOfGoodDataAddsRowsAndAdvancesTheVersion) {
   ASSERT_EQ(project.members_size(), 3);
 }
 
+TEST(ImportExportTest, RowsWithAnExistingIdReplaceTheResource) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  v1::ImportDatasetResponse response;
+  grpc::Status status = ImportFiles(
+      server->catalog(),
+      {{"cities.csv",
+        "id,name,country,lat,lon,population\n"
+        "milano,Milano (Città metropolitana),IT,45.46427,9.18951,3214630\n"}},
+      &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  grpc::ClientContext context;
+  v1::GetCityRequest request;
+  request.set_name("cities/milano");
+  v1::City milano;
+  ASSERT_TRUE(server->catalog()->GetCity(&context, request, &milano).ok());
+  EXPECT_EQ(milano.display_name(), "Milano (Città metropolitana)");
+  EXPECT_EQ(milano.population(), 3214630);
+  EXPECT_EQ(CityNames(server->catalog()).size(), 8u);
+  // Its projects still know it.
+  std::vector<v1::Project> projects;
+  ASSERT_TRUE(
+      ListAllProjects(server->catalog(), "cities/milano", "", &projects).ok());
+  EXPECT_EQ(projects.size(), 1u);
+}
+
 TEST(ImportExportTest, OneBadRowInTheLastLineOfALargeFileChangesNothing) {
   std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
   ASSERT_NE(server, nullptr);
