@@ -191,6 +191,10 @@ TEST_F(CliCatalogTest, ProjectWithUnknownMemberIsRejected) {
 TEST_F(CliCatalogTest, ProjectsListFiltersByCity) {
   EXPECT_THAT(Ids(Json({"projects", "list", "--city", "torino"}), "projects"),
               ElementsAre("interreg-alps-heritage", "interreg-it-at-health"));
+  // "Migrants" and "Demographic change and immigration" are one theme.
+  EXPECT_THAT(
+      Ids(Json({"projects", "list", "--theme", "migration"}), "projects"),
+      ElementsAre("urbact-arrival", "urbact-welcome"));
   const CliResult table = Cli({"projects", "list", "--all"});
   ASSERT_EQ(table.exit_code, 0) << table;
   EXPECT_THAT(table.out,
