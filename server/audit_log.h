@@ -1,6 +1,7 @@
 // AuditLog records every write — who (token, role, organisation), what (the
 // method), when, on which resource, and the result — including writes that
-// were refused. Never records secrets or request bodies.
+// were refused. Never records secrets or request bodies; a resource name is
+// cut to 512 bytes, so that a refused call cannot grow the log without bound.
 //
 // Thread-safe.
 #ifndef CITYMATCH_SERVER_AUDIT_LOG_H_
