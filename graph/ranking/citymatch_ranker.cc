@@ -20,12 +20,10 @@ FeatureWeights CitymatchRanker::WeightsFor(
   return w;
 }
 
-void CitymatchRanker::Score(const GraphSnapshot& graph,
-                            const ResolvedQuery& query,
-                            std::vector<double>* scores) const {
-  QueryFeatures features;
-  ComputeFeatures(graph, query, model_.features, &features);
-  const FeatureWeights w = WeightsFor(features);
+namespace {
+
+void Dot(const QueryFeatures& features, const FeatureWeights& w,
+         std::vector<double>* scores) {
   scores->resize(features.num_cities);
   for (int c = 0; c < features.num_cities; ++c) {
     const float* x = features.row(c);
@@ -35,17 +33,9 @@ void CitymatchRanker::Score(const GraphSnapshot& graph,
   }
 }
 
-std::vector<ScoreComponent> CitymatchRanker::Components(
-    const GraphSnapshot& graph, const ResolvedQuery& query, int city) const {
-  return ComponentsFor(graph, query, {city}).front();
-}
-
-std::vector<std::vector<ScoreComponent>> CitymatchRanker::ComponentsFor(
-    const GraphSnapshot& graph, const ResolvedQuery& query,
-    const std::vector<int>& cities) const {
-  QueryFeatures features;
-  ComputeFeatures(graph, query, model_.features, &features);
-  const FeatureWeights w = WeightsFor(features);
+std::vector<std::vector<ScoreComponent>> Explain(
+    const QueryFeatures& features, const FeatureWeights& w,
+    const std::vector<int>& cities) {
   std::vector<std::vector<ScoreComponent>> out;
   out.reserve(cities.size());
   for (int c : cities) {
@@ -58,6 +48,41 @@ std::vector<std::vector<ScoreComponent>> CitymatchRanker::ComponentsFor(
     out.push_back(std::move(components));
   }
   return out;
+}
+
+}  // namespace
+
+void CitymatchRanker::Score(const GraphSnapshot& graph,
+                            const ResolvedQuery& query,
+                            std::vector<double>* scores) const {
+  QueryFeatures features;
+  ComputeFeatures(graph, query, model_.features, &features);
+  Dot(features, WeightsFor(features), scores);
+}
+
+std::vector<std::vector<ScoreComponent>> CitymatchRanker::ScoreAndExplain(
+    const GraphSnapshot& graph, const ResolvedQuery& query,
+    const Selector& select, std::vector<double>* scores,
+    std::vector<int>* selected) const {
+  QueryFeatures features;
+  ComputeFeatures(graph, query, model_.features, &features);
+  const FeatureWeights w = WeightsFor(features);
+  Dot(features, w, scores);
+  *selected = select(*scores);
+  return Explain(features, w, *selected);
+}
+
+std::vector<ScoreComponent> CitymatchRanker::Components(
+    const GraphSnapshot& graph, const ResolvedQuery& query, int city) const {
+  return ComponentsFor(graph, query, {city}).front();
+}
+
+std::vector<std::vector<ScoreComponent>> CitymatchRanker::ComponentsFor(
+    const GraphSnapshot& graph, const ResolvedQuery& query,
+    const std::vector<int>& cities) const {
+  QueryFeatures features;
+  ComputeFeatures(graph, query, model_.features, &features);
+  return Explain(features, WeightsFor(features), cities);
 }
 
 }  // namespace citymatch

@@ -56,6 +56,10 @@ class CitymatchRanker : public Ranker {
   std::vector<std::vector<ScoreComponent>> ComponentsFor(
       const GraphSnapshot& graph, const ResolvedQuery& query,
       const std::vector<int>& cities) const override;
+  std::vector<std::vector<ScoreComponent>> ScoreAndExplain(
+      const GraphSnapshot& graph, const ResolvedQuery& query,
+      const Selector& select, std::vector<double>* scores,
+      std::vector<int>* selected) const override;
 
   const CitymatchModel& model() const { return model_; }
 

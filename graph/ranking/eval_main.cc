@@ -29,6 +29,14 @@ ABSL_FLAG(double, l2, citymatch::FitOptions().l2,
           "penalty on the standardised weights of the citymatch model");
 ABSL_FLAG(double, member_share, citymatch::FeatureOptions().member_restart_share,
           "share of the citymatch walk's restarts on the member cities");
+ABSL_FLAG(double, alpha, citymatch::FeatureOptions().walk.alpha,
+          "continuation probability of the citymatch walk");
+ABSL_FLAG(int, iterations, citymatch::FeatureOptions().walk.max_iterations,
+          "power iterations of the citymatch walk");
+ABSL_FLAG(int, mrr_sweeps, citymatch::FitOptions().mrr_sweeps,
+          "coordinate-ascent sweeps on MRR after the softmax fit");
+ABSL_FLAG(double, mrr_min_gain, citymatch::FitOptions().mrr_min_gain,
+          "smallest training-MRR gain a coordinate step must bring");
 ABSL_FLAG(bool, fit, false,
           "fit the citymatch model on all folds and print it as C++ "
           "(graph/ranking/citymatch_model.cc) instead of evaluating");
@@ -63,8 +71,12 @@ int Run() {
 
   FitOptions fit;
   fit.l2 = absl::GetFlag(FLAGS_l2);
+  fit.mrr_sweeps = absl::GetFlag(FLAGS_mrr_sweeps);
+  fit.mrr_min_gain = absl::GetFlag(FLAGS_mrr_min_gain);
   FeatureOptions features;
   features.member_restart_share = absl::GetFlag(FLAGS_member_share);
+  features.walk.alpha = absl::GetFlag(FLAGS_alpha);
+  features.walk.max_iterations = absl::GetFlag(FLAGS_iterations);
   if (absl::GetFlag(FLAGS_fit)) {
     absl::StatusOr<CitymatchModel> model =
         FitModelOnFolds(*data, {}, fit, features);

@@ -1,6 +1,7 @@
 #include "graph/ranking/features.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <utility>
@@ -25,8 +26,32 @@ int CountrySlot(const std::string& country) {
 }
 
 double LogPopulation(const City& city) {
-  return std::log(static_cast<double>(city.population > 0 ? city.population
-                                                          : 5000));
+  return std::log(static_cast<float>(city.population > 0 ? city.population
+                                                         : 5000));
+}
+
+// log1p of a count, from a table for the small whole numbers that most
+// counts are: a query takes a dozen logarithms per city otherwise.
+double Log1pCount(double k) {
+  static const std::array<double, 256> kTable = [] {
+    std::array<double, 256> t{};
+    for (int i = 0; i < 256; ++i) t[i] = std::log1p(static_cast<double>(i));
+    return t;
+  }();
+  const int i = static_cast<int>(k);
+  return (i == k && i >= 0 && i < 256) ? kTable[i] : std::log1p(k);
+}
+
+// log1p(km / 50), from a 1-km table up to 4,096 km: a logarithm per city
+// was a seventh of a query's time, and a feature needs no finer grain.
+double Log1pKmOver50(double km) {
+  static const std::array<float, 4096> kTable = [] {
+    std::array<float, 4096> t{};
+    for (int i = 0; i < 4096; ++i) t[i] = std::log1p((i + 0.5) / 50.0);
+    return t;
+  }();
+  const int i = static_cast<int>(km);
+  return i < 4096 ? kTable[i] : std::log1p(km / 50.0);
 }
 
 // A coarse grid of 1-degree cells (about 111 x 70 km in Europe).
@@ -42,20 +67,19 @@ int LonCell(double lon) {
 int Cell(const City& city) {
   return LatCell(city.lat) * kLonCells + LonCell(city.lon);
 }
-// The count in the city's cell and its eight neighbours.
-double NeighbourhoodCount(const std::vector<uint16_t>& cells, const City& city) {
+// Adds one to the city's cell and its eight neighbours, so that one lookup
+// later reads the count of a 3 x 3 neighbourhood.
+void Splat(const City& city, std::vector<uint16_t>* cells) {
   const int lat = LatCell(city.lat);
   const int lon = LonCell(city.lon);
-  double sum = 0;
   for (int dlat = -1; dlat <= 1; ++dlat) {
     const int y = lat + dlat;
     if (y < 0 || y >= kLatCells) continue;
     for (int dlon = -1; dlon <= 1; ++dlon) {
-      const int x = (lon + dlon + kLonCells) % kLonCells;
-      sum += cells[y * kLonCells + x];
+      uint16_t& cell = (*cells)[y * kLonCells + (lon + dlon + kLonCells) % kLonCells];
+      if (cell < 65535) ++cell;
     }
   }
-  return sum;
 }
 
 // Squared equirectangular distance in degrees, scaled by cos(lat) of the
@@ -117,13 +141,14 @@ const char* FeatureName(int feature) {
       "distance",     "distance_tight",      "same_country",
       "same_country_repeat", "population_gap", "population",
       "theme_projects", "theme_practices", "programme_population_gap",
-      "programme_density"};
+      "programme_density", "programme_co_membership", "era_gap"};
   return feature >= 0 && feature < kNumFeatures ? kNames[feature] : "?";
 }
 
 bool IsProgrammeFeature(int feature) {
   return feature == kProgrammeExperience || feature == kProgrammeCountry ||
-         feature == kProgrammePopulationGap || feature == kProgrammeDensity;
+         feature == kProgrammePopulationGap || feature == kProgrammeDensity ||
+         feature == kProgrammeCoMembership;
 }
 
 double LooseShare(double tightness) {
@@ -155,34 +180,79 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   };
 
   out->walk = std::move(walk);
-  const std::vector<double>& rank = out->walk;
   // Scaled so that an average vertex is near 1; the floor keeps unreachable
   // cities finite and below every reachable one.
   const double scale = graph.num_vertices();
+  auto log_rank = [scale](double r) {
+    return std::log(static_cast<float>(r * scale + 1e-3));
+  };
   for (int c = 0; c < n; ++c) {
-    const double r = rank.empty() ? 0 : rank[graph.CityVertex(c)];
-    set(c, kPpr, std::log(r * scale + 1e-3));
+    set(c, kPpr,
+        log_rank(out->walk.empty() ? 0 : out->walk[graph.CityVertex(c)]));
   }
 
   // Co-membership, twinnings: walk member -> project/twin -> candidate.
   std::vector<double> acc(n, 0.0);
+  std::vector<double> same_programme(n, 0.0);
+  bool any_same_programme = false;
   for (int m : query.members) {
     for (int p : graph.city_projects(m)) {
       const std::vector<int>& members = graph.project_members(p);
       if (members.size() < 2) continue;
       const double w = 1.0 / std::log(static_cast<double>(members.size()));
       for (int c : members) acc[c] += w;
+      if (!query.programme.empty() &&
+          graph.projects()[p].programme == query.programme) {
+        any_same_programme = true;
+        for (int c : members) same_programme[c] += w;
+      }
     }
   }
-  for (int c = 0; c < n; ++c) set(c, kCoMembership, std::log1p(acc[c]));
+  for (int c = 0; c < n; ++c) {
+    if (acc[c] != 0) set(c, kCoMembership, std::log1p(acc[c]));
+  }
+
+  // The era: mean start year of each city's dated projects.
+  {
+    std::vector<int> start_year(graph.projects().size());
+    for (size_t p = 0; p < start_year.size(); ++p) {
+      start_year[p] = graph.projects()[p].start_year;
+    }
+    double member_years = 0;
+    int member_dated = 0;
+    for (int m : query.members) {
+      for (int p : graph.city_projects(m)) {
+        if (start_year[p] > 0) {
+          member_years += start_year[p];
+          ++member_dated;
+        }
+      }
+    }
+    if (member_dated > 0) {
+      const double member_era = member_years / member_dated;
+      for (int c = 0; c < n; ++c) {
+        double years = 0;
+        int dated = 0;
+        for (int p : graph.city_projects(c)) {
+          if (start_year[p] > 0) {
+            years += start_year[p];
+            ++dated;
+          }
+        }
+        if (dated > 0) {
+          set(c, kEraGap, -std::fabs(years / dated - member_era) / 10.0);
+        }
+      }
+    }
+  }
   std::fill(acc.begin(), acc.end(), 0.0);
   for (int m : query.members) {
     for (int c : graph.city_twins(m)) acc[c] += 1;
   }
   for (int c = 0; c < n; ++c) {
-    set(c, kTwinned, std::log1p(acc[c]));
+    set(c, kTwinned, Log1pCount(acc[c]));
     set(c, kExperience,
-        std::log1p(static_cast<double>(graph.city_projects(c).size())));
+        Log1pCount(static_cast<double>(graph.city_projects(c).size())));
   }
 
   // The programme's history: its past consortia in this graph.
@@ -232,20 +302,28 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     double programme_log_population = 0;
     for (int p : programme_projects) {
       for (int c : graph.project_members(p)) {
-        uint16_t& cell = cells[Cell(cities[c])];
-        if (cell < 65535) ++cell;
+        Splat(cities[c], &cells);
         programme_log_population += LogPopulation(cities[c]);
       }
     }
     programme_log_population /= memberships;
+    std::vector<double> log_share(kNumCountrySlots);
+    for (int i = 0; i < kNumCountrySlots; ++i) {
+      log_share[i] = std::log((country_count[i] + 0.1) / (memberships + 1.0));
+    }
+    if (any_same_programme) {
+      for (int c = 0; c < n; ++c) {
+        if (same_programme[c] != 0) {
+          set(c, kProgrammeCoMembership, std::log1p(same_programme[c]));
+        }
+      }
+    }
     for (int c = 0; c < n; ++c) {
-      set(c, kProgrammeDensity, std::log1p(NeighbourhoodCount(cells, cities[c])));
+      set(c, kProgrammeDensity, Log1pCount(cells[Cell(cities[c])]));
       set(c, kProgrammePopulationGap,
           -std::fabs(LogPopulation(cities[c]) - programme_log_population));
-      set(c, kProgrammeExperience, std::log1p(acc[c]));
-      set(c, kProgrammeCountry,
-          std::log((country_count[CountrySlot(cities[c].country)] + 0.1) /
-                   (memberships + 1.0)));
+      set(c, kProgrammeExperience, Log1pCount(acc[c]));
+      set(c, kProgrammeCountry, log_share[CountrySlot(cities[c].country)]);
     }
   } else {
     tightness = query.members.size() >= 2
@@ -275,7 +353,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       for (const Anchor& a : anchors) {
         best = std::min(best, SquaredDegrees(a, city.lat, city.lon));
       }
-      distance = std::log1p(DegreesToKm(std::sqrt(best)) / 50.0);
+      distance = Log1pKmOver50(DegreesToKm(std::sqrt(best)));
     }
     set(c, kDistance, distance);
     set(c, kDistanceTight, distance * tightness);
@@ -300,7 +378,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
         for (int c : graph.project_members(p)) acc[c] += 1;
       }
     }
-    for (int c = 0; c < n; ++c) set(c, kThemeProjects, std::log1p(acc[c]));
+    for (int c = 0; c < n; ++c) set(c, kThemeProjects, Log1pCount(acc[c]));
     std::vector<char> seen_practice(graph.practices().size(), 0);
     std::fill(acc.begin(), acc.end(), 0.0);
     for (int t : query.themes) {
@@ -311,7 +389,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
         if (c >= 0) acc[c] += 1;
       }
     }
-    for (int c = 0; c < n; ++c) set(c, kThemePractices, std::log1p(acc[c]));
+    for (int c = 0; c < n; ++c) set(c, kThemePractices, Log1pCount(acc[c]));
   }
 }
 

@@ -99,6 +99,7 @@ TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
   top_by(kProgrammeDensity, 1, kTopBySignal);
   top_by(kProgrammePopulationGap, 1, kTopBySignal);
   top_by(kPopulation, 1, kTopBySignal);
+  top_by(kProgrammeCoMembership, 1, kTopBySignal);
   for (int m : members) take[m] = 0;
   take[hidden] = 1;
   // The rest of the candidates, represented by a uniform sample.
@@ -149,6 +150,7 @@ FeatureWeights FitSoftmaxWeights(
     raw[kPpr] = 1;
     return raw;
   }
+  const double l2 = options.l2 / nq;  // the loss is a mean over queries
 
   // Loss, gradient and Hessian in the standardised space.
   auto evaluate = [&](const std::array<double, F>& w, bool derivatives,
@@ -202,10 +204,10 @@ FeatureWeights FitSoftmaxWeights(
     }
     for (int f = 0; f < F; ++f) {
       if (f == kPpr || !on[f]) continue;
-      loss += options.l2 * w[f] * w[f];
+      loss += l2 * w[f] * w[f];
       if (derivatives) {
-        (*grad)[f] += 2 * options.l2 * w[f];
-        (*hess)[f][f] += 2 * options.l2;
+        (*grad)[f] += 2 * l2 * w[f];
+        (*hess)[f][f] += 2 * l2;
       }
     }
     if (derivatives) {
@@ -249,6 +251,81 @@ FeatureWeights FitSoftmaxWeights(
   return raw;
 }
 
+FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
+                           const std::vector<double>& query_weight,
+                           const std::array<bool, kNumFeatures>& active,
+                           const FeatureWeights& start,
+                           const FitOptions& options) {
+  FeatureWeights w = start;
+  double total_weight = 0;
+  for (size_t q = 0; q < queries.size(); ++q) {
+    total_weight += query_weight.empty() ? 1.0 : query_weight[q];
+  }
+  if (options.mrr_sweeps <= 0 || total_weight < options.mrr_min_queries) {
+    return w;
+  }
+  const Standardized st = Moments(queries);
+  // Scores of every row, updated in place as one weight moves.
+  std::vector<std::vector<double>> scores(queries.size());
+  for (size_t q = 0; q < queries.size(); ++q) {
+    const TrainingQuery& t = *queries[q];
+    scores[q].resize(t.num_rows());
+    for (int r = 0; r < t.num_rows(); ++r) {
+      double s = 0;
+      for (int f = 0; f < F; ++f) s += w[f] * t.rows[r * F + f];
+      scores[q][r] = s;
+    }
+  }
+  auto mrr_with = [&](int f, double delta) {
+    double total = 0, weight = 0;
+    for (size_t q = 0; q < queries.size(); ++q) {
+      const double qw = query_weight.empty() ? 1.0 : query_weight[q];
+      if (qw == 0) continue;
+      const TrainingQuery& t = *queries[q];
+      const std::vector<double>& s = scores[q];
+      const double pos = s[t.positive] + delta * t.rows[t.positive * F + f];
+      double rank = 1;
+      for (int r = 0; r < t.num_rows(); ++r) {
+        if (r != t.positive && s[r] + delta * t.rows[r * F + f] > pos) {
+          rank += t.weight[r];
+        }
+      }
+      total += qw / rank;
+      weight += qw;
+    }
+    return weight > 0 ? total / weight : 0;
+  };
+  double best = mrr_with(0, 0);
+  static constexpr double kSteps[] = {0.4, -0.4, 0.2, -0.2, 0.1, -0.1, 0.05, -0.05};
+  for (int sweep = 0; sweep < options.mrr_sweeps; ++sweep) {
+    bool moved = false;
+    for (int f = 0; f < F; ++f) {
+      if (!active[f] || st.scale[f] == 0) continue;
+      double best_delta = 0, best_value = best;
+      for (double step : kSteps) {
+        const double delta = step / st.scale[f];
+        const double value = mrr_with(f, delta);
+        if (value > best_value + options.mrr_min_gain) {
+          best_value = value;
+          best_delta = delta;
+        }
+      }
+      if (best_delta == 0) continue;
+      w[f] += best_delta;
+      for (size_t q = 0; q < queries.size(); ++q) {
+        const TrainingQuery& t = *queries[q];
+        for (int r = 0; r < t.num_rows(); ++r) {
+          scores[q][r] += best_delta * t.rows[r * F + f];
+        }
+      }
+      best = best_value;
+      moved = true;
+    }
+    if (!moved) break;
+  }
+  return w;
+}
+
 CitymatchModel FitCitymatchModel(
     const std::vector<TrainingQuery>& with_programme,
     const std::vector<TrainingQuery>& without_programme,
@@ -279,6 +356,9 @@ CitymatchModel FitCitymatchModel(
   } else {
     model.weights = FitSoftmaxWeights(a, tight_weight, all, options);
     model.loose_weights = FitSoftmaxWeights(a, loose_weight, all, options);
+    model.weights = RefineOnMrr(a, tight_weight, all, model.weights, options);
+    model.loose_weights =
+        RefineOnMrr(a, loose_weight, all, model.loose_weights, options);
   }
   return model;
 }

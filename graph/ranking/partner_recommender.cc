@@ -41,9 +41,6 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
   absl::StatusOr<ResolvedQuery> resolved = ResolveQuery(graph, query);
   if (!resolved.ok()) return resolved.status();
 
-  std::vector<double> scores;
-  ranker_->Score(graph, *resolved, &scores);
-
   // The cheap filters first; the distance filter needs a haversine per
   // member, so it only runs on cities that come out of the heap.
   const int n = static_cast<int>(graph.cities().size());
@@ -58,49 +55,56 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
   for (const std::string& c : filter.countries) {
     countries.push_back(absl::AsciiStrToUpper(c));
   }
-  std::vector<int> heap;
-  heap.reserve(n);
   for (int c = 0; c < n; ++c) {
     if (!allowed[c]) continue;
     const City& city = graph.cities()[c];
     if (!countries.empty() &&
         std::find(countries.begin(), countries.end(), city.country) ==
             countries.end()) {
-      continue;
+      allowed[c] = 0;
     }
     // A population bound excludes cities of unknown population: the filter
     // promises the bound holds.
     if (filter.min_population > 0 && city.population < filter.min_population) {
-      continue;
+      allowed[c] = 0;
     }
     if (filter.max_population > 0 &&
         (city.population == 0 || city.population > filter.max_population)) {
-      continue;
+      allowed[c] = 0;
     }
-    heap.push_back(c);
-  }
-  // Best first: higher score, then smaller index (= smaller id).
-  auto worse = [&scores](int a, int b) {
-    return scores[a] != scores[b] ? scores[a] < scores[b] : a > b;
-  };
-  std::make_heap(heap.begin(), heap.end(), worse);
-  std::vector<int> top;
-  while (!heap.empty() && static_cast<int>(top.size()) < limit) {
-    std::pop_heap(heap.begin(), heap.end(), worse);
-    const int c = heap.back();
-    heap.pop_back();
-    if (filter.max_distance_km > 0 && !resolved->members.empty()) {
-      int nearest;
-      if (NearestMemberKm(graph, *resolved, c, &nearest) >
-          filter.max_distance_km) {
-        continue;
-      }
-    }
-    top.push_back(c);
   }
 
+  const ResolvedQuery& q = *resolved;
+  auto select = [&](const std::vector<double>& scores) {
+    std::vector<int> heap;
+    heap.reserve(n);
+    for (int c = 0; c < n; ++c) {
+      if (allowed[c]) heap.push_back(c);
+    }
+    // Best first: higher score, then smaller index (= smaller id).
+    auto worse = [&scores](int a, int b) {
+      return scores[a] != scores[b] ? scores[a] < scores[b] : a > b;
+    };
+    std::make_heap(heap.begin(), heap.end(), worse);
+    std::vector<int> top;
+    while (!heap.empty() && static_cast<int>(top.size()) < limit) {
+      std::pop_heap(heap.begin(), heap.end(), worse);
+      const int c = heap.back();
+      heap.pop_back();
+      if (filter.max_distance_km > 0 && !q.members.empty()) {
+        int nearest;
+        if (NearestMemberKm(graph, q, c, &nearest) > filter.max_distance_km) {
+          continue;
+        }
+      }
+      top.push_back(c);
+    }
+    return top;
+  };
+  std::vector<double> scores;
+  std::vector<int> top;
   std::vector<std::vector<ScoreComponent>> components =
-      ranker_->ComponentsFor(graph, *resolved, top);
+      ranker_->ScoreAndExplain(graph, q, select, &scores, &top);
   std::vector<Recommendation> out;
   out.reserve(top.size());
   for (size_t i = 0; i < top.size(); ++i) {

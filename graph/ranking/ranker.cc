@@ -17,6 +17,15 @@ std::vector<std::vector<ScoreComponent>> Ranker::ComponentsFor(
   return out;
 }
 
+std::vector<std::vector<ScoreComponent>> Ranker::ScoreAndExplain(
+    const GraphSnapshot& graph, const ResolvedQuery& query,
+    const Selector& select, std::vector<double>* scores,
+    std::vector<int>* selected) const {
+  Score(graph, query, scores);
+  *selected = select(*scores);
+  return ComponentsFor(graph, query, *selected);
+}
+
 std::unique_ptr<Ranker> MakeCitymatchRanker() {
   return std::make_unique<CitymatchRanker>();
 }

@@ -6,6 +6,7 @@
 #ifndef CITYMATCH_GRAPH_RANKING_RANKER_H_
 #define CITYMATCH_GRAPH_RANKING_RANKER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,18 @@ class Ranker {
   virtual std::vector<std::vector<ScoreComponent>> ComponentsFor(
       const GraphSnapshot& graph, const ResolvedQuery& query,
       const std::vector<int>& cities) const;
+
+  // Chooses the cities to explain from the scores of all cities.
+  using Selector = std::function<std::vector<int>(const std::vector<double>&)>;
+
+  // Score(), then the components of the cities `select` picks (returned in
+  // *selected, components in the same order). The default calls Score() and
+  // ComponentsFor(); rankers with costly signals override it to compute
+  // them once per request.
+  virtual std::vector<std::vector<ScoreComponent>> ScoreAndExplain(
+      const GraphSnapshot& graph, const ResolvedQuery& query,
+      const Selector& select, std::vector<double>* scores,
+      std::vector<int>* selected) const;
 };
 
 // The ranker the service uses.
