@@ -1,7 +1,9 @@
 // citymatch.v1.Catalog through a real server in the process: requests go
 // through the generated stub, so status codes and field violations are
 // checked as a client sees them.
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <set>
 #include <string>
@@ -129,7 +131,9 @@ TEST_F(CatalogServiceTest, GetCityReturnsTheCityWithAnEtag) {
   v1::City sevilla;
   ASSERT_TRUE(GetCity("cities/sevilla", &sevilla).ok());
   EXPECT_EQ(sevilla.display_name(), "Sevilla, Andalucia");
-  ASSERT_TRUE(GetCity("cities/bilbao", &sevilla).ok());
+  v1::City bilbao;
+  ASSERT_TRUE(GetCity("cities/bilbao", &bilbao).ok());
+  EXPECT_EQ(bilbao.display_name(), "Bilbao");
 }
 
 TEST_F(CatalogServiceTest, GetUnknownCityIsNotFound) {

@@ -3,6 +3,7 @@
 // sample (where answers can be checked by hand).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
