@@ -6,6 +6,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/types/optional.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -17,6 +18,12 @@ namespace {
 // The payload key under which a failed call keeps the server's BadRequest,
 // the type URL it travels under in google.rpc.Status.details.
 constexpr char kBadRequestUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+// Likewise for the RetryInfo of a RESOURCE_EXHAUSTED (rate limited) call.
+constexpr char kRetryInfoUrl[] = "type.googleapis.com/google.rpc.RetryInfo";
+
+// How often a rate-limited unary call is tried again before the error is
+// reported; each retry waits what the server asked for.
+constexpr int kMaxRetries = 5;
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,8 +50,11 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   google::rpc::BadRequest merged;
   for (const google::protobuf::Any& any : details.details()) {
     google::rpc::BadRequest bad_request;
+    google::rpc::RetryInfo retry;
     if (any.Is<google::rpc::BadRequest>() && any.UnpackTo(&bad_request)) {
       merged.MergeFrom(bad_request);
+    } else if (any.Is<google::rpc::RetryInfo>() && any.UnpackTo(&retry)) {
+      result.SetPayload(kRetryInfoUrl, absl::Cord(retry.SerializeAsString()));
     }
   }
   if (merged.field_violations_size() > 0) {
@@ -65,6 +75,19 @@ std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
     violations.push_back({v.field(), v.description()});
   }
   return violations;
+}
+
+absl::optional<absl::Duration> RetryDelay(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kResourceExhausted) {
+    return absl::nullopt;
+  }
+  absl::optional<absl::Cord> payload = status.GetPayload(kRetryInfoUrl);
+  google::rpc::RetryInfo retry;
+  if (!payload.has_value() || !retry.ParseFromString(std::string(*payload))) {
+    return absl::nullopt;
+  }
+  return absl::Seconds(retry.retry_delay().seconds()) +
+         absl::Nanoseconds(retry.retry_delay().nanos());
 }
 
 absl::StatusOr<std::unique_ptr<PartnerClient>> PartnerClient::Create(
@@ -94,10 +117,17 @@ PartnerClient::PartnerClient(std::shared_ptr<grpc::ChannelInterface> channel,
       matching_(v1::Matching::NewStub(channel)),
       options_(options) {}
 
-std::unique_ptr<grpc::ClientContext> PartnerClient::NewContext() const {
+absl::Time PartnerClient::Deadline() const {
+  return options_.timeout > absl::ZeroDuration()
+             ? absl::Now() + options_.timeout
+             : absl::InfiniteFuture();
+}
+
+std::unique_ptr<grpc::ClientContext> PartnerClient::NewContext(
+    absl::Time deadline) const {
   auto context = std::make_unique<grpc::ClientContext>();
-  if (options_.timeout > absl::ZeroDuration()) {
-    context->set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+  if (deadline != absl::InfiniteFuture()) {
+    context->set_deadline(absl::ToChronoTime(deadline));
   }
   if (!options_.token.empty()) {
     context->AddMetadata("authorization",
@@ -112,11 +142,23 @@ absl::StatusOr<Response> PartnerClient::Call(
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                  Response*),
     const Request& request) const {
-  std::unique_ptr<grpc::ClientContext> context = NewContext();
-  Response response;
-  grpc::Status status = (stub->*method)(context.get(), request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
+  // One deadline for the call, retries included.
+  const absl::Time deadline = Deadline();
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<grpc::ClientContext> context = NewContext(deadline);
+    Response response;
+    grpc::Status status = (stub->*method)(context.get(), request, &response);
+    if (status.ok()) return response;
+    absl::Status error = FromGrpcStatus(status);
+    // A rate-limited call was refused before it ran, so even a write is safe
+    // to send again. Paging through a large list (--all) relies on this.
+    absl::optional<absl::Duration> delay = RetryDelay(error);
+    if (!delay.has_value() || attempt == kMaxRetries ||
+        absl::Now() + *delay >= deadline) {
+      return error;
+    }
+    absl::SleepFor(*delay);
+  }
 }
 
 absl::StatusOr<v1::City> PartnerClient::GetCity(const std::string& name) const {
@@ -203,7 +245,7 @@ absl::StatusOr<v1::ListTwinningsResponse> PartnerClient::ListTwinnings(
 absl::StatusOr<v1::ImportDatasetResponse> PartnerClient::ImportDataset(
     const std::map<std::string, std::string>& files, bool validate_only,
     const ImportProgress& progress) const {
-  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  std::unique_ptr<grpc::ClientContext> context = NewContext(Deadline());
   v1::ImportDatasetResponse response;
   std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
       catalog_->ImportDataset(context.get(), &response);
@@ -234,7 +276,7 @@ absl::StatusOr<v1::ImportDatasetResponse> PartnerClient::ImportDataset(
 
 absl::StatusOr<std::map<std::string, std::string>>
 PartnerClient::ExportDataset() const {
-  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  std::unique_ptr<grpc::ClientContext> context = NewContext(Deadline());
   std::unique_ptr<grpc::ClientReader<v1::DatasetChunk>> reader =
       catalog_->ExportDataset(context.get(), v1::ExportDatasetRequest());
   std::map<std::string, std::string> files;

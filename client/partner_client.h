@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "citymatch/v1/catalog.grpc.pb.h"
 #include "citymatch/v1/matching.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -68,6 +69,9 @@ class PartnerClient {
   // Every call below returns the server's status on failure, with its field
   // violations attached (see FieldViolations()). UNAVAILABLE when the server
   // cannot be reached; DEADLINE_EXCEEDED when it did not answer in time.
+  // A unary call refused by the server's rate limit (RESOURCE_EXHAUSTED with
+  // a RetryInfo) is sent again after the delay the server asks for, a few
+  // times, within the same deadline.
   absl::StatusOr<v1::City> GetCity(const std::string& name) const;
   absl::StatusOr<v1::ListCitiesResponse> ListCities(
       const v1::ListCitiesRequest& request) const;
@@ -115,8 +119,10 @@ class PartnerClient {
       const v1::RecommendPartnersRequest& request) const;
 
  private:
-  // A context with the deadline and the token set.
-  std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // Now + options_.timeout, or InfiniteFuture() for no deadline.
+  absl::Time Deadline() const;
+  // A context with `deadline` and the token set.
+  std::unique_ptr<grpc::ClientContext> NewContext(absl::Time deadline) const;
 
   template <typename Stub, typename Request, typename Response>
   absl::StatusOr<Response> Call(
@@ -136,6 +142,10 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 
 // The field violations the server attached to `status`; empty if none.
 std::vector<FieldViolation> FieldViolations(const absl::Status& status);
+
+// For a RESOURCE_EXHAUSTED status with a google.rpc.RetryInfo, how long the
+// server asked the client to wait; nullopt otherwise.
+absl::optional<absl::Duration> RetryDelay(const absl::Status& status);
 
 }  // namespace citymatch
 

@@ -12,8 +12,9 @@ void CliTest::SetUp() {
   StartServer(seed_.path());
 }
 
-void CliTest::StartServer(const std::string& seed_dir) {
-  std::vector<std::string> flags;
+void CliTest::StartServer(const std::string& seed_dir,
+                          std::vector<std::string> extra_flags) {
+  std::vector<std::string> flags = std::move(extra_flags);
   if (!seed_dir.empty()) flags.push_back("--seed_dir=" + seed_dir);
   server_ = std::make_unique<ServerProcess>(data_.path(), flags);
   const absl::Status started = server_->Start();

@@ -33,8 +33,10 @@ class CliTest : public ::testing::Test {
   void SetUp() override;
 
   // Starts the server (again) over `data_dir_`, seeded from `seed_dir` if the
-  // store is empty ("": no seed). Fails the test if it does not come up.
-  void StartServer(const std::string& seed_dir);
+  // store is empty ("": no seed), with `extra_flags`. Fails the test if it
+  // does not come up.
+  void StartServer(const std::string& seed_dir,
+                   std::vector<std::string> extra_flags = {});
 
   // `citymatch --server=<server> args...` with the admin token if any.
   CliResult Cli(const std::vector<std::string>& args,

@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <signal.h>
 
 #include <fstream>
 #include <memory>
@@ -49,6 +50,17 @@ TEST_F(CliTokenTest, MissingOrWrongTokenExitsThreeWithUnauthenticated) {
               "cities", "get", "lyon"});
   EXPECT_EQ(wrong.exit_code, 3) << wrong;
   EXPECT_THAT(wrong.err, StartsWith("error: UNAUTHENTICATED: "));
+}
+
+TEST_F(CliTokenTest, RateLimitedCallsAreRetriedAfterTheServersDelay) {
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  // Two calls at once, then five a second: paging one city at a time through
+  // eight cities is refused several times on the way.
+  StartServer("", {"--rate_limit_qps=5", "--rate_limit_burst=2"});
+  const nlohmann::json all =
+      Json({"cities", "list", "--all", "--page-size", "1"});
+  EXPECT_EQ(Ids(all, "cities").size(), 8u) << all;
 }
 
 // ---- TLS -------------------------------------------------------------------

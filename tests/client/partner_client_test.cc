@@ -44,6 +44,28 @@ TEST(PartnerClientTest, StatusWithoutOrWithGarbageDetailsHasNoViolations) {
   EXPECT_TRUE(FieldViolations(garbage).empty());
 }
 
+TEST(PartnerClientTest, RetryDelayOnlyForRateLimitsWithRetryInfo) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(1);
+  retry.mutable_retry_delay()->set_nanos(500000000);
+  google::rpc::Status details;
+  details.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  details.add_details()->PackFrom(retry);
+  const absl::Status limited =
+      FromGrpcStatus(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                  "rate limit", details.SerializeAsString()));
+  EXPECT_EQ(RetryDelay(limited), absl::Milliseconds(1500));
+
+  EXPECT_EQ(RetryDelay(FromGrpcStatus(grpc::Status(
+                grpc::StatusCode::RESOURCE_EXHAUSTED, "import too large"))),
+            absl::nullopt);
+  details.set_code(grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(
+      RetryDelay(FromGrpcStatus(grpc::Status(
+          grpc::StatusCode::UNAVAILABLE, "down", details.SerializeAsString()))),
+      absl::nullopt);
+}
+
 TEST(PartnerClientTest, UnreadableCaCertFailsBeforeAnyCall) {
   ClientOptions options;
   options.ca_cert_file = "/nonexistent/ca.pem";
