@@ -175,6 +175,13 @@ TEST_F(CliRecommendShippedTest, ArrivalCitiesGetsTenNewPartnersWithReasons) {
   for (const nlohmann::json& r : response["recommendations"]) {
     EXPECT_EQ(members.count(r["city"]), 0u) << r["city"];
     EXPECT_FALSE(r["reasons"].empty()) << r;
+    // The components are the parts the score is made of.
+    ASSERT_FALSE(r["components"].empty()) << r;
+    double sum = 0;
+    for (const nlohmann::json& c : r["components"]) {
+      sum += c["contribution"].get<double>();
+    }
+    EXPECT_NEAR(sum, r["score"].get<double>(), 1e-6) << r;
     EXPECT_LE(r["score"].get<double>(), previous);
     previous = r["score"].get<double>();
   }
