@@ -121,7 +121,8 @@ bool ParseInt(const std::string& text, int64_t* value) {
 }
 
 bool ParseDouble(const std::string& text, double* value) {
-  return !text.empty() && absl::SimpleAtod(text, value) && std::isfinite(*value);
+  return !text.empty() && absl::SimpleAtod(text, value) &&
+         std::isfinite(*value);
 }
 
 std::vector<std::string> SplitLabels(const std::string& text) {
@@ -165,8 +166,8 @@ bool CheckId(Table& table, const CsvRow& row, const std::string& id,
     return false;
   }
   if (int first = seen->Insert(id, row.line)) {
-    table.Problem(row.line, absl::StrCat("duplicate id ", id,
-                                         ", first on line ", first));
+    table.Problem(row.line,
+                  absl::StrCat("duplicate id ", id, ", first on line ", first));
     return false;
   }
   return true;
@@ -178,7 +179,10 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
                            const GraphSnapshot* existing) {
   ParsedDataset out;
   std::vector<DatasetProblem>& problems = out.problems;
-  for (const auto& [name, content] : files) {
+  for (const auto& file : files) {
+    // Not a structured binding: C++17 lambdas cannot capture one (clang
+    // refuses it).
+    const std::string& name = file.first;
     if (std::find_if(std::begin(kDatasetFiles), std::end(kDatasetFiles),
                      [&](const char* f) { return name == f; }) ==
         std::end(kDatasetFiles)) {
@@ -291,10 +295,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         }
         if (int first = pairs.Insert(absl::StrCat(project_id, "\x1f", city_id),
                                      row.line)) {
-          table.Problem(row.line,
-                        absl::StrCat("duplicate membership of city ", city_id,
-                                     " in ", project_id, ", first on line ",
-                                     first));
+          table.Problem(row.line, absl::StrCat("duplicate membership of city ",
+                                               city_id, " in ", project_id,
+                                               ", first on line ", first));
           continue;
         }
         auto slot = project_slot.find(project_id);
@@ -377,8 +380,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         bool ok = true;
         for (const std::string& id : {t.city_a, t.city_b}) {
           if (!city_exists(id)) {
-            table.Problem(row.line, absl::StrCat("city ", id,
-                                                 " does not exist"));
+            table.Problem(row.line,
+                          absl::StrCat("city ", id, " does not exist"));
             ok = false;
           }
         }
@@ -424,8 +427,9 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFiles(
   }
   if (files.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        dir, " holds none of cities.csv, projects.csv, memberships.csv, "
-             "practices.csv, twinnings.csv"));
+        dir,
+        " holds none of cities.csv, projects.csv, memberships.csv, "
+        "practices.csv, twinnings.csv"));
   }
   return files;
 }
