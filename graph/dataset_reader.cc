@@ -120,6 +120,11 @@ bool ParseInt(const std::string& text, int64_t* value) {
   return absl::SimpleAtoi(text, value);
 }
 
+// A year that fits an int. Not std::abs(year) <= 1000000: the absolute value
+// of INT64_MIN overflows (in practice it stays negative and passes), and the
+// year then became 0, "unknown", instead of a problem.
+bool IsYear(int64_t year) { return year >= -1000000 && year <= 1000000; }
+
 bool ParseDouble(const std::string& text, double* value) {
   return !text.empty() && absl::SimpleAtod(text, value) &&
          std::isfinite(*value);
@@ -253,7 +258,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         int64_t start = 0, end = 0;
         if (!ParseInt(table.Get(row, "start_year"), &start) ||
             !ParseInt(table.Get(row, "end_year"), &end) ||
-            std::abs(start) > 1000000 || std::abs(end) > 1000000) {
+            !IsYear(start) || !IsYear(end)) {
           table.Problem(row.line, "start_year and end_year must be years");
           continue;
         }
@@ -347,7 +352,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         practice.themes = SplitLabels(table.Get(row, "themes"));
         int64_t start = 0;
         if (!ParseInt(table.Get(row, "start_year"), &start) ||
-            std::abs(start) > 1000000) {
+            !IsYear(start)) {
           table.Problem(row.line, "start_year must be a year");
           continue;
         }
