@@ -11,10 +11,14 @@ namespace citymatch {
 
 namespace {
 
-// The taxonomy: every label of the shipped URBACT and Interreg data maps onto
-// at least one theme. Migration and inclusion are kept apart because a city
-// that seeks help integrating migrants is not served by any inclusion project;
-// the keywords follow the inclusion/migration subset of the evaluation.
+// The taxonomy: every one of the 88 labels of the shipped URBACT and Interreg
+// data maps onto at least one theme (tests/ranking/theme_labels_test.cc
+// checks each). A label that straddles two themes is a synonym of both
+// ("Social Economy" is economy and inclusion, "Urban-rural" rural and urban
+// development), so it meets either. Migration and inclusion are kept apart
+// because a city that seeks help integrating migrants is not served by any
+// inclusion project; the keywords follow the inclusion/migration subset of the
+// evaluation.
 std::vector<ThemeDefinition> DefaultThemes() {
   return {
       {"culture-heritage",
@@ -25,8 +29,10 @@ std::vector<ThemeDefinition> DefaultThemes() {
        "Local economy and entrepreneurship",
        {"SME and entrepreneurship", "Entrepreneurship & SMEs",
         "Clustering and economic cooperation", "Economy", "Local Economy",
-        "Social Economy", "New products and services", "Financial Engineering",
-        "Circular Economy", "Procurement"},
+        "Local Economic Development", "Social Economy",
+        "New products and services", "Financial Engineering",
+        "Circular Economy", "Procurement", "City Branding",
+        "Integrated Urban Development / Economy"},
        {"econom", "entrepreneur", "sme"}},
       {"education",
        "Education, training and youth",
@@ -55,8 +61,9 @@ std::vector<ThemeDefinition> DefaultThemes() {
        "Governance and cooperation",
        {"Institutional cooperation and cooperation networks", "Governance",
         "Evaluation systems and results", "Participation", "partnership",
-        "Strategic Planning", "City management"},
-       {"governance", "institutional", "participat"}},
+        "Governance, partnership", "Strategic Planning", "City management",
+        "Capacity Building", "Cross-border Cooperation"},
+       {"governance", "institutional", "participat", "capacity building"}},
       {"health",
        "Health, social services and ageing",
        {"Health and social services", "Health", "Ageing"},
@@ -66,7 +73,8 @@ std::vector<ThemeDefinition> DefaultThemes() {
        "Social inclusion and equal opportunities",
        {"Social inclusion and equal opportunities", "Inclusion", "Poverty",
         "Roma", "Minorities", "Community integration and common identity",
-        "Anti-discrimination", "Gender", "Families"},
+        "Anti-discrimination", "Gender", "Families", "Social Economy",
+        "Social Innovation"},
        {"inclusion", "poverty", "roma", "minorit", "equal opportunities",
         "community integration", "discrimination"}},
       {"innovation",
@@ -74,7 +82,7 @@ std::vector<ThemeDefinition> DefaultThemes() {
        {"Knowledge and technology transfer",
         "Innovation capacity and awareness-raising", "Research & Innovation",
         "Scientific cooperation", "ICT and digital society",
-        "Digital Transition"},
+        "Digital Transition", "Social Innovation"},
        {"innovation", "research", "digital", "technolog", "ict"}},
       {"migration",
        "Migration and integration of migrants",
@@ -94,8 +102,8 @@ std::vector<ThemeDefinition> DefaultThemes() {
       {"tourism", "Tourism", {"Tourism"}, {"touris"}},
       {"transport",
        "Transport and mobility",
-       {"Improving transport connections", "Transport and mobility",
-        "Mobility", "Multimodal transport", "Logistics and freight transport",
+       {"Improving transport connections", "Transport and mobility", "Mobility",
+        "Multimodal transport", "Logistics and freight transport",
         "Infrastructure"},
        {"transport", "mobility", "logistic"}},
       {"urban-development",
@@ -104,7 +112,8 @@ std::vector<ThemeDefinition> DefaultThemes() {
         "Physical Urban Development", "Urban Renewal", "Urban Regeneration",
         "Urban Planning", "City Planning", "Priority Neighbourhoods",
         "Disadvantaged neighbourhoods", "Abandoned Spaces", "City Branding",
-        "Regional planning and development"},
+        "Regional planning and development", "Urban-rural",
+        "Integrated Urban Development / Economy"},
        {"urban", "neighbourhood", "planning", "regenerat"}},
   };
 }

@@ -17,64 +17,64 @@ const CitymatchModel& ShippedCitymatchModel() {
   static const CitymatchModel* const kModel = [] {
     auto* model = new CitymatchModel();
     model->weights = {{
-        0.161467347,  // ppr
-        0.372525483,  // co_membership
-        0.505374503,  // twinned
-        0.122279303,  // experience
-        0.75065596,  // programme_experience
-        0.413740458,  // programme_country
-        -0.721737902,  // distance
-        -1.38043212,  // distance_tight
-        -1.0101239,  // same_country
-        -0.278877009,  // same_country_repeat
-        0.210990133,  // population_gap
-        0.163070878,  // population
-        -0.0247215549,  // theme_projects
-        -0.67128572,  // theme_practices
-        -0.27601586,  // programme_population_gap
-        0.274373836,  // programme_density
-        0.459840351,  // programme_co_membership
-        0.0399338553,  // era_gap
+        -0.0278233917,  // ppr
+        1.04333735,  // co_membership
+        0.533396838,  // twinned
+        0.0357076694,  // experience
+        0.438747662,  // programme_experience
+        0.627900735,  // programme_country
+        -0.487170334,  // distance
+        -2.01458571,  // distance_tight
+        -1.91932084,  // same_country
+        0.258039726,  // same_country_repeat
+        0.3145679,  // population_gap
+        0.184008618,  // population
+        0.258851676,  // theme_projects
+        0.942094778,  // theme_practices
+        -0.218343742,  // programme_population_gap
+        0.15785556,  // programme_density
+        0.511227778,  // programme_co_membership
+        1.99025894,  // era_gap
     }};
     model->loose_weights = {{
-        0.326378359,  // ppr
-        0.510885955,  // co_membership
-        0.287311985,  // twinned
-        -0.230817488,  // experience
-        0.849976019,  // programme_experience
-        0.395445454,  // programme_country
-        -0.27913263,  // distance
-        -0.204023276,  // distance_tight
-        -0.878236253,  // same_country
-        0.440663931,  // same_country_repeat
-        0.315075769,  // population_gap
-        0.166780886,  // population
-        0.0821643276,  // theme_projects
-        -0.0426584589,  // theme_practices
-        -0.0116885894,  // programme_population_gap
-        0.130035275,  // programme_density
-        0.28819675,  // programme_co_membership
-        0.294958756,  // era_gap
+        0.327974842,  // ppr
+        0.460159652,  // co_membership
+        0.364014157,  // twinned
+        -0.303851092,  // experience
+        0.746468965,  // programme_experience
+        0.508716204,  // programme_country
+        -0.195619882,  // distance
+        -0.415390481,  // distance_tight
+        -1.21835339,  // same_country
+        0.985701924,  // same_country_repeat
+        0.346735923,  // population_gap
+        0.200985598,  // population
+        0.143514356,  // theme_projects
+        0.00925160372,  // theme_practices
+        -0.0613062699,  // programme_population_gap
+        0.191238952,  // programme_density
+        0.275036874,  // programme_co_membership
+        0.394245725,  // era_gap
     }};
     model->fallback_weights = {{
-        0.216620457,  // ppr
-        1.20137292,  // co_membership
-        0.350751548,  // twinned
-        0.000287364959,  // experience
+        0.217931412,  // ppr
+        1.19321793,  // co_membership
+        0.35463339,  // twinned
+        -0.00301808549,  // experience
         0,  // programme_experience
         0,  // programme_country
-        -0.48800034,  // distance
-        -2.28609605,  // distance_tight
-        -0.174103363,  // same_country
-        1.32749965,  // same_country_repeat
-        0.182346516,  // population_gap
-        0.179768779,  // population
-        0.396757757,  // theme_projects
-        -0.0286205377,  // theme_practices
+        -0.504319764,  // distance
+        -2.24550346,  // distance_tight
+        -0.177010571,  // same_country
+        1.33646286,  // same_country_repeat
+        0.181659433,  // population_gap
+        0.179673196,  // population
+        0.401581678,  // theme_projects
+        -0.0559475316,  // theme_practices
         0,  // programme_population_gap
         0,  // programme_density
         0,  // programme_co_membership
-        0.0790787944,  // era_gap
+        0.0948964528,  // era_gap
     }};
     return model;
   }();

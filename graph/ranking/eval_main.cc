@@ -37,6 +37,9 @@ ABSL_FLAG(int, mrr_sweeps, citymatch::FitOptions().mrr_sweeps,
           "coordinate-ascent sweeps on MRR after the softmax fit");
 ABSL_FLAG(double, mrr_min_gain, citymatch::FitOptions().mrr_min_gain,
           "smallest training-MRR gain a coordinate step must bring");
+ABSL_FLAG(int, queries_per_project,
+          citymatch::FitOptions().queries_per_project,
+          "training queries per training project for the citymatch model");
 ABSL_FLAG(bool, fit, false,
           "fit the citymatch model on all folds and print it as C++ "
           "(graph/ranking/citymatch_model.cc) instead of evaluating");
@@ -72,6 +75,7 @@ int Run() {
   FitOptions fit;
   fit.l2 = absl::GetFlag(FLAGS_l2);
   fit.mrr_sweeps = absl::GetFlag(FLAGS_mrr_sweeps);
+  fit.queries_per_project = absl::GetFlag(FLAGS_queries_per_project);
   fit.mrr_min_gain = absl::GetFlag(FLAGS_mrr_min_gain);
   FeatureOptions features;
   features.member_restart_share = absl::GetFlag(FLAGS_member_share);

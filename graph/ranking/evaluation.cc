@@ -26,25 +26,35 @@ struct EvalQuery {
   int hidden = -1;
 };
 
-// The protocol queries of the evaluated projects of `fold` on `graph`.
-// REQUIRES: every member of those projects is a city of `graph` (the graph
-// holds all cities of the data set).
+// The queries of the evaluated projects of `fold` on `graph`: the protocol's
+// own (hidden member as the protocol says) and, for training, up to
+// `per_project - 1` more per project hiding the members that follow it in
+// the sorted order. REQUIRES: every member of those projects is a city of
+// `graph` (the graph holds all cities of the data set).
 std::vector<EvalQuery> QueriesOfFold(const Dataset& data, int fold,
-                                     const GraphSnapshot& graph) {
+                                     const GraphSnapshot& graph,
+                                     int per_project = 1) {
   std::vector<EvalQuery> out;
   for (const Project& p : data.projects) {
     if (ProjectFold(p.id) != fold || !IsEvaluatedProject(p)) continue;
-    EvalQuery q;
-    q.project = &p;
-    const std::string hidden = HiddenMemberId(p);
-    q.hidden = graph.CityIndex(hidden);
-    for (const std::string& id : SortedMemberIds(p)) {
-      if (id != hidden) q.query.members.push_back(graph.CityIndex(id));
+    const std::vector<std::string> ids = SortedMemberIds(p);
+    const std::string protocol_hidden = HiddenMemberId(p);
+    const size_t first =
+        std::find(ids.begin(), ids.end(), protocol_hidden) - ids.begin();
+    const size_t count = std::min<size_t>(per_project, ids.size());
+    for (size_t k = 0; k < count; ++k) {
+      const std::string& hidden = ids[(first + k) % ids.size()];
+      EvalQuery q;
+      q.project = &p;
+      q.hidden = graph.CityIndex(hidden);
+      for (const std::string& id : ids) {
+        if (id != hidden) q.query.members.push_back(graph.CityIndex(id));
+      }
+      std::sort(q.query.members.begin(), q.query.members.end());
+      q.query.themes = graph.ResolveThemes(p.themes);
+      q.query.programme = p.programme;
+      out.push_back(std::move(q));
     }
-    std::sort(q.query.members.begin(), q.query.members.end());
-    q.query.themes = graph.ResolveThemes(p.themes);
-    q.query.programme = p.programme;
-    out.push_back(std::move(q));
   }
   return out;
 }
@@ -139,15 +149,21 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
         FoldGraph(data, folds, 100 + g);
     if (!graph.ok()) return graph.status();
-    for (EvalQuery& q : QueriesOfFold(data, g, **graph)) {
-      const uint32_t seed = Crc32(q.project->id);
+    for (EvalQuery& q : QueriesOfFold(data, g, **graph,
+                                      fit.queries_per_project)) {
+      const uint32_t seed =
+          Crc32(absl::StrCat(q.project->id, "#", q.hidden));
       QueryFeatures x;
       ComputeFeatures(**graph, q.query, features, &x);
       if (x.has_programme_history) {
         with_programme.push_back(
             SampleTrainingQuery(x, q.query.members, q.hidden, seed));
       }
-      // The same query as if its programme were new.
+      // The same query as if its programme were new; the protocol's query
+      // of each project is enough for the fallback weights.
+      if (q.hidden != graph.value()->CityIndex(HiddenMemberId(*q.project))) {
+        continue;
+      }
       ResolvedQuery blind = q.query;
       blind.programme.clear();
       QueryFeatures y;
