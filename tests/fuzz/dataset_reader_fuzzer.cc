@@ -1,0 +1,131 @@
+// Fuzzes the importer (graph/dataset_reader.h). The input is a flags byte
+// followed by up to five file contents separated by NUL bytes, given in the
+// order of kDatasetFiles (fewer parts: the later files are absent; a sixth
+// part is a file of an unknown name). Flags bit 0 set: the files are read
+// against an existing snapshot (the hand-made sample data set), as an import
+// into a running server is.
+//
+// Invariants: every problem names its file and reason, at most
+// kMaxReportedProblems are reported; a data set without problems builds a
+// snapshot (on its own, or on top of the existing one, as an import applies
+// it); and a snapshot built from files alone exports to files that import
+// back into the same content.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "graph/dataset_reader.h"
+#include "graph/dataset_writer.h"
+#include "graph/graph_builder.h"
+#include "graph/mutation.h"
+#include "tests/fuzz/fuzz_check.h"
+#include "tests/testing/sample_data.h"
+
+namespace citymatch {
+namespace {
+
+const GraphSnapshot& Existing() {
+  static const auto* const graph = [] {
+    auto built = GraphBuilder(testing::SampleDataset()).Build(1);
+    FUZZ_CHECK(built.ok());
+    return new std::shared_ptr<const GraphSnapshot>(*std::move(built));
+  }();
+  return **graph;
+}
+
+// The export format writes coordinates with six decimals (about 0.1 m), so
+// they come back within that; everything else comes back exactly.
+bool SameContent(const Dataset& a, const Dataset& b) {
+  if (a.cities.size() != b.cities.size()) return false;
+  for (size_t i = 0; i < a.cities.size(); ++i) {
+    City x = a.cities[i], y = b.cities[i];
+    if (std::abs(x.lat - y.lat) > 1e-6 || std::abs(x.lon - y.lon) > 1e-6) {
+      return false;
+    }
+    x.lat = y.lat;
+    x.lon = y.lon;
+    if (!(x == y)) return false;
+  }
+  return a.projects == b.projects && a.practices == b.practices &&
+         a.twinnings == b.twinnings;
+}
+
+void CheckProblems(const ParsedDataset& parsed) {
+  FUZZ_CHECK(parsed.problems.size() <=
+             static_cast<size_t>(kMaxReportedProblems));
+  for (size_t i = 0; i < parsed.problems.size(); ++i) {
+    const DatasetProblem& p = parsed.problems[i];
+    FUZZ_CHECK(!p.reason.empty());
+    FUZZ_CHECK(p.line >= 0);
+    // Only the "and N more problems" summary, last of a full list, has no
+    // file.
+    FUZZ_CHECK(!p.file.empty() ||
+               i + 1 == static_cast<size_t>(kMaxReportedProblems));
+  }
+}
+
+}  // namespace
+}  // namespace citymatch
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace citymatch;  // NOLINT: a fuzz entry point, not a library
+  if (size == 0) return 0;
+  const bool with_existing = (data[0] & 1) != 0;
+  const absl::string_view rest(reinterpret_cast<const char*>(data) + 1,
+                               size - 1);
+  std::map<std::string, std::string> files;
+  int part = 0;
+  for (absl::string_view content : absl::StrSplit(rest, '\0')) {
+    const std::string name =
+        part < 5 ? kDatasetFiles[part] : "extra" + std::to_string(part) + ".csv";
+    files[name] = std::string(content);
+    ++part;
+  }
+  const GraphSnapshot* existing = with_existing ? &Existing() : nullptr;
+  ParsedDataset parsed = ParseDataset(files, existing);
+  CheckProblems(parsed);
+  if (!parsed.problems.empty()) return 0;
+
+  FUZZ_CHECK(parsed.projects <= static_cast<int>(parsed.dataset.projects.size()));
+  if (existing != nullptr) {
+    // What ImportDataset applies.
+    Mutation mutation;
+    mutation.put_cities = parsed.dataset.cities;
+    mutation.put_projects = parsed.dataset.projects;
+    mutation.put_practices = parsed.dataset.practices;
+    mutation.put_twinnings = parsed.dataset.twinnings;
+    GraphBuilder builder(*existing);
+    builder.Apply(mutation);
+    auto next = std::move(builder).Build(2);
+    if (!next.ok()) {
+      std::fprintf(stderr, "%s\n", next.status().ToString().c_str());
+    }
+    FUZZ_CHECK(next.ok());
+    return 0;
+  }
+  auto built = GraphBuilder(parsed.dataset).Build(1);
+  if (!built.ok()) {
+    std::fprintf(stderr, "%s\n", built.status().ToString().c_str());
+  }
+  FUZZ_CHECK(built.ok());
+
+  // Export, import again: the same graph.
+  ParsedDataset again = ParseDataset(WriteDatasetFiles(**built), nullptr);
+  for (const DatasetProblem& p : again.problems) {
+    std::fprintf(stderr, "%s\n", FormatProblem(p).c_str());
+  }
+  FUZZ_CHECK(again.problems.empty());
+  auto rebuilt = GraphBuilder(again.dataset).Build(1);
+  FUZZ_CHECK(rebuilt.ok());
+  FUZZ_CHECK(SameContent(GraphBuilder::ToDataset(**built),
+                         GraphBuilder::ToDataset(**rebuilt)));
+  return 0;
+}
