@@ -33,7 +33,9 @@ bool InList(absl::string_view list, absl::string_view code) {
 
 }  // namespace
 
-bool IsIsoCountryCode(absl::string_view code) { return InList(kIsoCodes, code); }
+bool IsIsoCountryCode(absl::string_view code) {
+  return InList(kIsoCodes, code);
+}
 
 bool IsEuMemberState(absl::string_view code) { return InList(kEuCodes, code); }
 

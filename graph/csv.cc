@@ -73,8 +73,8 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
     }
   }
   if (in_quotes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line ", row.line, ": quoted field is never closed"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", row.line, ": quoted field is never closed"));
   }
   end_row();
   return rows;

@@ -33,9 +33,8 @@ bool ConsortiumRules::operator==(const ConsortiumRules& o) const {
 bool Project::operator==(const Project& o) const {
   return std::tie(id, title, programme, themes, members, start_year, end_year,
                   status, owner, wanted_partners, rules) ==
-         std::tie(o.id, o.title, o.programme, o.themes, o.members,
-                  o.start_year, o.end_year, o.status, o.owner,
-                  o.wanted_partners, o.rules);
+         std::tie(o.id, o.title, o.programme, o.themes, o.members, o.start_year,
+                  o.end_year, o.status, o.owner, o.wanted_partners, o.rules);
 }
 
 bool Practice::operator==(const Practice& o) const {
@@ -113,10 +112,9 @@ std::string Etag(const Project& p) {
 }
 
 std::string Etag(const Practice& p) {
-  return Fnv1a(absl::StrCat(p.id, kSep, p.title, kSep, p.city_id, kSep,
-                            absl::StrJoin(p.themes, "|"), kSep, p.start_year,
-                            kSep, p.summary, kSep, p.source_url, kSep,
-                            p.owner));
+  return Fnv1a(absl::StrCat(
+      p.id, kSep, p.title, kSep, p.city_id, kSep, absl::StrJoin(p.themes, "|"),
+      kSep, p.start_year, kSep, p.summary, kSep, p.source_url, kSep, p.owner));
 }
 
 bool IsValidId(const std::string& id) {

@@ -13,8 +13,8 @@ GraphBuilder::GraphBuilder(Dataset data) {
   for (Project& p : data.projects) projects_[p.id] = std::move(p);
   for (Practice& p : data.practices) practices_[p.id] = std::move(p);
   for (Twinning& t : data.twinnings) {
-    twinnings_.insert(Twinning::Normalized(std::move(t.city_a),
-                                           std::move(t.city_b)));
+    twinnings_.insert(
+        Twinning::Normalized(std::move(t.city_a), std::move(t.city_b)));
   }
 }
 
@@ -94,9 +94,8 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphBuilder::Build(
     for (const Membership& m : project.members) {
       const int c = g->CityIndex(m.city_id);
       if (c < 0) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("project ", id, ": member city ", m.city_id,
-                         " does not exist"));
+        return absl::FailedPreconditionError(absl::StrCat(
+            "project ", id, ": member city ", m.city_id, " does not exist"));
       }
       members.push_back(c);
     }
@@ -193,9 +192,9 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphBuilder::Build(
       if (a < b) tie(a, b, EdgeKind::kTwinning);
     }
   }
-  g->csr_ = GraphSnapshot::Csr(boost::edges_are_unsorted_multi_pass,
-                               edges.begin(), edges.end(), kinds.begin(),
-                               g->num_vertices_);
+  g->csr_ =
+      GraphSnapshot::Csr(boost::edges_are_unsorted_multi_pass, edges.begin(),
+                         edges.end(), kinds.begin(), g->num_vertices_);
   return std::shared_ptr<const GraphSnapshot>(std::move(g));
 }
 

@@ -37,9 +37,10 @@ struct EdgeProperties {
 
 class GraphSnapshot {
  public:
-  using Csr = boost::compressed_sparse_row_graph<
-      boost::directedS, boost::no_property, EdgeProperties, boost::no_property,
-      uint32_t, uint32_t>;
+  using Csr =
+      boost::compressed_sparse_row_graph<boost::directedS, boost::no_property,
+                                         EdgeProperties, boost::no_property,
+                                         uint32_t, uint32_t>;
 
   GraphSnapshot(const GraphSnapshot&) = delete;
   GraphSnapshot& operator=(const GraphSnapshot&) = delete;

@@ -17,8 +17,8 @@ absl::StatusOr<std::unique_ptr<GraphStore>> GraphStore::Open(
       GraphBuilder(std::move(stored->data)).Build(stored->version);
   if (!first.ok()) {
     // Everything stored passed the same checks when it was written.
-    return absl::DataLossError(
-        absl::StrCat("stored graph is inconsistent: ", first.status().message()));
+    return absl::DataLossError(absl::StrCat("stored graph is inconsistent: ",
+                                            first.status().message()));
   }
   return std::unique_ptr<GraphStore>(new GraphStore(
       std::move(storage), std::move(*first), std::move(stored->requests)));
@@ -85,9 +85,9 @@ absl::Status CheckPrecondition(const GraphSnapshot& graph,
     return absl::NotFoundError(absl::StrCat(kind, " ", p.id, " not found"));
   }
   if (!p.etag.empty() && p.etag != etag) {
-    return absl::AbortedError(absl::StrCat(
-        kind, " ", p.id, " was changed since etag ", p.etag,
-        " was read; read it again and retry"));
+    return absl::AbortedError(
+        absl::StrCat(kind, " ", p.id, " was changed since etag ", p.etag,
+                     " was read; read it again and retry"));
   }
   return absl::OkStatus();
 }

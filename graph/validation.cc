@@ -72,8 +72,8 @@ std::string CheckText(absl::string_view text, size_t max_length,
                       bool required) {
   if (text.empty()) return required ? "is required" : "";
   if (text.size() > max_length) {
-    return absl::StrCat("is ", text.size(), " bytes long; at most ",
-                        max_length, " are allowed");
+    return absl::StrCat("is ", text.size(), " bytes long; at most ", max_length,
+                        " are allowed");
   }
   if (!IsValidUtf8(text)) return "is not valid UTF-8";
   for (unsigned char c : text) {

@@ -20,8 +20,10 @@ grpc::Status CheckOwned(const Principal& p, const T* before, const T* after,
                         const char* kind) {
   if (p.role == TokenRole::kAdmin) return grpc::Status::OK;
   if (p.role != TokenRole::kEditor) {
-    return Denied(absl::StrCat("a ", TokenRoleName(p.role), " token cannot "
-                               "write ", kind, "s"));
+    return Denied(absl::StrCat("a ", TokenRoleName(p.role),
+                               " token cannot "
+                               "write ",
+                               kind, "s"));
   }
   for (const T* entity : {before, after}) {
     if (entity != nullptr && entity->owner != p.organization_id) {
@@ -85,21 +87,20 @@ grpc::Status CheckWrite(const Principal& p, const City* before,
   }
   const bool profile_only =
       !mask_paths.empty() &&
-      std::all_of(mask_paths.begin(), mask_paths.end(),
-                  [](const std::string& path) {
-                    return path == "profile" ||
-                           absl::StartsWith(path, "profile.");
-                  });
+      std::all_of(
+          mask_paths.begin(), mask_paths.end(), [](const std::string& path) {
+            return path == "profile" || absl::StartsWith(path, "profile.");
+          });
   if (!profile_only) {
-    return Denied("an EDITOR may change only a city's profile "
-                  "(update_mask: profile)");
+    return Denied(
+        "an EDITOR may change only a city's profile "
+        "(update_mask: profile)");
   }
   return grpc::Status::OK;
 }
 
 grpc::Status CheckWrite(const Principal& p, const Project* before,
-                        const Project* after,
-                        const std::vector<std::string>&) {
+                        const Project* after, const std::vector<std::string>&) {
   return CheckOwned(p, before, after, "project");
 }
 

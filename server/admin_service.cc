@@ -58,8 +58,7 @@ AdminService::AdminService(TokenRegistry* registry, const GraphStore* store,
 
 grpc::ServerUnaryReactor* AdminService::CreateOrganization(
     grpc::CallbackServerContext* context,
-    const v1::CreateOrganizationRequest* request,
-    v1::Organization* response) {
+    const v1::CreateOrganizationRequest* request, v1::Organization* response) {
   return ServeWrite(
       *guard_, context, Access::kAdmin, "CreateOrganization",
       ResourceName(kOrganizations, request->organization_id()),
@@ -68,8 +67,8 @@ grpc::ServerUnaryReactor* AdminService::CreateOrganization(
         OrganizationRecord org;
         org.id = request->organization_id();
         if (!IsValidId(org.id)) {
-          violations.push_back({"organization_id",
-                                "must match [a-z0-9][a-z0-9-]{0,62}"});
+          violations.push_back(
+              {"organization_id", "must match [a-z0-9][a-z0-9-]{0,62}"});
         }
         org.display_name = request->organization().display_name();
         std::string problem =
@@ -138,9 +137,9 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
           organization =
               ParseResourceName(kOrganizations, request->organization());
           if (organization.empty()) {
-            violations.push_back(
-                {"organization", "is not an organization name "
-                                 "(organizations/{id})"});
+            violations.push_back({"organization",
+                                  "is not an organization name "
+                                  "(organizations/{id})"});
           }
         }
         if (role == TokenRole::kEditor && request->organization().empty()) {
@@ -151,8 +150,8 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
           violations.push_back(
               {"organization", "only EDITOR tokens act for an organization"});
         }
-        std::string problem = CheckText(request->display_name(),
-                                        kMaxNameLength, /*required=*/true);
+        std::string problem = CheckText(request->display_name(), kMaxNameLength,
+                                        /*required=*/true);
         if (!problem.empty()) violations.push_back({"display_name", problem});
         int64_t expire_ms = 0;
         if (request->has_expire_time()) {
@@ -162,9 +161,8 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
           }
         }
         if (!violations.empty()) return InvalidArgument(violations);
-        absl::StatusOr<TokenRegistry::Created> created =
-            registry_->CreateToken(role, organization,
-                                   request->display_name(), expire_ms);
+        absl::StatusOr<TokenRegistry::Created> created = registry_->CreateToken(
+            role, organization, request->display_name(), expire_ms);
         if (!created.ok()) return ToGrpcStatus(created.status());
         response->set_name(ResourceName(kTokens, created->record.id));
         response->set_token(created->token);
@@ -196,22 +194,23 @@ grpc::ServerUnaryReactor* AdminService::ListTokens(
 grpc::ServerUnaryReactor* AdminService::RevokeToken(
     grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
     v1::Token* response) {
-  return ServeWrite(
-      *guard_, context, Access::kAdmin, "RevokeToken", request->name(),
-      [&](const Principal&) {
-        const absl::string_view name = request->name();
-        std::string id;
-        if (name.substr(0, kTokens.size()) == kTokens) {
-          id = std::string(name.substr(kTokens.size()));
-        }
-        if (id.empty()) {
-          return InvalidArgument({{"name", "is not a token name (tokens/{id})"}});
-        }
-        absl::StatusOr<TokenRecord> revoked = registry_->RevokeToken(id);
-        if (!revoked.ok()) return ToGrpcStatus(revoked.status());
-        *response = ToProto(*revoked);
-        return grpc::Status::OK;
-      });
+  return ServeWrite(*guard_, context, Access::kAdmin, "RevokeToken",
+                    request->name(), [&](const Principal&) {
+                      const absl::string_view name = request->name();
+                      std::string id;
+                      if (name.substr(0, kTokens.size()) == kTokens) {
+                        id = std::string(name.substr(kTokens.size()));
+                      }
+                      if (id.empty()) {
+                        return InvalidArgument(
+                            {{"name", "is not a token name (tokens/{id})"}});
+                      }
+                      absl::StatusOr<TokenRecord> revoked =
+                          registry_->RevokeToken(id);
+                      if (!revoked.ok()) return ToGrpcStatus(revoked.status());
+                      *response = ToProto(*revoked);
+                      return grpc::Status::OK;
+                    });
 }
 
 grpc::ServerUnaryReactor* AdminService::ListAuditEvents(

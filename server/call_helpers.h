@@ -37,8 +37,7 @@ template <typename Body>
 grpc::ServerUnaryReactor* ServeWrite(const RequestGuard& guard,
                                      grpc::CallbackServerContext* context,
                                      Access access, const char* method,
-                                     const std::string& resource,
-                                     Body&& body) {
+                                     const std::string& resource, Body&& body) {
   Principal principal;
   grpc::Status status = guard.Admit(*context, access, &principal);
   if (status.ok()) status = body(principal);

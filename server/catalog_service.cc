@@ -32,10 +32,9 @@ std::string ResourceTraits<City>::Blocker(const GraphSnapshot& g,
                         "); remove it from them first");
   }
   if (!g.city_practices(c).empty()) {
-    return absl::StrCat("city ", id, " runs ", g.city_practices(c).size(),
-                        " practices (e.g. ",
-                        g.practices()[g.city_practices(c)[0]].id,
-                        "); delete them first");
+    return absl::StrCat(
+        "city ", id, " runs ", g.city_practices(c).size(), " practices (e.g. ",
+        g.practices()[g.city_practices(c)[0]].id, "); delete them first");
   }
   if (!g.city_twins(c).empty()) {
     return absl::StrCat("city ", id, " has ", g.city_twins(c).size(),
@@ -69,8 +68,8 @@ void CheckReferences(const GraphSnapshot& g, const Practice& p,
                      const std::string& prefix,
                      std::vector<FieldViolation>* violations) {
   if (!p.city_id.empty() && g.FindCity(p.city_id) == nullptr) {
-    violations->push_back({prefix + "city", absl::StrCat("city ", p.city_id,
-                                                         " does not exist")});
+    violations->push_back(
+        {prefix + "city", absl::StrCat("city ", p.city_id, " does not exist")});
   }
 }
 
@@ -115,10 +114,9 @@ std::string RequestEntityKey(const std::string& id) {
 // If `request_id` was already used, the answer to the retry: the entity the
 // first call created. nullopt if the request is new.
 template <typename T>
-std::optional<grpc::Status> Replay(const GraphStore& store,
-                                   const std::string& request_id,
-                                   const std::string& id,
-                                   typename ResourceTraits<T>::Proto* response) {
+std::optional<grpc::Status> Replay(
+    const GraphStore& store, const std::string& request_id,
+    const std::string& id, typename ResourceTraits<T>::Proto* response) {
   if (request_id.empty()) return std::nullopt;
   const std::string known = store.RequestEntity(request_id);
   if (known.empty()) return std::nullopt;
@@ -128,9 +126,10 @@ std::optional<grpc::Status> Replay(const GraphStore& store,
   }
   const T* entity = ResourceTraits<T>::Find(*store.Snapshot(), id);
   if (entity == nullptr) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("the ", EntityKindName(ResourceTraits<T>::kKind),
-                                     " this request created was deleted since"));
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        absl::StrCat("the ", EntityKindName(ResourceTraits<T>::kKind),
+                     " this request created was deleted since"));
   }
   *response = ToProto(*entity);
   return grpc::Status::OK;
@@ -199,12 +198,11 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
   std::vector<FieldViolation> violations;
   for (const std::string& path : mask.paths()) {
     const std::string top = path.substr(0, path.find('.'));
-    if (std::find(updatable.begin(), updatable.end(), top) ==
-        updatable.end()) {
+    if (std::find(updatable.begin(), updatable.end(), top) == updatable.end()) {
       violations.push_back(
-          {"update_mask", absl::StrCat("\"", path,
-                                       "\" is not an updatable field of a ",
-                                       Traits::kField)});
+          {"update_mask",
+           absl::StrCat("\"", path, "\" is not an updatable field of a ",
+                        Traits::kField)});
     }
   }
   if (!violations.empty()) return InvalidArgument(violations);
@@ -227,9 +225,8 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
   T entity = FromProto(merged, id, prefix, &violations);
   CheckReferences(*graph, entity, prefix, &violations);
   if (!violations.empty()) return InvalidArgument(violations);
-  grpc::Status allowed =
-      CheckWrite(principal, current, &entity,
-                 {mask.paths().begin(), mask.paths().end()});
+  grpc::Status allowed = CheckWrite(principal, current, &entity,
+                                    {mask.paths().begin(), mask.paths().end()});
   if (!allowed.ok()) return allowed;
 
   Mutation mutation;
@@ -243,14 +240,13 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
 
 template <typename T>
 grpc::Status Delete(GraphStore* store, const Principal& principal,
-                    const std::string& name,
-                    const std::string& etag, v1::DeleteResponse* response) {
+                    const std::string& name, const std::string& etag,
+                    v1::DeleteResponse* response) {
   using Traits = ResourceTraits<T>;
   const std::string id = ParseResourceName(Traits::kCollection, name);
   if (id.empty()) {
-    return InvalidArgument(
-        {{"name", absl::StrCat("\"", name, "\" is not a ", Traits::kField,
-                               " name")}});
+    return InvalidArgument({{"name", absl::StrCat("\"", name, "\" is not a ",
+                                                  Traits::kField, " name")}});
   }
   std::shared_ptr<const GraphSnapshot> current = store->Snapshot();
   if (const T* existing = Traits::Find(*current, id)) {
@@ -270,6 +266,60 @@ grpc::Status Delete(GraphStore* store, const Principal& principal,
   if (!graph.ok()) return ToGrpcStatus(graph.status());
   response->set_graph_version((*graph)->version());
   return grpc::Status::OK;
+}
+
+// The four resource handlers, admitted and (for writes) audited: each
+// Catalog method for cities, projects and practices is one of these.
+template <typename T>
+grpc::ServerUnaryReactor* ServeGet(
+    const RequestGuard& guard, const GraphStore& store,
+    grpc::CallbackServerContext* context, const std::string& name,
+    typename ResourceTraits<T>::Proto* response) {
+  return Serve(guard, context, Access::kRead,
+               [&](const Principal&) { return Get<T>(store, name, response); });
+}
+
+template <typename T>
+grpc::ServerUnaryReactor* ServeCreate(
+    const RequestGuard& guard, GraphStore* store,
+    grpc::CallbackServerContext* context, const char* method,
+    const std::string& id_field, const std::string& id,
+    const std::string& request_id,
+    const typename ResourceTraits<T>::Proto& resource,
+    typename ResourceTraits<T>::Proto* response) {
+  return ServeWrite(guard, context, Access::kWrite, method,
+                    ResourceName(ResourceTraits<T>::kCollection, id),
+                    [&](const Principal& p) {
+                      return Create<T>(store, p, id_field, id, request_id,
+                                       resource, response);
+                    });
+}
+
+template <typename T>
+grpc::ServerUnaryReactor* ServeUpdate(
+    const RequestGuard& guard, GraphStore* store,
+    grpc::CallbackServerContext* context, const char* method,
+    const typename ResourceTraits<T>::Proto& patch,
+    const google::protobuf::FieldMask& mask,
+    typename ResourceTraits<T>::Proto* response) {
+  return ServeWrite(guard, context, Access::kWrite, method, patch.name(),
+                    [&](const Principal& p) {
+                      return Update<T>(store, p, patch, mask, response);
+                    });
+}
+
+template <typename T>
+grpc::ServerUnaryReactor* ServeDelete(const RequestGuard& guard,
+                                      GraphStore* store,
+                                      grpc::CallbackServerContext* context,
+                                      const char* method,
+                                      const std::string& name,
+                                      const std::string& etag,
+                                      v1::DeleteResponse* response) {
+  return ServeWrite(guard, context, Access::kWrite, method, name,
+                    [&](const Principal& p) {
+                      return Delete<T>(store, p, name, etag, response);
+                    });
 }
 
 // True if `labels` carry `theme` (a theme id or a label) under `graph`'s
@@ -305,9 +355,7 @@ CatalogService::CatalogService(GraphStore* store, const RequestGuard* guard,
 grpc::ServerUnaryReactor* CatalogService::GetCity(
     grpc::CallbackServerContext* context, const v1::GetCityRequest* request,
     v1::City* response) {
-  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
-    return Get<City>(*store_, request->name(), response);
-  });
+  return ServeGet<City>(*guard_, *store_, context, request->name(), response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListCities(
@@ -338,33 +386,23 @@ grpc::ServerUnaryReactor* CatalogService::ListCities(
 grpc::ServerUnaryReactor* CatalogService::CreateCity(
     grpc::CallbackServerContext* context, const v1::CreateCityRequest* request,
     v1::City* response) {
-  return ServeWrite(
-      *guard_, context, Access::kWrite, "CreateCity",
-      ResourceName(kCities, request->city_id()), [&](const Principal& p) {
-        return Create<City>(store_, p, "city_id", request->city_id(),
-                           request->request_id(),
+  return ServeCreate<City>(*guard_, store_, context, "CreateCity", "city_id",
+                           request->city_id(), request->request_id(),
                            request->city(), response);
-      });
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdateCity(
     grpc::CallbackServerContext* context, const v1::UpdateCityRequest* request,
     v1::City* response) {
-  return ServeWrite(*guard_, context, Access::kWrite, "UpdateCity",
-                    request->city().name(), [&](const Principal& p) {
-                      return Update<City>(store_, p, request->city(),
-                                         request->update_mask(), response);
-                    });
+  return ServeUpdate<City>(*guard_, store_, context, "UpdateCity",
+                           request->city(), request->update_mask(), response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeleteCity(
     grpc::CallbackServerContext* context, const v1::DeleteCityRequest* request,
     v1::DeleteResponse* response) {
-  return ServeWrite(*guard_, context, Access::kWrite, "DeleteCity",
-                    request->name(), [&](const Principal& p) {
-                      return Delete<City>(store_, p, request->name(),
-                                         request->etag(), response);
-                    });
+  return ServeDelete<City>(*guard_, store_, context, "DeleteCity",
+                           request->name(), request->etag(), response);
 }
 
 // ---- Projects --------------------------------------------------------------
@@ -372,9 +410,8 @@ grpc::ServerUnaryReactor* CatalogService::DeleteCity(
 grpc::ServerUnaryReactor* CatalogService::GetProject(
     grpc::CallbackServerContext* context, const v1::GetProjectRequest* request,
     v1::Project* response) {
-  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
-    return Get<Project>(*store_, request->name(), response);
-  });
+  return ServeGet<Project>(*guard_, *store_, context, request->name(),
+                           response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListProjects(
@@ -420,33 +457,25 @@ grpc::ServerUnaryReactor* CatalogService::ListProjects(
 grpc::ServerUnaryReactor* CatalogService::CreateProject(
     grpc::CallbackServerContext* context,
     const v1::CreateProjectRequest* request, v1::Project* response) {
-  return ServeWrite(
-      *guard_, context, Access::kWrite, "CreateProject",
-      ResourceName(kProjects, request->project_id()), [&](const Principal& p) {
-        return Create<Project>(store_, p, "project_id", request->project_id(),
-                           request->request_id(),
-                           request->project(), response);
-      });
+  return ServeCreate<Project>(*guard_, store_, context, "CreateProject",
+                              "project_id", request->project_id(),
+                              request->request_id(), request->project(),
+                              response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdateProject(
     grpc::CallbackServerContext* context,
     const v1::UpdateProjectRequest* request, v1::Project* response) {
-  return ServeWrite(*guard_, context, Access::kWrite, "UpdateProject",
-                    request->project().name(), [&](const Principal& p) {
-                      return Update<Project>(store_, p, request->project(),
-                                         request->update_mask(), response);
-                    });
+  return ServeUpdate<Project>(*guard_, store_, context, "UpdateProject",
+                              request->project(), request->update_mask(),
+                              response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeleteProject(
     grpc::CallbackServerContext* context,
     const v1::DeleteProjectRequest* request, v1::DeleteResponse* response) {
-  return ServeWrite(*guard_, context, Access::kWrite, "DeleteProject",
-                    request->name(), [&](const Principal& p) {
-                      return Delete<Project>(store_, p, request->name(),
-                                         request->etag(), response);
-                    });
+  return ServeDelete<Project>(*guard_, store_, context, "DeleteProject",
+                              request->name(), request->etag(), response);
 }
 
 // ---- Practices -------------------------------------------------------------
@@ -454,9 +483,8 @@ grpc::ServerUnaryReactor* CatalogService::DeleteProject(
 grpc::ServerUnaryReactor* CatalogService::GetPractice(
     grpc::CallbackServerContext* context, const v1::GetPracticeRequest* request,
     v1::Practice* response) {
-  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
-    return Get<Practice>(*store_, request->name(), response);
-  });
+  return ServeGet<Practice>(*guard_, *store_, context, request->name(),
+                            response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListPractices(
@@ -496,33 +524,25 @@ grpc::ServerUnaryReactor* CatalogService::ListPractices(
 grpc::ServerUnaryReactor* CatalogService::CreatePractice(
     grpc::CallbackServerContext* context,
     const v1::CreatePracticeRequest* request, v1::Practice* response) {
-  return ServeWrite(
-      *guard_, context, Access::kWrite, "CreatePractice",
-      ResourceName(kPractices, request->practice_id()), [&](const Principal& p) {
-        return Create<Practice>(store_, p, "practice_id", request->practice_id(),
-                           request->request_id(),
-                           request->practice(), response);
-      });
+  return ServeCreate<Practice>(*guard_, store_, context, "CreatePractice",
+                               "practice_id", request->practice_id(),
+                               request->request_id(), request->practice(),
+                               response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdatePractice(
     grpc::CallbackServerContext* context,
     const v1::UpdatePracticeRequest* request, v1::Practice* response) {
-  return ServeWrite(*guard_, context, Access::kWrite, "UpdatePractice",
-                    request->practice().name(), [&](const Principal& p) {
-                      return Update<Practice>(store_, p, request->practice(),
-                                         request->update_mask(), response);
-                    });
+  return ServeUpdate<Practice>(*guard_, store_, context, "UpdatePractice",
+                               request->practice(), request->update_mask(),
+                               response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeletePractice(
     grpc::CallbackServerContext* context,
     const v1::DeletePracticeRequest* request, v1::DeleteResponse* response) {
-  return ServeWrite(*guard_, context, Access::kWrite, "DeletePractice",
-                    request->name(), [&](const Principal& p) {
-                      return Delete<Practice>(store_, p, request->name(),
-                                         request->etag(), response);
-                    });
+  return ServeDelete<Practice>(*guard_, store_, context, "DeletePractice",
+                               request->name(), request->etag(), response);
 }
 
 // ---- Themes ----------------------------------------------------------------
@@ -580,7 +600,8 @@ grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
     v1::ListTwinningsResponse* response) {
   return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
     std::vector<FieldViolation> violations;
-    const std::string scope = absl::StrCat("ListTwinnings\x1f", request->city());
+    const std::string scope =
+        absl::StrCat("ListTwinnings\x1f", request->city());
     PageRequest page = ParsePageRequest(
         request->page_size(), request->page_token(), scope,
         options_.default_page_size, options_.max_page_size, &violations);
@@ -602,66 +623,68 @@ grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
 grpc::ServerUnaryReactor* CatalogService::CreateTwinning(
     grpc::CallbackServerContext* context,
     const v1::CreateTwinningRequest* request, v1::Twinning* response) {
-  const std::string resource =
-      absl::StrCat(request->twinning().city_a(), "~", request->twinning().city_b());
-  return ServeWrite(*guard_, context, Access::kAdmin, "CreateTwinning",
-                    resource, [&](const Principal&) {
-    std::vector<FieldViolation> violations;
-    std::optional<Twinning> twinning =
-        TwinningFromProto(request->twinning(), &violations);
-    if (twinning.has_value()) {
-      std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-      for (const auto& [field, id] :
-           // The fields as the client wrote them, not in normalised order.
-           {std::pair<const char*, std::string>{
-                "twinning.city_a",
-                ParseResourceName(kCities, request->twinning().city_a())},
-            {"twinning.city_b",
-             ParseResourceName(kCities, request->twinning().city_b())}}) {
-        if (graph->FindCity(id) == nullptr) {
-          violations.push_back({field, absl::StrCat("city ", id,
-                                                    " does not exist")});
+  const std::string resource = absl::StrCat(request->twinning().city_a(), "~",
+                                            request->twinning().city_b());
+  return ServeWrite(
+      *guard_, context, Access::kAdmin, "CreateTwinning", resource,
+      [&](const Principal&) {
+        std::vector<FieldViolation> violations;
+        std::optional<Twinning> twinning =
+            TwinningFromProto(request->twinning(), &violations);
+        if (twinning.has_value()) {
+          std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+          for (const auto& [field, id] :
+               // The fields as the client wrote them, not in normalised order.
+               {std::pair<const char*, std::string>{
+                    "twinning.city_a",
+                    ParseResourceName(kCities, request->twinning().city_a())},
+                {"twinning.city_b",
+                 ParseResourceName(kCities, request->twinning().city_b())}}) {
+            if (graph->FindCity(id) == nullptr) {
+              violations.push_back(
+                  {field, absl::StrCat("city ", id, " does not exist")});
+            }
+          }
         }
-      }
-    }
-    if (!violations.empty()) return InvalidArgument(violations);
-    Mutation mutation;
-    mutation.preconditions.push_back(
-        {EntityKind::kTwinning,
-         absl::StrCat(twinning->city_a, "|", twinning->city_b),
-         Precondition::Kind::kMustNotExist, ""});
-    mutation.put_twinnings.push_back(*twinning);
-    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-        store_->Apply(mutation);
-    if (!graph.ok()) return ToGrpcStatus(graph.status());
-    *response = ToProto(*twinning);
-    return grpc::Status::OK;
-  });
+        if (!violations.empty()) return InvalidArgument(violations);
+        Mutation mutation;
+        mutation.preconditions.push_back(
+            {EntityKind::kTwinning,
+             absl::StrCat(twinning->city_a, "|", twinning->city_b),
+             Precondition::Kind::kMustNotExist, ""});
+        mutation.put_twinnings.push_back(*twinning);
+        absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+            store_->Apply(mutation);
+        if (!graph.ok()) return ToGrpcStatus(graph.status());
+        *response = ToProto(*twinning);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeleteTwinning(
     grpc::CallbackServerContext* context,
     const v1::DeleteTwinningRequest* request, v1::DeleteResponse* response) {
-  const std::string resource =
-      absl::StrCat(request->twinning().city_a(), "~", request->twinning().city_b());
-  return ServeWrite(*guard_, context, Access::kAdmin, "DeleteTwinning",
-                    resource, [&](const Principal&) {
-    std::vector<FieldViolation> violations;
-    std::optional<Twinning> twinning =
-        TwinningFromProto(request->twinning(), &violations);
-    if (!violations.empty()) return InvalidArgument(violations);
-    Mutation mutation;
-    mutation.preconditions.push_back(
-        {EntityKind::kTwinning,
-         absl::StrCat(twinning->city_a, "|", twinning->city_b),
-         Precondition::Kind::kMustExist, ""});
-    mutation.delete_twinnings.push_back(*twinning);
-    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-        store_->Apply(mutation);
-    if (!graph.ok()) return ToGrpcStatus(graph.status());
-    response->set_graph_version((*graph)->version());
-    return grpc::Status::OK;
-  });
+  const std::string resource = absl::StrCat(request->twinning().city_a(), "~",
+                                            request->twinning().city_b());
+  return ServeWrite(
+      *guard_, context, Access::kAdmin, "DeleteTwinning", resource,
+      [&](const Principal&) {
+        std::vector<FieldViolation> violations;
+        std::optional<Twinning> twinning =
+            TwinningFromProto(request->twinning(), &violations);
+        if (!violations.empty()) return InvalidArgument(violations);
+        Mutation mutation;
+        mutation.preconditions.push_back(
+            {EntityKind::kTwinning,
+             absl::StrCat(twinning->city_a, "|", twinning->city_b),
+             Precondition::Kind::kMustExist, ""});
+        mutation.delete_twinnings.push_back(*twinning);
+        absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+            store_->Apply(mutation);
+        if (!graph.ok()) return ToGrpcStatus(graph.status());
+        response->set_graph_version((*graph)->version());
+        return grpc::Status::OK;
+      });
 }
 
 // ---- Import and export -----------------------------------------------------
@@ -729,11 +752,10 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
     if (!parsed.problems.empty()) {
       std::vector<FieldViolation> violations;
       for (const DatasetProblem& p : parsed.problems) {
-        violations.push_back(
-            {p.file.empty() ? "import"
-                            : p.line == 0 ? p.file
-                                          : absl::StrCat(p.file, ":", p.line),
-             p.reason});
+        violations.push_back({p.file.empty() ? "import"
+                              : p.line == 0  ? p.file
+                                            : absl::StrCat(p.file, ":", p.line),
+                              p.reason});
       }
       return InvalidArgument(violations);
     }

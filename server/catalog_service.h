@@ -32,9 +32,10 @@ class CatalogService final : public v1::Catalog::CallbackService {
   grpc::ServerUnaryReactor* GetCity(grpc::CallbackServerContext* context,
                                     const v1::GetCityRequest* request,
                                     v1::City* response) override;
-  grpc::ServerUnaryReactor* ListCities(grpc::CallbackServerContext* context,
-                                       const v1::ListCitiesRequest* request,
-                                       v1::ListCitiesResponse* response) override;
+  grpc::ServerUnaryReactor* ListCities(
+      grpc::CallbackServerContext* context,
+      const v1::ListCitiesRequest* request,
+      v1::ListCitiesResponse* response) override;
   grpc::ServerUnaryReactor* CreateCity(grpc::CallbackServerContext* context,
                                        const v1::CreateCityRequest* request,
                                        v1::City* response) override;
@@ -83,9 +84,10 @@ class CatalogService final : public v1::Catalog::CallbackService {
       const v1::DeletePracticeRequest* request,
       v1::DeleteResponse* response) override;
 
-  grpc::ServerUnaryReactor* ListThemes(grpc::CallbackServerContext* context,
-                                       const v1::ListThemesRequest* request,
-                                       v1::ListThemesResponse* response) override;
+  grpc::ServerUnaryReactor* ListThemes(
+      grpc::CallbackServerContext* context,
+      const v1::ListThemesRequest* request,
+      v1::ListThemesResponse* response) override;
 
   grpc::ServerUnaryReactor* ListTwinnings(
       grpc::CallbackServerContext* context,

@@ -73,9 +73,8 @@ grpc::ServerUnaryReactor* MatchingService::RecommendPartners(
     grpc::CallbackServerContext* context,
     const v1::RecommendPartnersRequest* request,
     v1::RecommendPartnersResponse* response) {
-  return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
-    return Recommend(*request, response);
-  });
+  return Serve(*guard_, context, Access::kRead,
+               [&](const Principal&) { return Recommend(*request, response); });
 }
 
 grpc::Status MatchingService::Recommend(
@@ -92,10 +91,10 @@ grpc::Status MatchingService::Recommend(
   std::vector<FieldViolation> violations;
   if (request.page_size() < 0 ||
       request.page_size() > PartnerRecommender::kMaxResults) {
-    violations.push_back({"page_size", absl::StrCat("must be in 0..",
-                                                    PartnerRecommender::kMaxResults,
-                                                    " (0: ", kDefaultPageSize,
-                                                    ")")});
+    violations.push_back(
+        {"page_size",
+         absl::StrCat("must be in 0..", PartnerRecommender::kMaxResults,
+                      " (0: ", kDefaultPageSize, ")")});
   }
   PartnerFilter filter = FilterFromProto(request.filter(), &violations);
   PartnerQuery query;
@@ -111,8 +110,7 @@ grpc::Status MatchingService::Recommend(
       const Project* project = graph->FindProject(id);
       if (project == nullptr) {
         return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                     absl::StrCat(request.project(),
-                                                  " not found"));
+                            absl::StrCat(request.project(), " not found"));
       }
       query = PartnerRecommender::QueryFor(*project);
       break;
@@ -150,8 +148,7 @@ grpc::Status MatchingService::Recommend(
       break;
     }
     case v1::RecommendPartnersRequest::TARGET_NOT_SET:
-      violations.push_back(
-          {"target", "set either project or draft"});
+      violations.push_back({"target", "set either project or draft"});
       break;
   }
   if (!violations.empty()) {

@@ -12,8 +12,8 @@ namespace {
 // The digest only has to catch forged and mangled tokens, not keep a secret:
 // what a token says (the last id of a page) is no secret.
 std::string Seal(absl::string_view scope, absl::string_view last_id) {
-  const std::string text = absl::StrCat("citymatch-page\x1f", scope, "\x1f",
-                                        last_id);
+  const std::string text =
+      absl::StrCat("citymatch-page\x1f", scope, "\x1f", last_id);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
          digest);
@@ -24,8 +24,7 @@ std::string Seal(absl::string_view scope, absl::string_view last_id) {
 
 std::string EncodePageToken(absl::string_view scope,
                             absl::string_view last_id) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(Seal(scope, last_id), last_id));
+  return absl::WebSafeBase64Escape(absl::StrCat(Seal(scope, last_id), last_id));
 }
 
 std::optional<std::string> DecodePageToken(absl::string_view scope,

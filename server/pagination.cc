@@ -11,8 +11,8 @@ PageRequest ParsePageRequest(int page_size, const std::string& page_token,
     violations->push_back(
         {"page_size", absl::StrCat("must not be negative, got ", page_size)});
   }
-  page.page_size = page_size <= 0 ? default_page_size
-                                  : std::min(page_size, max_page_size);
+  page.page_size =
+      page_size <= 0 ? default_page_size : std::min(page_size, max_page_size);
   if (!page_token.empty()) {
     std::optional<std::string> after = DecodePageToken(scope, page_token);
     if (!after.has_value()) {

@@ -16,8 +16,8 @@ namespace citymatch {
 
 // A List request's paging fields, checked.
 struct PageRequest {
-  int page_size = 0;    // effective, >= 1
-  std::string after;    // last id of the previous page; "" for the first
+  int page_size = 0;  // effective, >= 1
+  std::string after;  // last id of the previous page; "" for the first
 };
 
 // Checks `page_size` (0 -> default, capped at max, negative refused) and

@@ -19,11 +19,11 @@ std::string CityRef(const std::string& name, const std::string& field,
                     std::vector<FieldViolation>* violations) {
   std::string id = ParseResourceName(kCities, name);
   if (id.empty()) {
-    violations->push_back(
-        {field, name.empty() ? "a city is required"
-                             : absl::StrCat("\"", name,
-                                            "\" is not a city name "
-                                            "(cities/{id})")});
+    violations->push_back({field, name.empty()
+                                      ? "a city is required"
+                                      : absl::StrCat("\"", name,
+                                                     "\" is not a city name "
+                                                     "(cities/{id})")});
   }
   return id;
 }
@@ -146,10 +146,9 @@ std::string OwnerRef(const std::string& owner, const std::string& field,
   if (owner.empty()) return "";
   std::string id = ParseResourceName(kOrganizations, owner);
   if (id.empty()) {
-    violations->push_back(
-        {field, absl::StrCat("\"", owner,
-                             "\" is not an organization name "
-                             "(organizations/{id})")});
+    violations->push_back({field, absl::StrCat("\"", owner,
+                                               "\" is not an organization name "
+                                               "(organizations/{id})")});
   }
   return id;
 }

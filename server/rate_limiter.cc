@@ -18,7 +18,8 @@ bool RateLimiter::Admit(const std::string& key, absl::Time now,
   Bucket& bucket = it->second;
   if (!inserted) {
     const double elapsed = absl::ToDoubleSeconds(now - bucket.updated);
-    bucket.tokens = std::min(burst_, bucket.tokens + std::max(0.0, elapsed) * qps_);
+    bucket.tokens =
+        std::min(burst_, bucket.tokens + std::max(0.0, elapsed) * qps_);
     bucket.updated = now;
   }
   if (bucket.tokens >= 1) {

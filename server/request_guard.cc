@@ -27,12 +27,11 @@ grpc::Status RequestGuard::Admit(const grpc::ServerContextBase& context,
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Duration retry_after;
   if (!limiter_->Admit(who->token_id, absl::Now(), &retry_after)) {
-    return WithRetryInfo(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        absl::StrCat("rate limit of token ", who->token_id,
-                     " exceeded; retry after ",
-                     absl::FormatDuration(retry_after)),
-        absl::ToInt64Milliseconds(retry_after) + 1);
+    return WithRetryInfo(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                         absl::StrCat("rate limit of token ", who->token_id,
+                                      " exceeded; retry after ",
+                                      absl::FormatDuration(retry_after)),
+                         absl::ToInt64Milliseconds(retry_after) + 1);
   }
   // Known even when refused below, so that a refused write is audited.
   *principal = std::move(*who);

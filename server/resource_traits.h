@@ -35,8 +35,8 @@ struct ResourceTraits<City> {
     return &m->delete_cities;
   }
   static std::vector<std::string> UpdatablePaths() {
-    return {"display_name", "country_code", "latitude", "longitude",
-            "population", "profile"};
+    return {"display_name", "country_code", "latitude",
+            "longitude",    "population",   "profile"};
   }
   // Why the city cannot be deleted yet, or "".
   static std::string Blocker(const GraphSnapshot& g, absl::string_view id);
@@ -59,9 +59,8 @@ struct ResourceTraits<Project> {
     return &m->delete_projects;
   }
   static std::vector<std::string> UpdatablePaths() {
-    return {"title",      "programme", "themes", "members",
-            "start_year", "end_year",  "status", "owner",
-            "wanted_partners", "rules"};
+    return {"title",    "programme", "themes", "members",         "start_year",
+            "end_year", "status",    "owner",  "wanted_partners", "rules"};
   }
   static std::string Blocker(const GraphSnapshot&, absl::string_view) {
     return "";
@@ -80,15 +79,13 @@ struct ResourceTraits<Practice> {
   static const Practice* Find(const GraphSnapshot& g, absl::string_view id) {
     return g.FindPractice(id);
   }
-  static std::vector<Practice>* Puts(Mutation* m) {
-    return &m->put_practices;
-  }
+  static std::vector<Practice>* Puts(Mutation* m) { return &m->put_practices; }
   static std::vector<std::string>* Deletes(Mutation* m) {
     return &m->delete_practices;
   }
   static std::vector<std::string> UpdatablePaths() {
-    return {"title", "city", "themes", "start_year", "summary", "source_url",
-            "owner"};
+    return {"title",   "city",       "themes", "start_year",
+            "summary", "source_url", "owner"};
   }
   static std::string Blocker(const GraphSnapshot&, absl::string_view) {
     return "";

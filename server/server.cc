@@ -6,13 +6,13 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "graph/dataset_reader.h"
 #include "graph/storage/sqlite_storage.h"
-#include "server/bearer_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "server/bearer_interceptor.h"
 #include "spdlog/spdlog.h"
 
 namespace citymatch {
@@ -31,10 +31,11 @@ absl::Status Seed(GraphStore* store, const std::string& dir) {
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
       store->Apply(mutation);
   if (!graph.ok()) return graph.status();
-  spdlog::info("seeded the empty store from {}: {} cities, {} projects, {} "
-               "practices, {} twinnings",
-               dir, (*graph)->cities().size(), (*graph)->projects().size(),
-               (*graph)->practices().size(), (*graph)->twinnings().size());
+  spdlog::info(
+      "seeded the empty store from {}: {} cities, {} projects, {} "
+      "practices, {} twinnings",
+      dir, (*graph)->cities().size(), (*graph)->projects().size(),
+      (*graph)->practices().size(), (*graph)->twinnings().size());
   return absl::OkStatus();
 }
 
@@ -42,7 +43,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream content;
   content << in.rdbuf();
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  if (!in)
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
   return std::move(content).str();
 }
 
@@ -147,13 +149,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
         absl::StrCat("cannot listen on ", options.grpc_addr));
   }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
-  spdlog::info("citymatch-server serving gRPC on port {} with {} (graph "
-               "version {})",
-               server->grpc_port_,
-               options.tls_cert.empty()           ? "plaintext"
-               : options.tls_client_ca.empty()    ? "TLS"
-                                                  : "mutual TLS",
-               server->store_->Snapshot()->version());
+  spdlog::info(
+      "citymatch-server serving gRPC on port {} with {} (graph "
+      "version {})",
+      server->grpc_port_,
+      options.tls_cert.empty()        ? "plaintext"
+      : options.tls_client_ca.empty() ? "TLS"
+                                      : "mutual TLS",
+      server->store_->Snapshot()->version());
   return server;
 }
 
@@ -170,7 +173,8 @@ std::shared_ptr<grpc::Channel> Server::InProcessChannel(
   if (token.empty()) {
     return grpc_server_->InProcessChannel(grpc::ChannelArguments());
   }
-  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(MakeBearerInterceptorFactory(token));
   return grpc_server_->experimental().InProcessChannelWithInterceptors(
@@ -189,9 +193,10 @@ void Server::Shutdown(absl::Duration grace) {
   // A BuildAndStart that failed before the gRPC server was built (a bad seed
   // data set, a bad TLS file) only has stores to close.
   if (grpc_server_ != nullptr) {
-    spdlog::info("shutting down: health NOT_SERVING, draining calls for up "
-                 "to {} ms",
-                 absl::ToInt64Milliseconds(grace));
+    spdlog::info(
+        "shutting down: health NOT_SERVING, draining calls for up "
+        "to {} ms",
+        absl::ToInt64Milliseconds(grace));
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     absl::SleepFor(std::min(drain_notice_, grace / 2));
     grpc_server_->Shutdown(absl::ToChronoTime(deadline));

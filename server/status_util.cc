@@ -22,7 +22,8 @@ grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
   }
   std::string message = "invalid request";
   if (!violations.empty()) {
-    message = absl::StrCat(violations[0].field, ": ", violations[0].description);
+    message =
+        absl::StrCat(violations[0].field, ": ", violations[0].description);
     if (violations.size() > 1) {
       absl::StrAppend(&message, " (and ", violations.size() - 1, " more)");
     }

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "grpcpp/support/status.h"
 #include "graph/validation.h"
+#include "grpcpp/support/status.h"
 
 namespace citymatch {
 

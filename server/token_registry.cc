@@ -157,10 +157,9 @@ absl::StatusOr<std::string> BootstrapAdminToken(TokenRegistry* registry,
   }
   fchmod(fd, 0600);
   const std::string content = created->token + "\n";
-  const bool written =
-      write(fd, content.data(), content.size()) ==
-          static_cast<ssize_t>(content.size()) &&
-      fsync(fd) == 0;
+  const bool written = write(fd, content.data(), content.size()) ==
+                           static_cast<ssize_t>(content.size()) &&
+                       fsync(fd) == 0;
   close(fd);
   if (!written) {
     return absl::UnavailableError(absl::StrCat("cannot write ", path));

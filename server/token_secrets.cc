@@ -41,7 +41,8 @@ std::string Hash(absl::string_view salt, absl::string_view secret) {
 NewToken GenerateToken() {
   NewToken t;
   t.id = absl::BytesToHexString(RandomBytes(kIdBytes));
-  const std::string secret = absl::WebSafeBase64Escape(RandomBytes(kSecretBytes));
+  const std::string secret =
+      absl::WebSafeBase64Escape(RandomBytes(kSecretBytes));
   t.token = absl::StrCat(kPrefix, t.id, "_", secret);
   t.salt = RandomBytes(kSaltBytes);
   t.hash = Hash(t.salt, secret);

@@ -13,10 +13,10 @@
 namespace citymatch {
 
 struct NewToken {
-  std::string id;      // 16 lower-case hex characters
-  std::string token;   // what the client sends: cm_<id>_<secret>
-  std::string salt;    // 16 random bytes
-  std::string hash;    // SHA-256(salt || secret)
+  std::string id;     // 16 lower-case hex characters
+  std::string token;  // what the client sends: cm_<id>_<secret>
+  std::string salt;   // 16 random bytes
+  std::string hash;   // SHA-256(salt || secret)
 };
 
 // A fresh token from the system's CSPRNG (OpenSSL RAND_bytes).

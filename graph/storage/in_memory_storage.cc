@@ -9,8 +9,7 @@ InMemoryStorage::InMemoryStorage(Dataset data, int64_t version)
 
 absl::StatusOr<StoredGraph> InMemoryStorage::Load() { return stored_; }
 
-absl::Status InMemoryStorage::Apply(const Mutation& mutation,
-                                    int64_t version) {
+absl::Status InMemoryStorage::Apply(const Mutation& mutation, int64_t version) {
   if (fail_writes_) return absl::UnavailableError("storage write failed");
   // GraphBuilder already knows how to apply a mutation to a data set; the
   // reference checks are GraphStore's, so only the content is kept here.

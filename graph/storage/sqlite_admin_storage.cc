@@ -119,8 +119,7 @@ absl::Status SqliteAdminStorage::PutToken(const TokenRecord& t) {
       .Run();
 }
 
-absl::StatusOr<int64_t> SqliteAdminStorage::AppendAudit(
-    const AuditRecord& e) {
+absl::StatusOr<int64_t> SqliteAdminStorage::AppendAudit(const AuditRecord& e) {
   absl::MutexLock lock(&mu_);
   SqliteStatement q(db_,
                     "INSERT INTO audit_events (time_ms, token_id, role, "

@@ -183,18 +183,17 @@ absl::Status WriteMutation(sqlite3* db, const Mutation& m, int64_t version) {
       "population, seeking_themes, languages, capacity, contact_organization) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   for (const City& c : m.put_cities) {
-    absl::Status s =
-        put_city.Bind(1, c.id)
-            .Bind(2, c.name)
-            .Bind(3, c.country)
-            .Bind(4, c.lat)
-            .Bind(5, c.lon)
-            .Bind(6, c.population)
-            .Bind(7, JoinList(c.profile.seeking_themes))
-            .Bind(8, JoinList(c.profile.languages))
-            .Bind(9, static_cast<int64_t>(c.profile.capacity))
-            .Bind(10, c.profile.contact_organization)
-            .Run();
+    absl::Status s = put_city.Bind(1, c.id)
+                         .Bind(2, c.name)
+                         .Bind(3, c.country)
+                         .Bind(4, c.lat)
+                         .Bind(5, c.lon)
+                         .Bind(6, c.population)
+                         .Bind(7, JoinList(c.profile.seeking_themes))
+                         .Bind(8, JoinList(c.profile.languages))
+                         .Bind(9, static_cast<int64_t>(c.profile.capacity))
+                         .Bind(10, c.profile.contact_organization)
+                         .Run();
     if (!s.ok()) return s;
   }
   SqliteStatement put_project(
@@ -282,8 +281,9 @@ absl::Status WriteMutation(sqlite3* db, const Mutation& m, int64_t version) {
   }
   if (!m.request_id.empty()) {
     SqliteStatement put_request(
-        db, "INSERT INTO requests (request_id, entity, version) "
-            "VALUES (?1, ?2, ?3)");
+        db,
+        "INSERT INTO requests (request_id, entity, version) "
+        "VALUES (?1, ?2, ?3)");
     absl::Status s = put_request.Bind(1, m.request_id)
                          .Bind(2, m.request_entity)
                          .Bind(3, version)

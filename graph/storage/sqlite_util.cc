@@ -7,9 +7,8 @@
 namespace citymatch {
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
-  const std::string message =
-      absl::StrCat(what, ": ", db != nullptr ? sqlite3_errmsg(db)
-                                             : sqlite3_errstr(rc));
+  const std::string message = absl::StrCat(
+      what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -78,8 +77,8 @@ absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
   }
   // A writer that finds the file locked waits instead of failing at once.
   sqlite3_busy_timeout(db, 5000);
-  absl::Status status = SqliteExec(
-      db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  absl::Status status =
+      SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
   if (status.ok()) {
     SqliteStatement check(db, "PRAGMA quick_check");
     if (!check.Step()) {
@@ -147,9 +146,9 @@ void SqliteStatement::Reset() {
 std::string SqliteStatement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);
-  return text == nullptr ? std::string()
-                         : std::string(reinterpret_cast<const char*>(text),
-                                       size);
+  return text == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(text), size);
 }
 
 int64_t SqliteStatement::Int(int column) const {

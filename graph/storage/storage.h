@@ -7,7 +7,6 @@
 #define CITYMATCH_GRAPH_STORAGE_STORAGE_H_
 
 #include <cstdint>
-
 #include <string>
 
 #include "absl/container/flat_hash_map.h"

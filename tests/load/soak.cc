@@ -138,7 +138,8 @@ class Worker {
       project->add_themes("Migrants");
       project->add_members()->set_city(Pick(cities_));
       v1::Project created;
-      grpc::Status status = catalog_->CreateProject(&context, request, &created);
+      grpc::Status status =
+          catalog_->CreateProject(&context, request, &created);
       if (!status.ok()) return status;
     }
     // Deleting again keeps the graph the same size over a long run, so
@@ -226,8 +227,8 @@ int main(int argc, char** argv) {
           std::lock_guard<std::mutex> lock(stats.mu);
           ++stats.errors;
           if (stats.error_samples.size() < 5) {
-            stats.error_samples.push_back(
-                absl::StrCat(status.error_code(), ": ", status.error_message()));
+            stats.error_samples.push_back(absl::StrCat(
+                status.error_code(), ": ", status.error_message()));
           }
         }
       }
@@ -243,7 +244,8 @@ int main(int argc, char** argv) {
   absl::Time last = start;
   std::printf("%8s %10s %10s\n", "seconds", "calls/s", "rss_kb");
   while (absl::Now() < end) {
-    absl::SleepFor(std::min(absl::GetFlag(FLAGS_sample_every), end - absl::Now()));
+    absl::SleepFor(
+        std::min(absl::GetFlag(FLAGS_sample_every), end - absl::Now()));
     const absl::Time now = absl::Now();
     const int64_t total = calls.load();
     const int64_t rss = ResidentKb(pid);
@@ -263,9 +265,9 @@ int main(int argc, char** argv) {
       "rss start %lld kB, end %lld kB, max %lld kB\n",
       static_cast<long long>(calls.load()), seconds, calls.load() / seconds,
       static_cast<long long>(stats.errors),
-      Percentile(stats.latencies_ms, 0.50), Percentile(stats.latencies_ms, 0.99),
-      static_cast<long long>(rss_start), static_cast<long long>(rss_end),
-      static_cast<long long>(rss_max));
+      Percentile(stats.latencies_ms, 0.50),
+      Percentile(stats.latencies_ms, 0.99), static_cast<long long>(rss_start),
+      static_cast<long long>(rss_end), static_cast<long long>(rss_max));
   for (const std::string& e : stats.error_samples) {
     std::printf("  error: %s\n", e.c_str());
   }

@@ -169,21 +169,29 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
 
   const std::vector<Case> cases = {
       // Cities: values.
-      {"latitude above 90", City([](auto* r) { r->mutable_city()->set_latitude(91); }),
-       kInvalid, "-90..90", "city.latitude"},
-      {"latitude NaN", City([](auto* r) { r->mutable_city()->set_latitude(kNaN); }),
-       kInvalid, "-90..90", "city.latitude"},
-      {"longitude infinite", City([](auto* r) { r->mutable_city()->set_longitude(kInf); }),
-       kInvalid, "-180..180", "city.longitude"},
-      {"longitude below -180", City([](auto* r) { r->mutable_city()->set_longitude(-181); }),
-       kInvalid, "-180..180", "city.longitude"},
-      {"lower-case country", City([](auto* r) { r->mutable_city()->set_country_code("at"); }),
+      {"latitude above 90",
+       City([](auto* r) { r->mutable_city()->set_latitude(91); }), kInvalid,
+       "-90..90", "city.latitude"},
+      {"latitude NaN",
+       City([](auto* r) { r->mutable_city()->set_latitude(kNaN); }), kInvalid,
+       "-90..90", "city.latitude"},
+      {"longitude infinite",
+       City([](auto* r) { r->mutable_city()->set_longitude(kInf); }), kInvalid,
+       "-180..180", "city.longitude"},
+      {"longitude below -180",
+       City([](auto* r) { r->mutable_city()->set_longitude(-181); }), kInvalid,
+       "-180..180", "city.longitude"},
+      {"lower-case country",
+       City([](auto* r) { r->mutable_city()->set_country_code("at"); }),
        kInvalid, "ISO 3166-1", "city.country_code"},
-      {"non-ISO country", City([](auto* r) { r->mutable_city()->set_country_code("ZZ"); }),
+      {"non-ISO country",
+       City([](auto* r) { r->mutable_city()->set_country_code("ZZ"); }),
        kInvalid, "ISO 3166-1", "city.country_code"},
-      {"empty name", City([](auto* r) { r->mutable_city()->set_display_name(""); }),
-       kInvalid, "required", "city.display_name"},
-      {"blank name", City([](auto* r) { r->mutable_city()->set_display_name("   "); }),
+      {"empty name",
+       City([](auto* r) { r->mutable_city()->set_display_name(""); }), kInvalid,
+       "required", "city.display_name"},
+      {"blank name",
+       City([](auto* r) { r->mutable_city()->set_display_name("   "); }),
        kInvalid, "blank", "city.display_name"},
       {"control character in name",
        City([](auto* r) { r->mutable_city()->set_display_name("Gr\x07z"); }),
@@ -192,29 +200,33 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
       // refuses to parse the request, and gRPC 1.51's callback server then
       // answers UNIMPLEMENTED with an empty message. (In the importer, whose
       // files travel as bytes, it is a file:line problem; see below.)
-      {"invalid UTF-8 in name",
-       City([](auto* r) { r->mutable_city()->set_display_name("Gr\xff" "z"); }),
+      {"invalid UTF-8 in name", City([](auto* r) {
+         r->mutable_city()->set_display_name(
+             "Gr\xff"
+             "z");
+       }),
        grpc::StatusCode::UNIMPLEMENTED, "", ""},
-      {"oversized name",
-       City([](auto* r) { r->mutable_city()->set_display_name(std::string(300, 'a')); }),
+      {"oversized name", City([](auto* r) {
+         r->mutable_city()->set_display_name(std::string(300, 'a'));
+       }),
        kInvalid, "at most 200", "city.display_name"},
       {"negative population",
-       City([](auto* r) { r->mutable_city()->set_population(-5); }),
-       kInvalid, "negative", "city.population"},
+       City([](auto* r) { r->mutable_city()->set_population(-5); }), kInvalid,
+       "negative", "city.population"},
       {"id with a slash", City([](auto* r) { r->set_city_id("graz/west"); }),
        kInvalid, "does not match", "city_id"},
       {"id with a space", City([](auto* r) { r->set_city_id("graz west"); }),
        kInvalid, "does not match", "city_id"},
       {"id in upper case", City([](auto* r) { r->set_city_id("Graz"); }),
        kInvalid, "does not match", "city_id"},
-      {"id too long", City([](auto* r) { r->set_city_id(std::string(64, 'a')); }),
-       kInvalid, "does not match", "city_id"},
+      {"id too long",
+       City([](auto* r) { r->set_city_id(std::string(64, 'a')); }), kInvalid,
+       "does not match", "city_id"},
       {"empty id", City([](auto* r) { r->set_city_id(""); }), kInvalid,
        "required", "city_id"},
       {"duplicate id", City([](auto* r) { r->set_city_id("milano"); }),
        grpc::StatusCode::ALREADY_EXISTS, "already exists", ""},
-      {"5 MB message",
-       City([](auto* r) {
+      {"5 MB message", City([](auto* r) {
          r->mutable_city()->set_display_name(std::string(5 << 20, 'a'));
        }),
        grpc::StatusCode::RESOURCE_EXHAUSTED, "", ""},
@@ -306,23 +318,28 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
        },
        grpc::StatusCode::FAILED_PRECONDITION, "member of", ""},
       // Projects.
-      {"unknown member city",
-       Project([](auto* r) { r->mutable_project()->mutable_members(0)->set_city("cities/atlantis"); }),
+      {"unknown member city", Project([](auto* r) {
+         r->mutable_project()->mutable_members(0)->set_city("cities/atlantis");
+       }),
        kInvalid, "does not exist", "project.members[0].city"},
-      {"member that is not a city name",
-       Project([](auto* r) { r->mutable_project()->mutable_members(0)->set_city("Milano"); }),
+      {"member that is not a city name", Project([](auto* r) {
+         r->mutable_project()->mutable_members(0)->set_city("Milano");
+       }),
        kInvalid, "not a city name", "project.members[0].city"},
-      {"member listed twice",
-       Project([](auto* r) { r->mutable_project()->add_members()->set_city("cities/milano"); }),
+      {"member listed twice", Project([](auto* r) {
+         r->mutable_project()->add_members()->set_city("cities/milano");
+       }),
        kInvalid, "twice", "project.members[1].city"},
-      {"unknown role",
-       Project([](auto* r) { r->mutable_project()->mutable_members(0)->set_role(static_cast<v1::Role>(7)); }),
+      {"unknown role", Project([](auto* r) {
+         r->mutable_project()->mutable_members(0)->set_role(
+             static_cast<v1::Role>(7));
+       }),
        kInvalid, "LEAD or PARTNER", "project.members[0].role"},
-      {"unknown status",
-       Project([](auto* r) { r->mutable_project()->set_status(static_cast<v1::ProjectStatus>(9)); }),
+      {"unknown status", Project([](auto* r) {
+         r->mutable_project()->set_status(static_cast<v1::ProjectStatus>(9));
+       }),
        kInvalid, "status", "project.status"},
-      {"end before start",
-       Project([](auto* r) {
+      {"end before start", Project([](auto* r) {
          r->mutable_project()->set_start_year(2020);
          r->mutable_project()->set_end_year(2018);
        }),
@@ -330,18 +347,21 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
       {"year out of range",
        Project([](auto* r) { r->mutable_project()->set_start_year(3000); }),
        kInvalid, "year", "project.start_year"},
-      {"empty title", Project([](auto* r) { r->mutable_project()->set_title(""); }),
-       kInvalid, "required", "project.title"},
-      {"theme with the list separator",
-       Project([](auto* r) { r->mutable_project()->add_themes("Housing|Roma"); }),
+      {"empty title",
+       Project([](auto* r) { r->mutable_project()->set_title(""); }), kInvalid,
+       "required", "project.title"},
+      {"theme with the list separator", Project([](auto* r) {
+         r->mutable_project()->add_themes("Housing|Roma");
+       }),
        kInvalid, "'|'", "project.themes[1]"},
-      {"too many themes",
-       Project([](auto* r) {
-         for (int i = 0; i < 101; ++i) r->mutable_project()->add_themes("Housing");
+      {"too many themes", Project([](auto* r) {
+         for (int i = 0; i < 101; ++i)
+           r->mutable_project()->add_themes("Housing");
        }),
        kInvalid, "at most 100", "project.themes"},
-      {"malformed owner",
-       Project([](auto* r) { r->mutable_project()->set_owner("Comune di Milano"); }),
+      {"malformed owner", Project([](auto* r) {
+         r->mutable_project()->set_owner("Comune di Milano");
+       }),
        kInvalid, "organization", "project.owner"},
       // Practices and twinnings.
       {"practice without a city",
@@ -387,40 +407,40 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
        kInvalid, "does not exist", "twinning.city_b"},
       // Matching.
       {"recommend without a target",
-       Recommend([](auto* r) { r->clear_draft(); }), kInvalid, "project or draft",
-       "target"},
+       Recommend([](auto* r) { r->clear_draft(); }), kInvalid,
+       "project or draft", "target"},
       {"recommend for an unknown project",
        Recommend([](auto* r) { r->set_project("projects/atlantis"); }),
        grpc::StatusCode::NOT_FOUND, "not found", ""},
       {"recommend for a malformed project name",
        Recommend([](auto* r) { r->set_project("atlantis"); }), kInvalid,
        "not a project name", "project"},
-      {"empty draft",
-       Recommend([](auto* r) { r->mutable_draft()->Clear(); }), kInvalid,
-       "at least one theme", "draft"},
-      {"page size above 100",
-       Recommend([](auto* r) { r->set_page_size(101); }), kInvalid, "0..100",
-       "page_size"},
+      {"empty draft", Recommend([](auto* r) { r->mutable_draft()->Clear(); }),
+       kInvalid, "at least one theme", "draft"},
+      {"page size above 100", Recommend([](auto* r) { r->set_page_size(101); }),
+       kInvalid, "0..100", "page_size"},
       {"negative page size for recommendations",
        Recommend([](auto* r) { r->set_page_size(-1); }), kInvalid, "0..100",
        "page_size"},
       {"country filter that is not a code",
        Recommend([](auto* r) { r->mutable_filter()->add_countries("Italy"); }),
        kInvalid, "alpha-2", "filter.countries[0]"},
-      {"NaN distance",
-       Recommend([](auto* r) { r->mutable_filter()->set_max_distance_km(kNaN); }),
+      {"NaN distance", Recommend([](auto* r) {
+         r->mutable_filter()->set_max_distance_km(kNaN);
+       }),
        kInvalid, "0..40075", "filter.max_distance_km"},
-      {"inverted population range",
-       Recommend([](auto* r) {
+      {"inverted population range", Recommend([](auto* r) {
          r->mutable_filter()->set_min_population(1000);
          r->mutable_filter()->set_max_population(10);
        }),
        kInvalid, "below min_population", "filter.max_population"},
-      {"draft member that is not a city name",
-       Recommend([](auto* r) { r->mutable_draft()->add_member_cities("roma"); }),
+      {"draft member that is not a city name", Recommend([](auto* r) {
+         r->mutable_draft()->add_member_cities("roma");
+       }),
        kInvalid, "not a city name", "draft.member_cities[1]"},
-      {"draft member that does not exist",
-       Recommend([](auto* r) { r->mutable_draft()->add_member_cities("cities/atlantis"); }),
+      {"draft member that does not exist", Recommend([](auto* r) {
+         r->mutable_draft()->add_member_cities("cities/atlantis");
+       }),
        grpc::StatusCode::NOT_FOUND, "atlantis", ""},
       // The importer.
       {"unknown file name", Import({{"cities.txt", cities_header}}), kInvalid,
@@ -435,7 +455,8 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
        Import({{"cities.csv", cities_header + "x,X,AT,1,1\n"}}), kInvalid,
        "expected 6 fields", "cities.csv:2"},
       {"invalid UTF-8 in a row",
-       Import({{"cities.csv", cities_header + "x,X,AT,1,1,5\ny,\xc3\x28,AT,1,1,5\n"}}),
+       Import({{"cities.csv",
+                cities_header + "x,X,AT,1,1,5\ny,\xc3\x28,AT,1,1,5\n"}}),
        kInvalid, "UTF-8", "cities.csv:3"},
       {"unterminated quote",
        Import({{"cities.csv", cities_header + "x,\"X,AT,1,1,5\n"}}), kInvalid,
@@ -447,7 +468,8 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
        Import({{"cities.csv", cities_header + "x,X,AT,nan,1,5\n"}}), kInvalid,
        "finite", "cities.csv:2"},
       {"membership of an unknown project",
-       Import({{"memberships.csv", "project_id,city_id,role\nnope,milano,lead\n"}}),
+       Import({{"memberships.csv",
+                "project_id,city_id,role\nnope,milano,lead\n"}}),
        kInvalid, "does not exist", "memberships.csv:2"},
       {"bad row at the end of a large file", Import({{"cities.csv", large}}),
        kInvalid, "-90..90", "cities.csv:5002"},

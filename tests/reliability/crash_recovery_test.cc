@@ -139,8 +139,8 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveRepeatedSigkill) {
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(city.name(), "cities/" + retried);
   std::cerr << "acknowledged writes over " << kRounds
-            << " crashes: " << acknowledged.size() << ", lost: "
-            << acknowledged.size() - found << "\n";
+            << " crashes: " << acknowledged.size()
+            << ", lost: " << acknowledged.size() - found << "\n";
 }
 
 TEST(CrashRecoveryTest, SigtermDrainsAndExitsZero) {
@@ -153,8 +153,8 @@ TEST(CrashRecoveryTest, SigtermDrainsAndExitsZero) {
     grpc::ClientContext context;
     Authorize(&context, token, absl::Seconds(10));
     v1::City city;
-    ASSERT_TRUE(stub->CreateCity(&context, CityRequest("before-term"), &city)
-                    .ok());
+    ASSERT_TRUE(
+        stub->CreateCity(&context, CityRequest("before-term"), &city).ok());
   }
   server.Kill(SIGTERM);
   absl::StatusOr<int> exit = server.Wait(absl::Seconds(30));
