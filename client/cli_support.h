@@ -11,6 +11,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "citymatch/v1/admin.pb.h"
 #include "citymatch/v1/resources.pb.h"
 
 namespace citymatch {
@@ -55,6 +57,29 @@ absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec);
 // "proposal", "open", "running" or "closed" (any case). InvalidArgument
 // otherwise.
 absl::StatusOr<v1::ProjectStatus> ParseProjectStatus(absl::string_view text);
+
+// "admin", "editor" or "viewer" (any case). InvalidArgument otherwise.
+absl::StatusOr<v1::TokenRole> ParseTokenRole(absl::string_view text);
+
+// When a token made at `now` should stop working: an RFC 3339 time
+// ("2027-01-31T00:00:00Z") or a duration from `now`, either a whole number of
+// days or weeks ("30d", "2w") or anything absl::ParseDuration reads ("12h",
+// "90m"). InvalidArgument if it is neither, or not after `now`.
+absl::StatusOr<absl::Time> ParseExpiry(absl::string_view text, absl::Time now);
+
+// The token file read when no token is given: "<data_dir>/admin.token", where
+// the server of the quick start writes its bootstrap admin token, with
+// `data_dir` the value of CITYMATCH_DATA_DIR ("var" if null or empty, as in
+// deploy/serve.sh). Relative paths are relative to the working directory.
+std::string DefaultTokenFile(const char* data_dir);
+
+// The token held in the file at `path`, without surrounding whitespace.
+// If the file does not exist: "" when `required` is false (no token, no
+// error), NotFound when it is true. NotFound / PermissionDenied if it exists
+// but cannot be read; InvalidArgument if it holds no token. Error messages
+// name the file, never its content.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path,
+                                          bool required);
 
 }  // namespace citymatch
 

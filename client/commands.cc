@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "client/dataset_files.h"
 #include "google/protobuf/struct.pb.h"
 
@@ -219,6 +220,53 @@ int Commands::Recommend(const v1::RecommendPartnersRequest& request,
       client_->RecommendPartners(request);
   if (!response.ok()) return ServerFailure(response.status());
   return Show(*response, RecommendationsTable(*response, explain));
+}
+
+int Commands::CreateOrganization(
+    const v1::CreateOrganizationRequest& request) {
+  absl::StatusOr<v1::Organization> organization =
+      client_->CreateOrganization(request);
+  if (!organization.ok()) return ServerFailure(organization.status());
+  return Show(*organization, OrganizationDetails(*organization));
+}
+
+int Commands::ListOrganizations(v1::ListOrganizationsRequest request,
+                                bool all) {
+  absl::StatusOr<v1::ListOrganizationsResponse> response =
+      Pages<v1::ListOrganizationsRequest, v1::ListOrganizationsResponse>(
+          std::move(request), all, &PartnerClient::ListOrganizations);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, OrganizationsTable(*response));
+}
+
+int Commands::CreateToken(const v1::CreateTokenRequest& request) {
+  absl::StatusOr<v1::CreateTokenResponse> response =
+      client_->CreateToken(request);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, CreatedToken(*response));
+}
+
+int Commands::ListTokens(v1::ListTokensRequest request, bool all) {
+  absl::StatusOr<v1::ListTokensResponse> response =
+      Pages<v1::ListTokensRequest, v1::ListTokensResponse>(
+          std::move(request), all, &PartnerClient::ListTokens);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, TokensTable(*response, absl::Now()));
+}
+
+int Commands::RevokeToken(const std::string& name) {
+  absl::StatusOr<v1::Token> token = client_->RevokeToken(name);
+  if (!token.ok()) return ServerFailure(token.status());
+  return Show(*token, absl::StrCat("revoked ", token->name(), "\n",
+                                   TokenDetails(*token)));
+}
+
+int Commands::ListAuditEvents(v1::ListAuditEventsRequest request, bool all) {
+  absl::StatusOr<v1::ListAuditEventsResponse> response =
+      Pages<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse>(
+          std::move(request), all, &PartnerClient::ListAuditEvents);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response, AuditTable(*response));
 }
 
 }  // namespace citymatch

@@ -54,6 +54,16 @@ class Commands {
 
   int Recommend(const v1::RecommendPartnersRequest& request, bool explain);
 
+  // Administration (ADMIN tokens only). CreateToken prints the secret once;
+  // nothing else ever shows one.
+  int CreateOrganization(const v1::CreateOrganizationRequest& request);
+  int ListOrganizations(v1::ListOrganizationsRequest request, bool all);
+  int CreateToken(const v1::CreateTokenRequest& request);
+  int ListTokens(v1::ListTokensRequest request, bool all);
+  int RevokeToken(const std::string& name);
+  // Newest first.
+  int ListAuditEvents(v1::ListAuditEventsRequest request, bool all);
+
   // Prints `status` and returns kExitLocalFailure.
   int LocalFailure(const absl::Status& status);
 

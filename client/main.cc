@@ -7,6 +7,7 @@
 //   4  the server is unreachable or did not answer in time
 //      (UNAVAILABLE, DEADLINE_EXCEEDED)
 // (kept in step with kExitCodesHelp in client/cli_support.h).
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -15,6 +16,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/cli_support.h"
 #include "client/commands.h"
@@ -43,6 +45,15 @@ void AddListFlags(CLI::App* list, ListFlags* flags) {
   list->add_flag("--all", flags->all, "Page through every row");
 }
 
+// Said under --help: where the token comes from.
+constexpr char kCredentialsHelp[] =
+    "Token: --token, else $CITYMATCH_TOKEN, else the content of --token_file\n"
+    "($CITYMATCH_TOKEN_FILE), else of ${CITYMATCH_DATA_DIR:-var}/admin.token\n"
+    "under the working directory if that file exists: the admin token the\n"
+    "server writes on its first start, so after deploy/serve.sh, run from the\n"
+    "repository root, `citymatch recommend projects/urbact-arrival-cities`\n"
+    "needs no setup.\n\n";
+
 // Usage errors found after parsing (a bad role, a bad status).
 int UsageError(const absl::Status& status) {
   std::cerr << "error: " << status.message() << "\n"
@@ -66,9 +77,15 @@ int Run(int argc, char** argv) {
   app.add_option("--server", client_options.server, "host:port of the server")
       ->envname("CITYMATCH_SERVER")
       ->capture_default_str();
+  std::string token_file;
   app.add_option("--token", client_options.token,
                  "Bearer token sent with every call")
       ->envname("CITYMATCH_TOKEN");
+  app.add_option("--token_file", token_file,
+                 "File holding the token, read if no --token is given "
+                 "(default: ${CITYMATCH_DATA_DIR:-var}/admin.token if it "
+                 "exists)")
+      ->envname("CITYMATCH_TOKEN_FILE");
   app.add_option("--ca_cert", client_options.ca_cert_file,
                  "PEM root CA of the server; set: use TLS")
       ->envname("CITYMATCH_CA_CERT");
@@ -192,7 +209,7 @@ int Run(int argc, char** argv) {
   CLI::App* practice_create =
       practices->add_subcommand("create", "Create a practice");
   std::string new_practice_title, new_practice_city, new_practice_summary,
-      new_practice_url;
+      new_practice_url, new_practice_owner;
   std::vector<std::string> new_practice_themes;
   int new_practice_start = 0;
   practice_create->add_option("ID", practice_id, "the new practice's id")
@@ -213,6 +230,10 @@ int Run(int argc, char** argv) {
                               "short description");
   practice_create->add_option("--source-url", new_practice_url,
                               "where to read more");
+  practice_create->add_option(
+      "--owner", new_practice_owner,
+      "owning organisation, id or organizations/{id} (an editor's "
+      "token: its own, the default)");
   practice_create->callback([&] {
     v1::CreatePracticeRequest request;
     request.set_practice_id(practice_id);
@@ -223,6 +244,9 @@ int Run(int argc, char** argv) {
     practice->set_start_year(new_practice_start);
     practice->set_summary(new_practice_summary);
     practice->set_source_url(new_practice_url);
+    if (!new_practice_owner.empty()) {
+      practice->set_owner(ToResourceName("organizations", new_practice_owner));
+    }
     action = [request](Commands& c) { return c.CreatePractice(request); };
   });
 
@@ -275,7 +299,8 @@ int Run(int argc, char** argv) {
       "Create a project, e.g. create my-proj --title T "
       "--programme P --themes A,B --member cities/x:lead "
       "--member cities/y");
-  std::string new_project_title, new_project_programme, new_project_status;
+  std::string new_project_title, new_project_programme, new_project_status,
+      new_project_owner;
   std::vector<std::string> new_project_themes, new_project_members;
   int new_project_start = 0, new_project_end = 0, new_project_wanted = 0;
   project_create->add_option("ID", project_id, "the new project's id")
@@ -300,6 +325,10 @@ int Run(int argc, char** argv) {
       ->add_option("--wanted-partners", new_project_wanted,
                    "how many partners it still wants")
       ->check(CLI::NonNegativeNumber);
+  project_create->add_option(
+      "--owner", new_project_owner,
+      "owning organisation, id or organizations/{id} (an editor's "
+      "token: its own, the default)");
   project_create->callback([&] {
     v1::CreateProjectRequest request;
     request.set_project_id(project_id);
@@ -327,6 +356,9 @@ int Run(int argc, char** argv) {
       project->set_status(*status);
     }
     project->set_wanted_partners(new_project_wanted);
+    if (!new_project_owner.empty()) {
+      project->set_owner(ToResourceName("organizations", new_project_owner));
+    }
     action = [request](Commands& c) { return c.CreateProject(request); };
   });
 
@@ -478,8 +510,128 @@ int Run(int argc, char** argv) {
     };
   });
 
+  // ---- orgs, tokens, audit (admin) -------------------------------------
+  CLI::App* orgs = app.add_subcommand(
+      "orgs", "Organisations that editors act for (admin token only)");
+  orgs->require_subcommand(1);
+  std::string org_id, org_name;
+  std::vector<std::string> org_cities;
+  CLI::App* org_create = orgs->add_subcommand(
+      "create",
+      "Create an organisation, e.g. create milano --name \"Comune di "
+      "Milano\" --city milan");
+  org_create->add_option("ID", org_id, "the new organisation's id")
+      ->required();
+  org_create->add_option("--name", org_name, "display name")->required();
+  org_create
+      ->add_option("--city", org_cities,
+                   "a city whose profile its editors may change; repeat or "
+                   "comma-separate")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  org_create->callback([&] {
+    v1::CreateOrganizationRequest request;
+    request.set_organization_id(org_id);
+    request.mutable_organization()->set_display_name(org_name);
+    for (const std::string& c : org_cities) {
+      request.mutable_organization()->add_cities(ToResourceName("cities", c));
+    }
+    action = [request](Commands& c) { return c.CreateOrganization(request); };
+  });
+  ListFlags org_list_flags;
+  CLI::App* org_list = orgs->add_subcommand("list", "List organisations by id");
+  AddListFlags(org_list, &org_list_flags);
+  org_list->callback([&] {
+    v1::ListOrganizationsRequest request;
+    request.set_page_size(org_list_flags.page_size);
+    request.set_page_token(org_list_flags.page_token);
+    action = [request, all = org_list_flags.all](Commands& c) {
+      return c.ListOrganizations(request, all);
+    };
+  });
+
+  CLI::App* tokens =
+      app.add_subcommand("tokens", "Access tokens (admin token only)");
+  tokens->require_subcommand(1);
+  std::string token_role, token_org, token_name, token_expires;
+  CLI::App* token_create = tokens->add_subcommand(
+      "create",
+      "Create a token and print its secret, once, e.g. create --role editor "
+      "--org milano --name \"Milano editors\" --expires 90d");
+  token_create->add_option("--role", token_role, "admin, editor or viewer")
+      ->required();
+  token_create->add_option("--org", token_org,
+                           "editors: their organisation, id or "
+                           "organizations/{id}");
+  token_create->add_option("--name", token_name, "what the token is for")
+      ->required();
+  token_create->add_option(
+      "--expires", token_expires,
+      "when it stops working: RFC 3339 (2027-01-31T00:00:00Z) or a "
+      "duration (30d, 2w, 12h); default never");
+  token_create->callback([&] {
+    v1::CreateTokenRequest request;
+    absl::StatusOr<v1::TokenRole> role = ParseTokenRole(token_role);
+    if (!role.ok()) {
+      usage = role.status();
+      return;
+    }
+    request.set_role(*role);
+    if (!token_org.empty()) {
+      request.set_organization(ToResourceName("organizations", token_org));
+    }
+    request.set_display_name(token_name);
+    if (!token_expires.empty()) {
+      absl::StatusOr<absl::Time> expires =
+          ParseExpiry(token_expires, absl::Now());
+      if (!expires.ok()) {
+        usage = expires.status();
+        return;
+      }
+      request.mutable_expire_time()->set_seconds(absl::ToUnixSeconds(*expires));
+    }
+    action = [request](Commands& c) { return c.CreateToken(request); };
+  });
+  ListFlags token_list_flags;
+  CLI::App* token_list = tokens->add_subcommand(
+      "list", "List tokens by id (never their secrets)");
+  AddListFlags(token_list, &token_list_flags);
+  token_list->callback([&] {
+    v1::ListTokensRequest request;
+    request.set_page_size(token_list_flags.page_size);
+    request.set_page_token(token_list_flags.page_token);
+    action = [request, all = token_list_flags.all](Commands& c) {
+      return c.ListTokens(request, all);
+    };
+  });
+  std::string revoked_token;
+  CLI::App* token_revoke = tokens->add_subcommand(
+      "revoke", "Revoke a token; it stops working at once");
+  token_revoke->add_option("TOKEN", revoked_token, "id or tokens/{id}")
+      ->required();
+  token_revoke->callback([&] {
+    action = [name = ToResourceName("tokens", revoked_token)](Commands& c) {
+      return c.RevokeToken(name);
+    };
+  });
+
+  CLI::App* audit = app.add_subcommand(
+      "audit",
+      "The audit log of writes, newest first: time, token, role, "
+      "organisation, method, resource, result (admin token only)");
+  ListFlags audit_flags;
+  AddListFlags(audit, &audit_flags);
+  audit->callback([&] {
+    v1::ListAuditEventsRequest request;
+    request.set_page_size(audit_flags.page_size);
+    request.set_page_token(audit_flags.page_token);
+    action = [request, all = audit_flags.all](Commands& c) {
+      return c.ListAuditEvents(request, all);
+    };
+  });
+
   // Set last: subcommands created before would inherit it.
-  app.footer(kExitCodesHelp);
+  app.footer(std::string(kCredentialsHelp) + kExitCodesHelp);
 
   try {
     app.parse(argc, argv);
@@ -494,6 +646,19 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
 
+  if (client_options.token.empty()) {
+    // Named by flag or environment, the file must be there; the default is
+    // only a convenience and may be missing.
+    const bool named = !token_file.empty();
+    absl::StatusOr<std::string> token = ReadTokenFile(
+        named ? token_file : DefaultTokenFile(std::getenv("CITYMATCH_DATA_DIR")),
+        /*required=*/named);
+    if (!token.ok()) {
+      std::cerr << FormatError(token.status());
+      return kExitLocalFailure;
+    }
+    client_options.token = *std::move(token);
+  }
   client_options.timeout = absl::Seconds(timeout_seconds);
   const OutputFormat format =
       output == "json" ? OutputFormat::kJson : OutputFormat::kTable;

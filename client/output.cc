@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "client/partner_client.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -98,6 +99,15 @@ std::string Details(
                     value, "\n");
   }
   return out;
+}
+
+std::string RoleName(v1::TokenRole role) {
+  return role == v1::TOKEN_ROLE_UNSPECIFIED ? "" : v1::TokenRole_Name(role);
+}
+
+std::string Expiry(const v1::Token& token) {
+  return token.has_expire_time() ? FormatTimestamp(token.expire_time())
+                                 : "never";
 }
 
 }  // namespace
@@ -271,6 +281,90 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
                         response.graph_version(), ")\n");
   }
   return table.Render();
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
+  if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                          absl::FromUnixSeconds(timestamp.seconds()),
+                          absl::UTCTimeZone());
+}
+
+std::string OrganizationsTable(const v1::ListOrganizationsResponse& response) {
+  Table table({"ID", "NAME", "CITIES", "CREATED"});
+  for (const v1::Organization& o : response.organizations()) {
+    std::vector<std::string> cities;
+    for (const std::string& c : o.cities()) cities.push_back(IdOf(c));
+    table.AddRow({IdOf(o.name()), o.display_name(),
+                  absl::StrJoin(cities, ", "),
+                  FormatTimestamp(o.create_time())});
+  }
+  return table.Render() + PageFooter(response.next_page_token(),
+                                     response.organizations_size(), 0);
+}
+
+std::string OrganizationDetails(const v1::Organization& organization) {
+  return Details({
+      {"name", organization.name()},
+      {"display_name", organization.display_name()},
+      {"cities", absl::StrJoin(organization.cities(), ", ")},
+      {"create_time", FormatTimestamp(organization.create_time())},
+  });
+}
+
+std::string TokensTable(const v1::ListTokensResponse& response,
+                        absl::Time now) {
+  Table table({"ID", "NAME", "ROLE", "ORGANIZATION", "CREATED", "EXPIRES",
+               "STATE"});
+  for (const v1::Token& t : response.tokens()) {
+    std::string state = "active";
+    if (t.revoked()) {
+      state = "revoked";
+    } else if (t.has_expire_time() &&
+               absl::FromUnixSeconds(t.expire_time().seconds()) <= now) {
+      state = "expired";
+    }
+    table.AddRow({IdOf(t.name()), t.display_name(), RoleName(t.role()),
+                  IdOf(t.organization()), FormatTimestamp(t.create_time()),
+                  Expiry(t), state});
+  }
+  return table.Render() +
+         PageFooter(response.next_page_token(), response.tokens_size(), 0);
+}
+
+std::string TokenDetails(const v1::Token& token) {
+  return Details({
+      {"name", token.name()},
+      {"display_name", token.display_name()},
+      {"role", RoleName(token.role())},
+      {"organization", token.organization()},
+      {"create_time", FormatTimestamp(token.create_time())},
+      {"expire_time", Expiry(token)},
+      {"revoked", token.revoked() ? "yes" : "no"},
+  });
+}
+
+std::string CreatedToken(const v1::CreateTokenResponse& response) {
+  v1::Token token = response.metadata();
+  // The name is the reply's own field; metadata repeats it.
+  if (token.name().empty()) token.set_name(response.name());
+  return absl::StrCat(
+      TokenDetails(token),
+      "\nThe secret below is shown only this once; the server keeps only a "
+      "hash of it.\nSend it as --token or CITYMATCH_TOKEN:\n",
+      response.token(), "\n");
+}
+
+std::string AuditTable(const v1::ListAuditEventsResponse& response) {
+  Table table({"TIME", "TOKEN", "ROLE", "ORGANIZATION", "METHOD", "RESOURCE",
+               "RESULT"});
+  for (const v1::AuditEvent& e : response.events()) {
+    table.AddRow({FormatTimestamp(e.time()), IdOf(e.token()),
+                  RoleName(e.role()), IdOf(e.organization()), e.method(),
+                  e.resource(), e.result()});
+  }
+  return table.Render() +
+         PageFooter(response.next_page_token(), response.events_size(), 0);
 }
 
 std::string FormatError(const absl::Status& status) {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "citymatch/v1/admin.pb.h"
 #include "citymatch/v1/catalog.pb.h"
 #include "citymatch/v1/matching.pb.h"
 #include "citymatch/v1/resources.pb.h"
@@ -48,6 +50,30 @@ std::string ImportSummary(const v1::ImportDatasetResponse& response,
 // name, value and contribution.
 std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
                                  bool explain);
+
+// An RFC 3339 time in UTC to the second ("2026-11-29T11:20:05Z"); "" if
+// `timestamp` is unset.
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
+
+// Organisations: id, display name, cities, creation time.
+std::string OrganizationsTable(const v1::ListOrganizationsResponse& response);
+std::string OrganizationDetails(const v1::Organization& organization);
+
+// Tokens without secrets (there are none to show): id, display name, role,
+// organisation, creation and expiry times, and whether the token is active,
+// revoked or expired (at `now`).
+std::string TokensTable(const v1::ListTokensResponse& response,
+                        absl::Time now);
+std::string TokenDetails(const v1::Token& token);
+
+// A new token's details, then a note that the secret is shown only this once
+// and, as the last line and alone on it, the secret, so a script can take it
+// with `tail -n 1`.
+std::string CreatedToken(const v1::CreateTokenResponse& response);
+
+// Audit events as the server ordered them (newest first): time, token, role,
+// organisation, method, resource, result.
+std::string AuditTable(const v1::ListAuditEventsResponse& response);
 
 // "error: <CODE_NAME>: <message>" and one "  <field>: <description>" line
 // per field violation the server attached.

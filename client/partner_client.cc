@@ -115,6 +115,7 @@ PartnerClient::PartnerClient(std::shared_ptr<grpc::ChannelInterface> channel,
                              const ClientOptions& options)
     : catalog_(v1::Catalog::NewStub(channel)),
       matching_(v1::Matching::NewStub(channel)),
+      admin_(v1::Admin::NewStub(channel)),
       options_(options) {}
 
 absl::Time PartnerClient::Deadline() const {
@@ -290,6 +291,38 @@ PartnerClient::ExportDataset() const {
 absl::StatusOr<v1::RecommendPartnersResponse> PartnerClient::RecommendPartners(
     const v1::RecommendPartnersRequest& request) const {
   return Call(matching_.get(), &v1::Matching::Stub::RecommendPartners, request);
+}
+
+absl::StatusOr<v1::Organization> PartnerClient::CreateOrganization(
+    const v1::CreateOrganizationRequest& request) const {
+  return Call(admin_.get(), &v1::Admin::Stub::CreateOrganization, request);
+}
+
+absl::StatusOr<v1::ListOrganizationsResponse> PartnerClient::ListOrganizations(
+    const v1::ListOrganizationsRequest& request) const {
+  return Call(admin_.get(), &v1::Admin::Stub::ListOrganizations, request);
+}
+
+absl::StatusOr<v1::CreateTokenResponse> PartnerClient::CreateToken(
+    const v1::CreateTokenRequest& request) const {
+  return Call(admin_.get(), &v1::Admin::Stub::CreateToken, request);
+}
+
+absl::StatusOr<v1::ListTokensResponse> PartnerClient::ListTokens(
+    const v1::ListTokensRequest& request) const {
+  return Call(admin_.get(), &v1::Admin::Stub::ListTokens, request);
+}
+
+absl::StatusOr<v1::Token> PartnerClient::RevokeToken(
+    const std::string& name) const {
+  v1::RevokeTokenRequest request;
+  request.set_name(name);
+  return Call(admin_.get(), &v1::Admin::Stub::RevokeToken, request);
+}
+
+absl::StatusOr<v1::ListAuditEventsResponse> PartnerClient::ListAuditEvents(
+    const v1::ListAuditEventsRequest& request) const {
+  return Call(admin_.get(), &v1::Admin::Stub::ListAuditEvents, request);
 }
 
 }  // namespace citymatch

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "citymatch/v1/admin.grpc.pb.h"
 #include "citymatch/v1/catalog.grpc.pb.h"
 #include "citymatch/v1/matching.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -118,6 +119,21 @@ class PartnerClient {
   absl::StatusOr<v1::RecommendPartnersResponse> RecommendPartners(
       const v1::RecommendPartnersRequest& request) const;
 
+  // citymatch.v1.Admin: only an ADMIN token may call these; any other gets
+  // PERMISSION_DENIED. CreateToken's reply is the only place the secret is
+  // ever seen.
+  absl::StatusOr<v1::Organization> CreateOrganization(
+      const v1::CreateOrganizationRequest& request) const;
+  absl::StatusOr<v1::ListOrganizationsResponse> ListOrganizations(
+      const v1::ListOrganizationsRequest& request) const;
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(
+      const v1::CreateTokenRequest& request) const;
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(
+      const v1::ListTokensRequest& request) const;
+  absl::StatusOr<v1::Token> RevokeToken(const std::string& name) const;
+  absl::StatusOr<v1::ListAuditEventsResponse> ListAuditEvents(
+      const v1::ListAuditEventsRequest& request) const;
+
  private:
   // Now + options_.timeout, or InfiniteFuture() for no deadline.
   absl::Time Deadline() const;
@@ -133,6 +149,7 @@ class PartnerClient {
 
   std::unique_ptr<v1::Catalog::Stub> catalog_;
   std::unique_ptr<v1::Matching::Stub> matching_;
+  std::unique_ptr<v1::Admin::Stub> admin_;
   const ClientOptions options_;
 };
 
