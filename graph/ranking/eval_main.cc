@@ -40,6 +40,8 @@ ABSL_FLAG(double, mrr_min_gain, citymatch::FitOptions().mrr_min_gain,
 ABSL_FLAG(int, queries_per_project,
           citymatch::FitOptions().queries_per_project,
           "training queries per training project for the citymatch model");
+ABSL_FLAG(bool, hide_programme, false,
+          "ablation: evaluate queries without their programme");
 ABSL_FLAG(bool, fit, false,
           "fit the citymatch model on all folds and print it as C++ "
           "(graph/ranking/citymatch_model.cc) instead of evaluating");
@@ -101,6 +103,7 @@ int Run() {
   }
   options.threads = absl::GetFlag(FLAGS_threads);
   options.fit = fit;
+  options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
   options.features = features;
   options.progress = [start](const std::string& line) {
     std::cerr << absl::StrFormat("[%6.1fs] %s\n",

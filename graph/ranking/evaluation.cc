@@ -226,6 +226,9 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       }
     }
     std::vector<EvalQuery> queries = QueriesOfFold(data, f, **graph);
+    if (options.hide_programme) {
+      for (EvalQuery& q : queries) q.query.programme.clear();
+    }
     {
       std::lock_guard<std::mutex> lock(mu);
       progress(absl::StrCat("fold ", f, ": ranking ", queries.size(),

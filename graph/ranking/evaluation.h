@@ -89,6 +89,9 @@ struct EvaluationOptions {
   int threads = 2;                   // folds evaluated in parallel
   FitOptions fit;
   FeatureOptions features;
+  // Ablation: test queries carry no programme, as for a programme the graph
+  // has never seen (training is unchanged).
+  bool hide_programme = false;
   // Called with one line of progress at a time, from any thread (the
   // caller serialises nothing: Evaluate() does). May be empty.
   std::function<void(const std::string&)> progress;

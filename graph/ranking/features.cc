@@ -180,6 +180,21 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   };
 
   out->walk = std::move(walk);
+
+  // What the scans below read of each city, packed: a City is a few hundred
+  // bytes of strings, and touching 7,000 of them in every scan cost more
+  // than the scans themselves.
+  struct Point {
+    float lat, lon, log_population;
+    int country, cell;
+  };
+  std::vector<Point> points(n);
+  for (int c = 0; c < n; ++c) {
+    const City& city = cities[c];
+    points[c] = {static_cast<float>(city.lat), static_cast<float>(city.lon),
+                 static_cast<float>(LogPopulation(city)),
+                 CountrySlot(city.country), Cell(city)};
+  }
   // Scaled so that an average vertex is near 1; the floor keeps unreachable
   // cities finite and below every reachable one.
   const double scale = graph.num_vertices();
@@ -279,7 +294,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       const std::vector<int>& members = graph.project_members(p);
       for (int c : members) {
         acc[c] += 1;
-        country_count[CountrySlot(cities[c].country)] += 1;
+        country_count[points[c].country] += 1;
         memberships += 1;
       }
       if (members.size() >= 2) {
@@ -303,7 +318,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     for (int p : programme_projects) {
       for (int c : graph.project_members(p)) {
         Splat(cities[c], &cells);
-        programme_log_population += LogPopulation(cities[c]);
+        programme_log_population += points[c].log_population;
       }
     }
     programme_log_population /= memberships;
@@ -319,11 +334,11 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       }
     }
     for (int c = 0; c < n; ++c) {
-      set(c, kProgrammeDensity, Log1pCount(cells[Cell(cities[c])]));
+      set(c, kProgrammeDensity, Log1pCount(cells[points[c].cell]));
       set(c, kProgrammePopulationGap,
-          -std::fabs(LogPopulation(cities[c]) - programme_log_population));
+          -std::fabs(points[c].log_population - programme_log_population));
       set(c, kProgrammeExperience, Log1pCount(acc[c]));
-      set(c, kProgrammeCountry, log_share[CountrySlot(cities[c].country)]);
+      set(c, kProgrammeCountry, log_share[points[c].country]);
     }
   } else {
     tightness = query.members.size() >= 2
@@ -346,7 +361,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   }
   if (!query.members.empty()) member_log_population /= query.members.size();
   for (int c = 0; c < n; ++c) {
-    const City& city = cities[c];
+    const Point& city = points[c];
     double distance = 0;
     if (!anchors.empty()) {
       double best = 1e18;
@@ -357,10 +372,10 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     }
     set(c, kDistance, distance);
     set(c, kDistanceTight, distance * tightness);
-    const double same = member_country[CountrySlot(city.country)];
+    const double same = member_country[city.country];
     set(c, kSameCountry, same);
     set(c, kSameCountryRepeat, same * repetition);
-    const double log_population = LogPopulation(city);
+    const double log_population = city.log_population;
     set(c, kPopulation, log_population);
     if (!query.members.empty()) {
       set(c, kPopulationGap, -std::fabs(log_population - member_log_population));

@@ -19,18 +19,25 @@ namespace citymatch {
 
 // Which cities may be recommended; every condition must hold.
 struct PartnerFilter {
-  std::vector<std::string> countries;  // empty: any
-  int64_t min_population = 0;          // 0: no bound
-  int64_t max_population = 0;          // 0: no bound
-  double max_distance_km = 0;          // to the nearest member; 0: no bound
+  std::vector<std::string> countries;  // ISO codes, any case; empty: any
+  // 0: no bound. With a bound, cities of unknown population (0) are left
+  // out: the filter promises the bound holds.
+  int64_t min_population = 0;
+  int64_t max_population = 0;
+  // Great-circle km to the nearest member; 0: no bound. Ignored by a query
+  // without members (there is nothing to measure from).
+  double max_distance_km = 0;
+  // Ids that are not cities of the snapshot exclude nothing.
   std::vector<std::string> exclude_city_ids;
 };
 
 struct Recommendation {
   std::string city_id;
   double score = 0;
+  // The ranker's named parts of the score (for the citymatch ranker they add
+  // up to `score`).
   std::vector<ScoreComponent> components;
-  std::vector<std::string> reasons;  // sentences citing evidence
+  std::vector<std::string> reasons;  // sentences citing evidence (reasons.h)
 };
 
 class PartnerRecommender {
@@ -41,8 +48,8 @@ class PartnerRecommender {
   PartnerRecommender();
   explicit PartnerRecommender(std::unique_ptr<Ranker> ranker);
 
-  // The best `limit` cities for `query`, best first, ties broken by city id.
-  // Member cities never appear. NotFound if a member or lead city is
+  // The best `limit` cities for `query` that pass `filter`, best first, ties
+  // broken by city id; fewer if fewer pass. Member cities never appear. NotFound if a member or lead city is
   // unknown; InvalidArgument if `limit` is not in 1..kMaxResults or the query
   // has neither themes nor members.
   absl::StatusOr<std::vector<Recommendation>> Recommend(

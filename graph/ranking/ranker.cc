@@ -36,6 +36,12 @@ std::unique_ptr<Ranker> MakeRanker(absl::string_view name) {
   if (name == "nearest") return std::make_unique<NearestRanker>();
   if (name == "adamic_adar") return std::make_unique<AdamicAdarRanker>();
   if (name == "ppr") return std::make_unique<PprRanker>();
+  // Not in RankerNames(): the ablation of docs/ranking.md.
+  if (name == "ppr_no_twinnings") {
+    RandomWalkOptions options;
+    options.follow_twinnings = false;
+    return std::make_unique<PprRanker>(options);
+  }
   return nullptr;
 }
 

@@ -81,7 +81,8 @@ class Ranker {
 // The ranker the service uses.
 std::unique_ptr<Ranker> MakeCitymatchRanker();
 
-// The baselines of the evaluation, by name; nullptr for an unknown name.
+// The rankers of the evaluation, by name (RankerNames(), plus
+// "ppr_no_twinnings" for ablations); nullptr for an unknown name.
 std::unique_ptr<Ranker> MakeRanker(absl::string_view name);
 
 // Every ranker name, the service's own first.

@@ -59,7 +59,9 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
                                           const ReasonOptions& options) {
   std::vector<std::string> reasons;
 
-  // Shared projects, most shared partners first, then most recent.
+  // Shared projects: those in the query's programme first (the evidence a
+  // user of that programme cares about), then most shared partners, then
+  // most recent.
   struct Shared {
     int project;
     std::vector<int> partners;
@@ -70,6 +72,9 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
     if (!partners.empty()) shared.push_back({p, std::move(partners)});
   }
   std::sort(shared.begin(), shared.end(), [&](const Shared& a, const Shared& b) {
+    const bool pa = graph.projects()[a.project].programme == query.programme;
+    const bool pb = graph.projects()[b.project].programme == query.programme;
+    if (pa != pb) return pa;
     if (a.partners.size() != b.partners.size()) {
       return a.partners.size() > b.partners.size();
     }
