@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -27,6 +28,8 @@ constexpr absl::Duration kTimeout = absl::Seconds(120);
 bool IsCliVariable(absl::string_view entry) {
   return absl::StartsWith(entry, "CITYMATCH_SERVER=") ||
          absl::StartsWith(entry, "CITYMATCH_TOKEN=") ||
+         absl::StartsWith(entry, "CITYMATCH_TOKEN_FILE=") ||
+         absl::StartsWith(entry, "CITYMATCH_DATA_DIR=") ||
          absl::StartsWith(entry, "CITYMATCH_CA_CERT=");
 }
 
@@ -39,11 +42,16 @@ std::ostream& operator<<(std::ostream& os, const CliResult& result) {
 }
 
 CliResult RunCli(const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& env) {
+                 const std::map<std::string, std::string>& env,
+                 const std::string& cwd) {
   CliResult result;
   const char* bin_dir = std::getenv("CITYMATCH_BIN_DIR");
+  // Absolute, so it still names the binary after the child's chdir().
   std::vector<std::string> argv_strings = {
-      absl::StrCat(bin_dir != nullptr ? bin_dir : ".", "/client/citymatch")};
+      std::filesystem::absolute(absl::StrCat(
+                                    bin_dir != nullptr ? bin_dir : ".",
+                                    "/client/citymatch"))
+          .string()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -75,6 +83,7 @@ CliResult RunCli(const std::vector<std::string>& args,
     ::dup2(err_pipe[1], STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }

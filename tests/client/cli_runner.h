@@ -4,7 +4,9 @@
 //
 // The child gets this process's environment without the CITYMATCH_*
 // variables the CLI reads (so a developer's shell cannot change a test), plus
-// the given overrides.
+// the given overrides. (A token file that the CLI finds by default under the
+// working directory, var/admin.token, is the caller's to control: pass a
+// `cwd` without one where that matters.)
 //
 // Thread-safe: free function.
 #ifndef CITYMATCH_TESTS_CLIENT_CLI_RUNNER_H_
@@ -27,10 +29,12 @@ struct CliResult {
 // For gtest failure messages.
 std::ostream& operator<<(std::ostream& os, const CliResult& result);
 
-// Runs `citymatch args...` with `env` added to the environment and waits for
-// it, killing it after 120 s (then exit_code is 128 + SIGKILL).
+// Runs `citymatch args...` with `env` added to the environment, in the
+// working directory `cwd` ("": this process's), and waits for it, killing it
+// after 120 s (then exit_code is 128 + SIGKILL).
 CliResult RunCli(const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& env = {});
+                 const std::map<std::string, std::string>& env = {},
+                 const std::string& cwd = "");
 
 }  // namespace citymatch::testing
 

@@ -40,8 +40,12 @@ TEST_F(CliTokenTest, TokenFromEnvironmentIsSent) {
 }
 
 TEST_F(CliTokenTest, MissingOrWrongTokenExitsThreeWithUnauthenticated) {
-  const CliResult missing =
-      RunCli({"--server", server_->address(), "cities", "get", "lyon"});
+  // In an empty directory: a var/admin.token under the working directory
+  // would otherwise be sent (see CliAdminTest for that).
+  TempDir empty;
+  const CliResult missing = RunCli(
+      {"--server", server_->address(), "cities", "get", "lyon"}, {},
+      empty.path());
   EXPECT_EQ(missing.exit_code, 3) << missing;
   EXPECT_THAT(missing.err, StartsWith("error: UNAUTHENTICATED: "));
 

@@ -12,6 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 grpc::Status BadRequest(
     const std::vector<std::pair<std::string, std::string>>& violations) {
@@ -127,6 +128,102 @@ TEST(OutputTest, EmptyRecommendationsSaySo) {
   response.set_not_modified(true);
   EXPECT_EQ(RecommendationsTable(response, false),
             "not modified (graph version 12)\n");
+}
+
+v1::Token SampleToken() {
+  v1::Token token;
+  token.set_name("tokens/0a1b2c3d4e5f6071");
+  token.set_display_name("Milano editors");
+  token.set_role(v1::EDITOR);
+  token.set_organization("organizations/comune-milano");
+  token.mutable_create_time()->set_seconds(1800000000);  // 2027-01-15T08:00Z
+  return token;
+}
+
+TEST(OutputTest, FormatTimestampIsRfc3339InUtcOrEmptyWhenUnset) {
+  google::protobuf::Timestamp t;
+  EXPECT_EQ(FormatTimestamp(t), "");
+  t.set_seconds(1800000000);
+  t.set_nanos(500000000);
+  EXPECT_EQ(FormatTimestamp(t), "2027-01-15T08:00:00Z");
+}
+
+TEST(OutputTest, CreatedTokenEndsWithTheSecretAloneOnItsLine) {
+  v1::CreateTokenResponse response;
+  response.set_name("tokens/0a1b2c3d4e5f6071");
+  response.set_token("cm_0a1b2c3d4e5f6071_secret");
+  *response.mutable_metadata() = SampleToken();
+  const std::string text = CreatedToken(response);
+  EXPECT_THAT(text, HasSubstr("name:         tokens/0a1b2c3d4e5f6071\n"));
+  EXPECT_THAT(text, HasSubstr("role:         EDITOR\n"));
+  EXPECT_THAT(text, HasSubstr("organization: organizations/comune-milano\n"));
+  EXPECT_THAT(text, HasSubstr("expire_time:  never\n"));
+  EXPECT_THAT(text, HasSubstr("shown only this once"));
+  const size_t last_line = text.rfind('\n', text.size() - 2) + 1;
+  EXPECT_EQ(text.substr(last_line), "cm_0a1b2c3d4e5f6071_secret\n");
+  // Shown once: nowhere else in the text.
+  EXPECT_EQ(text.find("cm_0a1b2c3d4e5f6071_secret"), last_line);
+}
+
+TEST(OutputTest, TokensTableTellsActiveRevokedAndExpired) {
+  v1::ListTokensResponse response;
+  *response.add_tokens() = SampleToken();
+  v1::Token* revoked = response.add_tokens();
+  *revoked = SampleToken();
+  revoked->set_name("tokens/gone");
+  revoked->set_revoked(true);
+  v1::Token* expired = response.add_tokens();
+  *expired = SampleToken();
+  expired->set_name("tokens/old");
+  expired->mutable_expire_time()->set_seconds(1800000100);
+  const std::string before =
+      TokensTable(response, absl::FromUnixSeconds(1800000050));
+  const std::string after =
+      TokensTable(response, absl::FromUnixSeconds(1800000100));
+  EXPECT_THAT(before, HasSubstr("ID "));
+  EXPECT_THAT(before, HasSubstr("0a1b2c3d4e5f6071"));
+  EXPECT_THAT(before, HasSubstr("comune-milano"));
+  EXPECT_THAT(before, HasSubstr("2027-01-15T08:01:40Z"));
+  EXPECT_THAT(before, Not(HasSubstr("expired")));
+  EXPECT_THAT(after, HasSubstr("expired"));
+  EXPECT_THAT(before, HasSubstr("revoked"));
+  EXPECT_THAT(before, HasSubstr("active"));
+}
+
+TEST(OutputTest, AuditTableShowsOneRowPerEventInTheGivenOrder) {
+  v1::ListAuditEventsResponse response;
+  for (const char* method : {"DeleteProject", "CreateCity"}) {
+    v1::AuditEvent* e = response.add_events();
+    e->mutable_time()->set_seconds(1800000000);
+    e->set_token("tokens/0a1b2c3d4e5f6071");
+    e->set_role(v1::EDITOR);
+    e->set_organization("organizations/comune-milano");
+    e->set_method(method);
+    e->set_resource("projects/x");
+    e->set_result("PERMISSION_DENIED");
+  }
+  response.set_next_page_token("NEXT");
+  const std::string text = AuditTable(response);
+  EXPECT_THAT(text, StartsWith("TIME  "));
+  EXPECT_THAT(text, HasSubstr("RESULT\n"));
+  EXPECT_LT(text.find("DeleteProject"), text.find("CreateCity"));
+  EXPECT_THAT(text, HasSubstr("2027-01-15T08:00:00Z  0a1b2c3d4e5f6071  EDITOR  "
+                              "comune-milano  "));
+  EXPECT_THAT(text, HasSubstr("next page: --page-token NEXT\n"));
+}
+
+TEST(OutputTest, OrganizationsTableListsCityIds) {
+  v1::ListOrganizationsResponse response;
+  v1::Organization* o = response.add_organizations();
+  o->set_name("organizations/comune-milano");
+  o->set_display_name("Comune di Milano");
+  o->add_cities("cities/milano");
+  o->add_cities("cities/3173435");
+  const std::string text = OrganizationsTable(response);
+  EXPECT_THAT(text, HasSubstr("comune-milano  Comune di Milano  "
+                              "milano, 3173435"));
+  EXPECT_THAT(OrganizationDetails(*o),
+              HasSubstr("cities:       cities/milano, cities/3173435\n"));
 }
 
 }  // namespace

@@ -1,0 +1,496 @@
+// End-to-end tests of the administration commands (`citymatch orgs`,
+// `tokens`, `audit`) and of where the CLI finds its token when none is given
+// (--token_file, CITYMATCH_TOKEN_FILE, ${CITYMATCH_DATA_DIR:-var}/admin.token
+// under the working directory), against a real citymatch-server.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/client/cli_fixture.h"
+
+namespace citymatch::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// A token as `tokens create` returned it.
+struct NewToken {
+  std::string name;    // "tokens/{id}"
+  std::string secret;  // what --token takes
+};
+
+class CliAdminTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    ASSERT_FALSE(token_.empty()) << "the server wrote no admin.token";
+  }
+
+  // `tokens create flags...` with the admin token; the reply's name and
+  // secret (empty after a test failure).
+  NewToken CreateToken(const std::vector<std::string>& flags) const {
+    std::vector<std::string> args = {"tokens", "create"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const nlohmann::json reply = Json(args);
+    if (!reply.is_object()) return {};
+    NewToken token{reply.value("name", ""), reply.value("token", "")};
+    EXPECT_THAT(token.name, StartsWith("tokens/")) << reply;
+    EXPECT_FALSE(token.secret.empty()) << reply;
+    return token;
+  }
+
+  // `citymatch --server=... --token <secret> args...`, run in an empty
+  // directory so that no default token file can stand in.
+  CliResult As(const std::string& secret,
+               const std::vector<std::string>& args) const {
+    std::vector<std::string> full = {"--server", server_->address(), "--token",
+                                     secret};
+    full.insert(full.end(), args.begin(), args.end());
+    return RunCli(full, {}, empty_.path());
+  }
+
+  // `citymatch --server=... args...` with no token flag or variable, in `cwd`.
+  CliResult NoToken(const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env,
+                    const std::string& cwd) const {
+    std::vector<std::string> full = {"--server", server_->address()};
+    full.insert(full.end(), args.begin(), args.end());
+    return RunCli(full, env, cwd);
+  }
+
+  // The bootstrap admin token file the server wrote, as bytes.
+  std::string AdminTokenFile() const {
+    std::ifstream in(data_.File("admin.token"), std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+  }
+
+  TempDir empty_;
+};
+
+// ---- orgs ------------------------------------------------------------------
+
+TEST_F(CliAdminTest, OrgsCreateThenListShowsTheOrganisationAndItsCities) {
+  const CliResult created =
+      Cli({"orgs", "create", "comune-milano", "--name", "Comune di Milano",
+           "--city", "milano", "--city", "cities/torino"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  EXPECT_THAT(created.out, HasSubstr("organizations/comune-milano"));
+  EXPECT_THAT(created.out, HasSubstr("Comune di Milano"));
+  EXPECT_THAT(created.out, HasSubstr("cities/milano, cities/torino"));
+  ASSERT_EQ(Cli({"orgs", "create", "vienna-ngo", "--name", "Wiener NGO",
+                 "--city", "wien"})
+                .exit_code,
+            0);
+
+  const nlohmann::json list = Json({"orgs", "list"});
+  EXPECT_THAT(Ids(list, "organizations"),
+              ElementsAre("comune-milano", "vienna-ngo"))
+      << list;
+  EXPECT_EQ(list["organizations"][0]["display_name"], "Comune di Milano");
+  EXPECT_EQ(list["organizations"][0]["cities"],
+            nlohmann::json({"cities/milano", "cities/torino"}));
+
+  const CliResult table = Cli({"orgs", "list"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, StartsWith("ID "));
+  EXPECT_THAT(table.out, HasSubstr("comune-milano"));
+  EXPECT_THAT(table.out, HasSubstr("milano, torino"));
+
+  // Paging one at a time finds the same two.
+  EXPECT_THAT(Ids(Json({"orgs", "list", "--all", "--page-size", "1"}),
+                  "organizations"),
+              ElementsAre("comune-milano", "vienna-ngo"));
+}
+
+TEST_F(CliAdminTest, OrgsCreateRefusesADuplicateAndAnUnknownCity) {
+  ASSERT_EQ(Cli({"orgs", "create", "lyon-metro", "--name", "Métropole"})
+                .exit_code,
+            0);
+  const CliResult duplicate =
+      Cli({"orgs", "create", "lyon-metro", "--name", "Again"});
+  EXPECT_EQ(duplicate.exit_code, 3) << duplicate;
+  EXPECT_THAT(duplicate.err, StartsWith("error: ALREADY_EXISTS: "));
+
+  const CliResult unknown_city = Cli(
+      {"orgs", "create", "atlantis", "--name", "Atlantis", "--city", "nowhere"});
+  EXPECT_EQ(unknown_city.exit_code, 3) << unknown_city;
+  EXPECT_THAT(unknown_city.err, StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(unknown_city.err, HasSubstr("organization.cities[0]"));
+
+  const CliResult no_name = Cli({"orgs", "create", "nameless"});
+  EXPECT_EQ(no_name.exit_code, 2) << no_name;
+}
+
+// ---- tokens create ---------------------------------------------------------
+
+TEST_F(CliAdminTest, TokensCreateReturnsAWorkingSecretForEachRole) {
+  ASSERT_EQ(Cli({"orgs", "create", "comune-roma", "--name", "Roma"}).exit_code,
+            0);
+  const std::vector<std::vector<std::string>> flags = {
+      {"--role", "admin", "--name", "second admin"},
+      {"--role", "editor", "--org", "comune-roma", "--name", "Roma editors"},
+      {"--role", "VIEWER", "--name", "dashboard"},
+  };
+  std::vector<std::string> secrets;
+  for (const auto& f : flags) {
+    const NewToken token = CreateToken(f);
+    ASSERT_FALSE(token.secret.empty());
+    secrets.push_back(token.secret);
+    const CliResult read = As(token.secret, {"cities", "get", "lyon"});
+    EXPECT_EQ(read.exit_code, 0) << f[1] << ": " << read;
+    EXPECT_THAT(read.out, HasSubstr("Lyon"));
+  }
+  // Three distinct secrets, none the bootstrap one.
+  EXPECT_NE(secrets[0], secrets[1]);
+  EXPECT_NE(secrets[1], secrets[2]);
+  EXPECT_NE(secrets[0], token_);
+
+  // Only the admin may use the admin commands; editors cannot mint tokens.
+  EXPECT_EQ(As(secrets[0], {"tokens", "list"}).exit_code, 0);
+  for (const std::string& secret : {secrets[1], secrets[2]}) {
+    const CliResult mint =
+        As(secret, {"tokens", "create", "--role", "viewer", "--name", "x"});
+    EXPECT_EQ(mint.exit_code, 3) << mint;
+    EXPECT_THAT(mint.err, StartsWith("error: PERMISSION_DENIED: "));
+  }
+}
+
+TEST_F(CliAdminTest, TokensCreateTablePrintsNameRoleOrgAndTheSecretLast) {
+  ASSERT_EQ(Cli({"orgs", "create", "graz-ngo", "--name", "Graz"}).exit_code,
+            0);
+  const CliResult created =
+      Cli({"tokens", "create", "--role", "editor", "--org",
+           "organizations/graz-ngo", "--name", "Graz editors"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  const std::vector<std::string> lines =
+      absl::StrSplit(absl::StripSuffix(created.out, "\n"), '\n');
+  ASSERT_GE(lines.size(), 3u) << created;
+  EXPECT_THAT(created.out, HasSubstr("name:"));
+  EXPECT_THAT(created.out, HasSubstr("tokens/"));
+  EXPECT_THAT(created.out, HasSubstr("EDITOR"));
+  EXPECT_THAT(created.out, HasSubstr("organizations/graz-ngo"));
+  EXPECT_THAT(created.out, HasSubstr("shown only this once"));
+  // The secret alone on the last line, and it works.
+  const std::string secret = lines.back();
+  EXPECT_THAT(secret, Not(HasSubstr(" ")));
+  EXPECT_EQ(As(secret, {"themes", "list"}).exit_code, 0);
+}
+
+TEST_F(CliAdminTest, TokensCreateChecksRoleOrgAndExpiry) {
+  const NewToken expiring =
+      CreateToken({"--role", "viewer", "--name", "month", "--expires", "30d"});
+  const nlohmann::json list = Json({"tokens", "list"});
+  absl::Time expire_time = absl::InfinitePast();
+  for (const nlohmann::json& t : list["tokens"]) {
+    if (t.value("name", "") != expiring.name) continue;
+    std::string error;
+    ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full,
+                                t.value("expire_time", ""), &expire_time,
+                                &error))
+        << t;
+  }
+  const absl::Duration left = expire_time - absl::Now();
+  EXPECT_GT(left, absl::Hours(24 * 30) - absl::Minutes(5)) << list;
+  EXPECT_LE(left, absl::Hours(24 * 30)) << list;
+
+  // Local usage errors: the server is not asked.
+  EXPECT_EQ(Cli({"tokens", "create", "--role", "owner", "--name", "x"})
+                .exit_code,
+            2);
+  EXPECT_EQ(Cli({"tokens", "create", "--role", "viewer", "--name", "x",
+                 "--expires", "soon"})
+                .exit_code,
+            2);
+  EXPECT_EQ(Cli({"tokens", "create", "--role", "viewer", "--name", "x",
+                 "--expires", "2020-01-01T00:00:00Z"})
+                .exit_code,
+            2);
+  // The server's rules: an editor needs an existing organisation.
+  const CliResult no_org =
+      Cli({"tokens", "create", "--role", "editor", "--name", "x"});
+  EXPECT_EQ(no_org.exit_code, 3) << no_org;
+  EXPECT_THAT(no_org.err, StartsWith("error: INVALID_ARGUMENT: "));
+  const CliResult unknown_org = Cli(
+      {"tokens", "create", "--role", "editor", "--org", "ghost", "--name", "x"});
+  EXPECT_EQ(unknown_org.exit_code, 3) << unknown_org;
+}
+
+// ---- what the roles may do -------------------------------------------------
+
+TEST_F(CliAdminTest, EditorCreatesProjectsOwnedByItsOrganisationOnly) {
+  ASSERT_EQ(Cli({"orgs", "create", "org-a", "--name", "A"}).exit_code, 0);
+  ASSERT_EQ(Cli({"orgs", "create", "org-b", "--name", "B"}).exit_code, 0);
+  const NewToken editor_a =
+      CreateToken({"--role", "editor", "--org", "org-a", "--name", "A eds"});
+  const NewToken editor_b = CreateToken(
+      {"--role", "editor", "--org", "organizations/org-b", "--name", "B eds"});
+
+  const CliResult created =
+      As(editor_a.secret,
+         {"--output", "json", "projects", "create", "a-welcome", "--title",
+          "Welcome desks", "--member", "milano:lead", "--member", "wien",
+          "--owner", "organizations/org-a"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  EXPECT_THAT(created.out, HasSubstr("\"owner\": \"organizations/org-a\""));
+  // A bare id names the organisation too.
+  const CliResult bare = As(editor_a.secret,
+                            {"projects", "create", "a-housing", "--title",
+                             "Housing", "--member", "roma", "--owner", "org-a"});
+  ASSERT_EQ(bare.exit_code, 0) << bare;
+  EXPECT_THAT(bare.out, HasSubstr("organizations/org-a"));
+
+  // B may neither create a project owned by A nor delete A's project.
+  const CliResult foreign =
+      As(editor_b.secret, {"projects", "create", "b-fake", "--title", "Fake",
+                           "--member", "graz", "--owner", "org-a"});
+  EXPECT_EQ(foreign.exit_code, 3) << foreign;
+  EXPECT_THAT(foreign.err, StartsWith("error: PERMISSION_DENIED: "));
+  const CliResult deleted =
+      As(editor_b.secret, {"projects", "delete", "a-welcome"});
+  EXPECT_EQ(deleted.exit_code, 3) << deleted;
+  EXPECT_THAT(deleted.err, StartsWith("error: PERMISSION_DENIED: "));
+  EXPECT_EQ(Cli({"projects", "get", "a-welcome"}).exit_code, 0);
+}
+
+TEST_F(CliAdminTest, ViewerReadsAndRecommendsButCannotCreateACity) {
+  const NewToken viewer = CreateToken({"--role", "viewer", "--name", "dash"});
+  EXPECT_EQ(As(viewer.secret, {"projects", "list"}).exit_code, 0);
+  const CliResult recommend =
+      As(viewer.secret, {"recommend", "urbact-arrival", "--top", "3"});
+  EXPECT_EQ(recommend.exit_code, 0) << recommend;
+
+  const CliResult create =
+      As(viewer.secret, {"cities", "create", "napoli", "--name", "Napoli",
+                         "--country", "IT"});
+  EXPECT_EQ(create.exit_code, 3) << create;
+  EXPECT_THAT(create.err, StartsWith("error: PERMISSION_DENIED: "));
+  EXPECT_THAT(create.out, IsEmpty());
+  const CliResult get = Cli({"cities", "get", "napoli"});
+  EXPECT_EQ(get.exit_code, 3) << get;
+  EXPECT_THAT(get.err, StartsWith("error: NOT_FOUND: "));
+}
+
+// ---- tokens list, revoke ---------------------------------------------------
+
+TEST_F(CliAdminTest, TokensListShowsEveryTokenButNeverASecret) {
+  ASSERT_EQ(Cli({"orgs", "create", "org-s", "--name", "S"}).exit_code, 0);
+  const std::vector<NewToken> tokens = {
+      CreateToken({"--role", "admin", "--name", "ops"}),
+      CreateToken({"--role", "editor", "--org", "org-s", "--name", "eds"}),
+      CreateToken({"--role", "viewer", "--name", "dash"}),
+  };
+  const CliResult table = Cli({"tokens", "list"});
+  const CliResult json = Cli({"--output", "json", "tokens", "list", "--all"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  ASSERT_EQ(json.exit_code, 0) << json;
+  for (const CliResult* result : {&table, &json}) {
+    for (const NewToken& t : tokens) {
+      ASSERT_FALSE(t.secret.empty());
+      EXPECT_THAT(result->out, HasSubstr(t.name.substr(sizeof("tokens/") - 1)));
+      EXPECT_THAT(result->out, Not(HasSubstr(t.secret)));
+    }
+    EXPECT_THAT(result->out, Not(HasSubstr(token_)));
+    EXPECT_THAT(result->err, Not(HasSubstr(token_)));
+  }
+  // Four tokens: the bootstrap admin's and the three above.
+  const nlohmann::json parsed = nlohmann::json::parse(json.out);
+  EXPECT_EQ(parsed["tokens"].size(), 4u) << parsed;
+  EXPECT_THAT(table.out, HasSubstr("EDITOR"));
+  EXPECT_THAT(table.out, HasSubstr("org-s"));
+}
+
+TEST_F(CliAdminTest, RevokedTokenStopsWorkingAtOnce) {
+  const NewToken viewer = CreateToken({"--role", "viewer", "--name", "v1"});
+  const NewToken other = CreateToken({"--role", "viewer", "--name", "v2"});
+  ASSERT_EQ(As(viewer.secret, {"themes", "list"}).exit_code, 0);
+
+  // A bare id and the full name both work.
+  const std::string id = viewer.name.substr(sizeof("tokens/") - 1);
+  const CliResult revoked = Cli({"tokens", "revoke", id});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked;
+  EXPECT_THAT(revoked.out, HasSubstr("revoked " + viewer.name));
+
+  const CliResult after = As(viewer.secret, {"themes", "list"});
+  EXPECT_EQ(after.exit_code, 3) << after;
+  EXPECT_THAT(after.err, StartsWith("error: UNAUTHENTICATED: "));
+  // Only that one.
+  EXPECT_EQ(As(other.secret, {"themes", "list"}).exit_code, 0);
+
+  const nlohmann::json full = Json({"tokens", "revoke", other.name});
+  EXPECT_EQ(full.value("revoked", false), true) << full;
+  EXPECT_EQ(As(other.secret, {"themes", "list"}).exit_code, 3);
+
+  const CliResult list = Cli({"tokens", "list"});
+  EXPECT_THAT(list.out, HasSubstr("revoked"));
+  const CliResult unknown = Cli({"tokens", "revoke", "tokens/0000000000000000"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown;
+  EXPECT_THAT(unknown.err, StartsWith("error: NOT_FOUND: "));
+}
+
+// ---- audit -----------------------------------------------------------------
+
+TEST_F(CliAdminTest, AuditListsTheWritesNewestFirst) {
+  ASSERT_EQ(Cli({"orgs", "create", "org-audit", "--name", "Audited"})
+                .exit_code,
+            0);
+  const NewToken viewer = CreateToken({"--role", "viewer", "--name", "dash"});
+  ASSERT_EQ(As(viewer.secret, {"cities", "create", "napoli", "--name",
+                               "Napoli", "--country", "IT"})
+                .exit_code,
+            3);
+  ASSERT_EQ(Cli({"projects", "delete", "interreg-it-at-health"}).exit_code, 0);
+  // A read is not a write: not in the log.
+  ASSERT_EQ(Cli({"cities", "get", "lyon"}).exit_code, 0);
+
+  const nlohmann::json audit = Json({"audit", "--all"});
+  ASSERT_TRUE(audit.contains("events")) << audit;
+  const nlohmann::json& events = audit["events"];
+  ASSERT_GE(events.size(), 4u) << audit;
+  const std::string admin_token = events[0].value("token", "");
+  struct Expected {
+    std::string method, resource, result, role;
+  };
+  const std::vector<Expected> expected = {
+      {"DeleteProject", "projects/interreg-it-at-health", "OK", "ADMIN"},
+      {"CreateCity", "cities/napoli", "PERMISSION_DENIED", "VIEWER"},
+      {"CreateToken", "tokens", "OK", "ADMIN"},
+      {"CreateOrganization", "organizations/org-audit", "OK", "ADMIN"},
+  };
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(events[i].value("method", ""), expected[i].method) << i;
+    EXPECT_EQ(events[i].value("resource", ""), expected[i].resource) << i;
+    EXPECT_EQ(events[i].value("result", ""), expected[i].result) << i;
+    EXPECT_EQ(events[i].value("role", ""), expected[i].role) << i;
+  }
+  EXPECT_EQ(events[1].value("token", ""), viewer.name);
+  EXPECT_NE(events[1].value("token", ""), admin_token);
+  for (size_t i = 1; i < events.size(); ++i) {
+    EXPECT_GT(std::stoll(events[i - 1].value("sequence", "0")),
+              std::stoll(events[i].value("sequence", "0")))
+        << i;
+  }
+
+  // One event per page, every page: the same events in the same order.
+  const nlohmann::json paged = Json({"audit", "--all", "--page-size", "1"});
+  EXPECT_EQ(paged["events"], events);
+
+  const CliResult table = Cli({"audit", "--page-size", "2"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, StartsWith("TIME "));
+  EXPECT_THAT(table.out, HasSubstr("DeleteProject"));
+  EXPECT_THAT(table.out, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(table.out, Not(HasSubstr("CreateOrganization")));
+  EXPECT_THAT(table.out, HasSubstr("next page: --page-token "));
+
+  // Viewers do not read the log.
+  const CliResult denied = As(viewer.secret, {"audit"});
+  EXPECT_EQ(denied.exit_code, 3) << denied;
+  EXPECT_THAT(denied.err, StartsWith("error: PERMISSION_DENIED: "));
+}
+
+// ---- the token file --------------------------------------------------------
+
+TEST_F(CliAdminTest, DefaultTokenFileIsReadFromVarUnderTheWorkingDirectory) {
+  TempDir repo;
+  repo.Write("var/admin.token", AdminTokenFile());
+  const CliResult found = NoToken({"orgs", "list"}, {}, repo.path());
+  EXPECT_EQ(found.exit_code, 0) << found;
+  EXPECT_THAT(found.out, StartsWith("ID "));
+
+  // Without the file there is simply no token: the server refuses, the CLI
+  // does not complain about a file nobody named.
+  const CliResult missing = NoToken({"orgs", "list"}, {}, empty_.path());
+  EXPECT_EQ(missing.exit_code, 3) << missing;
+  EXPECT_THAT(missing.err, StartsWith("error: UNAUTHENTICATED: "));
+  EXPECT_THAT(missing.err, Not(HasSubstr("token file")));
+}
+
+TEST_F(CliAdminTest, CitymatchDataDirMovesTheDefaultTokenFile) {
+  TempDir repo;
+  repo.Write("state/admin.token", AdminTokenFile());
+  const CliResult moved = NoToken(
+      {"themes", "list"}, {{"CITYMATCH_DATA_DIR", "state"}}, repo.path());
+  EXPECT_EQ(moved.exit_code, 0) << moved;
+  // var/ is no longer looked at.
+  repo.Write("var/admin.token", "cm_not-a-real-token\n");
+  const CliResult absolute = NoToken(
+      {"themes", "list"}, {{"CITYMATCH_DATA_DIR", data_.path()}}, repo.path());
+  EXPECT_EQ(absolute.exit_code, 0) << absolute;
+}
+
+TEST_F(CliAdminTest, TokenFileFlagAndVariableAreRead) {
+  const CliResult from_env =
+      NoToken({"tokens", "list"},
+              {{"CITYMATCH_TOKEN_FILE", data_.File("admin.token")}},
+              empty_.path());
+  EXPECT_EQ(from_env.exit_code, 0) << from_env;
+  const CliResult from_flag =
+      NoToken({"--token_file", data_.File("admin.token"), "tokens", "list"}, {},
+              empty_.path());
+  EXPECT_EQ(from_flag.exit_code, 0) << from_flag;
+
+  // A named file wins over var/admin.token; --token wins over any file.
+  TempDir repo;
+  repo.Write("var/admin.token", AdminTokenFile());
+  TempDir other;
+  other.Write("bad.token", "cm_not-a-real-token\n");
+  const CliResult named =
+      NoToken({"themes", "list"},
+              {{"CITYMATCH_TOKEN_FILE", other.File("bad.token")}}, repo.path());
+  EXPECT_EQ(named.exit_code, 3) << named;
+  EXPECT_THAT(named.err, StartsWith("error: UNAUTHENTICATED: "));
+  const NewToken viewer = CreateToken({"--role", "viewer", "--name", "dash"});
+  const CliResult flag_wins = NoToken(
+      {"--token", viewer.secret, "tokens", "list"}, {}, repo.path());
+  EXPECT_EQ(flag_wins.exit_code, 3) << flag_wins;
+  EXPECT_THAT(flag_wins.err, StartsWith("error: PERMISSION_DENIED: "));
+}
+
+TEST_F(CliAdminTest, ExplicitTokenFileThatIsMissingOrEmptyExitsOne) {
+  const std::string missing = empty_.File("no-such.token");
+  const CliResult flag =
+      NoToken({"--token_file", missing, "themes", "list"}, {}, empty_.path());
+  EXPECT_EQ(flag.exit_code, 1) << flag;
+  EXPECT_THAT(flag.err, HasSubstr("cannot read token file " + missing));
+
+  const CliResult env = NoToken(
+      {"themes", "list"}, {{"CITYMATCH_TOKEN_FILE", missing}}, empty_.path());
+  EXPECT_EQ(env.exit_code, 1) << env;
+
+  TempDir dir;
+  dir.Write("empty.token", "\n");
+  const CliResult empty = NoToken(
+      {"--token_file", dir.File("empty.token"), "themes", "list"}, {},
+      empty_.path());
+  EXPECT_EQ(empty.exit_code, 1) << empty;
+  EXPECT_THAT(empty.err, HasSubstr("holds no token"));
+}
+
+TEST_F(CliAdminTest, HelpDocumentsWhereTheTokenComesFrom) {
+  const CliResult help = RunCli({"--help"});
+  EXPECT_EQ(help.exit_code, 0) << help;
+  EXPECT_THAT(help.out, HasSubstr("--token_file"));
+  EXPECT_THAT(help.out, HasSubstr("CITYMATCH_TOKEN_FILE"));
+  EXPECT_THAT(help.out, HasSubstr("${CITYMATCH_DATA_DIR:-var}/admin.token"));
+  for (const char* command : {"orgs", "tokens", "audit"}) {
+    EXPECT_THAT(help.out, HasSubstr(command));
+  }
+}
+
+}  // namespace
+}  // namespace citymatch::testing
