@@ -34,6 +34,10 @@ int Commands::LocalFailure(const absl::Status& status) {
 
 int Commands::ServerFailure(const absl::Status& status) {
   *err_ << FormatError(status);
+  if (status.code() == absl::StatusCode::kUnauthenticated &&
+      !unauthenticated_hint_.empty()) {
+    *err_ << "hint: " << unauthenticated_hint_ << "\n";
+  }
   return ExitCodeForServerStatus(status);
 }
 

@@ -12,6 +12,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "client/cli_support.h"
@@ -67,6 +68,12 @@ class Commands {
   // Prints `status` and returns kExitLocalFailure.
   int LocalFailure(const absl::Status& status);
 
+  // Printed after an UNAUTHENTICATED error, e.g. where a token may come from
+  // when none was sent. Empty (the default): nothing.
+  void set_unauthenticated_hint(std::string hint) {
+    unauthenticated_hint_ = std::move(hint);
+  }
+
  private:
   // Prints `status` and returns its exit code (3 or 4).
   int ServerFailure(const absl::Status& status);
@@ -81,6 +88,7 @@ class Commands {
   const OutputFormat format_;
   std::ostream* const out_;
   std::ostream* const err_;
+  std::string unauthenticated_hint_;
 };
 
 }  // namespace citymatch

@@ -646,13 +646,14 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
 
+  std::string default_token_file;
   if (client_options.token.empty()) {
     // Named by flag or environment, the file must be there; the default is
     // only a convenience and may be missing.
     const bool named = !token_file.empty();
+    default_token_file = DefaultTokenFile(std::getenv("CITYMATCH_DATA_DIR"));
     absl::StatusOr<std::string> token = ReadTokenFile(
-        named ? token_file : DefaultTokenFile(std::getenv("CITYMATCH_DATA_DIR")),
-        /*required=*/named);
+        named ? token_file : default_token_file, /*required=*/named);
     if (!token.ok()) {
       std::cerr << FormatError(token.status());
       return kExitLocalFailure;
@@ -667,6 +668,12 @@ int Run(int argc, char** argv) {
   Commands commands(client.ok() ? client->get() : nullptr, format, &std::cout,
                     &std::cerr);
   if (!client.ok()) return commands.LocalFailure(client.status());
+  if (client_options.token.empty()) {
+    commands.set_unauthenticated_hint(
+        "no token was sent: pass --token or set CITYMATCH_TOKEN or "
+        "CITYMATCH_TOKEN_FILE (there is no " +
+        default_token_file + ", where the server writes its admin token)");
+  }
   return action(commands);
 }
 

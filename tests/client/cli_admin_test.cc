@@ -417,7 +417,15 @@ TEST_F(CliAdminTest, DefaultTokenFileIsReadFromVarUnderTheWorkingDirectory) {
   const CliResult missing = NoToken({"orgs", "list"}, {}, empty_.path());
   EXPECT_EQ(missing.exit_code, 3) << missing;
   EXPECT_THAT(missing.err, StartsWith("error: UNAUTHENTICATED: "));
-  EXPECT_THAT(missing.err, Not(HasSubstr("token file")));
+  EXPECT_THAT(missing.err, Not(HasSubstr("cannot read")));
+  EXPECT_THAT(missing.err, HasSubstr("hint: no token was sent"));
+  EXPECT_THAT(missing.err, HasSubstr("var/admin.token"));
+  // With a token, a refusal carries no such hint.
+  const CliResult wrong =
+      NoToken({"--token", "cm_not-a-real-token", "orgs", "list"}, {},
+              empty_.path());
+  EXPECT_EQ(wrong.exit_code, 3) << wrong;
+  EXPECT_THAT(wrong.err, Not(HasSubstr("hint:")));
 }
 
 TEST_F(CliAdminTest, CitymatchDataDirMovesTheDefaultTokenFile) {
