@@ -18,63 +18,63 @@ const CitymatchModel& ShippedCitymatchModel() {
     auto* model = new CitymatchModel();
     model->weights = {{
         -0.0278228676,  // ppr
-        1.0433354,  // co_membership
-        0.53339547,  // twinned
-        0.0357059557,  // experience
-        0.438745566,  // programme_experience
-        0.627900807,  // programme_country
-        -0.487173209,  // distance
-        -2.01459026,  // distance_tight
-        -1.91932459,  // same_country
-        0.258042156,  // same_country_repeat
-        0.314567704,  // population_gap
-        0.184009283,  // population
-        0.25885326,  // theme_projects
-        0.942095552,  // theme_practices
-        -0.218343294,  // programme_population_gap
-        0.157854487,  // programme_density
-        0.511229729,  // programme_co_membership
-        1.99026491,  // era_gap
+        1.0433354,      // co_membership
+        0.53339547,     // twinned
+        0.0357059557,   // experience
+        0.438745566,    // programme_experience
+        0.627900807,    // programme_country
+        -0.487173209,   // distance
+        -2.01459026,    // distance_tight
+        -1.91932459,    // same_country
+        0.258042156,    // same_country_repeat
+        0.314567704,    // population_gap
+        0.184009283,    // population
+        0.25885326,     // theme_projects
+        0.942095552,    // theme_practices
+        -0.218343294,   // programme_population_gap
+        0.157854487,    // programme_density
+        0.511229729,    // programme_co_membership
+        1.99026491,     // era_gap
     }};
     model->loose_weights = {{
-        0.327974837,  // ppr
-        0.460159517,  // co_membership
-        0.364014165,  // twinned
-        -0.303851111,  // experience
-        0.746469001,  // programme_experience
-        0.508716197,  // programme_country
-        -0.195620064,  // distance
-        -0.415391141,  // distance_tight
-        -1.21835357,  // same_country
-        0.985701655,  // same_country_repeat
-        0.346735927,  // population_gap
-        0.20098562,  // population
-        0.143514343,  // theme_projects
+        0.327974837,    // ppr
+        0.460159517,    // co_membership
+        0.364014165,    // twinned
+        -0.303851111,   // experience
+        0.746469001,    // programme_experience
+        0.508716197,    // programme_country
+        -0.195620064,   // distance
+        -0.415391141,   // distance_tight
+        -1.21835357,    // same_country
+        0.985701655,    // same_country_repeat
+        0.346735927,    // population_gap
+        0.20098562,     // population
+        0.143514343,    // theme_projects
         0.00925162945,  // theme_practices
         -0.0613062603,  // programme_population_gap
-        0.191238874,  // programme_density
-        0.275036937,  // programme_co_membership
-        0.394245823,  // era_gap
+        0.191238874,    // programme_density
+        0.275036937,    // programme_co_membership
+        0.394245823,    // era_gap
     }};
     model->fallback_weights = {{
-        0.217931959,  // ppr
-        1.19321771,  // co_membership
-        0.354633475,  // twinned
+        0.217931959,     // ppr
+        1.19321771,      // co_membership
+        0.354633475,     // twinned
         -0.00302055529,  // experience
-        0,  // programme_experience
-        0,  // programme_country
-        -0.504320506,  // distance
-        -2.24550499,  // distance_tight
-        -0.177012664,  // same_country
-        1.33646417,  // same_country_repeat
-        0.181659455,  // population_gap
-        0.179673873,  // population
-        0.401582288,  // theme_projects
-        -0.0559471108,  // theme_practices
-        0,  // programme_population_gap
-        0,  // programme_density
-        0,  // programme_co_membership
-        0.0949005328,  // era_gap
+        0,               // programme_experience
+        0,               // programme_country
+        -0.504320506,    // distance
+        -2.24550499,     // distance_tight
+        -0.177012664,    // same_country
+        1.33646417,      // same_country_repeat
+        0.181659455,     // population_gap
+        0.179673873,     // population
+        0.401582288,     // theme_projects
+        -0.0559471108,   // theme_practices
+        0,               // programme_population_gap
+        0,               // programme_density
+        0,               // programme_co_membership
+        0.0949005328,    // era_gap
     }};
     return model;
   }();

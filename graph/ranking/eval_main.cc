@@ -27,7 +27,8 @@ ABSL_FLAG(std::string, rankers, "",
 ABSL_FLAG(int, threads, 2, "folds evaluated in parallel");
 ABSL_FLAG(double, l2, citymatch::FitOptions().l2,
           "penalty on the standardised weights of the citymatch model");
-ABSL_FLAG(double, member_share, citymatch::FeatureOptions().member_restart_share,
+ABSL_FLAG(double, member_share,
+          citymatch::FeatureOptions().member_restart_share,
           "share of the citymatch walk's restarts on the member cities");
 ABSL_FLAG(double, alpha, citymatch::FeatureOptions().walk.alpha,
           "continuation probability of the citymatch walk");
@@ -37,8 +38,7 @@ ABSL_FLAG(int, mrr_sweeps, citymatch::FitOptions().mrr_sweeps,
           "coordinate-ascent sweeps on MRR after the softmax fit");
 ABSL_FLAG(double, mrr_min_gain, citymatch::FitOptions().mrr_min_gain,
           "smallest training-MRR gain a coordinate step must bring");
-ABSL_FLAG(int, queries_per_project,
-          citymatch::FitOptions().queries_per_project,
+ABSL_FLAG(int, queries_per_project, citymatch::FitOptions().queries_per_project,
           "training queries per training project for the citymatch model");
 ABSL_FLAG(bool, hide_programme, false,
           "ablation: evaluate queries without their programme");
@@ -69,10 +69,11 @@ int Run() {
     std::cerr << data.status() << "\n";
     return 1;
   }
-  std::cerr << absl::StrFormat("read %d cities, %d projects, %d practices, "
-                               "%d twinnings\n",
-                               data->cities.size(), data->projects.size(),
-                               data->practices.size(), data->twinnings.size());
+  std::cerr << absl::StrFormat(
+      "read %d cities, %d projects, %d practices, "
+      "%d twinnings\n",
+      data->cities.size(), data->projects.size(), data->practices.size(),
+      data->twinnings.size());
 
   FitOptions fit;
   fit.l2 = absl::GetFlag(FLAGS_l2);
@@ -106,9 +107,8 @@ int Run() {
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
   options.features = features;
   options.progress = [start](const std::string& line) {
-    std::cerr << absl::StrFormat("[%6.1fs] %s\n",
-                                 absl::ToDoubleSeconds(absl::Now() - start),
-                                 line);
+    std::cerr << absl::StrFormat(
+        "[%6.1fs] %s\n", absl::ToDoubleSeconds(absl::Now() - start), line);
   };
   absl::StatusOr<EvaluationReport> report = Evaluate(*data, options);
   if (!report.ok()) {
@@ -123,9 +123,8 @@ int Run() {
     for (const std::string& name : order) {
       nlohmann::ordered_json groups = nlohmann::ordered_json::object();
       for (const auto& [group, m] : report->table.at(name)) {
-        groups[group] = {{"queries", m.queries},
-                         {"hit_at_10", m.hit_at_10},
-                         {"mrr", m.mrr}};
+        groups[group] = {
+            {"queries", m.queries}, {"hit_at_10", m.hit_at_10}, {"mrr", m.mrr}};
       }
       rankers_json[name] = groups;
     }
@@ -136,7 +135,8 @@ int Run() {
     std::printf("%-12s", "ranker");
     const auto& first = report->table.at(order.front());
     for (const auto& [group, m] : first) {
-      std::printf("  %-24s", absl::StrFormat("%s (%d)", group, m.queries).c_str());
+      std::printf("  %-24s",
+                  absl::StrFormat("%s (%d)", group, m.queries).c_str());
     }
     std::printf("\n");
     for (const std::string& name : order) {

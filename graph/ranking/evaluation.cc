@@ -92,10 +92,15 @@ std::string ProjectGroup(absl::string_view project_id) {
 }
 
 bool IsInclusionProject(const Project& project) {
-  static const char* const kFragments[] = {
-      "inclusion", "migra",   "immigra",
-      "roma",      "minorit", "integration",
-      "poverty",   "equal opportunities", "community integration"};
+  static const char* const kFragments[] = {"inclusion",
+                                           "migra",
+                                           "immigra",
+                                           "roma",
+                                           "minorit",
+                                           "integration",
+                                           "poverty",
+                                           "equal opportunities",
+                                           "community integration"};
   for (const std::string& label : project.themes) {
     const std::string lower = absl::AsciiStrToLower(label);
     for (const char* fragment : kFragments) {
@@ -149,10 +154,9 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
         FoldGraph(data, folds, 100 + g);
     if (!graph.ok()) return graph.status();
-    for (EvalQuery& q : QueriesOfFold(data, g, **graph,
-                                      fit.queries_per_project)) {
-      const uint32_t seed =
-          Crc32(absl::StrCat(q.project->id, "#", q.hidden));
+    for (EvalQuery& q :
+         QueriesOfFold(data, g, **graph, fit.queries_per_project)) {
+      const uint32_t seed = Crc32(absl::StrCat(q.project->id, "#", q.hidden));
       QueryFeatures x;
       ComputeFeatures(**graph, q.query, features, &x);
       if (x.has_programme_history) {
@@ -172,7 +176,8 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
           SampleTrainingQuery(y, q.query.members, q.hidden, seed));
     }
   }
-  CitymatchModel model = FitCitymatchModel(with_programme, without_programme, fit);
+  CitymatchModel model =
+      FitCitymatchModel(with_programme, without_programme, fit);
   model.features = features;
   return model;
 }
@@ -186,7 +191,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       return absl::InvalidArgumentError(absl::StrCat("unknown ranker ", name));
     }
   }
-  std::mutex mu;  // guards progress, ranks, status, models
+  std::mutex mu;  // serialises progress lines and the first error; each fold
+                  // writes only its own FoldResult
   auto progress = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
@@ -212,8 +218,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       if (name == "citymatch") {
         {
           std::lock_guard<std::mutex> lock(mu);
-          progress(absl::StrCat("fold ", f, ": fitting citymatch on folds != ",
-                                f));
+          progress(
+              absl::StrCat("fold ", f, ": fitting citymatch on folds != ", f));
         }
         absl::StatusOr<CitymatchModel> model =
             FitModelOnFolds(data, {f}, options.fit, options.features);

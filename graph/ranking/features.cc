@@ -26,8 +26,8 @@ int CountrySlot(const std::string& country) {
 }
 
 double LogPopulation(const City& city) {
-  return std::log(static_cast<float>(city.population > 0 ? city.population
-                                                         : 5000));
+  return std::log(
+      static_cast<float>(city.population > 0 ? city.population : 5000));
 }
 
 // log1p of a count, from a table for the small whole numbers that most
@@ -76,7 +76,8 @@ void Splat(const City& city, std::vector<uint16_t>* cells) {
     const int y = lat + dlat;
     if (y < 0 || y >= kLatCells) continue;
     for (int dlon = -1; dlon <= 1; ++dlon) {
-      uint16_t& cell = (*cells)[y * kLonCells + (lon + dlon + kLonCells) % kLonCells];
+      uint16_t& cell =
+          (*cells)[y * kLonCells + (lon + dlon + kLonCells) % kLonCells];
       if (cell < 65535) ++cell;
     }
   }
@@ -135,13 +136,24 @@ double CountryRepetition(const GraphSnapshot& graph,
 }  // namespace
 
 const char* FeatureName(int feature) {
-  static const char* const kNames[kNumFeatures] = {
-      "ppr",          "co_membership",       "twinned",
-      "experience",   "programme_experience", "programme_country",
-      "distance",     "distance_tight",      "same_country",
-      "same_country_repeat", "population_gap", "population",
-      "theme_projects", "theme_practices", "programme_population_gap",
-      "programme_density", "programme_co_membership", "era_gap"};
+  static const char* const kNames[kNumFeatures] = {"ppr",
+                                                   "co_membership",
+                                                   "twinned",
+                                                   "experience",
+                                                   "programme_experience",
+                                                   "programme_country",
+                                                   "distance",
+                                                   "distance_tight",
+                                                   "same_country",
+                                                   "same_country_repeat",
+                                                   "population_gap",
+                                                   "population",
+                                                   "theme_projects",
+                                                   "theme_practices",
+                                                   "programme_population_gap",
+                                                   "programme_density",
+                                                   "programme_co_membership",
+                                                   "era_gap"};
   return feature >= 0 && feature < kNumFeatures ? kNames[feature] : "?";
 }
 
@@ -378,7 +390,8 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     const double log_population = city.log_population;
     set(c, kPopulation, log_population);
     if (!query.members.empty()) {
-      set(c, kPopulationGap, -std::fabs(log_population - member_log_population));
+      set(c, kPopulationGap,
+          -std::fabs(log_population - member_log_population));
     }
   }
 

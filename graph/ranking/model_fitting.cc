@@ -128,7 +128,8 @@ TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
   std::mt19937 rng(seed);
   const int k = std::min<int>(kRandom, rest.size());
   for (int i = 0; i < k; ++i) {
-    std::uniform_int_distribution<int> pick(i, static_cast<int>(rest.size()) - 1);
+    std::uniform_int_distribution<int> pick(i,
+                                            static_cast<int>(rest.size()) - 1);
     std::swap(rest[i], rest[pick(rng)]);
   }
   const float rest_weight =
@@ -198,7 +199,8 @@ FeatureWeights FitSoftmaxWeights(
         top = std::max(top, s);
       }
       double sum = 0;
-      for (int r = 0; r < rows; ++r) sum += q->weight[r] * std::exp(score[r] - top);
+      for (int r = 0; r < rows; ++r)
+        sum += q->weight[r] * std::exp(score[r] - top);
       loss += (top + std::log(sum) - score[q->positive]) * qw;
       if (!derivatives) continue;
       std::array<double, F> mean_z{};
@@ -368,7 +370,8 @@ CitymatchModel FitCitymatchModel(
   if (a.empty()) {
     model.weights = model.loose_weights = model.fallback_weights;
   } else if (tight_total < 1 || loose_total < 1) {
-    model.weights = model.loose_weights = FitSoftmaxWeights(a, {}, all, options);
+    model.weights = model.loose_weights =
+        FitSoftmaxWeights(a, {}, all, options);
   } else {
     model.weights = FitSoftmaxWeights(a, tight_weight, all, options);
     model.loose_weights = FitSoftmaxWeights(a, loose_weight, all, options);

@@ -28,8 +28,8 @@ struct TrainingQuery {
   // random ones. Without it a signal that lifts many unsampled cities would
   // look free during training and flood the top at serving time.
   std::vector<float> weight;
-  int positive = 0;         // row of the held-out partner
-  double tightness = 0.5;   // QueryFeatures::tightness
+  int positive = 0;        // row of the held-out partner
+  double tightness = 0.5;  // QueryFeatures::tightness
   int num_rows() const { return static_cast<int>(rows.size()) / kNumFeatures; }
 };
 
@@ -69,10 +69,10 @@ struct FitOptions {
 // features with active[f] == false get weight 0. Weights apply to the raw
 // features (standardisation is folded in).
 // `query_weight` (empty: all 1) weighs each query's log-probability.
-FeatureWeights FitSoftmaxWeights(const std::vector<const TrainingQuery*>& queries,
-                                 const std::vector<double>& query_weight,
-                                 const std::array<bool, kNumFeatures>& active,
-                                 const FitOptions& options);
+FeatureWeights FitSoftmaxWeights(
+    const std::vector<const TrainingQuery*>& queries,
+    const std::vector<double>& query_weight,
+    const std::array<bool, kNumFeatures>& active, const FitOptions& options);
 
 // Coordinate ascent on the mean reciprocal rank of the held-out cities
 // (weighted by `query_weight`), starting from `start`; the rank counts each
@@ -85,8 +85,8 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
 
 // The weight vectors of a CitymatchModel: `weights` and `loose_weights` from
 // `with_programme` (queries whose programme has history), each query weighed
-// by 1 - LooseShare() and LooseShare() of its tightness; `fallback_weights` from
-// `without_programme` (features computed with the programme hidden), with
+// by 1 - LooseShare() and LooseShare() of its tightness; `fallback_weights`
+// from `without_programme` (features computed with the programme hidden), with
 // the programme features inactive.
 CitymatchModel FitCitymatchModel(
     const std::vector<TrainingQuery>& with_programme,

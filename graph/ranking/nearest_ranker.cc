@@ -44,7 +44,8 @@ void NearestRanker::Score(const GraphSnapshot& graph,
 std::vector<ScoreComponent> NearestRanker::Components(
     const GraphSnapshot& graph, const ResolvedQuery& query, int city) const {
   double lat, lon;
-  if (!Centroid(graph, query.members, &lat, &lon)) return {{"distance_km", 0, 0}};
+  if (!Centroid(graph, query.members, &lat, &lon))
+    return {{"distance_km", 0, 0}};
   const City& c = graph.cities()[city];
   const double km = HaversineKm(lat, lon, c.lat, c.lon);
   return {{"distance_km", km, -km}};

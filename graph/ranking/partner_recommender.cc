@@ -58,9 +58,8 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
   for (int c = 0; c < n; ++c) {
     if (!allowed[c]) continue;
     const City& city = graph.cities()[c];
-    if (!countries.empty() &&
-        std::find(countries.begin(), countries.end(), city.country) ==
-            countries.end()) {
+    if (!countries.empty() && std::find(countries.begin(), countries.end(),
+                                        city.country) == countries.end()) {
       allowed[c] = 0;
     }
     // A population bound excludes cities of unknown population: the filter

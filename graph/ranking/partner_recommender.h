@@ -49,9 +49,9 @@ class PartnerRecommender {
   explicit PartnerRecommender(std::unique_ptr<Ranker> ranker);
 
   // The best `limit` cities for `query` that pass `filter`, best first, ties
-  // broken by city id; fewer if fewer pass. Member cities never appear. NotFound if a member or lead city is
-  // unknown; InvalidArgument if `limit` is not in 1..kMaxResults or the query
-  // has neither themes nor members.
+  // broken by city id; fewer if fewer pass. Member cities never appear.
+  // NotFound if a member or lead city is unknown; InvalidArgument if `limit` is
+  // not in 1..kMaxResults or the query has neither themes nor members.
   absl::StatusOr<std::vector<Recommendation>> Recommend(
       const GraphSnapshot& graph, const PartnerQuery& query,
       const PartnerFilter& filter, int limit) const;

@@ -32,10 +32,10 @@ struct RandomWalkOptions {
 // at a vertex moves to a uniformly chosen neighbour over the allowed edges; at
 // a vertex without allowed edges it restarts. `rank` gets one value per
 // vertex, summing to 1.
-void PersonalizedPageRank(const GraphSnapshot& graph,
-                          const std::vector<std::pair<uint32_t, double>>& restart,
-                          const RandomWalkOptions& options,
-                          std::vector<double>* rank);
+void PersonalizedPageRank(
+    const GraphSnapshot& graph,
+    const std::vector<std::pair<uint32_t, double>>& restart,
+    const RandomWalkOptions& options, std::vector<double>* rank);
 
 // The restart vector the rankers use: `member_share` of the weight spread
 // evenly over the member cities, the rest over the theme nodes; all on one

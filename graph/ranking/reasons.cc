@@ -22,7 +22,8 @@ std::string Years(const Project& p) {
 }
 
 // "Lyon", "Lyon and Porto", "Lyon, Porto and Riga".
-std::string NameList(const GraphSnapshot& graph, const std::vector<int>& cities) {
+std::string NameList(const GraphSnapshot& graph,
+                     const std::vector<int>& cities) {
   std::vector<std::string> names;
   for (int c : cities) names.push_back(graph.cities()[c].name);
   if (names.size() <= 1) return absl::StrJoin(names, "");
@@ -31,7 +32,8 @@ std::string NameList(const GraphSnapshot& graph, const std::vector<int>& cities)
   return absl::StrCat(absl::StrJoin(names, ", "), " and ", last);
 }
 
-std::vector<int> Intersect(const std::vector<int>& a, const std::vector<int>& b) {
+std::vector<int> Intersect(const std::vector<int>& a,
+                           const std::vector<int>& b) {
   std::vector<int> out;
   std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
                         std::back_inserter(out));
@@ -68,20 +70,24 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
   };
   std::vector<Shared> shared;
   for (int p : graph.city_projects(city)) {
-    std::vector<int> partners = Intersect(graph.project_members(p), query.members);
+    std::vector<int> partners =
+        Intersect(graph.project_members(p), query.members);
     if (!partners.empty()) shared.push_back({p, std::move(partners)});
   }
-  std::sort(shared.begin(), shared.end(), [&](const Shared& a, const Shared& b) {
-    const bool pa = graph.projects()[a.project].programme == query.programme;
-    const bool pb = graph.projects()[b.project].programme == query.programme;
-    if (pa != pb) return pa;
-    if (a.partners.size() != b.partners.size()) {
-      return a.partners.size() > b.partners.size();
-    }
-    const int ya = graph.projects()[a.project].end_year;
-    const int yb = graph.projects()[b.project].end_year;
-    return ya != yb ? ya > yb : a.project < b.project;
-  });
+  std::sort(shared.begin(), shared.end(),
+            [&](const Shared& a, const Shared& b) {
+              const bool pa =
+                  graph.projects()[a.project].programme == query.programme;
+              const bool pb =
+                  graph.projects()[b.project].programme == query.programme;
+              if (pa != pb) return pa;
+              if (a.partners.size() != b.partners.size()) {
+                return a.partners.size() > b.partners.size();
+              }
+              const int ya = graph.projects()[a.project].end_year;
+              const int yb = graph.projects()[b.project].end_year;
+              return ya != yb ? ya > yb : a.project < b.project;
+            });
   for (int i = 0; i < static_cast<int>(shared.size()); ++i) {
     if (i == options.max_shared_projects) {
       reasons.push_back(absl::StrCat("Shares ", shared.size() - i,
@@ -95,14 +101,16 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
     reasons.push_back(absl::StrCat(
         "Worked with ", NameList(graph, shared[i].partners), " in \"",
         p.title.empty() ? p.id : p.title, "\"",
-        detail.empty() ? "" : absl::StrCat(" (", absl::StrJoin(detail, ", "), ")"),
+        detail.empty() ? ""
+                       : absl::StrCat(" (", absl::StrJoin(detail, ", "), ")"),
         "."));
   }
 
   // Practices on the wanted themes.
   int practices = 0;
   for (int pr : graph.city_practices(city)) {
-    const std::vector<int> themes = Intersect(graph.practice_themes(pr), query.themes);
+    const std::vector<int> themes =
+        Intersect(graph.practice_themes(pr), query.themes);
     if (themes.empty()) continue;
     if (practices++ == options.max_practices) break;
     std::vector<std::string> names;
@@ -118,17 +126,19 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
   }
 
   // Twinnings with members.
-  const std::vector<int> twins = Intersect(graph.city_twins(city), query.members);
+  const std::vector<int> twins =
+      Intersect(graph.city_twins(city), query.members);
   if (!twins.empty()) {
-    reasons.push_back(absl::StrCat("Twinned with ", NameList(graph, twins), "."));
+    reasons.push_back(
+        absl::StrCat("Twinned with ", NameList(graph, twins), "."));
   }
 
   // Distance.
   int nearest;
   const double km = NearestMemberKm(graph, query, city, &nearest);
   if (nearest >= 0) {
-    reasons.push_back(absl::StrFormat("%.0f km from %s, the nearest member.", km,
-                                      graph.cities()[nearest].name));
+    reasons.push_back(absl::StrFormat("%.0f km from %s, the nearest member.",
+                                      km, graph.cities()[nearest].name));
   }
 
   // Experience.
@@ -136,11 +146,13 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
   if (projects.empty()) {
     reasons.push_back("No past project in the data.");
   } else {
-    std::string sentence = absl::StrCat("Took part in ", projects.size(),
-                                        projects.size() == 1 ? " project" : " projects");
+    std::string sentence =
+        absl::StrCat("Took part in ", projects.size(),
+                     projects.size() == 1 ? " project" : " projects");
     if (!query.programme.empty()) {
       int same = 0;
-      for (int p : projects) same += graph.projects()[p].programme == query.programme;
+      for (int p : projects)
+        same += graph.projects()[p].programme == query.programme;
       absl::StrAppend(&sentence, ", ", same, " of them in ", query.programme);
     }
     int on_theme = 0;

@@ -11,8 +11,8 @@
 // individual query times (counters p50_us, p99_us).
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <string>

@@ -2,16 +2,17 @@
 
 #include <vector>
 
-#include "gtest/gtest.h"
 #include "graph/ranking/features.h"
 #include "graph/ranking/query_resolver.h"
+#include "gtest/gtest.h"
 #include "tests/ranking/ranking_test_data.h"
 
 namespace citymatch {
 namespace {
 
-ResolvedQuery Resolve(const GraphSnapshot& graph, std::vector<std::string> themes,
-                      std::string programme, std::vector<std::string> members) {
+ResolvedQuery Resolve(const GraphSnapshot& graph,
+                      std::vector<std::string> themes, std::string programme,
+                      std::vector<std::string> members) {
   PartnerQuery q;
   q.themes = std::move(themes);
   q.programme = std::move(programme);
@@ -22,10 +23,12 @@ ResolvedQuery Resolve(const GraphSnapshot& graph, std::vector<std::string> theme
 TEST(CitymatchRankerTest, KnownProgrammeHasHistoryUnknownDoesNot) {
   auto graph = testing_data::Build(testing_data::SmallEurope());
   QueryFeatures x;
-  ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "URBACT", {"1"}), {}, &x);
+  ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "URBACT", {"1"}), {},
+                  &x);
   EXPECT_TRUE(x.has_programme_history);
   EXPECT_GT(x.row(graph->CityIndex("2"))[kProgrammeExperience], 0);
-  ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "Horizon 2030", {"1"}), {}, &x);
+  ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "Horizon 2030", {"1"}),
+                  {}, &x);
   EXPECT_FALSE(x.has_programme_history);
   for (int c = 0; c < x.num_cities; ++c) {
     for (int f = 0; f < kNumFeatures; ++f) {
@@ -43,7 +46,8 @@ TEST(CitymatchRankerTest, UnknownProgrammeFallsBackToFallbackWeights) {
   // ... and a fallback that is the walk.
   model.fallback_weights[kPpr] = 1;
   CitymatchRanker ranker(model);
-  const ResolvedQuery unknown = Resolve(*graph, {"Housing"}, "Horizon 2030", {"1"});
+  const ResolvedQuery unknown =
+      Resolve(*graph, {"Housing"}, "Horizon 2030", {"1"});
   std::vector<double> scores;
   ranker.Score(*graph, unknown, &scores);
   QueryFeatures x;
@@ -61,7 +65,8 @@ TEST(CitymatchRankerTest, UnseenThemesWalkFromTheMembersOnly) {
   auto graph = testing_data::Build(testing_data::SmallEurope());
   CitymatchRanker ranker;
   std::vector<double> unseen, none;
-  ranker.Score(*graph, Resolve(*graph, {"Quantum gardening"}, "URBACT", {"1", "2"}),
+  ranker.Score(*graph,
+               Resolve(*graph, {"Quantum gardening"}, "URBACT", {"1", "2"}),
                &unseen);
   ranker.Score(*graph, Resolve(*graph, {}, "URBACT", {"1", "2"}), &none);
   EXPECT_EQ(unseen, none);
@@ -75,7 +80,8 @@ TEST(CitymatchRankerTest, ShippedModelRanksTheSharedPartnerFirst) {
   ranker.Score(*graph, q, &scores);
   const int turin = graph->CityIndex("4");
   for (int c = 0; c < static_cast<int>(scores.size()); ++c) {
-    if (c == turin || c == graph->CityIndex("1") || c == graph->CityIndex("2")) {
+    if (c == turin || c == graph->CityIndex("1") ||
+        c == graph->CityIndex("2")) {
       continue;
     }
     EXPECT_GT(scores[turin], scores[c]) << graph->cities()[c].name;

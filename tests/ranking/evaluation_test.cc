@@ -27,11 +27,13 @@ TEST(EvaluationTest, HiddenMemberIndexesIdsSortedAsStrings) {
 }
 
 TEST(EvaluationTest, EvaluatedProjectsHaveThreeDistinctMembers) {
-  EXPECT_FALSE(IsEvaluatedProject(MakeProject("a", "", "", 0, 0, {}, {"1", "2"})));
+  EXPECT_FALSE(
+      IsEvaluatedProject(MakeProject("a", "", "", 0, 0, {}, {"1", "2"})));
   Project dup = MakeProject("b", "", "", 0, 0, {}, {"1", "2"});
   dup.members.push_back({"2", Role::kPartner});
   EXPECT_FALSE(IsEvaluatedProject(dup));
-  EXPECT_TRUE(IsEvaluatedProject(MakeProject("c", "", "", 0, 0, {}, {"1", "2", "3"})));
+  EXPECT_TRUE(
+      IsEvaluatedProject(MakeProject("c", "", "", 0, 0, {}, {"1", "2", "3"})));
 }
 
 TEST(EvaluationTest, GroupIsTheTextBeforeTheFirstDash) {
@@ -47,9 +49,11 @@ TEST(EvaluationTest, InclusionSubsetMatchesThemeFragmentsCaseInsensitively) {
   EXPECT_TRUE(IsInclusionProject(with({"Tourism", "SOCIAL INCLUSION"})));
   EXPECT_TRUE(IsInclusionProject(with({"Demographic change and immigration"})));
   EXPECT_TRUE(IsInclusionProject(with({"Roma"})));
-  EXPECT_TRUE(IsInclusionProject(with({"Community integration and common identity"})));
+  EXPECT_TRUE(
+      IsInclusionProject(with({"Community integration and common identity"})));
   EXPECT_TRUE(IsInclusionProject(with({"Equal opportunities"})));
-  EXPECT_FALSE(IsInclusionProject(with({"Tourism", "Integrated Urban Development"})));
+  EXPECT_FALSE(
+      IsInclusionProject(with({"Tourism", "Integrated Urban Development"})));
 }
 
 TEST(EvaluationTest, RankBreaksTiesByIdAndSkipsMembers) {

@@ -61,7 +61,8 @@ TEST(ModelFittingTest, WithoutQueriesTheModelIsTheWalk) {
 
 TEST(ModelFittingTest, FallbackNeverUsesProgrammeFeatures) {
   std::vector<TrainingQuery> queries = Synthetic(50);
-  const CitymatchModel model = FitCitymatchModel(queries, queries, FitOptions());
+  const CitymatchModel model =
+      FitCitymatchModel(queries, queries, FitOptions());
   for (int f = 0; f < kNumFeatures; ++f) {
     if (IsProgrammeFeature(f)) EXPECT_EQ(model.fallback_weights[f], 0);
   }

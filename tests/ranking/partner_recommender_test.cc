@@ -19,7 +19,8 @@ using ::testing::HasSubstr;
 
 class PartnerRecommenderTest : public ::testing::Test {
  protected:
-  PartnerRecommenderTest() : graph_(testing_data::Build(testing_data::SmallEurope())) {}
+  PartnerRecommenderTest()
+      : graph_(testing_data::Build(testing_data::SmallEurope())) {}
 
   // Lyon and Porto look for partners on housing in URBACT.
   static PartnerQuery LyonPorto() {
@@ -75,8 +76,9 @@ TEST_F(PartnerRecommenderTest, UnknownMemberOrLeadIsNotFound) {
 TEST_F(PartnerRecommenderTest, LimitOutsideOneToHundredIsInvalidArgument) {
   EXPECT_EQ(recommender_.Recommend(*graph_, LyonPorto(), {}, 0).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(recommender_.Recommend(*graph_, LyonPorto(), {}, 101).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      recommender_.Recommend(*graph_, LyonPorto(), {}, 101).status().code(),
+      absl::StatusCode::kInvalidArgument);
   auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 2);
   ASSERT_TRUE(recs.ok());
   EXPECT_EQ(recs->size(), 2u);
@@ -116,7 +118,8 @@ TEST_F(PartnerRecommenderTest, FiltersHold) {
   EXPECT_EQ(ids, (std::vector<std::string>{"3", "6"}));  // Riga, Vilnius
 
   PartnerFilter near;
-  near.max_distance_km = 300;  // from Lyon: Grenoble ~95, Turin ~225, Villeurbanne ~3
+  near.max_distance_km =
+      300;  // from Lyon: Grenoble ~95, Turin ~225, Villeurbanne ~3
   recs = recommender_.Recommend(*graph_, LyonPorto(), near, 10);
   ASSERT_TRUE(recs.ok());
   ids = Ids(*recs);
@@ -149,7 +152,8 @@ TEST_F(PartnerRecommenderTest, TiesAreBrokenByCityId) {
   PartnerRecommender popularity(std::make_unique<PopularityRanker>());
   auto recs = popularity.Recommend(*graph_, LyonPorto(), {}, 6);
   ASSERT_TRUE(recs.ok());
-  EXPECT_EQ(Ids(*recs), (std::vector<std::string>{"4", "3", "5", "6", "8", "7"}));
+  EXPECT_EQ(Ids(*recs),
+            (std::vector<std::string>{"4", "3", "5", "6", "8", "7"}));
 }
 
 TEST_F(PartnerRecommenderTest, ReasonsCiteTheEvidence) {
@@ -162,13 +166,19 @@ TEST_F(PartnerRecommenderTest, ReasonsCiteTheEvidence) {
     return Recommendation();
   };
   const std::string turin = absl::StrJoin(find("4").reasons, "\n");
-  EXPECT_THAT(turin, HasSubstr("Worked with Lyon and Porto in \"CityLab\" (URBACT, 2015-2018)."));
+  EXPECT_THAT(
+      turin,
+      HasSubstr(
+          "Worked with Lyon and Porto in \"CityLab\" (URBACT, 2015-2018)."));
   EXPECT_THAT(turin, HasSubstr("Runs the practice \"A home for everyone\""));
   EXPECT_THAT(turin, HasSubstr("km from Lyon, the nearest member."));
   EXPECT_THAT(turin, HasSubstr("Took part in 2 projects, 1 of them in URBACT"));
   const std::string grenoble = absl::StrJoin(find("5").reasons, "\n");
   EXPECT_THAT(grenoble, HasSubstr("Twinned with Porto."));
-  EXPECT_THAT(grenoble, HasSubstr("Worked with Lyon in \"Alpine Link\" (Interreg Alps, 2016-2019)."));
+  EXPECT_THAT(
+      grenoble,
+      HasSubstr(
+          "Worked with Lyon in \"Alpine Link\" (Interreg Alps, 2016-2019)."));
   const std::string villeurbanne = absl::StrJoin(find("7").reasons, "\n");
   EXPECT_THAT(villeurbanne, HasSubstr("3 km from Lyon"));
   EXPECT_THAT(villeurbanne, HasSubstr("No past project"));

@@ -12,7 +12,8 @@ namespace {
 TEST(RandomWalkTest, IsADistributionFavouringTheSeedsNeighbourhood) {
   auto graph = testing_data::Build(testing_data::SmallEurope());
   std::vector<double> rank;
-  PersonalizedPageRank(*graph, {{graph->CityVertex(graph->CityIndex("1")), 1.0}},
+  PersonalizedPageRank(*graph,
+                       {{graph->CityVertex(graph->CityIndex("1")), 1.0}},
                        RandomWalkOptions(), &rank);
   ASSERT_EQ(static_cast<int>(rank.size()), graph->num_vertices());
   EXPECT_NEAR(std::accumulate(rank.begin(), rank.end(), 0.0), 1.0, 1e-9);

@@ -61,20 +61,20 @@ inline Dataset SmallEurope() {
               MakeCity("6", "Vilnius", "LT", 54.69, 25.28, 540000),
               MakeCity("7", "Villeurbanne", "FR", 45.77, 4.88, 0),
               MakeCity("8", "Oslo", "NO", 59.91, 10.75, 700000)};
-  d.projects = {
-      MakeProject("urbact-citylab", "CityLab", "URBACT", 2015, 2018,
-                  {"Inclusion", "Housing"}, {"1", "2", "3", "4"}),
-      MakeProject("urbact-green", "Green Cities", "URBACT", 2010, 2012,
-                  {"Environment"}, {"2", "6", "8"}),
-      MakeProject("interreg-alps", "Alpine Link", "Interreg Alps", 2016, 2019,
-                  {"Tourism"}, {"1", "5", "4"})};
+  d.projects = {MakeProject("urbact-citylab", "CityLab", "URBACT", 2015, 2018,
+                            {"Inclusion", "Housing"}, {"1", "2", "3", "4"}),
+                MakeProject("urbact-green", "Green Cities", "URBACT", 2010,
+                            2012, {"Environment"}, {"2", "6", "8"}),
+                MakeProject("interreg-alps", "Alpine Link", "Interreg Alps",
+                            2016, 2019, {"Tourism"}, {"1", "5", "4"})};
   Practice practice;
   practice.id = "gp-home";
   practice.title = "A home for everyone";
   practice.city_id = "4";
   practice.themes = {"Housing", "Roma"};
   d.practices = {practice};
-  d.twinnings = {Twinning::Normalized("1", "6"), Twinning::Normalized("2", "5")};
+  d.twinnings = {Twinning::Normalized("1", "6"),
+                 Twinning::Normalized("2", "5")};
   return d;
 }
 
