@@ -1,6 +1,7 @@
 // The weights the service ranks with, fitted on the shipped data set
-// (../shared/data, the same files as deploy/data) with every evaluated
-// project as a training query (each on the graph without its own fold):
+// (../shared/data; deploy/data is the same plus the five EU-MIA practices)
+// with every evaluated project as a training query (each on the graph
+// without its own fold):
 //
 //   build-rank/graph/ranking/citymatch-eval --data ../shared/data --fit
 //
