@@ -1,6 +1,7 @@
 #include "graph/graph_builder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -122,6 +123,7 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphBuilder::Build(
           "practice ", id, ": city ", practice.city_id, " does not exist"));
     }
     g->city_practices_[c].push_back(p);
+    g->practice_city_.push_back(c);
     std::vector<int> themes;
     AddThemes(practice.themes, taxonomy, &g->theme_index_, &g->theme_ids_,
               &themes);
@@ -195,7 +197,86 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphBuilder::Build(
   g->csr_ =
       GraphSnapshot::Csr(boost::edges_are_unsorted_multi_pass, edges.begin(),
                          edges.end(), kinds.begin(), g->num_vertices_);
+  BuildDerivedTables(g.get());
   return std::shared_ptr<const GraphSnapshot>(std::move(g));
+}
+
+void GraphBuilder::BuildDerivedTables(GraphSnapshot* g) {
+  const int num_cities = static_cast<int>(g->cities_.size());
+  const int num_projects = static_cast<int>(g->projects_.size());
+
+  // Programmes.
+  for (const Project& p : g->projects_) {
+    if (!p.programme.empty()) g->programmes_.push_back(p.programme);
+  }
+  std::sort(g->programmes_.begin(), g->programmes_.end());
+  g->programmes_.erase(
+      std::unique(g->programmes_.begin(), g->programmes_.end()),
+      g->programmes_.end());
+  for (int i = 0; i < static_cast<int>(g->programmes_.size()); ++i) {
+    g->programme_index_[g->programmes_[i]] = i;
+  }
+  g->programme_projects_.resize(g->programmes_.size());
+  g->project_programme_.resize(num_projects);
+  for (int p = 0; p < num_projects; ++p) {
+    const int i = g->ProgrammeIndex(g->projects_[p].programme);
+    g->project_programme_[p] = i;
+    if (i >= 0) g->programme_projects_[i].push_back(p);
+  }
+
+  // Packed city data.
+  g->city_points_.resize(num_cities);
+  g->city_mean_start_year_.resize(num_cities);
+  for (int c = 0; c < num_cities; ++c) {
+    const City& city = g->cities_[c];
+    GraphSnapshot::CityPoint& point = g->city_points_[c];
+    point.lat = static_cast<float>(city.lat);
+    point.lon = static_cast<float>(city.lon);
+    point.log_population = std::log(
+        static_cast<float>(city.population > 0 ? city.population : 5000));
+    point.country_slot = GraphSnapshot::CountrySlot(city.country);
+    point.cell = GraphSnapshot::GeoCell(city.lat, city.lon);
+    double years = 0;
+    int dated = 0;
+    for (int p : g->city_projects_[c]) {
+      if (g->projects_[p].start_year > 0) {
+        years += g->projects_[p].start_year;
+        ++dated;
+      }
+    }
+    g->city_mean_start_year_[c] = dated > 0 ? years / dated : 0;
+  }
+
+  // The twin-free compact graph. Only twinnings join two cities, so "city
+  // to city" is "twinning".
+  const std::vector<uint32_t>& rowstart = g->csr_.m_forward.m_rowstart;
+  const std::vector<uint32_t>& column = g->csr_.m_forward.m_column;
+  const uint32_t n = g->num_vertices_;
+  const uint32_t city_end = static_cast<uint32_t>(num_cities);
+  auto allowed = [&](uint32_t v, uint32_t e) {
+    return !(v < city_end && column[e] < city_end);
+  };
+  GraphSnapshot::CompactGraph& walk = g->twin_free_graph_;
+  walk.local.assign(n, -1);
+  for (uint32_t v = 0; v < n; ++v) {
+    for (uint32_t e = rowstart[v]; e < rowstart[v + 1]; ++e) {
+      if (allowed(v, e)) {
+        walk.local[v] = static_cast<int>(walk.vertices.size());
+        walk.vertices.push_back(v);
+        break;
+      }
+    }
+  }
+  const size_t m = walk.vertices.size();
+  walk.row.resize(m + 1);
+  for (size_t i = 0; i < m; ++i) {
+    const uint32_t v = walk.vertices[i];
+    walk.row[i] = static_cast<uint32_t>(walk.col.size());
+    for (uint32_t e = rowstart[v]; e < rowstart[v + 1]; ++e) {
+      if (allowed(v, e)) walk.col.push_back(walk.local[column[e]]);
+    }
+  }
+  walk.row[m] = static_cast<uint32_t>(walk.col.size());
 }
 
 }  // namespace citymatch

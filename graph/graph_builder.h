@@ -42,6 +42,10 @@ class GraphBuilder {
   static Dataset ToDataset(const GraphSnapshot& snapshot);
 
  private:
+  // The snapshot's derived tables for the rankers (programme index, packed
+  // city data, the twin-free compact graph), from its entities and CSR.
+  static void BuildDerivedTables(GraphSnapshot* snapshot);
+
   absl::btree_map<std::string, City> cities_;
   absl::btree_map<std::string, Project> projects_;
   absl::btree_map<std::string, Practice> practices_;

@@ -1,6 +1,7 @@
 #include "graph/graph_snapshot.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace citymatch {
 
@@ -23,6 +24,9 @@ int GraphSnapshot::ProjectIndex(absl::string_view id) const {
 int GraphSnapshot::PracticeIndex(absl::string_view id) const {
   return Lookup(practice_index_, id);
 }
+int GraphSnapshot::ProgrammeIndex(absl::string_view name) const {
+  return Lookup(programme_index_, name);
+}
 int GraphSnapshot::ThemeIndex(absl::string_view theme_id) const {
   return Lookup(theme_index_, theme_id);
 }
@@ -38,6 +42,23 @@ const Project* GraphSnapshot::FindProject(absl::string_view id) const {
 const Practice* GraphSnapshot::FindPractice(absl::string_view id) const {
   const int i = PracticeIndex(id);
   return i < 0 ? nullptr : &practices_[i];
+}
+
+int GraphSnapshot::CountrySlot(absl::string_view country) {
+  if (country.size() == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
+      country[1] >= 'A' && country[1] <= 'Z') {
+    return (country[0] - 'A') * 26 + (country[1] - 'A');
+  }
+  return kNumCountrySlots - 1;
+}
+
+int GraphSnapshot::LatCell(double lat) {
+  return std::clamp(static_cast<int>(std::floor(lat + 90)), 0, kLatCells - 1);
+}
+
+int GraphSnapshot::LonCell(double lon) {
+  const int cell = static_cast<int>(std::floor(lon + 180)) % kLonCells;
+  return cell < 0 ? cell + kLonCells : cell;
 }
 
 bool GraphSnapshot::HasTwinning(const Twinning& normalized) const {

@@ -117,6 +117,73 @@ class GraphSnapshot {
     return vertex < project_base_ ? static_cast<int>(vertex) : -1;
   }
 
+  // --- Derived tables for the rankers. ---
+  // Functions of the content alone, computed once by GraphBuilder::Build so
+  // that a query does not rebuild them from the entities (that was a quarter
+  // of a query's cost). Indices are those of this snapshot.
+
+  // The city running practice `practice` (its city index).
+  int practice_city(int practice) const { return practice_city_[practice]; }
+
+  // Programmes: the distinct non-empty programme names, sorted.
+  const std::vector<std::string>& programmes() const { return programmes_; }
+  // Index of `name` in programmes(), or -1 (also for "").
+  int ProgrammeIndex(absl::string_view name) const;
+  // The programme index of a project, -1 if it names none.
+  int project_programme(int project) const {
+    return project_programme_[project];
+  }
+  // The projects of a programme, ascending.
+  const std::vector<int>& programme_projects(int programme) const {
+    return programme_projects_[programme];
+  }
+
+  // What the rankers' linear scans read of each city, packed (a City is a
+  // few hundred bytes of strings; touching 7,000 of them per scan cost more
+  // than the scans).
+  struct CityPoint {
+    float lat = 0;
+    float lon = 0;
+    // log of the population, an unknown one (0) counted as 5,000.
+    float log_population = 0;
+    // CountrySlot() of the country.
+    int country_slot = 0;
+    // GeoCell() of the position.
+    int cell = 0;
+  };
+  const std::vector<CityPoint>& city_points() const { return city_points_; }
+  // Mean start year of the city's projects that have one; 0 if none has.
+  double city_mean_start_year(int city) const {
+    return city_mean_start_year_[city];
+  }
+
+  // Countries are two ASCII letters: a dense 26 x 26 table beats hashing.
+  // Anything else shares the last slot.
+  static constexpr int kNumCountrySlots = 26 * 26 + 1;
+  static int CountrySlot(absl::string_view country);
+
+  // A grid of 1-degree cells (about 111 x 70 km in Europe):
+  // cell = lat_cell * kLonCells + lon_cell.
+  static constexpr int kLatCells = 180;
+  static constexpr int kLonCells = 360;
+  static int LatCell(double lat);
+  static int LonCell(double lon);
+  static int GeoCell(double lat, double lon) {
+    return LatCell(lat) * kLonCells + LonCell(lon);
+  }
+
+  // The heterogeneous graph without its twinning edges, compacted to the
+  // vertices that keep an edge: what the walk of the citymatch ranker runs
+  // on. Each tie is stored both ways, so neighbours are also the vertices
+  // that send mass.
+  struct CompactGraph {
+    std::vector<uint32_t> vertices;  // local index -> vertex, ascending
+    std::vector<int> local;          // vertex -> local index, or -1
+    std::vector<uint32_t> row;       // vertices.size() + 1 offsets into col
+    std::vector<uint32_t> col;       // neighbours, as local indices
+  };
+  const CompactGraph& twin_free_graph() const { return twin_free_graph_; }
+
  private:
   friend class GraphBuilder;
   GraphSnapshot() = default;
@@ -148,6 +215,15 @@ class GraphSnapshot {
   uint32_t practice_base_ = 0;
   uint32_t theme_base_ = 0;
   uint32_t num_vertices_ = 0;
+
+  std::vector<int> practice_city_;
+  std::vector<std::string> programmes_;
+  absl::flat_hash_map<std::string, int> programme_index_;
+  std::vector<int> project_programme_;
+  std::vector<std::vector<int>> programme_projects_;
+  std::vector<CityPoint> city_points_;
+  std::vector<double> city_mean_start_year_;
+  CompactGraph twin_free_graph_;
 };
 
 }  // namespace citymatch

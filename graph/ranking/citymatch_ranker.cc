@@ -24,8 +24,30 @@ namespace {
 
 void Dot(const QueryFeatures& features, const FeatureWeights& w,
          std::vector<double>* scores) {
-  scores->resize(features.num_cities);
-  for (int c = 0; c < features.num_cities; ++c) {
+  const int n = features.num_cities;
+  scores->resize(n);
+  // Four cities at a time: each score is a chain of dependent additions
+  // (kept in feature order, so that the score does not depend on how it is
+  // computed), and four independent chains keep the adder busy.
+  int c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const float* x0 = features.row(c);
+    const float* x1 = x0 + kNumFeatures;
+    const float* x2 = x1 + kNumFeatures;
+    const float* x3 = x2 + kNumFeatures;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int f = 0; f < kNumFeatures; ++f) {
+      s0 += w[f] * x0[f];
+      s1 += w[f] * x1[f];
+      s2 += w[f] * x2[f];
+      s3 += w[f] * x3[f];
+    }
+    (*scores)[c] = s0;
+    (*scores)[c + 1] = s1;
+    (*scores)[c + 2] = s2;
+    (*scores)[c + 3] = s3;
+  }
+  for (; c < n; ++c) {
     const float* x = features.row(c);
     double s = 0;
     for (int f = 0; f < kNumFeatures; ++f) s += w[f] * x[f];

@@ -14,15 +14,9 @@ namespace {
 
 constexpr double kRad = M_PI / 180.0;
 
-// Countries are two ASCII letters; a dense 26x26 table beats hashing 7,000
-// strings per query. Anything else shares the last slot.
-constexpr int kNumCountrySlots = 26 * 26 + 1;
+constexpr int kNumCountrySlots = GraphSnapshot::kNumCountrySlots;
 int CountrySlot(const std::string& country) {
-  if (country.size() == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
-      country[1] >= 'A' && country[1] <= 'Z') {
-    return (country[0] - 'A') * 26 + (country[1] - 'A');
-  }
-  return kNumCountrySlots - 1;
+  return GraphSnapshot::CountrySlot(country);
 }
 
 double LogPopulation(const City& city) {
@@ -42,6 +36,19 @@ double Log1pCount(double k) {
   return (i == k && i >= 0 && i < 256) ? kTable[i] : std::log1p(k);
 }
 
+// Log1pCount() of a cell's count, as stored (a float): dense cells count
+// hundreds of memberships, past the small table.
+float Log1pCellCount(uint16_t k) {
+  static const std::vector<float>* const kTable = [] {
+    auto* t = new std::vector<float>(65536);
+    for (int i = 0; i < 65536; ++i) {
+      (*t)[i] = static_cast<float>(Log1pCount(static_cast<double>(i)));
+    }
+    return t;
+  }();
+  return (*kTable)[k];
+}
+
 // log1p(km / 50), from a 1-km table up to 4,096 km: a logarithm per city
 // was a seventh of a query's time, and a feature needs no finer grain.
 double Log1pKmOver50(double km) {
@@ -54,24 +61,15 @@ double Log1pKmOver50(double km) {
   return i < 4096 ? kTable[i] : std::log1p(km / 50.0);
 }
 
-// A coarse grid of 1-degree cells (about 111 x 70 km in Europe).
-constexpr int kLatCells = 180;
-constexpr int kLonCells = 360;
-int LatCell(double lat) {
-  return std::clamp(static_cast<int>(std::floor(lat + 90)), 0, kLatCells - 1);
-}
-int LonCell(double lon) {
-  int cell = static_cast<int>(std::floor(lon + 180)) % kLonCells;
-  return cell < 0 ? cell + kLonCells : cell;
-}
-int Cell(const City& city) {
-  return LatCell(city.lat) * kLonCells + LonCell(city.lon);
-}
+// The snapshot's grid of 1-degree cells (about 111 x 70 km in Europe).
+constexpr int kLatCells = GraphSnapshot::kLatCells;
+constexpr int kLonCells = GraphSnapshot::kLonCells;
+
 // Adds one to the city's cell and its eight neighbours, so that one lookup
 // later reads the count of a 3 x 3 neighbourhood.
-void Splat(const City& city, std::vector<uint16_t>* cells) {
-  const int lat = LatCell(city.lat);
-  const int lon = LonCell(city.lon);
+void Splat(int cell, std::vector<uint16_t>* cells) {
+  const int lat = cell / kLonCells;
+  const int lon = cell % kLonCells;
   for (int dlat = -1; dlat <= 1; ++dlat) {
     const int y = lat + dlat;
     if (y < 0 || y >= kLatCells) continue;
@@ -193,43 +191,33 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
 
   out->walk = std::move(walk);
 
-  // What the scans below read of each city, packed: a City is a few hundred
-  // bytes of strings, and touching 7,000 of them in every scan cost more
-  // than the scans themselves.
-  struct Point {
-    float lat, lon, log_population;
-    int country, cell;
-  };
-  std::vector<Point> points(n);
-  for (int c = 0; c < n; ++c) {
-    const City& city = cities[c];
-    points[c] = {static_cast<float>(city.lat), static_cast<float>(city.lon),
-                 static_cast<float>(LogPopulation(city)),
-                 CountrySlot(city.country), Cell(city)};
-  }
+  // What the scans below read of each city, packed once per snapshot.
+  const std::vector<GraphSnapshot::CityPoint>& points = graph.city_points();
   // Scaled so that an average vertex is near 1; the floor keeps unreachable
   // cities finite and below every reachable one.
   const double scale = graph.num_vertices();
   auto log_rank = [scale](double r) {
     return std::log(static_cast<float>(r * scale + 1e-3));
   };
+  // Most cities are out of the walk's reach: one logarithm for all of them.
+  const float unreached = log_rank(0);
   for (int c = 0; c < n; ++c) {
-    set(c, kPpr,
-        log_rank(out->walk.empty() ? 0 : out->walk[graph.CityVertex(c)]));
+    const double r = out->walk.empty() ? 0 : out->walk[graph.CityVertex(c)];
+    set(c, kPpr, r == 0 ? unreached : log_rank(r));
   }
 
   // Co-membership, twinnings: walk member -> project/twin -> candidate.
   std::vector<double> acc(n, 0.0);
   std::vector<double> same_programme(n, 0.0);
   bool any_same_programme = false;
+  const int programme = graph.ProgrammeIndex(query.programme);
   for (int m : query.members) {
     for (int p : graph.city_projects(m)) {
       const std::vector<int>& members = graph.project_members(p);
       if (members.size() < 2) continue;
       const double w = 1.0 / std::log(static_cast<double>(members.size()));
       for (int c : members) acc[c] += w;
-      if (!query.programme.empty() &&
-          graph.projects()[p].programme == query.programme) {
+      if (programme >= 0 && graph.project_programme(p) == programme) {
         any_same_programme = true;
         for (int c : members) same_programme[c] += w;
       }
@@ -241,16 +229,13 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
 
   // The era: mean start year of each city's dated projects.
   {
-    std::vector<int> start_year(graph.projects().size());
-    for (size_t p = 0; p < start_year.size(); ++p) {
-      start_year[p] = graph.projects()[p].start_year;
-    }
     double member_years = 0;
     int member_dated = 0;
     for (int m : query.members) {
       for (int p : graph.city_projects(m)) {
-        if (start_year[p] > 0) {
-          member_years += start_year[p];
+        const int year = graph.projects()[p].start_year;
+        if (year > 0) {
+          member_years += year;
           ++member_dated;
         }
       }
@@ -258,17 +243,8 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     if (member_dated > 0) {
       const double member_era = member_years / member_dated;
       for (int c = 0; c < n; ++c) {
-        double years = 0;
-        int dated = 0;
-        for (int p : graph.city_projects(c)) {
-          if (start_year[p] > 0) {
-            years += start_year[p];
-            ++dated;
-          }
-        }
-        if (dated > 0) {
-          set(c, kEraGap, -std::fabs(years / dated - member_era) / 10.0);
-        }
+        const double era = graph.city_mean_start_year(c);
+        if (era != 0) set(c, kEraGap, -std::fabs(era - member_era) / 10.0);
       }
     }
   }
@@ -284,13 +260,9 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
 
   // The programme's history: its past consortia in this graph.
   std::vector<int> programme_projects;
-  if (!query.programme.empty()) {
-    const std::vector<Project>& projects = graph.projects();
-    for (int p = 0; p < static_cast<int>(projects.size()); ++p) {
-      if (!graph.project_members(p).empty() &&
-          projects[p].programme == query.programme) {
-        programme_projects.push_back(p);
-      }
+  if (programme >= 0) {
+    for (int p : graph.programme_projects(programme)) {
+      if (!graph.project_members(p).empty()) programme_projects.push_back(p);
     }
   }
   out->has_programme_history = !programme_projects.empty();
@@ -306,7 +278,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       const std::vector<int>& members = graph.project_members(p);
       for (int c : members) {
         acc[c] += 1;
-        country_count[points[c].country] += 1;
+        country_count[points[c].country_slot] += 1;
         memberships += 1;
       }
       if (members.size() >= 2) {
@@ -329,7 +301,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     double programme_log_population = 0;
     for (int p : programme_projects) {
       for (int c : graph.project_members(p)) {
-        Splat(cities[c], &cells);
+        Splat(points[c].cell, &cells);
         programme_log_population += points[c].log_population;
       }
     }
@@ -346,11 +318,11 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       }
     }
     for (int c = 0; c < n; ++c) {
-      set(c, kProgrammeDensity, Log1pCount(cells[points[c].cell]));
+      set(c, kProgrammeDensity, Log1pCellCount(cells[points[c].cell]));
       set(c, kProgrammePopulationGap,
           -std::fabs(points[c].log_population - programme_log_population));
       set(c, kProgrammeExperience, Log1pCount(acc[c]));
-      set(c, kProgrammeCountry, log_share[points[c].country]);
+      set(c, kProgrammeCountry, log_share[points[c].country_slot]);
     }
   } else {
     tightness = query.members.size() >= 2
@@ -373,7 +345,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   }
   if (!query.members.empty()) member_log_population /= query.members.size();
   for (int c = 0; c < n; ++c) {
-    const Point& city = points[c];
+    const GraphSnapshot::CityPoint& city = points[c];
     double distance = 0;
     if (!anchors.empty()) {
       double best = 1e18;
@@ -384,7 +356,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     }
     set(c, kDistance, distance);
     set(c, kDistanceTight, distance * tightness);
-    const double same = member_country[city.country];
+    const double same = member_country[city.country_slot];
     set(c, kSameCountry, same);
     set(c, kSameCountryRepeat, same * repetition);
     const double log_population = city.log_population;
@@ -413,8 +385,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       for (int p : graph.theme_practices(t)) {
         if (seen_practice[p]) continue;
         seen_practice[p] = 1;
-        const int c = graph.CityIndex(graph.practices()[p].city_id);
-        if (c >= 0) acc[c] += 1;
+        acc[graph.practice_city(p)] += 1;
       }
     }
     for (int c = 0; c < n; ++c) set(c, kThemePractices, Log1pCount(acc[c]));

@@ -55,35 +55,62 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
   for (const std::string& c : filter.countries) {
     countries.push_back(absl::AsciiStrToUpper(c));
   }
-  for (int c = 0; c < n; ++c) {
-    if (!allowed[c]) continue;
-    const City& city = graph.cities()[c];
-    if (!countries.empty() && std::find(countries.begin(), countries.end(),
-                                        city.country) == countries.end()) {
-      allowed[c] = 0;
-    }
-    // A population bound excludes cities of unknown population: the filter
-    // promises the bound holds.
-    if (filter.min_population > 0 && city.population < filter.min_population) {
-      allowed[c] = 0;
-    }
-    if (filter.max_population > 0 &&
-        (city.population == 0 || city.population > filter.max_population)) {
-      allowed[c] = 0;
+  // Only a filter that needs them reads the cities (a City is a few hundred
+  // bytes: touching all of them costs as much as a feature scan).
+  if (!countries.empty() || filter.min_population > 0 ||
+      filter.max_population > 0) {
+    for (int c = 0; c < n; ++c) {
+      if (!allowed[c]) continue;
+      const City& city = graph.cities()[c];
+      if (!countries.empty() && std::find(countries.begin(), countries.end(),
+                                          city.country) == countries.end()) {
+        allowed[c] = 0;
+      }
+      // A population bound excludes cities of unknown population: the
+      // filter promises the bound holds.
+      if (filter.min_population > 0 &&
+          city.population < filter.min_population) {
+        allowed[c] = 0;
+      }
+      if (filter.max_population > 0 &&
+          (city.population == 0 || city.population > filter.max_population)) {
+        allowed[c] = 0;
+      }
     }
   }
 
   const ResolvedQuery& q = *resolved;
   auto select = [&](const std::vector<double>& scores) {
+    // Best first: higher score, then smaller index (= smaller id).
+    auto worse = [&scores](int a, int b) {
+      return scores[a] != scores[b] ? scores[a] < scores[b] : a > b;
+    };
+    if (filter.max_distance_km <= 0 || q.members.empty()) {
+      // No filter left to apply: one pass keeping the best `limit` in a
+      // small heap whose front is the worst of them (a heap of every city
+      // was a tenth of a request).
+      auto better = [&worse](int a, int b) { return worse(b, a); };
+      std::vector<int> top;
+      top.reserve(limit + 1);
+      for (int c = 0; c < n; ++c) {
+        if (!allowed[c]) continue;
+        if (static_cast<int>(top.size()) < limit) {
+          top.push_back(c);
+          std::push_heap(top.begin(), top.end(), better);
+        } else if (better(c, top.front())) {
+          std::pop_heap(top.begin(), top.end(), better);
+          top.back() = c;
+          std::push_heap(top.begin(), top.end(), better);
+        }
+      }
+      std::sort_heap(top.begin(), top.end(), better);
+      return top;
+    }
     std::vector<int> heap;
     heap.reserve(n);
     for (int c = 0; c < n; ++c) {
       if (allowed[c]) heap.push_back(c);
     }
-    // Best first: higher score, then smaller index (= smaller id).
-    auto worse = [&scores](int a, int b) {
-      return scores[a] != scores[b] ? scores[a] < scores[b] : a > b;
-    };
     std::make_heap(heap.begin(), heap.end(), worse);
     std::vector<int> top;
     while (!heap.empty() && static_cast<int>(top.size()) < limit) {

@@ -1,75 +1,34 @@
 #include "graph/ranking/random_walk.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace citymatch {
 
-void PersonalizedPageRank(
-    const GraphSnapshot& graph,
-    const std::vector<std::pair<uint32_t, double>>& restart,
-    const RandomWalkOptions& options, std::vector<double>* rank) {
-  const GraphSnapshot::Csr& csr = graph.csr();
-  const int n = graph.num_vertices();
-  rank->assign(n, 0.0);
-  if (restart.empty() || n == 0) return;
-  // The CSR arrays themselves: this loop is most of a query's cost, and the
-  // descriptor/iterator layer of out_edges() roughly doubles it.
-  const std::vector<uint32_t>& rowstart = csr.m_forward.m_rowstart;
-  const std::vector<uint32_t>& column = csr.m_forward.m_column;
-  const uint32_t num_cities = static_cast<uint32_t>(graph.cities().size());
-  // Only twinnings join two cities, so "city to city" is "twinning".
-  const bool skip_twins = !options.follow_twinnings;
+namespace {
 
-  std::vector<double> teleport_all(n, 0.0);
-  double total = 0;
-  for (const auto& [v, w] : restart) total += w;
-  for (const auto& [v, w] : restart) teleport_all[v] += w / total;
-
-  // The walk runs on a compact copy of the graph: only the vertices it can
-  // reach or restart at (most cities of a data set have no project, so
-  // without twinnings they are isolated), and only the edges it may use
-  // (twinnings are a third of the shipped graph's edges). Every tie is
-  // stored both ways, so a vertex's neighbours are also the vertices that
-  // send it mass, which lets each iteration *pull*: sequential writes
-  // instead of scattered read-modify-writes.
-  auto allowed = [&](uint32_t v, uint32_t e) {
-    return !(skip_twins && v < num_cities && column[e] < num_cities);
-  };
-  std::vector<int> local(n, -1);
-  std::vector<uint32_t> global;
-  for (int v = 0; v < n; ++v) {
-    bool active = teleport_all[v] > 0;
-    for (uint32_t e = rowstart[v]; !active && e < rowstart[v + 1]; ++e) {
-      active = allowed(v, e);
-    }
-    if (active) {
-      local[v] = static_cast<int>(global.size());
-      global.push_back(v);
-    }
-  }
-  const int m = static_cast<int>(global.size());
-  std::vector<uint32_t> row(m + 1);
-  std::vector<uint32_t> col;
-  col.reserve(column.size());
-  for (int i = 0; i < m; ++i) {
-    const uint32_t v = global[i];
-    row[i] = static_cast<uint32_t>(col.size());
-    for (uint32_t e = rowstart[v]; e < rowstart[v + 1]; ++e) {
-      if (allowed(v, e)) col.push_back(local[column[e]]);
-    }
-  }
-  row[m] = static_cast<uint32_t>(col.size());
-
-  std::vector<double> teleport(m);
+// The power iterations on a compact graph (`vertices`, `row`, `col`, as
+// GraphSnapshot::CompactGraph) with the restart distribution `teleport` over
+// its vertices, plus `dangling`: restart vertices outside the compact graph
+// (no usable edge), whose mass restarts at every step. Writes the result
+// into `rank` (all vertices, zeroed by the caller).
+void Iterate(const std::vector<uint32_t>& vertices,
+             const std::vector<uint32_t>& row, const std::vector<uint32_t>& col,
+             std::vector<double> teleport,
+             const std::vector<std::pair<uint32_t, double>>& dangling,
+             const RandomWalkOptions& options, std::vector<double>* rank) {
+  const int m = static_cast<int>(vertices.size());
   // alpha / degree, 0 for a vertex without edges (its mass restarts).
   std::vector<double> step(m, 0.0);
   for (int i = 0; i < m; ++i) {
-    teleport[i] = teleport_all[global[i]];
     const uint32_t degree = row[i + 1] - row[i];
     if (degree > 0) step[i] = options.alpha / degree;
   }
-
   std::vector<double> x = teleport;
+  std::vector<double> dangling_x(dangling.size());
+  for (size_t j = 0; j < dangling.size(); ++j) {
+    dangling_x[j] = dangling[j].second;
+  }
   std::vector<double> z(m), next(m);
   for (int it = 0; it < options.max_iterations; ++it) {
     // Everything that does not move along an edge restarts (the 1 - alpha
@@ -87,10 +46,90 @@ void PersonalizedPageRank(
       next[i] = sum;
       change += std::fabs(sum - x[i]);
     }
+    for (size_t j = 0; j < dangling.size(); ++j) {
+      const double value = restart_mass * dangling[j].second;
+      change += std::fabs(value - dangling_x[j]);
+      dangling_x[j] = value;
+    }
     x.swap(next);
     if (change < options.tolerance) break;
   }
-  for (int i = 0; i < m; ++i) (*rank)[global[i]] = x[i];
+  for (int i = 0; i < m; ++i) (*rank)[vertices[i]] = x[i];
+  for (size_t j = 0; j < dangling.size(); ++j) {
+    (*rank)[dangling[j].first] = dangling_x[j];
+  }
+}
+
+}  // namespace
+
+void PersonalizedPageRank(
+    const GraphSnapshot& graph,
+    const std::vector<std::pair<uint32_t, double>>& restart,
+    const RandomWalkOptions& options, std::vector<double>* rank) {
+  const int n = graph.num_vertices();
+  rank->assign(n, 0.0);
+  if (restart.empty() || n == 0) return;
+  double total = 0;
+  for (const auto& [v, w] : restart) total += w;
+
+  if (!options.follow_twinnings) {
+    // The snapshot keeps the twin-free graph compacted to the vertices that
+    // have an edge in it (most cities of a data set have no project, so
+    // without twinnings they are isolated; twinnings are a third of the
+    // shipped graph's edges). Restart vertices outside it are dangling.
+    const GraphSnapshot::CompactGraph& walk = graph.twin_free_graph();
+    std::vector<double> teleport(walk.vertices.size(), 0.0);
+    std::vector<std::pair<uint32_t, double>> dangling;
+    for (const auto& [v, w] : restart) {
+      const int i = walk.local[v];
+      if (i >= 0) {
+        teleport[i] += w / total;
+        continue;
+      }
+      auto it = std::find_if(dangling.begin(), dangling.end(),
+                             [v = v](const auto& d) { return d.first == v; });
+      if (it == dangling.end()) {
+        dangling.emplace_back(v, w / total);
+      } else {
+        it->second += w / total;
+      }
+    }
+    Iterate(walk.vertices, walk.row, walk.col, std::move(teleport), dangling,
+            options, rank);
+    return;
+  }
+
+  // With twinnings: a compact copy of the graph made for this query, the
+  // vertices with an edge or a restart weight. The CSR arrays themselves:
+  // the descriptor/iterator layer of out_edges() roughly doubles the cost.
+  const GraphSnapshot::Csr& csr = graph.csr();
+  const std::vector<uint32_t>& rowstart = csr.m_forward.m_rowstart;
+  const std::vector<uint32_t>& column = csr.m_forward.m_column;
+  std::vector<double> teleport_all(n, 0.0);
+  for (const auto& [v, w] : restart) teleport_all[v] += w / total;
+  std::vector<int> local(n, -1);
+  std::vector<uint32_t> global;
+  for (int v = 0; v < n; ++v) {
+    if (teleport_all[v] > 0 || rowstart[v] < rowstart[v + 1]) {
+      local[v] = static_cast<int>(global.size());
+      global.push_back(v);
+    }
+  }
+  const int m = static_cast<int>(global.size());
+  std::vector<uint32_t> row(m + 1);
+  std::vector<uint32_t> col;
+  col.reserve(column.size());
+  std::vector<double> teleport(m);
+  for (int i = 0; i < m; ++i) {
+    const uint32_t v = global[i];
+    row[i] = static_cast<uint32_t>(col.size());
+    for (uint32_t e = rowstart[v]; e < rowstart[v + 1]; ++e) {
+      col.push_back(local[column[e]]);
+    }
+    teleport[i] = teleport_all[v];
+  }
+  row[m] = static_cast<uint32_t>(col.size());
+  Iterate(global, row, col, std::move(teleport), {}, options, rank);
 }
 
 std::vector<std::pair<uint32_t, double>> QueryRestart(
