@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -40,6 +41,11 @@ ABSL_FLAG(double, mrr_min_gain, citymatch::FitOptions().mrr_min_gain,
           "smallest training-MRR gain a coordinate step must bring");
 ABSL_FLAG(int, queries_per_project, citymatch::FitOptions().queries_per_project,
           "training queries per training project for the citymatch model");
+ABSL_FLAG(double, loose_mrr_penalty, citymatch::FitOptions().loose_mrr_penalty,
+          "refine the loose family on MRR with this penalty (< 0: do not)");
+ABSL_FLAG(std::vector<std::string>, choose_loose_mrr_penalty, {},
+          "choose loose_mrr_penalty per test fold among these values by an "
+          "inner cross-validation on the training folds");
 ABSL_FLAG(bool, hide_programme, false,
           "ablation: evaluate queries without their programme");
 ABSL_FLAG(bool, fit, false,
@@ -80,6 +86,7 @@ int Run() {
   fit.mrr_sweeps = absl::GetFlag(FLAGS_mrr_sweeps);
   fit.queries_per_project = absl::GetFlag(FLAGS_queries_per_project);
   fit.mrr_min_gain = absl::GetFlag(FLAGS_mrr_min_gain);
+  fit.loose_mrr_penalty = absl::GetFlag(FLAGS_loose_mrr_penalty);
   FeatureOptions features;
   features.member_restart_share = absl::GetFlag(FLAGS_member_share);
   features.walk.alpha = absl::GetFlag(FLAGS_alpha);
@@ -105,6 +112,16 @@ int Run() {
   options.threads = absl::GetFlag(FLAGS_threads);
   options.fit = fit;
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
+  for (const std::string& value :
+       absl::GetFlag(FLAGS_choose_loose_mrr_penalty)) {
+    double v;
+    if (!absl::SimpleAtod(value, &v)) {
+      std::cerr << "--choose_loose_mrr_penalty: not a number: " << value
+                << "\n";
+      return 2;
+    }
+    options.loose_mrr_penalty_choices.push_back(v);
+  }
   options.features = features;
   options.progress = [start](const std::string& line) {
     std::cerr << absl::StrFormat(
@@ -148,6 +165,11 @@ int Run() {
       std::printf("\n");
     }
     std::printf("(Hit@10 / MRR per group; query counts in parentheses)\n");
+  }
+  if (!options.loose_mrr_penalty_choices.empty()) {
+    std::cerr << "loose_mrr_penalty per fold:";
+    for (double v : report->chosen_loose_mrr_penalty) std::cerr << " " << v;
+    std::cerr << "\n";
   }
   std::cerr << absl::StrFormat("done in %.1fs\n",
                                absl::ToDoubleSeconds(absl::Now() - start));

@@ -140,10 +140,19 @@ int RankOf(const std::vector<double>& scores, int hidden,
   return rank;
 }
 
-absl::StatusOr<CitymatchModel> FitModelOnFolds(
+namespace {
+
+struct TrainingSet {
+  std::vector<TrainingQuery> with_programme, without_programme;
+};
+
+// The training queries of FitModelOnFolds().
+absl::StatusOr<TrainingSet> TrainingQueriesOnFolds(
     const Dataset& data, const std::vector<int>& excluded_folds,
     const FitOptions& fit, const FeatureOptions& features) {
-  std::vector<TrainingQuery> with_programme, without_programme;
+  TrainingSet set;
+  std::vector<TrainingQuery>& with_programme = set.with_programme;
+  std::vector<TrainingQuery>& without_programme = set.without_programme;
   for (int g = 0; g < kNumFolds; ++g) {
     if (std::find(excluded_folds.begin(), excluded_folds.end(), g) !=
         excluded_folds.end()) {
@@ -176,8 +185,58 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
           SampleTrainingQuery(y, q.query.members, q.hidden, seed));
     }
   }
+  return set;
+}
+
+// The loose_mrr_penalty among `choices` whose models, fitted on the folds
+// neither `outer` nor g, rank the queries of each such fold g best (mean
+// reciprocal rank over all of them; ties go to the earlier choice). The
+// test fold `outer` plays no part.
+absl::StatusOr<double> ChooseLoosePenalty(const Dataset& data, int outer,
+                                          const std::vector<double>& choices,
+                                          const FitOptions& fit,
+                                          const FeatureOptions& features) {
+  std::vector<double> reciprocal(choices.size(), 0.0);
+  for (int g = 0; g < kNumFolds; ++g) {
+    if (g == outer) continue;
+    absl::StatusOr<TrainingSet> train =
+        TrainingQueriesOnFolds(data, {outer, g}, fit, features);
+    if (!train.ok()) return train.status();
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+        FoldGraph(data, {outer, g}, 200 + g);
+    if (!graph.ok()) return graph.status();
+    const std::vector<EvalQuery> queries = QueriesOfFold(data, g, **graph);
+    for (size_t i = 0; i < choices.size(); ++i) {
+      FitOptions options = fit;
+      options.loose_mrr_penalty = choices[i];
+      CitymatchModel model = FitCitymatchModel(
+          train->with_programme, train->without_programme, options);
+      model.features = features;
+      const CitymatchRanker ranker(model);
+      std::vector<double> scores;
+      for (const EvalQuery& q : queries) {
+        ranker.Score(**graph, q.query, &scores);
+        reciprocal[i] += 1.0 / RankOf(scores, q.hidden, q.query.members);
+      }
+    }
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < choices.size(); ++i) {
+    if (reciprocal[i] > reciprocal[best]) best = i;
+  }
+  return choices[best];
+}
+
+}  // namespace
+
+absl::StatusOr<CitymatchModel> FitModelOnFolds(
+    const Dataset& data, const std::vector<int>& excluded_folds,
+    const FitOptions& fit, const FeatureOptions& features) {
+  absl::StatusOr<TrainingSet> set =
+      TrainingQueriesOnFolds(data, excluded_folds, fit, features);
+  if (!set.ok()) return set.status();
   CitymatchModel model =
-      FitCitymatchModel(with_programme, without_programme, fit);
+      FitCitymatchModel(set->with_programme, set->without_programme, fit);
   model.features = features;
   return model;
 }
@@ -202,6 +261,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     std::vector<const Project*> projects;
     std::vector<std::vector<int>> ranks;  // per ranker
     CitymatchModel model;
+    double chosen_loose_mrr_penalty = -1;
     bool fitted = false;
   };
   std::vector<FoldResult> results(kNumFolds);
@@ -221,8 +281,20 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
           progress(
               absl::StrCat("fold ", f, ": fitting citymatch on folds != ", f));
         }
+        FitOptions fit = options.fit;
+        if (!options.loose_mrr_penalty_choices.empty()) {
+          absl::StatusOr<double> chosen =
+              ChooseLoosePenalty(data, f, options.loose_mrr_penalty_choices,
+                                 options.fit, options.features);
+          if (!chosen.ok()) return chosen.status();
+          fit.loose_mrr_penalty = *chosen;
+          std::lock_guard<std::mutex> lock(mu);
+          progress(absl::StrCat(
+              "fold ", f, ": inner folds chose loose_mrr_penalty ", *chosen));
+        }
+        result.chosen_loose_mrr_penalty = fit.loose_mrr_penalty;
         absl::StatusOr<CitymatchModel> model =
-            FitModelOnFolds(data, {f}, options.fit, options.features);
+            FitModelOnFolds(data, {f}, fit, options.features);
         if (!model.ok()) return model.status();
         result.model = *model;
         result.fitted = true;
@@ -294,7 +366,11 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     }
   }
   for (FoldResult& result : results) {
-    if (result.fitted) report.fold_models.push_back(result.model);
+    if (result.fitted) {
+      report.fold_models.push_back(result.model);
+      report.chosen_loose_mrr_penalty.push_back(
+          result.chosen_loose_mrr_penalty);
+    }
   }
   return report;
 }

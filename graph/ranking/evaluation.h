@@ -92,6 +92,11 @@ struct EvaluationOptions {
   // Ablation: test queries carry no programme, as for a programme the graph
   // has never seen (training is unchanged).
   bool hide_programme = false;
+  // Non-empty: for each test fold f, fit.loose_mrr_penalty is chosen among
+  // these by an inner cross-validation on the other four folds only (fit on
+  // three, rank the fourth, best mean reciprocal rank over the four), so
+  // the choice never sees fold f.
+  std::vector<double> loose_mrr_penalty_choices;
   // Called with one line of progress at a time, from any thread (the
   // caller serialises nothing: Evaluate() does). May be empty.
   std::function<void(const std::string&)> progress;
@@ -100,6 +105,8 @@ struct EvaluationOptions {
 struct EvaluationReport {
   EvaluationTable table;
   std::vector<CitymatchModel> fold_models;  // one per fold, if fitted
+  // The loose_mrr_penalty each fitted fold used (chosen or given).
+  std::vector<double> chosen_loose_mrr_penalty;
 };
 
 // Runs the protocol. The errors of GraphBuilder::Build (a membership of an

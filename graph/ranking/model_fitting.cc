@@ -273,13 +273,15 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
                            const std::vector<double>& query_weight,
                            const std::array<bool, kNumFeatures>& active,
                            const FeatureWeights& start,
-                           const FitOptions& options) {
+                           const FitOptions& options, double penalty,
+                           bool force) {
   FeatureWeights w = start;
   double total_weight = 0;
   for (size_t q = 0; q < queries.size(); ++q) {
     total_weight += query_weight.empty() ? 1.0 : query_weight[q];
   }
-  if (options.mrr_sweeps <= 0 || total_weight < options.mrr_min_queries) {
+  if (options.mrr_sweeps <= 0 ||
+      (!force && total_weight < options.mrr_min_queries)) {
     return w;
   }
   const Standardized st = Moments(queries);
@@ -311,7 +313,17 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
       total += qw / rank;
       weight += qw;
     }
-    return weight > 0 ? total / weight : 0;
+    double value = weight > 0 ? total / weight : 0;
+    if (penalty > 0) {
+      // Squared standardised distance from the start, with `delta` on f.
+      double distance = 0;
+      for (int g = 0; g < F; ++g) {
+        const double d = (w[g] + (g == f ? delta : 0) - start[g]) * st.scale[g];
+        distance += d * d;
+      }
+      value -= penalty * distance;
+    }
+    return value;
   };
   double best = mrr_with(0, 0);
   static constexpr double kSteps[] = {0.3, -0.3, 0.1, -0.1};
@@ -376,8 +388,14 @@ CitymatchModel FitCitymatchModel(
     model.weights = FitSoftmaxWeights(a, tight_weight, all, options);
     model.loose_weights = FitSoftmaxWeights(a, loose_weight, all, options);
     model.weights = RefineOnMrr(a, tight_weight, all, model.weights, options);
-    model.loose_weights =
-        RefineOnMrr(a, loose_weight, all, model.loose_weights, options);
+    if (options.loose_mrr_penalty >= 0) {
+      model.loose_weights =
+          RefineOnMrr(a, loose_weight, all, model.loose_weights, options,
+                      options.loose_mrr_penalty / loose_total, true);
+    } else {
+      model.loose_weights =
+          RefineOnMrr(a, loose_weight, all, model.loose_weights, options);
+    }
   }
   return model;
 }

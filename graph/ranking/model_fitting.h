@@ -63,6 +63,12 @@ struct FitOptions {
   // queries: a step metric overfits small sets (on the dev data it lifted
   // the ~2,000 tight-family training queries and hurt the ~600 loose ones).
   double mrr_min_queries = 1200;
+  // The loose family, below mrr_min_queries, is refined too when this is
+  // >= 0, on a regularised objective: training MRR minus (loose_mrr_penalty
+  // / its number of training queries) x the squared distance of the
+  // standardised weights from their softmax fit, which itself is held near
+  // the walk. < 0: not refined.
+  double loose_mrr_penalty = -1;
 };
 
 // Weights maximising the mean log-probability of the held-out cities;
@@ -76,12 +82,16 @@ FeatureWeights FitSoftmaxWeights(
 
 // Coordinate ascent on the mean reciprocal rank of the held-out cities
 // (weighted by `query_weight`), starting from `start`; the rank counts each
-// row with its sample weight. Inactive features stay at 0.
+// row with its sample weight. Inactive features stay at 0. Does nothing
+// below options.mrr_min_queries (in total weight) unless `force`. The
+// objective is the MRR minus `penalty` x the squared distance between the
+// standardised weights and the standardised `start`.
 FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
                            const std::vector<double>& query_weight,
                            const std::array<bool, kNumFeatures>& active,
                            const FeatureWeights& start,
-                           const FitOptions& options);
+                           const FitOptions& options, double penalty = 0,
+                           bool force = false);
 
 // The weight vectors of a CitymatchModel: `weights` and `loose_weights` from
 // `with_programme` (queries whose programme has history), each query weighed

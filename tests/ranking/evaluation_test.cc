@@ -133,5 +133,35 @@ TEST(EvaluationTest, CitymatchIsFittedPerFoldAndRuns) {
             report->table.at("ppr").at("urbact").queries);
 }
 
+// The nested choice only ever picks one of its candidates, and with one
+// candidate it is the plain evaluation with that setting.
+TEST(EvaluationTest, InnerFoldsChooseTheLooseRefinement) {
+  Dataset d = testing_data::SmallEurope();
+  EvaluationOptions plain;
+  plain.rankers = {"citymatch"};
+  absl::StatusOr<EvaluationReport> expected = Evaluate(d, plain);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+
+  EvaluationOptions nested = plain;
+  nested.loose_mrr_penalty_choices = {-1};
+  absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->chosen_loose_mrr_penalty.size(),
+            static_cast<size_t>(kNumFolds));
+  for (double v : report->chosen_loose_mrr_penalty) EXPECT_EQ(v, -1);
+  for (const auto& [group, m] : expected->table.at("citymatch")) {
+    const GroupMetrics& n = report->table.at("citymatch").at(group);
+    EXPECT_EQ(n.queries, m.queries) << group;
+    EXPECT_DOUBLE_EQ(n.mrr, m.mrr) << group;
+  }
+
+  nested.loose_mrr_penalty_choices = {-1, 0, 5};
+  report = Evaluate(d, nested);
+  ASSERT_TRUE(report.ok()) << report.status();
+  for (double v : report->chosen_loose_mrr_penalty) {
+    EXPECT_TRUE(v == -1 || v == 0 || v == 5) << v;
+  }
+}
+
 }  // namespace
 }  // namespace citymatch

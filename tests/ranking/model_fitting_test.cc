@@ -51,6 +51,24 @@ TEST(ModelFittingTest, InactiveFeaturesGetNoWeight) {
   EXPECT_EQ(w[kCoMembership], 0);
 }
 
+TEST(ModelFittingTest, MrrRefinementIsHeldByItsPenalty) {
+  std::vector<TrainingQuery> queries = Synthetic(50);
+  std::vector<const TrainingQuery*> ptrs;
+  for (const auto& q : queries) ptrs.push_back(&q);
+  std::array<bool, kNumFeatures> all;
+  all.fill(true);
+  FeatureWeights start{};
+  start[kPpr] = 1;  // the walk alone: noise here, far from the best MRR
+  FitOptions options;
+  // 50 queries are below mrr_min_queries: untouched unless forced.
+  EXPECT_EQ(RefineOnMrr(ptrs, {}, all, start, options), start);
+  const FeatureWeights free =
+      RefineOnMrr(ptrs, {}, all, start, options, 0, true);
+  EXPECT_GT(free[kCoMembership], 0);
+  // A penalty far above any MRR gain keeps the start.
+  EXPECT_EQ(RefineOnMrr(ptrs, {}, all, start, options, 1e6, true), start);
+}
+
 TEST(ModelFittingTest, WithoutQueriesTheModelIsTheWalk) {
   const CitymatchModel model = FitCitymatchModel({}, {}, FitOptions());
   for (int f = 0; f < kNumFeatures; ++f) {
