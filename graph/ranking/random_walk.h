@@ -31,7 +31,9 @@ struct RandomWalkOptions {
 // weight; weights need not be normalised, must be > 0 in total). The walker
 // at a vertex moves to a uniformly chosen neighbour over the allowed edges; at
 // a vertex without allowed edges it restarts. `rank` gets one value per
-// vertex, summing to 1.
+// vertex, summing to 1. Without twinnings the walk runs on the snapshot's
+// GraphSnapshot::twin_free_graph() (built once per snapshot); with them it
+// compacts the graph for the call.
 void PersonalizedPageRank(
     const GraphSnapshot& graph,
     const std::vector<std::pair<uint32_t, double>>& restart,
