@@ -41,8 +41,9 @@ const GraphSnapshot& Existing() {
   return **graph;
 }
 
-// The export format writes coordinates with six decimals (about 0.1 m), so
-// they come back within that; everything else comes back exactly.
+// Coordinates are compared within 1e-6 degrees (about 0.1 m), a tolerance
+// from when the export always wrote six decimals; it now keeps them exact.
+// Everything else must come back exactly.
 bool SameContent(const Dataset& a, const Dataset& b) {
   if (a.cities.size() != b.cities.size()) return false;
   for (size_t i = 0; i < a.cities.size(); ++i) {
