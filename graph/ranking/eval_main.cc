@@ -3,8 +3,16 @@
 //
 //   citymatch-eval --data DIR [--json] [--rankers a,b] [--threads N]
 //   citymatch-eval --data DIR --fit      prints the model to ship
+//
+// Under the table it prints how sure each gap to a baseline is (a paired
+// sign test per group) and the 95% interval of citymatch's Hit@10;
+// --ranks_csv writes every query's rank for other comparisons, and
+// --without_features runs ablations.
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +27,7 @@
 #include "graph/dataset_reader.h"
 #include "graph/ranking/evaluation.h"
 #include "graph/ranking/features.h"
+#include "graph/ranking/paired_comparison.h"
 #include "nlohmann/json.hpp"
 
 ABSL_FLAG(std::string, data, "", "data folder in the interchange format");
@@ -48,6 +57,12 @@ ABSL_FLAG(std::vector<std::string>, choose_loose_mrr_penalty, {},
           "inner cross-validation on the training folds");
 ABSL_FLAG(bool, hide_programme, false,
           "ablation: evaluate queries without their programme");
+ABSL_FLAG(std::vector<std::string>, without_features, {},
+          "ablation: leave these features (by name, as in the components "
+          "of an explanation) out of the citymatch model");
+ABSL_FLAG(std::string, ranks_csv, "",
+          "also write every test query's rank under every ranker to this CSV "
+          "file (project_id,ranker,rank), for paired comparisons");
 ABSL_FLAG(bool, fit, false,
           "fit the citymatch model on all folds and print it as C++ "
           "(graph/ranking/citymatch_model.cc) instead of evaluating");
@@ -61,6 +76,74 @@ void PrintWeights(const char* name, const FeatureWeights& w) {
     std::printf("        %.9g,  // %s\n", w[f], FeatureName(f));
   }
   std::printf("    }};\n");
+}
+
+// Sets the bit of each named feature in `mask`; false (with a message) for
+// an unknown name.
+bool FeatureMask(const std::vector<std::string>& names, const char* flag,
+                 uint64_t* mask) {
+  for (const std::string& name : names) {
+    int f = 0;
+    while (f < kNumFeatures && name != FeatureName(f)) ++f;
+    if (f == kNumFeatures) {
+      std::cerr << flag << ": no feature named " << name << "\n";
+      return false;
+    }
+    *mask |= uint64_t{1} << f;
+  }
+  return true;
+}
+
+// Under the table: how sure each gap between citymatch and a baseline is
+// (the queries only one of them has in its top 10, and the sign test of that
+// split), and the 95% interval of citymatch's own Hit@10 per group.
+void PrintPairedComparison(const Dataset& data, const EvaluationReport& report,
+                           const std::vector<std::string>& rankers) {
+  const std::string ours = "citymatch";
+  if (std::find(rankers.begin(), rankers.end(), ours) == rankers.end()) return;
+  std::map<std::string, const Project*> projects;
+  for (const Project& p : data.projects) projects[p.id] = &p;
+  // ranks[ranker][group][project id]
+  std::map<std::string, std::map<std::string, std::map<std::string, int>>>
+      ranks;
+  for (const QueryRank& r : report.ranks) {
+    const Project& p = *projects.at(r.project_id);
+    ranks[r.ranker][ProjectGroup(p.id)][p.id] = r.rank;
+    if (IsInclusionProject(p)) ranks[r.ranker][kInclusionGroup][p.id] = r.rank;
+  }
+  auto column = [](const std::map<std::string, int>& by_project) {
+    std::vector<int> v;
+    for (const auto& [id, rank] : by_project) v.push_back(rank);
+    return v;
+  };
+  std::printf(
+      "\ncitymatch against each baseline, per group: queries only citymatch "
+      "has in its top %d / only the baseline has (exact sign test p)\n",
+      kHitCutoff);
+  for (const std::string& name : rankers) {
+    if (name == ours) continue;
+    std::printf("%-12s", name.c_str());
+    for (const auto& [group, by_project] : ranks.at(ours)) {
+      const PairedHits h = CompareHits(
+          column(by_project), column(ranks.at(name).at(group)), kHitCutoff);
+      std::printf("  %-24s",
+                  absl::StrFormat("+%d / -%d (p %s)", h.only_a, h.only_b,
+                                  h.p_value < 0.001
+                                      ? std::string("< 0.001")
+                                      : absl::StrFormat("%.3f", h.p_value))
+                      .c_str());
+    }
+    std::printf("\n");
+  }
+  std::printf("%-12s", "95% interval");
+  for (const auto& [group, by_project] : ranks.at(ours)) {
+    int hits = 0;
+    for (const auto& [id, rank] : by_project) hits += rank <= kHitCutoff;
+    const auto [low, high] =
+        WilsonInterval(hits, static_cast<int>(by_project.size()));
+    std::printf("  %-24s", absl::StrFormat("%.3f - %.3f", low, high).c_str());
+  }
+  std::printf("  (citymatch's Hit@10)\n");
 }
 
 int Run() {
@@ -87,6 +170,10 @@ int Run() {
   fit.queries_per_project = absl::GetFlag(FLAGS_queries_per_project);
   fit.mrr_min_gain = absl::GetFlag(FLAGS_mrr_min_gain);
   fit.loose_mrr_penalty = absl::GetFlag(FLAGS_loose_mrr_penalty);
+  if (!FeatureMask(absl::GetFlag(FLAGS_without_features), "--without_features",
+                   &fit.disabled_features)) {
+    return 2;
+  }
   FeatureOptions features;
   features.member_restart_share = absl::GetFlag(FLAGS_member_share);
   features.walk.alpha = absl::GetFlag(FLAGS_alpha);
@@ -165,6 +252,18 @@ int Run() {
       std::printf("\n");
     }
     std::printf("(Hit@10 / MRR per group; query counts in parentheses)\n");
+    PrintPairedComparison(*data, *report, order);
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_ranks_csv); !path.empty()) {
+    std::ofstream out(path);
+    out << "project_id,ranker,rank\n";
+    for (const QueryRank& r : report->ranks) {
+      out << r.project_id << "," << r.ranker << "," << r.rank << "\n";
+    }
+    if (!out) {
+      std::cerr << "cannot write " << path << "\n";
+      return 1;
+    }
   }
   if (!options.loose_mrr_penalty_choices.empty()) {
     std::cerr << "loose_mrr_penalty per fold:";

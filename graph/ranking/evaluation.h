@@ -102,8 +102,17 @@ struct EvaluationOptions {
   std::function<void(const std::string&)> progress;
 };
 
+// One test query's rank under one ranker.
+struct QueryRank {
+  std::string project_id;
+  std::string ranker;
+  int rank = 0;
+};
+
 struct EvaluationReport {
   EvaluationTable table;
+  // Every test query's rank under every ranker, for paired comparisons.
+  std::vector<QueryRank> ranks;
   std::vector<CitymatchModel> fold_models;  // one per fold, if fitted
   // The loose_mrr_penalty each fitted fold used (chosen or given).
   std::vector<double> chosen_loose_mrr_penalty;

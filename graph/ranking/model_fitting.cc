@@ -362,9 +362,11 @@ CitymatchModel FitCitymatchModel(
     const FitOptions& options) {
   CitymatchModel model;
   std::array<bool, F> all;
-  all.fill(true);
+  for (int f = 0; f < F; ++f) all[f] = !(options.disabled_features >> f & 1);
   std::array<bool, F> no_programme = all;
-  for (int f = 0; f < F; ++f) no_programme[f] = !IsProgrammeFeature(f);
+  for (int f = 0; f < F; ++f) {
+    if (IsProgrammeFeature(f)) no_programme[f] = false;
+  }
 
   std::vector<const TrainingQuery*> a, b;
   std::vector<double> tight_weight, loose_weight;

@@ -69,6 +69,9 @@ struct FitOptions {
   // standardised weights from their softmax fit, which itself is held near
   // the walk. < 0: not refined.
   double loose_mrr_penalty = -1;
+  // Bit f set: feature f is left out of every weight vector (weight 0), for
+  // ablations.
+  uint64_t disabled_features = 0;
 };
 
 // Weights maximising the mean log-probability of the held-out cities;

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "tests/ranking/ranking_test_data.h"
 
@@ -131,6 +132,34 @@ TEST(EvaluationTest, CitymatchIsFittedPerFoldAndRuns) {
   EXPECT_EQ(report->fold_models.size(), static_cast<size_t>(kNumFolds));
   EXPECT_EQ(report->table.at("citymatch").at("urbact").queries,
             report->table.at("ppr").at("urbact").queries);
+}
+
+// Every test query's rank is reported once per ranker, and the table is
+// exactly what those ranks give.
+TEST(EvaluationTest, PerQueryRanksAddUpToTheTable) {
+  Dataset d = testing_data::SmallEurope();
+  EvaluationOptions options;
+  options.rankers = {"popularity", "ppr"};
+  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  for (const std::string& ranker : options.rankers) {
+    int queries = 0, hits = 0;
+    double reciprocal = 0;
+    for (const QueryRank& r : report->ranks) {
+      if (r.ranker != ranker || !absl::StartsWith(r.project_id, "urbact-")) {
+        continue;
+      }
+      ASSERT_GE(r.rank, 1);
+      ++queries;
+      hits += r.rank <= kHitCutoff;
+      reciprocal += 1.0 / r.rank;
+    }
+    const GroupMetrics& m = report->table.at(ranker).at("urbact");
+    ASSERT_GT(queries, 0);
+    EXPECT_EQ(queries, m.queries) << ranker;
+    EXPECT_DOUBLE_EQ(static_cast<double>(hits) / queries, m.hit_at_10);
+    EXPECT_DOUBLE_EQ(reciprocal / queries, m.mrr);
+  }
 }
 
 // The nested choice only ever picks one of its candidates, and with one

@@ -86,5 +86,20 @@ TEST(ModelFittingTest, FallbackNeverUsesProgrammeFeatures) {
   }
 }
 
+// The ablation switch: a disabled feature has no weight in any vector,
+// and the signal it carried is gone from the model (co-membership is the
+// only informative feature of the synthetic queries).
+TEST(ModelFittingTest, DisabledFeaturesAreLeftOutOfEveryVector) {
+  std::vector<TrainingQuery> queries = Synthetic(50);
+  FitOptions options;
+  const CitymatchModel with = FitCitymatchModel(queries, queries, options);
+  EXPECT_GT(with.weights[kCoMembership], 0);
+  options.disabled_features = uint64_t{1} << kCoMembership;
+  const CitymatchModel without = FitCitymatchModel(queries, queries, options);
+  EXPECT_EQ(without.weights[kCoMembership], 0);
+  EXPECT_EQ(without.loose_weights[kCoMembership], 0);
+  EXPECT_EQ(without.fallback_weights[kCoMembership], 0);
+}
+
 }  // namespace
 }  // namespace citymatch

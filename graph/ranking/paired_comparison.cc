@@ -1,0 +1,45 @@
+#include "graph/ranking/paired_comparison.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace citymatch {
+
+PairedHits CompareHits(const std::vector<int>& ranks_a,
+                       const std::vector<int>& ranks_b, int k) {
+  PairedHits out;
+  out.queries = static_cast<int>(ranks_a.size());
+  for (size_t i = 0; i < ranks_a.size(); ++i) {
+    const bool a = ranks_a[i] <= k;
+    const bool b = ranks_b[i] <= k;
+    if (a && !b) ++out.only_a;
+    if (b && !a) ++out.only_b;
+  }
+  out.p_value = SignTestPValue(out.only_a, out.only_a + out.only_b);
+  return out;
+}
+
+double SignTestPValue(int k, int n) {
+  if (n <= 0) return 1;
+  const int tail = std::min(k, n - k);
+  // Sum of C(n, i) / 2^n for i <= tail, in logs: n reaches the hundreds.
+  double sum = 0;
+  for (int i = 0; i <= tail; ++i) {
+    sum += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) -
+                    std::lgamma(n - i + 1.0) - n * std::log(2.0));
+  }
+  return std::min(1.0, 2 * sum);
+}
+
+std::pair<double, double> WilsonInterval(int hits, int n) {
+  if (n <= 0) return {0, 1};
+  constexpr double z = 1.959963984540054;  // two-sided 95%
+  const double p = static_cast<double>(hits) / n;
+  const double denominator = 1 + z * z / n;
+  const double centre = (p + z * z / (2 * n)) / denominator;
+  const double half =
+      z * std::sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denominator;
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+}  // namespace citymatch
