@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Writes variants of a data folder (interchange format) for checking that
+the citymatch ranker's method, not its fit to these labels, is what wins:
+
+  --opaque          every theme label and programme name replaced by an
+                    opaque token: no label means anything to the taxonomy,
+                    as for a data set whose themes share no label with ours;
+  --only PREFIX     only the projects whose id starts with PREFIX (e.g. a
+                    single network programme, with no other to learn from).
+
+  tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
+  build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
+
+Standard library only. The variants keep the source's licences and
+attribution (see the source folder's README).
+"""
+import argparse
+import csv
+import hashlib
+import os
+import shutil
+
+
+def token(text, salt):
+    return "x" + hashlib.sha1((salt + text).encode()).hexdigest()[:10]
+
+
+def relabel(labels):
+    return "|".join(token(t, "theme:") for t in labels.split("|") if t)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--opaque", action="store_true")
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+
+    def rows(name):
+        with open(os.path.join(args.data, name), newline="",
+                  encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            return reader.fieldnames, list(reader)
+
+    def write(name, fields, out_rows):
+        with open(os.path.join(args.out, name), "w", newline="",
+                  encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(out_rows)
+
+    for name in ("cities.csv", "twinnings.csv", "README.md"):
+        if os.path.exists(os.path.join(args.data, name)):
+            shutil.copy(os.path.join(args.data, name), args.out)
+    fields, projects = rows("projects.csv")
+    projects = [p for p in projects if p["id"].startswith(args.only)]
+    kept = {p["id"] for p in projects}
+    if args.opaque:
+        for p in projects:
+            p["themes"] = relabel(p["themes"])
+            p["programme"] = token(p["programme"], "programme:")
+    write("projects.csv", fields, projects)
+    fields, memberships = rows("memberships.csv")
+    write("memberships.csv", fields,
+          [m for m in memberships if m["project_id"] in kept])
+    fields, practices = rows("practices.csv")
+    if args.opaque:
+        for p in practices:
+            p["themes"] = relabel(p["themes"])
+    write("practices.csv", fields, practices)
+
+
+if __name__ == "__main__":
+    main()
