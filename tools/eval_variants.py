@@ -5,6 +5,8 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
   --opaque          every theme label and programme name replaced by an
                     opaque token: no label means anything to the taxonomy,
                     as for a data set whose themes share no label with ours;
+  --no-programmes   every programme name blanked: no programme features,
+                    the ranker's fallback for every query;
   --only PREFIX     only the projects whose id starts with PREFIX (e.g. a
                     single network programme, with no other to learn from).
 
@@ -34,6 +36,7 @@ def main():
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--opaque", action="store_true")
+    parser.add_argument("--no-programmes", action="store_true")
     parser.add_argument("--only", default="")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -61,6 +64,9 @@ def main():
         for p in projects:
             p["themes"] = relabel(p["themes"])
             p["programme"] = token(p["programme"], "programme:")
+    if args.no_programmes:
+        for p in projects:
+            p["programme"] = ""
     write("projects.csv", fields, projects)
     fields, memberships = rows("memberships.csv")
     write("memberships.csv", fields,
