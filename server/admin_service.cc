@@ -123,8 +123,11 @@ grpc::ServerUnaryReactor* AdminService::ListOrganizations(
 grpc::ServerUnaryReactor* AdminService::CreateToken(
     grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
     v1::CreateTokenResponse* response) {
+  // The audit names the new token once it exists ("tokens" if refused);
+  // ServeWrite records after the body has run.
+  std::string resource = "tokens";
   return ServeWrite(
-      *guard_, context, Access::kAdmin, "CreateToken", "tokens",
+      *guard_, context, Access::kAdmin, "CreateToken", resource,
       [&](const Principal&) {
         std::vector<FieldViolation> violations;
         const TokenRole role = static_cast<TokenRole>(request->role());
@@ -165,6 +168,7 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
             role, organization, request->display_name(), expire_ms);
         if (!created.ok()) return ToGrpcStatus(created.status());
         response->set_name(ResourceName(kTokens, created->record.id));
+        resource = response->name();
         response->set_token(created->token);
         *response->mutable_metadata() = ToProto(created->record);
         return grpc::Status::OK;

@@ -368,7 +368,7 @@ TEST_F(CliAdminTest, AuditListsTheWritesNewestFirst) {
   const std::vector<Expected> expected = {
       {"DeleteProject", "projects/interreg-it-at-health", "OK", "ADMIN"},
       {"CreateCity", "cities/napoli", "PERMISSION_DENIED", "VIEWER"},
-      {"CreateToken", "tokens", "OK", "ADMIN"},
+      {"CreateToken", viewer.name, "OK", "ADMIN"},
       {"CreateOrganization", "organizations/org-audit", "OK", "ADMIN"},
   };
   for (size_t i = 0; i < expected.size(); ++i) {
