@@ -10,7 +10,6 @@
 // snapshot (on its own, or on top of the existing one, as an import applies
 // it); and a snapshot built from files alone exports to files that import
 // back into the same content.
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -41,22 +40,12 @@ const GraphSnapshot& Existing() {
   return **graph;
 }
 
-// Coordinates are compared within 1e-6 degrees (about 0.1 m), a tolerance
-// from when the export always wrote six decimals; it now keeps them exact.
-// Everything else must come back exactly.
+// Everything must come back exactly, coordinates included: the export
+// writes six decimals when they read back as the same double, 17
+// significant digits otherwise.
 bool SameContent(const Dataset& a, const Dataset& b) {
-  if (a.cities.size() != b.cities.size()) return false;
-  for (size_t i = 0; i < a.cities.size(); ++i) {
-    City x = a.cities[i], y = b.cities[i];
-    if (std::abs(x.lat - y.lat) > 1e-6 || std::abs(x.lon - y.lon) > 1e-6) {
-      return false;
-    }
-    x.lat = y.lat;
-    x.lon = y.lon;
-    if (!(x == y)) return false;
-  }
-  return a.projects == b.projects && a.practices == b.practices &&
-         a.twinnings == b.twinnings;
+  return a.cities == b.cities && a.projects == b.projects &&
+         a.practices == b.practices && a.twinnings == b.twinnings;
 }
 
 void CheckProblems(const ParsedDataset& parsed) {
