@@ -1,6 +1,7 @@
 #include "graph/ranking/evaluation.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -123,11 +124,17 @@ TEST(EvaluationTest, UnknownRankerIsInvalidArgument) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(EvaluationTest, CitymatchIsFittedPerFoldAndRuns) {
-  Dataset d = testing_data::SmallEurope();
+// Evaluate() of these rankers on the small test data set.
+absl::StatusOr<EvaluationReport> EvaluateSmallEurope(
+    std::vector<std::string> rankers) {
   EvaluationOptions options;
-  options.rankers = {"citymatch", "ppr"};
-  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  options.rankers = std::move(rankers);
+  return Evaluate(testing_data::SmallEurope(), options);
+}
+
+TEST(EvaluationTest, CitymatchIsFittedPerFoldAndRuns) {
+  absl::StatusOr<EvaluationReport> report =
+      EvaluateSmallEurope({"citymatch", "ppr"});
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->fold_models.size(), static_cast<size_t>(kNumFolds));
   EXPECT_EQ(report->table.at("citymatch").at("urbact").queries,
@@ -137,12 +144,10 @@ TEST(EvaluationTest, CitymatchIsFittedPerFoldAndRuns) {
 // Every test query's rank is reported once per ranker, and the table is
 // exactly what those ranks give.
 TEST(EvaluationTest, PerQueryRanksAddUpToTheTable) {
-  Dataset d = testing_data::SmallEurope();
-  EvaluationOptions options;
-  options.rankers = {"popularity", "ppr"};
-  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  const std::vector<std::string> rankers = {"popularity", "ppr"};
+  absl::StatusOr<EvaluationReport> report = EvaluateSmallEurope(rankers);
   ASSERT_TRUE(report.ok()) << report.status();
-  for (const std::string& ranker : options.rankers) {
+  for (const std::string& ranker : rankers) {
     int queries = 0, hits = 0;
     double reciprocal = 0;
     for (const QueryRank& r : report->ranks) {
