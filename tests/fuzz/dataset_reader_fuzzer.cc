@@ -74,8 +74,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::map<std::string, std::string> files;
   int part = 0;
   for (absl::string_view content : absl::StrSplit(rest, '\0')) {
-    const std::string name =
-        part < 5 ? kDatasetFiles[part] : "extra" + std::to_string(part) + ".csv";
+    const std::string name = part < 5 ? kDatasetFiles[part]
+                                      : "extra" + std::to_string(part) + ".csv";
     files[name] = std::string(content);
     ++part;
   }
@@ -84,7 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckProblems(parsed);
   if (!parsed.problems.empty()) return 0;
 
-  FUZZ_CHECK(parsed.projects <= static_cast<int>(parsed.dataset.projects.size()));
+  FUZZ_CHECK(parsed.projects <=
+             static_cast<int>(parsed.dataset.projects.size()));
   if (existing != nullptr) {
     // What ImportDataset applies.
     Mutation mutation;

@@ -1,6 +1,7 @@
 // citymatch-soak: holds a mixed load against a running citymatch-server and
 // reports errors, latency percentiles (in all and per kind of call) and the
-// server's resident memory over time. Not a test: run it by hand (see README, "Load").
+// server's resident memory over time. Not a test: run it by hand (see README,
+// "Load").
 //
 //   citymatch-soak --server=127.0.0.1:50051 --token_file=var/admin.token \
 //       --server_pid=$(pgrep citymatch-server) --duration=10m --qps=0
@@ -56,8 +57,7 @@ int64_t ResidentKb(int pid) {
 // rebuilds the snapshot, and would hide in a percentile of all calls.
 enum Kind { kRecommend, kRead, kWrite, kNumKinds };
 constexpr const char* kKindNames[kNumKinds] = {
-    "RecommendPartners", "GetCity/ListProjects",
-    "CreateProject+DeleteProject"};
+    "RecommendPartners", "GetCity/ListProjects", "CreateProject+DeleteProject"};
 
 struct Stats {
   std::mutex mu;
