@@ -4,42 +4,10 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/testing/entity_fixtures.h"
 
 namespace citymatch {
 namespace {
-
-City Milano() {
-  City c;
-  c.id = "3173435";
-  c.name = "Milano";
-  c.country = "IT";
-  c.lat = 45.46427;
-  c.lon = 9.18951;
-  c.population = 1371498;
-  return c;
-}
-
-Project Arrival() {
-  Project p;
-  p.id = "urbact-arrival";
-  p.title = "Arrival Cities";
-  p.programme = "URBACT II";
-  p.themes = {"Migrants", "Inclusion"};
-  p.members = {{"3173435", Role::kLead}, {"3169070", Role::kPartner}};
-  p.start_year = 2012;
-  p.end_year = 2015;
-  p.status = ProjectStatus::kClosed;
-  return p;
-}
-
-Practice Health() {
-  Practice p;
-  p.id = "eumia-bilbao-health";
-  p.title = "Women's Health in Women's Hands";
-  p.city_id = "3128026";
-  p.themes = {"Health"};
-  return p;
-}
 
 TEST(EntitiesTest, IsValidIdFollowsTheIdSyntax) {
   EXPECT_TRUE(IsValidId("3173435"));
@@ -70,84 +38,84 @@ TEST(EntitiesTest, TwinningIsNormalised) {
 }
 
 TEST(EntitiesTest, EqualityComparesEveryField) {
-  EXPECT_EQ(Milano(), Milano());
-  City c = Milano();
+  EXPECT_EQ(testing::Milano(), testing::Milano());
+  City c = testing::Milano();
   c.profile.languages = {"it"};
-  EXPECT_FALSE(c == Milano());
+  EXPECT_FALSE(c == testing::Milano());
 
-  EXPECT_EQ(Arrival(), Arrival());
-  Project p = Arrival();
+  EXPECT_EQ(testing::ArrivalCities(), testing::ArrivalCities());
+  Project p = testing::ArrivalCities();
   p.members[1].role = Role::kLead;
-  EXPECT_FALSE(p == Arrival());
-  p = Arrival();
+  EXPECT_FALSE(p == testing::ArrivalCities());
+  p = testing::ArrivalCities();
   p.rules.max_per_country = 2;
-  EXPECT_FALSE(p == Arrival());
+  EXPECT_FALSE(p == testing::ArrivalCities());
 
-  Practice x = Health();
+  Practice x = testing::BilbaoHealth();
   x.source_url = "https://example.org";
-  EXPECT_FALSE(x == Health());
+  EXPECT_FALSE(x == testing::BilbaoHealth());
 }
 
 TEST(EntitiesTest, EtagIsStableForEqualContent) {
   // Fixed values: etags must survive a restart and agree across replicas,
   // so they cannot depend on a per-process hash seed.
-  EXPECT_EQ(Etag(Milano()), Etag(Milano()));
-  EXPECT_EQ(Etag(Milano()).size(), 16u);
-  EXPECT_EQ(Etag(Arrival()), Etag(Arrival()));
-  EXPECT_EQ(Etag(Health()), Etag(Health()));
+  EXPECT_EQ(Etag(testing::Milano()), Etag(testing::Milano()));
+  EXPECT_EQ(Etag(testing::Milano()).size(), 16u);
+  EXPECT_EQ(Etag(testing::ArrivalCities()), Etag(testing::ArrivalCities()));
+  EXPECT_EQ(Etag(testing::BilbaoHealth()), Etag(testing::BilbaoHealth()));
 }
 
 TEST(EntitiesTest, EtagChangesWithAnyField) {
-  std::set<std::string> etags = {Etag(Milano())};
+  std::set<std::string> etags = {Etag(testing::Milano())};
   auto add = [&](const City& c) { return etags.insert(Etag(c)).second; };
-  City c = Milano();
+  City c = testing::Milano();
   c.name = "Milan";
   EXPECT_TRUE(add(c));
-  c = Milano();
+  c = testing::Milano();
   c.lat += 0.0001;
   EXPECT_TRUE(add(c));
-  c = Milano();
+  c = testing::Milano();
   c.population += 1;
   EXPECT_TRUE(add(c));
-  c = Milano();
+  c = testing::Milano();
   c.profile.capacity = 3;
   EXPECT_TRUE(add(c));
-  c = Milano();
+  c = testing::Milano();
   c.profile.seeking_themes = {"Migrants"};
   EXPECT_TRUE(add(c));
 
-  std::set<std::string> project_etags = {Etag(Arrival())};
-  Project p = Arrival();
+  std::set<std::string> project_etags = {Etag(testing::ArrivalCities())};
+  Project p = testing::ArrivalCities();
   p.members[0].role = Role::kPartner;
   EXPECT_TRUE(project_etags.insert(Etag(p)).second);
-  p = Arrival();
+  p = testing::ArrivalCities();
   p.status = ProjectStatus::kOpen;
   EXPECT_TRUE(project_etags.insert(Etag(p)).second);
-  p = Arrival();
+  p = testing::ArrivalCities();
   p.themes = {"Inclusion", "Migrants"};  // order is content
   EXPECT_TRUE(project_etags.insert(Etag(p)).second);
 
-  Practice x = Health();
+  Practice x = testing::BilbaoHealth();
   x.summary = "Peer health education by migrant women.";
-  EXPECT_NE(Etag(x), Etag(Health()));
+  EXPECT_NE(Etag(x), Etag(testing::BilbaoHealth()));
 }
 
 TEST(EntitiesTest, EtagDoesNotConfuseFieldBoundaries) {
   // "ab" + "c" must not hash like "a" + "bc".
-  Practice a = Health();
+  Practice a = testing::BilbaoHealth();
   a.title = "ab";
   a.summary = "c";
-  Practice b = Health();
+  Practice b = testing::BilbaoHealth();
   b.title = "a";
   b.summary = "bc";
   EXPECT_NE(Etag(a), Etag(b));
-  City x = Milano();
+  City x = testing::Milano();
   x.id = "31";
   x.name = "73435Milano";
-  EXPECT_NE(Etag(x), Etag(Milano()));
-  Project r = Arrival();
+  EXPECT_NE(Etag(x), Etag(testing::Milano()));
+  Project r = testing::ArrivalCities();
   r.members = {{"3173435", Role::kLead}};
-  EXPECT_NE(Etag(r), Etag(Arrival()));
+  EXPECT_NE(Etag(r), Etag(testing::ArrivalCities()));
 }
 
 TEST(EntitiesTest, EntityKindNames) {

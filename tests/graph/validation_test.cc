@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/entity_fixtures.h"
 
 namespace citymatch {
 
@@ -29,39 +30,6 @@ using ::testing::Not;
                Field(&FieldViolation::description, HasSubstr(why)));
 }
 
-City GoodCity() {
-  City c;
-  c.id = "3173435";
-  c.name = "Milano";
-  c.country = "IT";
-  c.lat = 45.46427;
-  c.lon = 9.18951;
-  c.population = 1371498;
-  return c;
-}
-
-Project GoodProject() {
-  Project p;
-  p.id = "urbact-arrival";
-  p.title = "Arrival Cities";
-  p.programme = "URBACT II";
-  p.themes = {"Migrants"};
-  p.members = {{"3173435", Role::kLead}, {"3169070", Role::kPartner}};
-  p.start_year = 2012;
-  p.end_year = 2015;
-  return p;
-}
-
-Practice GoodPractice() {
-  Practice p;
-  p.id = "eumia-bilbao-health";
-  p.title = "Women's Health in Women's Hands";
-  p.city_id = "3128026";
-  p.themes = {"Health", "Migrants"};
-  p.start_year = 2010;
-  return p;
-}
-
 std::vector<FieldViolation> Check(const City& c,
                                   const std::string& prefix = "") {
   std::vector<FieldViolation> out;
@@ -80,9 +48,9 @@ std::vector<FieldViolation> Check(const Practice& p) {
 }
 
 TEST(ValidationTest, GoodEntitiesHaveNoViolations) {
-  EXPECT_THAT(Check(GoodCity()), IsEmpty());
-  EXPECT_THAT(Check(GoodProject()), IsEmpty());
-  EXPECT_THAT(Check(GoodPractice()), IsEmpty());
+  EXPECT_THAT(Check(testing::Milano()), IsEmpty());
+  EXPECT_THAT(Check(testing::ArrivalCities()), IsEmpty());
+  EXPECT_THAT(Check(testing::BilbaoHealth()), IsEmpty());
 }
 
 TEST(ValidationTest, CheckTextRules) {
@@ -102,7 +70,7 @@ TEST(ValidationTest, CheckTextRules) {
 }
 
 TEST(ValidationTest, CityFieldsUseApiNamesAndPrefix) {
-  City c = GoodCity();
+  City c = testing::Milano();
   c.name = "";
   c.country = "it";
   c.lat = 91;
@@ -118,16 +86,16 @@ TEST(ValidationTest, CityFieldsUseApiNamesAndPrefix) {
 
 TEST(ValidationTest, CityCoordinatesMustBeFiniteAndInRange) {
   for (double lat : {90.0001, -90.0001, std::nan(""), HUGE_VAL}) {
-    City c = GoodCity();
+    City c = testing::Milano();
     c.lat = lat;
     EXPECT_THAT(Check(c), ElementsAre(ViolationOf("latitude"))) << lat;
   }
   for (double lon : {180.0001, -180.0001, std::nan(""), -HUGE_VAL}) {
-    City c = GoodCity();
+    City c = testing::Milano();
     c.lon = lon;
     EXPECT_THAT(Check(c), ElementsAre(ViolationOf("longitude"))) << lon;
   }
-  City edge = GoodCity();
+  City edge = testing::Milano();
   edge.lat = -90;
   edge.lon = 180;
   EXPECT_THAT(Check(edge), IsEmpty());
@@ -135,19 +103,19 @@ TEST(ValidationTest, CityCoordinatesMustBeFiniteAndInRange) {
 
 TEST(ValidationTest, CountryCodeMustBeAssignedAlpha2) {
   for (const char* bad : {"", "I", "ITA", "it", "It", "UK", "EU", "ZZ"}) {
-    City c = GoodCity();
+    City c = testing::Milano();
     c.country = bad;
     EXPECT_THAT(Check(c), ElementsAre(ViolationOf("country_code"))) << bad;
   }
   for (const char* good : {"IT", "GR", "GB", "XK", "CH", "NO"}) {
-    City c = GoodCity();
+    City c = testing::Milano();
     c.country = good;
     EXPECT_THAT(Check(c), IsEmpty()) << good;
   }
 }
 
 TEST(ValidationTest, CityProfileIsChecked) {
-  City c = GoodCity();
+  City c = testing::Milano();
   c.profile.seeking_themes = {"Migrants", ""};
   c.profile.capacity = -1;
   c.profile.contact_organization = "Comune\n";
@@ -159,7 +127,7 @@ TEST(ValidationTest, CityProfileIsChecked) {
 }
 
 TEST(ValidationTest, ProjectYearsMustBeOrderedAndPlausible) {
-  Project p = GoodProject();
+  Project p = testing::ArrivalCities();
   p.start_year = 2016;
   p.end_year = 2015;
   EXPECT_THAT(Check(p), ElementsAre(ViolationOf("end_year", "before")));
@@ -174,7 +142,7 @@ TEST(ValidationTest, ProjectYearsMustBeOrderedAndPlausible) {
 // Several leads are allowed: 39 shipped Interreg projects name a lead
 // organisation in more than one city.
 TEST(ValidationTest, ProjectMembersAreUniqueValidIds) {
-  Project p = GoodProject();
+  Project p = testing::ArrivalCities();
   p.members = {{"3173435", Role::kLead},
                {"Roma", Role::kPartner},
                {"3173435", Role::kLead},
@@ -186,13 +154,13 @@ TEST(ValidationTest, ProjectMembersAreUniqueValidIds) {
 }
 
 TEST(ValidationTest, LabelsMustNotContainTheListSeparator) {
-  Project p = GoodProject();
+  Project p = testing::ArrivalCities();
   p.themes = {"Housing", "Migrants|Roma"};
   EXPECT_THAT(Check(p), ElementsAre(ViolationOf("themes[1]", "'|'")));
 }
 
 TEST(ValidationTest, ListsAndRulesAreBounded) {
-  Project p = GoodProject();
+  Project p = testing::ArrivalCities();
   p.themes.assign(kMaxListLength + 1, "Housing");
   p.wanted_partners = -1;
   p.rules.max_per_country = -2;
@@ -201,13 +169,13 @@ TEST(ValidationTest, ListsAndRulesAreBounded) {
               ElementsAre(ViolationOf("themes", "at most"),
                           ViolationOf("wanted_partners"), ViolationOf("rules"),
                           ViolationOf("owner")));
-  p = GoodProject();
+  p = testing::ArrivalCities();
   p.themes.assign(kMaxListLength, "Housing");
   EXPECT_THAT(Check(p), IsEmpty());
 }
 
 TEST(ValidationTest, TitleLengthIsInBytes) {
-  Project p = GoodProject();
+  Project p = testing::ArrivalCities();
   // 150 two-byte letters: 300 bytes, the limit.
   p.title.clear();
   for (int i = 0; i < 150; ++i) p.title += "é";
@@ -217,7 +185,7 @@ TEST(ValidationTest, TitleLengthIsInBytes) {
 }
 
 TEST(ValidationTest, PracticeNeedsTitleAndCity) {
-  Practice p = GoodPractice();
+  Practice p = testing::BilbaoHealth();
   p.title = "";
   p.city_id = "";
   p.start_year = 3000;
@@ -226,7 +194,7 @@ TEST(ValidationTest, PracticeNeedsTitleAndCity) {
                                     ViolationOf("city", "required"),
                                     ViolationOf("start_year"),
                                     ViolationOf("summary", "at most")));
-  p = GoodPractice();
+  p = testing::BilbaoHealth();
   p.city_id = "cities/3128026";  // a resource name is not an id
   EXPECT_THAT(Check(p),
               ElementsAre(ViolationOf("city", "not a valid city id")));
@@ -234,7 +202,7 @@ TEST(ValidationTest, PracticeNeedsTitleAndCity) {
 
 TEST(ValidationTest, ViolationsAreAppendedNotReplaced) {
   std::vector<FieldViolation> out = {{"earlier", "kept"}};
-  City c = GoodCity();
+  City c = testing::Milano();
   c.country = "";
   ValidateCity(c, "", &out);
   EXPECT_THAT(out, ElementsAre(ViolationOf("earlier", "kept"),
