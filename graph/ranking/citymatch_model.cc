@@ -58,24 +58,44 @@ const CitymatchModel& ShippedCitymatchModel() {
         0.394245823,    // era_gap
     }};
     model->fallback_weights = {{
-        0.217931959,     // ppr
-        1.19321771,      // co_membership
-        0.354633475,     // twinned
-        -0.00302055529,  // experience
-        0,               // programme_experience
-        0,               // programme_country
-        -0.504320506,    // distance
-        -2.24550499,     // distance_tight
-        -0.177012664,    // same_country
-        1.33646417,      // same_country_repeat
-        0.181659455,     // population_gap
-        0.179673873,     // population
-        0.401582288,     // theme_projects
-        -0.0559471108,   // theme_practices
-        0,               // programme_population_gap
-        0,               // programme_density
-        0,               // programme_co_membership
-        0.0949005328,    // era_gap
+        0.126200239,   // ppr
+        1.31053411,    // co_membership
+        0.534353182,   // twinned
+        0.202296911,   // experience
+        0,             // programme_experience
+        0,             // programme_country
+        -0.980155606,  // distance
+        -1.73371437,   // distance_tight
+        0.431234926,   // same_country
+        0.16206058,    // same_country_repeat
+        0.116547996,   // population_gap
+        0.126454442,   // population
+        0.304808009,   // theme_projects
+        -0.369108673,  // theme_practices
+        0,             // programme_population_gap
+        0,             // programme_density
+        0,             // programme_co_membership
+        0.295184115,   // era_gap
+    }};
+    model->fallback_loose_weights = {{
+        0.462508417,   // ppr
+        1.19147789,    // co_membership
+        0.200404476,   // twinned
+        -0.317530056,  // experience
+        0,             // programme_experience
+        0,             // programme_country
+        -0.438083752,  // distance
+        -0.305283576,  // distance_tight
+        -0.580088306,  // same_country
+        3.00166883,    // same_country_repeat
+        0.254724533,   // population_gap
+        0.205913196,   // population
+        0.297669171,   // theme_projects
+        0.169787384,   // theme_practices
+        0,             // programme_population_gap
+        0,             // programme_density
+        0,             // programme_co_membership
+        0.22703517,    // era_gap
     }};
     return model;
   }();

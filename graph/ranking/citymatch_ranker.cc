@@ -11,11 +11,15 @@ CitymatchRanker::CitymatchRanker(CitymatchModel model)
 
 FeatureWeights CitymatchRanker::WeightsFor(
     const QueryFeatures& features) const {
-  if (!features.has_programme_history) return model_.fallback_weights;
+  const bool history = features.has_programme_history;
+  const FeatureWeights& tight =
+      history ? model_.weights : model_.fallback_weights;
+  const FeatureWeights& loose_weights =
+      history ? model_.loose_weights : model_.fallback_loose_weights;
   const double loose = LooseShare(features.tightness);
   FeatureWeights w;
   for (int f = 0; f < kNumFeatures; ++f) {
-    w[f] = (1 - loose) * model_.weights[f] + loose * model_.loose_weights[f];
+    w[f] = (1 - loose) * tight[f] + loose * loose_weights[f];
   }
   return w;
 }

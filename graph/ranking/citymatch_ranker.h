@@ -6,10 +6,10 @@
 // blend of two vectors, one fitted on programmes whose past consortia are
 // geographically tight, one on loose ones, by the programme's own tightness
 // (a programme family inferred from data, never from its name). Otherwise
-// `fallback_weights` apply, fitted on the
-// same queries with the programme hidden, so that a new programme leans on
-// the walk, the members' geography and co-membership instead of on weights
-// that expected programme evidence. Themes the graph has never seen leave
+// the fallback pair applies, fitted on the same queries with the programme
+// hidden and blended by the members' own tightness, so that a new programme
+// leans on the walk, the members' geography and co-membership instead of
+// on weights that expected programme evidence. Themes the graph has never seen leave
 // the walk restarting on the members only and the theme features at 0.
 //
 // Thread-safe: immutable after construction; Score() allocates per call.
@@ -31,8 +31,13 @@ struct CitymatchModel {
   // tight (cross-border) and loose (network) programmes, by LooseShare().
   FeatureWeights weights{};
   FeatureWeights loose_weights{};
-  // When it has none (or none was given): one vector, no programme features.
+  // When it has none (or none was given): no programme features, and the
+  // family inferred from the members' own spread (QueryFeatures::tightness
+  // is theirs then): a blend of a tight and a loose vector as above. One
+  // vector for every such query let the cross-border majority's distance
+  // weight sink continental networks below the plain walk.
   FeatureWeights fallback_weights{};
+  FeatureWeights fallback_loose_weights{};
   FeatureOptions features;
 };
 

@@ -188,6 +188,7 @@ int Run() {
     PrintWeights("weights", model->weights);
     PrintWeights("loose_weights", model->loose_weights);
     PrintWeights("fallback_weights", model->fallback_weights);
+    PrintWeights("fallback_loose_weights", model->fallback_loose_weights);
     return 0;
   }
 

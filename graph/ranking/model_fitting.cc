@@ -375,14 +375,31 @@ CitymatchModel FitCitymatchModel(
     loose_weight.push_back(LooseShare(q.tightness));
     tight_weight.push_back(1 - loose_weight.back());
   }
-  for (const TrainingQuery& q : without_programme) b.push_back(&q);
-  model.fallback_weights = FitSoftmaxWeights(b, {}, no_programme, options);
+  std::vector<double> fallback_tight, fallback_loose;
+  double fallback_tight_total = 0, fallback_loose_total = 0;
+  for (const TrainingQuery& q : without_programme) {
+    b.push_back(&q);
+    fallback_loose.push_back(LooseShare(q.tightness));
+    fallback_tight.push_back(1 - fallback_loose.back());
+    fallback_tight_total += fallback_tight.back();
+    fallback_loose_total += fallback_loose.back();
+  }
+  if (fallback_tight_total < 1 || fallback_loose_total < 1) {
+    model.fallback_weights = model.fallback_loose_weights =
+        FitSoftmaxWeights(b, {}, no_programme, options);
+  } else {
+    model.fallback_weights =
+        FitSoftmaxWeights(b, fallback_tight, no_programme, options);
+    model.fallback_loose_weights =
+        FitSoftmaxWeights(b, fallback_loose, no_programme, options);
+  }
   // A family with (almost) no training queries borrows the other's weights.
   double tight_total = 0, loose_total = 0;
   for (double w : tight_weight) tight_total += w;
   for (double w : loose_weight) loose_total += w;
   if (a.empty()) {
-    model.weights = model.loose_weights = model.fallback_weights;
+    model.weights = model.fallback_weights;
+    model.loose_weights = model.fallback_loose_weights;
   } else if (tight_total < 1 || loose_total < 1) {
     model.weights = model.loose_weights =
         FitSoftmaxWeights(a, {}, all, options);

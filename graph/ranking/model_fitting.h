@@ -99,8 +99,9 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
 // The weight vectors of a CitymatchModel: `weights` and `loose_weights` from
 // `with_programme` (queries whose programme has history), each query weighed
 // by 1 - LooseShare() and LooseShare() of its tightness; `fallback_weights`
-// from `without_programme` (features computed with the programme hidden), with
-// the programme features inactive.
+// and `fallback_loose_weights` from `without_programme` (features computed
+// with the programme hidden, tightness from the members), weighed the same
+// way, with the programme features inactive.
 CitymatchModel FitCitymatchModel(
     const std::vector<TrainingQuery>& with_programme,
     const std::vector<TrainingQuery>& without_programme,

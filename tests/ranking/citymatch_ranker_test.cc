@@ -61,6 +61,29 @@ TEST(CitymatchRankerTest, UnknownProgrammeFallsBackToFallbackWeights) {
   EXPECT_EQ(components[0].name, "ppr");
 }
 
+// Without a programme history the family comes from the members' spread:
+// Lyon and Grenoble (about 90 km apart) get the tight fallback, Porto and
+// Riga (about 3,000 km) the loose one.
+TEST(CitymatchRankerTest, FallbackFamilyFollowsTheMembersSpread) {
+  auto graph = testing_data::Build(testing_data::SmallEurope());
+  CitymatchModel model;
+  model.fallback_weights[kPpr] = 1;
+  model.fallback_loose_weights[kPopulation] = 1;
+  CitymatchRanker ranker(model);
+  auto expect_scores_are = [&](const ResolvedQuery& q, int feature) {
+    std::vector<double> scores;
+    ranker.Score(*graph, q, &scores);
+    QueryFeatures x;
+    ComputeFeatures(*graph, q, model.features, &x);
+    ASSERT_FALSE(x.has_programme_history);
+    for (int c = 0; c < x.num_cities; ++c) {
+      EXPECT_FLOAT_EQ(scores[c], x.row(c)[feature]) << FeatureName(feature);
+    }
+  };
+  expect_scores_are(Resolve(*graph, {"Housing"}, "", {"1", "5"}), kPpr);
+  expect_scores_are(Resolve(*graph, {"Housing"}, "", {"2", "3"}), kPopulation);
+}
+
 TEST(CitymatchRankerTest, UnseenThemesWalkFromTheMembersOnly) {
   auto graph = testing_data::Build(testing_data::SmallEurope());
   CitymatchRanker ranker;

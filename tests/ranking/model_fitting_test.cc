@@ -73,6 +73,7 @@ TEST(ModelFittingTest, WithoutQueriesTheModelIsTheWalk) {
   const CitymatchModel model = FitCitymatchModel({}, {}, FitOptions());
   for (int f = 0; f < kNumFeatures; ++f) {
     EXPECT_EQ(model.fallback_weights[f], f == kPpr ? 1 : 0);
+    EXPECT_EQ(model.fallback_loose_weights[f], f == kPpr ? 1 : 0);
     EXPECT_EQ(model.weights[f], f == kPpr ? 1 : 0);
   }
 }
@@ -82,7 +83,10 @@ TEST(ModelFittingTest, FallbackNeverUsesProgrammeFeatures) {
   const CitymatchModel model =
       FitCitymatchModel(queries, queries, FitOptions());
   for (int f = 0; f < kNumFeatures; ++f) {
-    if (IsProgrammeFeature(f)) EXPECT_EQ(model.fallback_weights[f], 0);
+    if (IsProgrammeFeature(f)) {
+      EXPECT_EQ(model.fallback_weights[f], 0);
+      EXPECT_EQ(model.fallback_loose_weights[f], 0);
+    }
   }
 }
 
@@ -99,6 +103,7 @@ TEST(ModelFittingTest, DisabledFeaturesAreLeftOutOfEveryVector) {
   EXPECT_EQ(without.weights[kCoMembership], 0);
   EXPECT_EQ(without.loose_weights[kCoMembership], 0);
   EXPECT_EQ(without.fallback_weights[kCoMembership], 0);
+  EXPECT_EQ(without.fallback_loose_weights[kCoMembership], 0);
 }
 
 }  // namespace
