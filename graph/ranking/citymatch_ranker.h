@@ -9,8 +9,8 @@
 // the fallback pair applies, fitted on the same queries with the programme
 // hidden and blended by the members' own tightness, so that a new programme
 // leans on the walk, the members' geography and co-membership instead of
-// on weights that expected programme evidence. Themes the graph has never seen leave
-// the walk restarting on the members only and the theme features at 0.
+// on weights that expected programme evidence. Themes the graph has never seen
+// leave the walk restarting on the members only and the theme features at 0.
 //
 // Thread-safe: immutable after construction; Score() allocates per call.
 #ifndef CITYMATCH_GRAPH_RANKING_CITYMATCH_RANKER_H_
