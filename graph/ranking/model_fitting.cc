@@ -356,6 +356,45 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
   return w;
 }
 
+namespace {
+
+// Training queries weighed by family: each by 1 - LooseShare() of its
+// tightness in the tight family and by LooseShare() in the loose one.
+struct Families {
+  std::vector<const TrainingQuery*> queries;
+  std::vector<double> tight, loose;  // per query
+  double tight_total = 0, loose_total = 0;
+  // Whether each family has enough queries to be fitted on its own.
+  bool both() const { return tight_total >= 1 && loose_total >= 1; }
+};
+
+Families SplitByFamily(const std::vector<TrainingQuery>& queries) {
+  Families out;
+  for (const TrainingQuery& q : queries) {
+    out.queries.push_back(&q);
+    out.loose.push_back(LooseShare(q.tightness));
+    out.tight.push_back(1 - out.loose.back());
+    out.tight_total += out.tight.back();
+    out.loose_total += out.loose.back();
+  }
+  return out;
+}
+
+// The softmax weights of each family; a family with (almost) no training
+// queries shares one fit on all of them with the other.
+void FitFamilies(const Families& families, const std::array<bool, F>& active,
+                 const FitOptions& options, FeatureWeights* tight,
+                 FeatureWeights* loose) {
+  if (!families.both()) {
+    *tight = *loose = FitSoftmaxWeights(families.queries, {}, active, options);
+    return;
+  }
+  *tight = FitSoftmaxWeights(families.queries, families.tight, active, options);
+  *loose = FitSoftmaxWeights(families.queries, families.loose, active, options);
+}
+
+}  // namespace
+
 CitymatchModel FitCitymatchModel(
     const std::vector<TrainingQuery>& with_programme,
     const std::vector<TrainingQuery>& without_programme,
@@ -368,53 +407,25 @@ CitymatchModel FitCitymatchModel(
     if (IsProgrammeFeature(f)) no_programme[f] = false;
   }
 
-  std::vector<const TrainingQuery*> a, b;
-  std::vector<double> tight_weight, loose_weight;
-  for (const TrainingQuery& q : with_programme) {
-    a.push_back(&q);
-    loose_weight.push_back(LooseShare(q.tightness));
-    tight_weight.push_back(1 - loose_weight.back());
-  }
-  std::vector<double> fallback_tight, fallback_loose;
-  double fallback_tight_total = 0, fallback_loose_total = 0;
-  for (const TrainingQuery& q : without_programme) {
-    b.push_back(&q);
-    fallback_loose.push_back(LooseShare(q.tightness));
-    fallback_tight.push_back(1 - fallback_loose.back());
-    fallback_tight_total += fallback_tight.back();
-    fallback_loose_total += fallback_loose.back();
-  }
-  if (fallback_tight_total < 1 || fallback_loose_total < 1) {
-    model.fallback_weights = model.fallback_loose_weights =
-        FitSoftmaxWeights(b, {}, no_programme, options);
-  } else {
-    model.fallback_weights =
-        FitSoftmaxWeights(b, fallback_tight, no_programme, options);
-    model.fallback_loose_weights =
-        FitSoftmaxWeights(b, fallback_loose, no_programme, options);
-  }
-  // A family with (almost) no training queries borrows the other's weights.
-  double tight_total = 0, loose_total = 0;
-  for (double w : tight_weight) tight_total += w;
-  for (double w : loose_weight) loose_total += w;
-  if (a.empty()) {
+  FitFamilies(SplitByFamily(without_programme), no_programme, options,
+              &model.fallback_weights, &model.fallback_loose_weights);
+  const Families with = SplitByFamily(with_programme);
+  if (with.queries.empty()) {
     model.weights = model.fallback_weights;
     model.loose_weights = model.fallback_loose_weights;
-  } else if (tight_total < 1 || loose_total < 1) {
-    model.weights = model.loose_weights =
-        FitSoftmaxWeights(a, {}, all, options);
+    return model;
+  }
+  FitFamilies(with, all, options, &model.weights, &model.loose_weights);
+  if (!with.both()) return model;
+  model.weights =
+      RefineOnMrr(with.queries, with.tight, all, model.weights, options);
+  if (options.loose_mrr_penalty >= 0) {
+    model.loose_weights =
+        RefineOnMrr(with.queries, with.loose, all, model.loose_weights, options,
+                    options.loose_mrr_penalty / with.loose_total, true);
   } else {
-    model.weights = FitSoftmaxWeights(a, tight_weight, all, options);
-    model.loose_weights = FitSoftmaxWeights(a, loose_weight, all, options);
-    model.weights = RefineOnMrr(a, tight_weight, all, model.weights, options);
-    if (options.loose_mrr_penalty >= 0) {
-      model.loose_weights =
-          RefineOnMrr(a, loose_weight, all, model.loose_weights, options,
-                      options.loose_mrr_penalty / loose_total, true);
-    } else {
-      model.loose_weights =
-          RefineOnMrr(a, loose_weight, all, model.loose_weights, options);
-    }
+    model.loose_weights = RefineOnMrr(with.queries, with.loose, all,
+                                      model.loose_weights, options);
   }
   return model;
 }
