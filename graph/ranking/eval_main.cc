@@ -97,19 +97,17 @@ bool FeatureMask(const std::vector<std::string>& names, const char* flag,
 // Under the table: how sure each gap between citymatch and a baseline is
 // (the queries only one of them has in its top 10, and the sign test of that
 // split), and the 95% interval of citymatch's own Hit@10 per group.
-void PrintPairedComparison(const Dataset& data, const EvaluationReport& report,
+void PrintPairedComparison(const EvaluationReport& report,
                            const std::vector<std::string>& rankers) {
   const std::string ours = "citymatch";
   if (std::find(rankers.begin(), rankers.end(), ours) == rankers.end()) return;
-  std::map<std::string, const Project*> projects;
-  for (const Project& p : data.projects) projects[p.id] = &p;
   // ranks[ranker][group][project id]
   std::map<std::string, std::map<std::string, std::map<std::string, int>>>
       ranks;
   for (const QueryRank& r : report.ranks) {
-    const Project& p = *projects.at(r.project_id);
-    ranks[r.ranker][ProjectGroup(p.id)][p.id] = r.rank;
-    if (IsInclusionProject(p)) ranks[r.ranker][kInclusionGroup][p.id] = r.rank;
+    for (const std::string& group : r.groups) {
+      ranks[r.ranker][group][r.project_id] = r.rank;
+    }
   }
   auto column = [](const std::map<std::string, int>& by_project) {
     std::vector<int> v;
@@ -253,7 +251,7 @@ int Run() {
       std::printf("\n");
     }
     std::printf("(Hit@10 / MRR per group; query counts in parentheses)\n");
-    PrintPairedComparison(*data, *report, order);
+    PrintPairedComparison(*report, order);
   }
   if (const std::string path = absl::GetFlag(FLAGS_ranks_csv); !path.empty()) {
     std::ofstream out(path);

@@ -349,9 +349,9 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       for (size_t i = 0; i < result.projects.size(); ++i) {
         const Project& p = *result.projects[i];
         const int rank = result.ranks[r][i];
-        report.ranks.push_back({p.id, names[r], rank});
         std::vector<std::string> keys = {ProjectGroup(p.id)};
         if (IsInclusionProject(p)) keys.push_back(kInclusionGroup);
+        report.ranks.push_back({p.id, names[r], rank, keys});
         for (const std::string& key : keys) {
           GroupMetrics& m = groups[key];
           m.queries += 1;

@@ -107,6 +107,7 @@ struct QueryRank {
   std::string project_id;
   std::string ranker;
   int rank = 0;
+  std::vector<std::string> groups;  // the table's groups it counts in
 };
 
 struct EvaluationReport {
