@@ -3,7 +3,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +11,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "server/audit_log.h"
 #include "server/token_secrets.h"
+#include "tests/server/in_process_server.h"
 #include "tests/testing/sample_data.h"
 
 namespace citymatch::testing {
@@ -53,38 +53,12 @@ std::map<std::string, std::string> ReadTree(const std::string& dir) {
 }
 
 grpc::Status HealthCheck(grpc::Channel* channel, int* serving) {
-  grpc::Slice slice("", 0);  // HealthCheckRequest{service: ""}
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::ClientContext context;
-  SetDeadline(&context);
-  grpc::GenericStub stub(channel->shared_from_this());
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                 &request, &response,
-                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
-  grpc::Status status = done.get_future().get();
-  if (!status.ok()) return status;
-  std::vector<grpc::Slice> slices;
-  if (!response.Dump(&slices).ok()) {
-    return grpc::Status(grpc::StatusCode::INTERNAL, "unreadable response");
+  absl::StatusOr<int> status = HealthCheck(channel, "");
+  if (!status.ok()) {
+    return grpc::Status(static_cast<grpc::StatusCode>(status.status().code()),
+                        std::string(status.status().message()));
   }
-  std::string bytes;
-  for (const grpc::Slice& s : slices) {
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  // HealthCheckResponse{status = 1}, read without the health proto.
-  google::protobuf::UnknownFieldSet fields;
-  if (!fields.ParseFromString(bytes)) {
-    return grpc::Status(grpc::StatusCode::INTERNAL, "unparsable response");
-  }
-  *serving = 0;
-  for (int i = 0; i < fields.field_count(); ++i) {
-    if (fields.field(i).number() == 1 &&
-        fields.field(i).type() == google::protobuf::UnknownField::TYPE_VARINT) {
-      *serving = static_cast<int>(fields.field(i).varint());
-    }
-  }
+  *serving = *status;
   return grpc::Status::OK;
 }
 

@@ -51,9 +51,9 @@ std::string ReadFileBytes(const std::string& path);
 // path.
 std::map<std::string, std::string> ReadTree(const std::string& dir);
 
-// grpc.health.v1.Health/Check of the whole server, as a generic call (no
-// token is sent unless the channel adds one). On OK, *serving is the
-// ServingStatus (1 = SERVING).
+// grpc.health.v1.Health/Check of the whole server (testing::HealthCheck of
+// in_process_server.h, as a grpc::Status; no token is sent unless the
+// channel adds one). On OK, *serving is the ServingStatus (1 = SERVING).
 grpc::Status HealthCheck(grpc::Channel* channel, int* serving);
 
 // The services listed by server reflection
