@@ -44,13 +44,19 @@ std::ostream& operator<<(std::ostream& os, const CliResult& result) {
 CliResult RunCli(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env,
                  const std::string& cwd) {
+  return RunBuiltBinary("client/citymatch", args, env, cwd);
+}
+
+CliResult RunBuiltBinary(const std::string& binary,
+                         const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env,
+                         const std::string& cwd) {
   CliResult result;
   const char* bin_dir = std::getenv("CITYMATCH_BIN_DIR");
   // Absolute, so it still names the binary after the child's chdir().
   std::vector<std::string> argv_strings = {
-      std::filesystem::absolute(absl::StrCat(
-                                    bin_dir != nullptr ? bin_dir : ".",
-                                    "/client/citymatch"))
+      std::filesystem::absolute(
+          absl::StrCat(bin_dir != nullptr ? bin_dir : ".", "/", binary))
           .string()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings;

@@ -1,6 +1,6 @@
-// Runs the real `citymatch` binary ($CITYMATCH_BIN_DIR/client/citymatch) in a
-// child process and captures what a user would see: stdout, stderr and the
-// exit code.
+// Runs the real `citymatch` binary ($CITYMATCH_BIN_DIR/client/citymatch), or
+// another binary of the build, in a child process and captures what a user
+// would see: stdout, stderr and the exit code.
 //
 // The child gets this process's environment without the CITYMATCH_*
 // variables the CLI reads (so a developer's shell cannot change a test), plus
@@ -35,6 +35,13 @@ std::ostream& operator<<(std::ostream& os, const CliResult& result);
 CliResult RunCli(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env = {},
                  const std::string& cwd = "");
+
+// The same for another binary of the build, by its path under
+// $CITYMATCH_BIN_DIR ("graph/ranking/citymatch-eval").
+CliResult RunBuiltBinary(const std::string& binary,
+                         const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env = {},
+                         const std::string& cwd = "");
 
 }  // namespace citymatch::testing
 
