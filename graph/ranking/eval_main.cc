@@ -20,6 +20,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -30,13 +31,23 @@
 #include "graph/ranking/paired_comparison.h"
 #include "nlohmann/json.hpp"
 
+namespace citymatch {
+// The flag default of a list of numbers.
+std::vector<std::string> NumberStrings(const std::vector<double>& values) {
+  std::vector<std::string> out;
+  for (double v : values) out.push_back(absl::StrCat(v));
+  return out;
+}
+}  // namespace citymatch
+
 ABSL_FLAG(std::string, data, "", "data folder in the interchange format");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 ABSL_FLAG(std::string, rankers, "",
           "comma-separated rankers to evaluate (default: all)");
 ABSL_FLAG(int, threads, 2, "folds evaluated in parallel");
 ABSL_FLAG(double, l2, citymatch::FitOptions().l2,
-          "penalty on the standardised weights of the citymatch model");
+          "penalty on the standardised weights of the citymatch model, "
+          "when --l2_choices is empty");
 ABSL_FLAG(double, member_share,
           citymatch::FeatureOptions().member_restart_share,
           "share of the citymatch walk's restarts on the member cities");
@@ -44,6 +55,10 @@ ABSL_FLAG(double, alpha, citymatch::FeatureOptions().walk.alpha,
           "continuation probability of the citymatch walk");
 ABSL_FLAG(int, iterations, citymatch::FeatureOptions().walk.max_iterations,
           "power iterations of the citymatch walk");
+ABSL_FLAG(std::vector<std::string>, l2_choices,
+          citymatch::NumberStrings(citymatch::FitOptions().l2_choices),
+          "penalties each fitted model chooses its l2 among, by "
+          "cross-validation over its own training folds; empty: --l2");
 ABSL_FLAG(int, mrr_sweeps, citymatch::FitOptions().mrr_sweeps,
           "coordinate-ascent sweeps on MRR after the softmax fit");
 ABSL_FLAG(double, mrr_min_gain, citymatch::FitOptions().mrr_min_gain,
@@ -76,6 +91,22 @@ void PrintWeights(const char* name, const FeatureWeights& w) {
     std::printf("        %.9g,  // %s\n", w[f], FeatureName(f));
   }
   std::printf("    }};\n");
+}
+
+// Sets `out` to `values` as non-negative numbers; false (with a message)
+// for one that is not.
+bool ParseNumbers(const std::vector<std::string>& values, const char* flag,
+                  std::vector<double>* out) {
+  out->clear();
+  for (const std::string& value : values) {
+    double v;
+    if (!absl::SimpleAtod(value, &v) || v < 0) {
+      std::cerr << flag << ": not a non-negative number: " << value << "\n";
+      return false;
+    }
+    out->push_back(v);
+  }
+  return true;
 }
 
 // Sets the bit of each named feature in `mask`; false (with a message) for
@@ -164,6 +195,10 @@ int Run() {
 
   FitOptions fit;
   fit.l2 = absl::GetFlag(FLAGS_l2);
+  if (!ParseNumbers(absl::GetFlag(FLAGS_l2_choices), "--l2_choices",
+                    &fit.l2_choices)) {
+    return 2;
+  }
   fit.mrr_sweeps = absl::GetFlag(FLAGS_mrr_sweeps);
   fit.queries_per_project = absl::GetFlag(FLAGS_queries_per_project);
   fit.mrr_min_gain = absl::GetFlag(FLAGS_mrr_min_gain);
@@ -177,12 +212,14 @@ int Run() {
   features.walk.alpha = absl::GetFlag(FLAGS_alpha);
   features.walk.max_iterations = absl::GetFlag(FLAGS_iterations);
   if (absl::GetFlag(FLAGS_fit)) {
+    double l2 = fit.l2;
     absl::StatusOr<CitymatchModel> model =
-        FitModelOnFolds(*data, {}, fit, features);
+        FitModelOnFolds(*data, {}, fit, features, &l2);
     if (!model.ok()) {
       std::cerr << model.status() << "\n";
       return 1;
     }
+    std::cerr << "l2 " << l2 << "\n";
     PrintWeights("weights", model->weights);
     PrintWeights("loose_weights", model->loose_weights);
     PrintWeights("fallback_weights", model->fallback_weights);
@@ -198,15 +235,10 @@ int Run() {
   options.threads = absl::GetFlag(FLAGS_threads);
   options.fit = fit;
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
-  for (const std::string& value :
-       absl::GetFlag(FLAGS_choose_loose_mrr_penalty)) {
-    double v;
-    if (!absl::SimpleAtod(value, &v)) {
-      std::cerr << "--choose_loose_mrr_penalty: not a number: " << value
-                << "\n";
-      return 2;
-    }
-    options.loose_mrr_penalty_choices.push_back(v);
+  if (!ParseNumbers(absl::GetFlag(FLAGS_choose_loose_mrr_penalty),
+                    "--choose_loose_mrr_penalty",
+                    &options.loose_mrr_penalty_choices)) {
+    return 2;
   }
   options.features = features;
   options.progress = [start](const std::string& line) {
@@ -263,6 +295,11 @@ int Run() {
       std::cerr << "cannot write " << path << "\n";
       return 1;
     }
+  }
+  if (!fit.l2_choices.empty()) {
+    std::cerr << "l2 per fold:";
+    for (double v : report->chosen_l2) std::cerr << " " << v;
+    std::cerr << "\n";
   }
   if (!options.loose_mrr_penalty_choices.empty()) {
     std::cerr << "loose_mrr_penalty per fold:";

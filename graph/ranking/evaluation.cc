@@ -171,6 +171,7 @@ absl::StatusOr<TrainingSet> TrainingQueriesOnFolds(
       if (x.has_programme_history) {
         with_programme.push_back(
             SampleTrainingQuery(x, q.query.members, q.hidden, seed));
+        with_programme.back().group = g;
       }
       // The same query as if its programme were new; the protocol's query
       // of each project is enough for the fallback weights.
@@ -183,6 +184,7 @@ absl::StatusOr<TrainingSet> TrainingQueriesOnFolds(
       ComputeFeaturesWithWalk(**graph, blind, features, std::move(x.walk), &y);
       without_programme.push_back(
           SampleTrainingQuery(y, q.query.members, q.hidden, seed));
+      without_programme.back().group = g;
     }
   }
   return set;
@@ -231,12 +233,16 @@ absl::StatusOr<double> ChooseLoosePenalty(const Dataset& data, int outer,
 
 absl::StatusOr<CitymatchModel> FitModelOnFolds(
     const Dataset& data, const std::vector<int>& excluded_folds,
-    const FitOptions& fit, const FeatureOptions& features) {
+    const FitOptions& fit, const FeatureOptions& features, double* chosen_l2) {
   absl::StatusOr<TrainingSet> set =
       TrainingQueriesOnFolds(data, excluded_folds, fit, features);
   if (!set.ok()) return set.status();
+  FitOptions chosen = fit;
+  chosen.l2 = ChooseL2(set->with_programme, set->without_programme, fit);
+  chosen.l2_choices.clear();
+  if (chosen_l2 != nullptr) *chosen_l2 = chosen.l2;
   CitymatchModel model =
-      FitCitymatchModel(set->with_programme, set->without_programme, fit);
+      FitCitymatchModel(set->with_programme, set->without_programme, chosen);
   model.features = features;
   return model;
 }
@@ -262,6 +268,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     std::vector<std::vector<int>> ranks;  // per ranker
     CitymatchModel model;
     double chosen_loose_mrr_penalty = -1;
+    double chosen_l2 = 0;
     bool fitted = false;
   };
   std::vector<FoldResult> results(kNumFolds);
@@ -293,9 +300,14 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
               "fold ", f, ": inner folds chose loose_mrr_penalty ", *chosen));
         }
         result.chosen_loose_mrr_penalty = fit.loose_mrr_penalty;
-        absl::StatusOr<CitymatchModel> model =
-            FitModelOnFolds(data, {f}, fit, options.features);
+        absl::StatusOr<CitymatchModel> model = FitModelOnFolds(
+            data, {f}, fit, options.features, &result.chosen_l2);
         if (!model.ok()) return model.status();
+        if (!fit.l2_choices.empty()) {
+          std::lock_guard<std::mutex> lock(mu);
+          progress(absl::StrCat("fold ", f, ": inner folds chose l2 ",
+                                result.chosen_l2));
+        }
         result.model = *model;
         result.fitted = true;
         rankers.push_back(std::make_unique<CitymatchRanker>(*model));
@@ -371,6 +383,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       report.fold_models.push_back(result.model);
       report.chosen_loose_mrr_penalty.push_back(
           result.chosen_loose_mrr_penalty);
+      report.chosen_l2.push_back(result.chosen_l2);
     }
   }
   return report;

@@ -117,6 +117,8 @@ struct EvaluationReport {
   std::vector<CitymatchModel> fold_models;  // one per fold, if fitted
   // The loose_mrr_penalty each fitted fold used (chosen or given).
   std::vector<double> chosen_loose_mrr_penalty;
+  // The l2 each fold's model was fitted with (chosen when fit.l2_choices).
+  std::vector<double> chosen_l2;
 };
 
 // Runs the protocol. The errors of GraphBuilder::Build (a membership of an
@@ -127,10 +129,13 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
 // Fits a citymatch model on the evaluated projects of every fold not in
 // `excluded_folds`, each fold's queries built on the graph without that fold
 // and without `excluded_folds`. With no exclusions this is the model to
-// ship; with {f} it is the model for test fold f.
+// ship; with {f} it is the model for test fold f. The penalty is chosen
+// among fit.l2_choices by ChooseL2() over those folds when there are
+// choices; `chosen_l2` (if not null) receives the one used.
 absl::StatusOr<CitymatchModel> FitModelOnFolds(
     const Dataset& data, const std::vector<int>& excluded_folds,
-    const FitOptions& fit, const FeatureOptions& features);
+    const FitOptions& fit, const FeatureOptions& features,
+    double* chosen_l2 = nullptr);
 
 }  // namespace citymatch
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <numeric>
 #include <random>
+#include <set>
 
 namespace citymatch {
 
@@ -14,6 +15,8 @@ constexpr int F = kNumFeatures;
 constexpr int kTopByWalk = 150;
 constexpr int kTopBySignal = 40;
 constexpr int kRandom = 120;
+// ChooseL2() fits on at most about this many queries of each kind.
+constexpr size_t kMaxChoiceQueries = 1000;
 
 // Solves a x = b for a small dense symmetric positive definite `a`
 // (Gaussian elimination with partial pivoting; F is about a dozen).
@@ -207,11 +210,13 @@ FeatureWeights FitSoftmaxWeights(
       for (int r = 0; r < rows; ++r) {
         const double p = q->weight[r] * std::exp(score[r] - top) / sum;
         if (p < 1e-12) continue;
+        // Inactive features are 0 in z: their terms add nothing.
         const double* zr = &z[r * F];
+        const double pw = qw * p;
         for (int a = 0; a < F; ++a) {
-          if (!on[a]) continue;
           mean_z[a] += p * zr[a];
-          for (int b = a; b < F; ++b) (*hess)[a][b] += qw * p * zr[a] * zr[b];
+          const double pa = pw * zr[a];
+          for (int b = a; b < F; ++b) (*hess)[a][b] += pa * zr[b];
         }
       }
       for (int a = 0; a < F; ++a) {
@@ -368,9 +373,10 @@ struct Families {
   bool both() const { return tight_total >= 1 && loose_total >= 1; }
 };
 
-Families SplitByFamily(const std::vector<TrainingQuery>& queries) {
+Families SplitByFamily(const std::vector<const TrainingQuery*>& queries) {
   Families out;
-  for (const TrainingQuery& q : queries) {
+  for (const TrainingQuery* query : queries) {
+    const TrainingQuery& q = *query;
     out.queries.push_back(&q);
     out.loose.push_back(LooseShare(q.tightness));
     out.tight.push_back(1 - out.loose.back());
@@ -393,11 +399,10 @@ void FitFamilies(const Families& families, const std::array<bool, F>& active,
   *loose = FitSoftmaxWeights(families.queries, families.loose, active, options);
 }
 
-}  // namespace
-
-CitymatchModel FitCitymatchModel(
-    const std::vector<TrainingQuery>& with_programme,
-    const std::vector<TrainingQuery>& without_programme,
+// FitCitymatchModel() on the queries pointed to, at options.l2.
+CitymatchModel FitModel(
+    const std::vector<const TrainingQuery*>& with_programme,
+    const std::vector<const TrainingQuery*>& without_programme,
     const FitOptions& options) {
   CitymatchModel model;
   std::array<bool, F> all;
@@ -428,6 +433,99 @@ CitymatchModel FitCitymatchModel(
                                       model.loose_weights, options);
   }
   return model;
+}
+
+std::vector<const TrainingQuery*> Pointers(
+    const std::vector<TrainingQuery>& queries) {
+  std::vector<const TrainingQuery*> out;
+  out.reserve(queries.size());
+  for (const TrainingQuery& q : queries) out.push_back(&q);
+  return out;
+}
+
+// The sample-weighted reciprocal rank of the held-out city of `q` under the
+// blend of `tight` and `loose` for its tightness.
+double ReciprocalRank(const TrainingQuery& q, const FeatureWeights& tight,
+                      const FeatureWeights& loose) {
+  const double share = LooseShare(q.tightness);
+  FeatureWeights w;
+  for (int f = 0; f < F; ++f) w[f] = (1 - share) * tight[f] + share * loose[f];
+  std::vector<double> scores(q.num_rows());
+  for (int r = 0; r < q.num_rows(); ++r) {
+    double s = 0;
+    for (int f = 0; f < F; ++f) s += w[f] * q.rows[r * F + f];
+    scores[r] = s;
+  }
+  double rank = 1;
+  for (int r = 0; r < q.num_rows(); ++r) {
+    if (r != q.positive && scores[r] > scores[q.positive]) rank += q.weight[r];
+  }
+  return 1 / rank;
+}
+
+}  // namespace
+
+double ChooseL2(const std::vector<TrainingQuery>& with_programme,
+                const std::vector<TrainingQuery>& without_programme,
+                const FitOptions& options) {
+  const std::vector<double>& choices = options.l2_choices;
+  std::set<int> groups;
+  for (const TrainingQuery& q : with_programme) groups.insert(q.group);
+  for (const TrainingQuery& q : without_programme) groups.insert(q.group);
+  if (choices.empty() || groups.size() < 2) return options.l2;
+
+  // A large training set is thinned to every k-th query: the fits cost in
+  // proportion to the queries, and the penalty is a total, the strength of
+  // a prior, which a third of the queries estimate as well as all of them.
+  auto thin = [](const std::vector<TrainingQuery>& queries) {
+    const size_t stride = queries.size() / kMaxChoiceQueries + 1;
+    std::vector<const TrainingQuery*> out;
+    for (size_t i = 0; i < queries.size(); i += stride) {
+      out.push_back(&queries[i]);
+    }
+    return out;
+  };
+  const std::vector<const TrainingQuery*> with = thin(with_programme);
+  const std::vector<const TrainingQuery*> without = thin(without_programme);
+
+  std::vector<double> reciprocal(choices.size(), 0.0);
+  for (int held_out : groups) {
+    std::vector<const TrainingQuery*> with_train, without_train;
+    for (const TrainingQuery* q : with) {
+      if (q->group != held_out) with_train.push_back(q);
+    }
+    for (const TrainingQuery* q : without) {
+      if (q->group != held_out) without_train.push_back(q);
+    }
+    for (size_t i = 0; i < choices.size(); ++i) {
+      FitOptions fit = options;
+      fit.l2 = choices[i];
+      const CitymatchModel model = FitModel(with_train, without_train, fit);
+      for (const TrainingQuery* q : with) {
+        if (q->group != held_out) continue;
+        reciprocal[i] += ReciprocalRank(*q, model.weights, model.loose_weights);
+      }
+      for (const TrainingQuery* q : without) {
+        if (q->group != held_out) continue;
+        reciprocal[i] += ReciprocalRank(*q, model.fallback_weights,
+                                        model.fallback_loose_weights);
+      }
+    }
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < choices.size(); ++i) {
+    if (reciprocal[i] > reciprocal[best]) best = i;
+  }
+  return choices[best];
+}
+
+CitymatchModel FitCitymatchModel(
+    const std::vector<TrainingQuery>& with_programme,
+    const std::vector<TrainingQuery>& without_programme,
+    const FitOptions& options) {
+  FitOptions fit = options;
+  fit.l2 = ChooseL2(with_programme, without_programme, options);
+  return FitModel(Pointers(with_programme), Pointers(without_programme), fit);
 }
 
 }  // namespace citymatch

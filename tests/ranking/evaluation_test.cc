@@ -1,5 +1,6 @@
 #include "graph/ranking/evaluation.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -137,6 +138,13 @@ TEST(EvaluationTest, CitymatchIsFittedPerFoldAndRuns) {
       EvaluateSmallEurope({"citymatch", "ppr"});
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->fold_models.size(), static_cast<size_t>(kNumFolds));
+  // Each fold's penalty is one of the choices, picked on its training folds.
+  ASSERT_EQ(report->chosen_l2.size(), static_cast<size_t>(kNumFolds));
+  const std::vector<double> choices = FitOptions().l2_choices;
+  for (double l2 : report->chosen_l2) {
+    EXPECT_NE(std::find(choices.begin(), choices.end(), l2), choices.end())
+        << l2;
+  }
   EXPECT_EQ(report->table.at("citymatch").at("urbact").queries,
             report->table.at("ppr").at("urbact").queries);
 }

@@ -1,5 +1,6 @@
 #include "graph/ranking/model_fitting.h"
 
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -104,6 +105,65 @@ TEST(ModelFittingTest, DisabledFeaturesAreLeftOutOfEveryVector) {
   EXPECT_EQ(without.loose_weights[kCoMembership], 0);
   EXPECT_EQ(without.fallback_weights[kCoMembership], 0);
   EXPECT_EQ(without.fallback_loose_weights[kCoMembership], 0);
+}
+
+// Queries of 20 candidates in five cross-validation groups where only the
+// walk tells the positive (a little), and every other feature is noise that
+// a lightly penalised fit on 40 queries mistakes for signal.
+std::vector<TrainingQuery> WalkOnly(int n) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise;
+  std::vector<TrainingQuery> out;
+  for (int q = 0; q < n; ++q) {
+    TrainingQuery t;
+    t.positive = q % 20;
+    t.group = q % 5;
+    for (int r = 0; r < 20; ++r) {
+      for (int f = 0; f < kNumFeatures; ++f) t.rows.push_back(noise(rng));
+      if (r == t.positive) t.rows[r * kNumFeatures + kPpr] += 1.5f;
+      t.weight.push_back(1);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+TEST(ModelFittingTest, HeldOutGroupsChooseTheSmallPenaltyForARealSignal) {
+  std::vector<TrainingQuery> queries = Synthetic(100);
+  for (size_t i = 0; i < queries.size(); ++i) queries[i].group = i % 5;
+  FitOptions options;
+  options.l2_choices = {10, 1e6};
+  EXPECT_EQ(ChooseL2(queries, queries, options), 10);
+}
+
+TEST(ModelFittingTest, HeldOutGroupsChooseTheLargePenaltyForNoise) {
+  const std::vector<TrainingQuery> queries = WalkOnly(50);
+  FitOptions options;
+  options.l2_choices = {1e-3, 1e3};
+  EXPECT_EQ(ChooseL2(queries, queries, options), 1e3);
+  // The fitted model follows the choice: the noise gets (almost) no weight.
+  const CitymatchModel model = FitCitymatchModel(queries, queries, options);
+  options.l2_choices.clear();
+  options.l2 = 1e-3;
+  const CitymatchModel loose = FitCitymatchModel(queries, queries, options);
+  double chosen_noise = 0, free_noise = 0;
+  for (int f = 0; f < kNumFeatures; ++f) {
+    if (f == kPpr) continue;
+    chosen_noise += std::fabs(model.weights[f]);
+    free_noise += std::fabs(loose.weights[f]);
+  }
+  EXPECT_LT(chosen_noise, free_noise / 5);
+}
+
+TEST(ModelFittingTest, WithoutChoicesOrGroupsThePenaltyIsAsGiven) {
+  std::vector<TrainingQuery> queries = WalkOnly(50);
+  FitOptions options;
+  options.l2 = 42;
+  options.l2_choices.clear();
+  EXPECT_EQ(ChooseL2(queries, queries, options), 42);
+  options.l2_choices = {1e-3, 1e3};
+  for (TrainingQuery& q : queries) q.group = 3;  // nothing to hold out
+  EXPECT_EQ(ChooseL2(queries, queries, options), 42);
 }
 
 }  // namespace

@@ -1,0 +1,100 @@
+// citymatch-eval run as a user runs it: the real binary on a data folder in
+// the interchange format, its JSON on stdout and its account on stderr.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "graph/dataset_writer.h"
+#include "graph/graph_builder.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/client/cli_runner.h"
+#include "tests/ranking/ranking_test_data.h"
+#include "tests/testing/temp_dir.h"
+
+namespace citymatch {
+namespace {
+
+using ::citymatch::testing::CliResult;
+using ::citymatch::testing::RunBuiltBinary;
+
+constexpr char kEval[] = "graph/ranking/citymatch-eval";
+
+class EvalCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+        GraphBuilder(testing_data::SmallEurope()).Build(1);
+    ASSERT_TRUE(graph.ok()) << graph.status();
+    data_.WriteAll(WriteDatasetFiles(**graph));
+  }
+
+  CliResult Eval(std::vector<std::string> flags) {
+    flags.insert(flags.begin(), {"--data", data_.path(), "--threads", "1"});
+    return RunBuiltBinary(kEval, flags);
+  }
+
+  // The penalties of the "l2 per fold:" line of stderr; empty if none.
+  static std::vector<double> ChosenL2(const std::string& err) {
+    std::vector<double> out;
+    for (absl::string_view line : absl::StrSplit(err, '\n')) {
+      if (!absl::ConsumePrefix(&line, "l2 per fold:")) continue;
+      for (absl::string_view v : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+        double l2;
+        EXPECT_TRUE(absl::SimpleAtod(v, &l2)) << line;
+        out.push_back(l2);
+      }
+    }
+    return out;
+  }
+
+  citymatch::testing::TempDir data_;
+};
+
+TEST_F(EvalCliTest, PrintsTheProtocolsJsonAndEachFoldsPenalty) {
+  const CliResult result = Eval({"--json", "--rankers", "citymatch,ppr"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const nlohmann::json report = nlohmann::json::parse(result.out);
+  for (const char* ranker : {"citymatch", "ppr"}) {
+    const nlohmann::json& urbact = report.at("rankers").at(ranker).at("urbact");
+    EXPECT_GT(urbact.at("queries").get<int>(), 0) << ranker;
+    EXPECT_GE(urbact.at("hit_at_10").get<double>(), 0) << ranker;
+    EXPECT_LE(urbact.at("mrr").get<double>(), 1) << ranker;
+  }
+  // By default every fitted fold chooses its penalty among 10, 100, 1000.
+  const std::vector<double> chosen = ChosenL2(result.err);
+  ASSERT_EQ(chosen.size(), 5u) << result;
+  for (double l2 : chosen) {
+    EXPECT_TRUE(l2 == 10 || l2 == 100 || l2 == 1000) << l2;
+  }
+}
+
+TEST_F(EvalCliTest, PenaltyChoicesAreTheOnesGiven) {
+  // With too few projects to hold any out, a fold keeps --l2.
+  CliResult result =
+      Eval({"--rankers", "citymatch", "--l2", "3", "--l2_choices", "3,5"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const std::vector<double> chosen = ChosenL2(result.err);
+  ASSERT_EQ(chosen.size(), 5u) << result;
+  for (double l2 : chosen) EXPECT_TRUE(l2 == 3 || l2 == 5) << l2;
+
+  // An empty list: the fixed --l2, and no choice to report.
+  result = Eval({"--rankers", "citymatch", "--l2_choices="});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_TRUE(ChosenL2(result.err).empty()) << result;
+}
+
+TEST_F(EvalCliTest, ABadPenaltyIsAUsageError) {
+  for (const char* bad : {"--l2_choices=10,abc", "--l2_choices=-1"}) {
+    const CliResult result = Eval({"--rankers", "citymatch", bad});
+    EXPECT_EQ(result.exit_code, 2) << result;
+    EXPECT_NE(result.err.find("--l2_choices"), std::string::npos) << result;
+    EXPECT_TRUE(result.out.empty()) << result;
+  }
+}
+
+}  // namespace
+}  // namespace citymatch
