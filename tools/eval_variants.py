@@ -9,6 +9,11 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
                     the ranker's fallback for every query;
   --only PREFIX     only the projects whose id starts with PREFIX (e.g. a
                     single network programme, with no other to learn from).
+  --one-programme   every project in one programme: a data set that files
+                    cross-border groups and continental networks under one
+                    label, so that the programme's history mixes both kinds;
+  --consortia-only  no practices and no twinnings: a data set that is nothing
+                    but its consortia.
 
   tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
   build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
@@ -38,6 +43,8 @@ def main():
     parser.add_argument("--opaque", action="store_true")
     parser.add_argument("--no-programmes", action="store_true")
     parser.add_argument("--only", default="")
+    parser.add_argument("--one-programme", action="store_true")
+    parser.add_argument("--consortia-only", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -54,7 +61,10 @@ def main():
             writer.writeheader()
             writer.writerows(out_rows)
 
-    for name in ("cities.csv", "twinnings.csv", "README.md"):
+    copied = ["cities.csv", "README.md"]
+    if not args.consortia_only:
+        copied.append("twinnings.csv")
+    for name in copied:
         if os.path.exists(os.path.join(args.data, name)):
             shutil.copy(os.path.join(args.data, name), args.out)
     fields, projects = rows("projects.csv")
@@ -67,10 +77,15 @@ def main():
     if args.no_programmes:
         for p in projects:
             p["programme"] = ""
+    if args.one_programme:
+        for p in projects:
+            p["programme"] = "one programme"
     write("projects.csv", fields, projects)
     fields, memberships = rows("memberships.csv")
     write("memberships.csv", fields,
           [m for m in memberships if m["project_id"] in kept])
+    if args.consortia_only:
+        return
     fields, practices = rows("practices.csv")
     if args.opaque:
         for p in practices:
