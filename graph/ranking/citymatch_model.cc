@@ -5,6 +5,7 @@
 //
 //   build-rank/graph/ranking/citymatch-eval --data ../shared/data --fit
 //
+// (its stderr names the penalty the training folds chose: 10)
 // and pasted here. Fitting at build time keeps serving cheap (a query is a
 // walk, a few scans and a dot product) and makes the served model a
 // reviewed, versioned artefact. Refit and paste again when the shipped data
