@@ -9,23 +9,40 @@
 namespace citymatch {
 namespace {
 
-// Queries of 20 candidates where the positive has the highest
-// co-membership; every other feature is noise.
-std::vector<TrainingQuery> Synthetic(int n) {
-  std::mt19937 rng(7);
+// Queries of 20 candidates in five cross-validation groups (query % 5),
+// every feature N(0, 1) noise except what `mark(row, is_positive)` sets.
+template <typename Mark>
+std::vector<TrainingQuery> NoisyQueries(int n, uint32_t seed, Mark mark) {
+  std::mt19937 rng(seed);
   std::normal_distribution<float> noise;
   std::vector<TrainingQuery> out;
   for (int q = 0; q < n; ++q) {
     TrainingQuery t;
     t.positive = q % 20;
+    t.group = q % 5;
     for (int r = 0; r < 20; ++r) {
       for (int f = 0; f < kNumFeatures; ++f) t.rows.push_back(noise(rng));
-      t.rows[r * kNumFeatures + kCoMembership] = r == t.positive ? 3.0f : 0.0f;
+      mark(&t.rows[r * kNumFeatures], r == t.positive);
       t.weight.push_back(1);
     }
     out.push_back(std::move(t));
   }
   return out;
+}
+
+// The positive has the highest co-membership; every other feature is noise.
+std::vector<TrainingQuery> Synthetic(int n) {
+  return NoisyQueries(n, 7, [](float* row, bool positive) {
+    row[kCoMembership] = positive ? 3.0f : 0.0f;
+  });
+}
+
+// Only the walk tells the positive (a little); every other feature is noise
+// that a lightly penalised fit on 40 queries mistakes for signal.
+std::vector<TrainingQuery> WalkOnly(int n) {
+  return NoisyQueries(n, 11, [](float* row, bool positive) {
+    if (positive) row[kPpr] += 1.5f;
+  });
 }
 
 TEST(ModelFittingTest, LearnsTheInformativeSignal) {
@@ -107,30 +124,8 @@ TEST(ModelFittingTest, DisabledFeaturesAreLeftOutOfEveryVector) {
   EXPECT_EQ(without.fallback_loose_weights[kCoMembership], 0);
 }
 
-// Queries of 20 candidates in five cross-validation groups where only the
-// walk tells the positive (a little), and every other feature is noise that
-// a lightly penalised fit on 40 queries mistakes for signal.
-std::vector<TrainingQuery> WalkOnly(int n) {
-  std::mt19937 rng(11);
-  std::normal_distribution<float> noise;
-  std::vector<TrainingQuery> out;
-  for (int q = 0; q < n; ++q) {
-    TrainingQuery t;
-    t.positive = q % 20;
-    t.group = q % 5;
-    for (int r = 0; r < 20; ++r) {
-      for (int f = 0; f < kNumFeatures; ++f) t.rows.push_back(noise(rng));
-      if (r == t.positive) t.rows[r * kNumFeatures + kPpr] += 1.5f;
-      t.weight.push_back(1);
-    }
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
 TEST(ModelFittingTest, HeldOutGroupsChooseTheSmallPenaltyForARealSignal) {
-  std::vector<TrainingQuery> queries = Synthetic(100);
-  for (size_t i = 0; i < queries.size(); ++i) queries[i].group = i % 5;
+  const std::vector<TrainingQuery> queries = Synthetic(100);
   FitOptions options;
   options.l2_choices = {10, 1e6};
   EXPECT_EQ(ChooseL2(queries, queries, options), 10);
