@@ -13,6 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/client/cli_runner.h"
 #include "tests/ranking/ranking_test_data.h"
+#include "tests/testing/sample_data.h"
 #include "tests/testing/temp_dir.h"
 
 namespace citymatch {
@@ -93,6 +94,59 @@ TEST_F(EvalCliTest, ABadPenaltyIsAUsageError) {
     EXPECT_EQ(result.exit_code, 2) << result;
     EXPECT_NE(result.err.find("--l2_choices"), std::string::npos) << result;
     EXPECT_TRUE(result.out.empty()) << result;
+  }
+}
+
+// The protocol against independently computed figures: the popularity and
+// nearest rows of the reference, to the third decimal, on the real data.
+TEST(EvalCliShippedDataTest, BaselinesReproduceTheReferenceFigures) {
+  const CliResult result =
+      RunBuiltBinary(kEval, {"--data", citymatch::testing::ShippedDataDir(),
+                             "--rankers", "popularity,nearest", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const nlohmann::json rankers = nlohmann::json::parse(result.out)["rankers"];
+  struct Reference {
+    const char* ranker;
+    const char* group;
+    int queries;
+    double hit_at_10, mrr;
+  };
+  const Reference kReference[] = {
+      {"popularity", "urbact", 172, 0.087, 0.042},
+      {"popularity", "interreg", 921, 0.087, 0.042},
+      {"popularity", "inclusion", 109, 0.092, 0.044},
+      {"nearest", "urbact", 172, 0.006, 0.002},
+      {"nearest", "interreg", 921, 0.144, 0.073},
+      {"nearest", "inclusion", 109, 0.083, 0.044},
+  };
+  for (const Reference& r : kReference) {
+    const nlohmann::json& m = rankers.at(r.ranker).at(r.group);
+    EXPECT_EQ(m.at("queries").get<int>(), r.queries) << r.ranker << r.group;
+    EXPECT_NEAR(m.at("hit_at_10").get<double>(), r.hit_at_10, 5e-4)
+        << r.ranker << " " << r.group;
+    EXPECT_NEAR(m.at("mrr").get<double>(), r.mrr, 5e-4)
+        << r.ranker << " " << r.group;
+  }
+}
+
+// The claim of the README's results table, kept true: cross-validated on the
+// real data, citymatch's Hit@10 and MRR are the best of every group.
+TEST(EvalCliShippedDataTest, CitymatchLeadsEveryBaselineInEveryGroup) {
+  const CliResult result = RunBuiltBinary(
+      kEval, {"--data", citymatch::testing::ShippedDataDir(), "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const nlohmann::json rankers = nlohmann::json::parse(result.out)["rankers"];
+  for (const char* group : {"urbact", "interreg", "inclusion"}) {
+    const nlohmann::json& ours = rankers.at("citymatch").at(group);
+    for (const char* baseline :
+         {"popularity", "nearest", "adamic_adar", "ppr"}) {
+      const nlohmann::json& theirs = rankers.at(baseline).at(group);
+      EXPECT_GT(ours.at("hit_at_10").get<double>(),
+                theirs.at("hit_at_10").get<double>())
+          << group << " against " << baseline;
+      EXPECT_GT(ours.at("mrr").get<double>(), theirs.at("mrr").get<double>())
+          << group << " against " << baseline;
+    }
   }
 }
 
