@@ -9,19 +9,24 @@ CitymatchRanker::CitymatchRanker() : model_(ShippedCitymatchModel()) {}
 CitymatchRanker::CitymatchRanker(CitymatchModel model)
     : model_(std::move(model)) {}
 
+FeatureWeights BlendFamilies(const FeatureWeights& tight,
+                             const FeatureWeights& loose, double tightness) {
+  const double share = LooseShare(tightness);
+  FeatureWeights w;
+  for (int f = 0; f < kNumFeatures; ++f) {
+    w[f] = (1 - share) * tight[f] + share * loose[f];
+  }
+  return w;
+}
+
 FeatureWeights CitymatchRanker::WeightsFor(
     const QueryFeatures& features) const {
   const bool history = features.has_programme_history;
-  const FeatureWeights& tight =
-      history ? model_.weights : model_.fallback_weights;
-  const FeatureWeights& loose_weights =
-      history ? model_.loose_weights : model_.fallback_loose_weights;
-  const double loose = LooseShare(features.tightness);
-  FeatureWeights w;
-  for (int f = 0; f < kNumFeatures; ++f) {
-    w[f] = (1 - loose) * tight[f] + loose * loose_weights[f];
-  }
-  return w;
+  return history
+             ? BlendFamilies(model_.weights, model_.loose_weights,
+                             features.tightness)
+             : BlendFamilies(model_.fallback_weights,
+                             model_.fallback_loose_weights, features.tightness);
 }
 
 namespace {

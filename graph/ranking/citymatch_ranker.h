@@ -41,6 +41,11 @@ struct CitymatchModel {
   FeatureOptions features;
 };
 
+// The weights for a query of this tightness: `tight` and `loose` blended
+// by LooseShare(tightness).
+FeatureWeights BlendFamilies(const FeatureWeights& tight,
+                             const FeatureWeights& loose, double tightness);
+
 // The model fitted on the shipped data set (citymatch_model.cc says how).
 const CitymatchModel& ShippedCitymatchModel();
 

@@ -237,12 +237,8 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
   absl::StatusOr<TrainingSet> set =
       TrainingQueriesOnFolds(data, excluded_folds, fit, features);
   if (!set.ok()) return set.status();
-  FitOptions chosen = fit;
-  chosen.l2 = ChooseL2(set->with_programme, set->without_programme, fit);
-  chosen.l2_choices.clear();
-  if (chosen_l2 != nullptr) *chosen_l2 = chosen.l2;
-  CitymatchModel model =
-      FitCitymatchModel(set->with_programme, set->without_programme, chosen);
+  CitymatchModel model = FitCitymatchModel(
+      set->with_programme, set->without_programme, fit, chosen_l2);
   model.features = features;
   return model;
 }

@@ -129,9 +129,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
 // Fits a citymatch model on the evaluated projects of every fold not in
 // `excluded_folds`, each fold's queries built on the graph without that fold
 // and without `excluded_folds`. With no exclusions this is the model to
-// ship; with {f} it is the model for test fold f. The penalty is chosen
-// among fit.l2_choices by ChooseL2() over those folds when there are
-// choices; `chosen_l2` (if not null) receives the one used.
+// ship; with {f} it is the model for test fold f. `chosen_l2` (if not
+// null) receives the penalty FitCitymatchModel() chose over those folds.
 absl::StatusOr<CitymatchModel> FitModelOnFolds(
     const Dataset& data, const std::vector<int>& excluded_folds,
     const FitOptions& fit, const FeatureOptions& features,

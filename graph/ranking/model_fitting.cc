@@ -210,13 +210,11 @@ FeatureWeights FitSoftmaxWeights(
       for (int r = 0; r < rows; ++r) {
         const double p = q->weight[r] * std::exp(score[r] - top) / sum;
         if (p < 1e-12) continue;
-        // Inactive features are 0 in z: their terms add nothing.
         const double* zr = &z[r * F];
-        const double pw = qw * p;
         for (int a = 0; a < F; ++a) {
+          if (!on[a]) continue;
           mean_z[a] += p * zr[a];
-          const double pa = pw * zr[a];
-          for (int b = a; b < F; ++b) (*hess)[a][b] += pa * zr[b];
+          for (int b = a; b < F; ++b) (*hess)[a][b] += qw * p * zr[a] * zr[b];
         }
       }
       for (int a = 0; a < F; ++a) {
@@ -447,9 +445,7 @@ std::vector<const TrainingQuery*> Pointers(
 // blend of `tight` and `loose` for its tightness.
 double ReciprocalRank(const TrainingQuery& q, const FeatureWeights& tight,
                       const FeatureWeights& loose) {
-  const double share = LooseShare(q.tightness);
-  FeatureWeights w;
-  for (int f = 0; f < F; ++f) w[f] = (1 - share) * tight[f] + share * loose[f];
+  const FeatureWeights w = BlendFamilies(tight, loose, q.tightness);
   std::vector<double> scores(q.num_rows());
   for (int r = 0; r < q.num_rows(); ++r) {
     double s = 0;
@@ -523,9 +519,10 @@ double ChooseL2(const std::vector<TrainingQuery>& with_programme,
 CitymatchModel FitCitymatchModel(
     const std::vector<TrainingQuery>& with_programme,
     const std::vector<TrainingQuery>& without_programme,
-    const FitOptions& options) {
+    const FitOptions& options, double* chosen_l2) {
   FitOptions fit = options;
   fit.l2 = ChooseL2(with_programme, without_programme, options);
+  if (chosen_l2 != nullptr) *chosen_l2 = fit.l2;
   return FitModel(Pointers(with_programme), Pointers(without_programme), fit);
 }
 

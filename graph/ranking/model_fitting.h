@@ -124,11 +124,12 @@ double ChooseL2(const std::vector<TrainingQuery>& with_programme,
 // by 1 - LooseShare() and LooseShare() of its tightness; `fallback_weights`
 // and `fallback_loose_weights` from `without_programme` (features computed
 // with the programme hidden, tightness from the members), weighed the same
-// way, with the programme features inactive.
+// way, with the programme features inactive. The penalty is the one
+// ChooseL2() picks; `chosen_l2` (if not null) receives it.
 CitymatchModel FitCitymatchModel(
     const std::vector<TrainingQuery>& with_programme,
     const std::vector<TrainingQuery>& without_programme,
-    const FitOptions& options);
+    const FitOptions& options, double* chosen_l2 = nullptr);
 
 }  // namespace citymatch
 

@@ -1,6 +1,5 @@
 // citymatch-eval run as a user runs it: the real binary on a data folder in
 // the interchange format, its JSON on stdout and its account on stderr.
-#include <set>
 #include <string>
 #include <vector>
 
