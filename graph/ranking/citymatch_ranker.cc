@@ -34,33 +34,15 @@ namespace {
 void Dot(const QueryFeatures& features, const FeatureWeights& w,
          std::vector<double>* scores) {
   const int n = features.num_cities;
-  scores->resize(n);
-  // Four cities at a time: each score is a chain of dependent additions
-  // (kept in feature order, so that the score does not depend on how it is
-  // computed), and four independent chains keep the adder busy.
-  int c = 0;
-  for (; c + 4 <= n; c += 4) {
-    const float* x0 = features.row(c);
-    const float* x1 = x0 + kNumFeatures;
-    const float* x2 = x1 + kNumFeatures;
-    const float* x3 = x2 + kNumFeatures;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (int f = 0; f < kNumFeatures; ++f) {
-      s0 += w[f] * x0[f];
-      s1 += w[f] * x1[f];
-      s2 += w[f] * x2[f];
-      s3 += w[f] * x3[f];
-    }
-    (*scores)[c] = s0;
-    (*scores)[c + 1] = s1;
-    (*scores)[c + 2] = s2;
-    (*scores)[c + 3] = s3;
-  }
-  for (; c < n; ++c) {
-    const float* x = features.row(c);
-    double s = 0;
-    for (int f = 0; f < kNumFeatures; ++f) s += w[f] * x[f];
-    (*scores)[c] = s;
+  scores->assign(n, 0.0);
+  // Column by column: each score is still its chain of additions in feature
+  // order, so it does not depend on how it is computed, and the inner loop
+  // runs over contiguous floats.
+  double* s = scores->data();
+  for (int f = 0; f < kNumFeatures; ++f) {
+    const double wf = w[f];
+    const float* x = features.column(f);
+    for (int c = 0; c < n; ++c) s[c] += wf * x[c];
   }
 }
 
@@ -71,10 +53,10 @@ std::vector<std::vector<ScoreComponent>> Explain(
   out.reserve(cities.size());
   for (int c : cities) {
     std::vector<ScoreComponent> components;
-    const float* x = features.row(c);
     for (int f = 0; f < kNumFeatures; ++f) {
       if (w[f] == 0) continue;  // a signal this query does not use
-      components.push_back({FeatureName(f), x[f], w[f] * x[f]});
+      const float x = features.at(c, f);
+      components.push_back({FeatureName(f), x, w[f] * x});
     }
     out.push_back(std::move(components));
   }

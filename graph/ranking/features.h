@@ -100,7 +100,10 @@ struct FeatureOptions {
 // The feature matrix of one query, one row per city index.
 struct QueryFeatures {
   int num_cities = 0;
-  std::vector<float> values;  // num_cities x kNumFeatures, row-major
+  // kNumFeatures x num_cities, one column per feature: each feature's scan
+  // writes one contiguous run, and the scores are a sum of columns. (Row
+  // by row, every scan touched the whole half-megabyte matrix.)
+  std::vector<float> values;
   // Whether the query's programme has past projects in the graph; the
   // programme features are 0 for every city otherwise.
   bool has_programme_history = false;
@@ -110,7 +113,12 @@ struct QueryFeatures {
   // The walk's distribution over all vertices, kept for reuse.
   std::vector<double> walk;
 
-  const float* row(int city) const { return &values[city * kNumFeatures]; }
+  float at(int city, int feature) const {
+    return values[static_cast<size_t>(feature) * num_cities + city];
+  }
+  const float* column(int feature) const {
+    return &values[static_cast<size_t>(feature) * num_cities];
+  }
 };
 
 void ComputeFeatures(const GraphSnapshot& graph, const ResolvedQuery& query,

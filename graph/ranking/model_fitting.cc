@@ -81,15 +81,16 @@ TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
                                   uint32_t seed) {
   const int n = features.num_cities;
   std::vector<char> take(n, 0);
-  // The k-th best value by nth_element on a contiguous copy of the column
-  // (not a sort, not a strided comparator: this runs a dozen times for each
-  // of thousands of training queries), then the cities above it and, in id
-  // order, as many of those equal to it as fit.
+  // The k-th best value by nth_element on a signed copy of the column (not
+  // a sort: this runs a dozen times for each of thousands of training
+  // queries), then the cities above it and, in id order, as many of those
+  // equal to it as fit.
   std::vector<float> column(n), scratch(n);
   auto top_by = [&](int feature, float sign, int k) {
     k = std::min(k, n);
     if (k == 0) return;
-    for (int c = 0; c < n; ++c) column[c] = sign * features.row(c)[feature];
+    const float* values = features.column(feature);
+    for (int c = 0; c < n; ++c) column[c] = sign * values[c];
     scratch = column;
     std::nth_element(scratch.begin(), scratch.begin() + (k - 1), scratch.end(),
                      std::greater<float>());
@@ -144,7 +145,7 @@ TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
   for (int c = 0; c < n; ++c) {
     if (!take[c]) continue;
     if (c == hidden) q.positive = q.num_rows();
-    q.rows.insert(q.rows.end(), features.row(c), features.row(c) + F);
+    for (int f = 0; f < F; ++f) q.rows.push_back(features.at(c, f));
     q.weight.push_back(take[c] == 2 ? rest_weight : 1.0f);
   }
   return q;

@@ -26,13 +26,13 @@ TEST(CitymatchRankerTest, KnownProgrammeHasHistoryUnknownDoesNot) {
   ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "URBACT", {"1"}), {},
                   &x);
   EXPECT_TRUE(x.has_programme_history);
-  EXPECT_GT(x.row(graph->CityIndex("2"))[kProgrammeExperience], 0);
+  EXPECT_GT(x.at(graph->CityIndex("2"), kProgrammeExperience), 0);
   ComputeFeatures(*graph, Resolve(*graph, {"Housing"}, "Horizon 2030", {"1"}),
                   {}, &x);
   EXPECT_FALSE(x.has_programme_history);
   for (int c = 0; c < x.num_cities; ++c) {
     for (int f = 0; f < kNumFeatures; ++f) {
-      if (IsProgrammeFeature(f)) EXPECT_EQ(x.row(c)[f], 0) << FeatureName(f);
+      if (IsProgrammeFeature(f)) EXPECT_EQ(x.at(c, f), 0) << FeatureName(f);
     }
   }
 }
@@ -53,7 +53,7 @@ TEST(CitymatchRankerTest, UnknownProgrammeFallsBackToFallbackWeights) {
   QueryFeatures x;
   ComputeFeatures(*graph, unknown, model.features, &x);
   for (int c = 0; c < x.num_cities; ++c) {
-    EXPECT_FLOAT_EQ(scores[c], x.row(c)[kPpr]);
+    EXPECT_FLOAT_EQ(scores[c], x.at(c, kPpr));
   }
   // The components name only the signals in use.
   const auto components = ranker.Components(*graph, unknown, 3);
@@ -77,7 +77,7 @@ TEST(CitymatchRankerTest, FallbackFamilyFollowsTheMembersSpread) {
     ComputeFeatures(*graph, q, model.features, &x);
     ASSERT_FALSE(x.has_programme_history);
     for (int c = 0; c < x.num_cities; ++c) {
-      EXPECT_FLOAT_EQ(scores[c], x.row(c)[feature]) << FeatureName(feature);
+      EXPECT_FLOAT_EQ(scores[c], x.at(c, feature)) << FeatureName(feature);
     }
   };
   expect_scores_are(Resolve(*graph, {"Housing"}, "", {"1", "5"}), kPpr);
