@@ -1,8 +1,10 @@
 #include "graph/ranking/citymatch_ranker.h"
 
+#include <cmath>
 #include <vector>
 
 #include "graph/ranking/features.h"
+#include "graph/ranking/geo.h"
 #include "graph/ranking/query_resolver.h"
 #include "gtest/gtest.h"
 #include "tests/ranking/ranking_test_data.h"
@@ -109,6 +111,40 @@ TEST(CitymatchRankerTest, ShippedModelRanksTheSharedPartnerFirst) {
     }
     EXPECT_GT(scores[turin], scores[c]) << graph->cities()[c].name;
   }
+}
+
+// The distance feature is log1p(km to the nearest member / 50), the km
+// read to within the 1-km table and the equirectangular approximation.
+double DistanceKm(const GraphSnapshot& graph, const QueryFeatures& x,
+                  const char* id) {
+  return 50 * std::expm1(x.at(graph.CityIndex(id), kDistance));
+}
+
+TEST(CitymatchRankerTest, DistanceIsToTheNearestMember) {
+  auto graph = testing_data::Build(testing_data::SmallEurope());
+  QueryFeatures x;
+  // Members Lyon and Riga: Grenoble is near Lyon, Vilnius near Riga.
+  ComputeFeatures(*graph, Resolve(*graph, {}, "", {"1", "3"}), {}, &x);
+  EXPECT_NEAR(DistanceKm(*graph, x, "5"), HaversineKm(45.76, 4.84, 45.19, 5.72),
+              3.0);
+  EXPECT_NEAR(DistanceKm(*graph, x, "6"),
+              HaversineKm(56.95, 24.10, 54.69, 25.28), 3.0);
+}
+
+TEST(CitymatchRankerTest, DistanceCrossesTheDateLine) {
+  Dataset d;
+  d.cities = {testing_data::MakeCity("1", "West", "FJ", -17.0, 179.5, 1000),
+              testing_data::MakeCity("2", "East", "FJ", -17.0, -179.5, 1000),
+              testing_data::MakeCity("3", "Inland", "FJ", -17.0, 178.0, 1000)};
+  auto graph = testing_data::Build(d);
+  QueryFeatures x;
+  ComputeFeatures(*graph, Resolve(*graph, {}, "", {"1"}), {}, &x);
+  // One degree of longitude east of West, over the 180th meridian, not 359
+  // degrees west of it.
+  EXPECT_NEAR(DistanceKm(*graph, x, "2"),
+              HaversineKm(-17.0, 179.5, -17.0, -179.5), 2.0);
+  EXPECT_NEAR(DistanceKm(*graph, x, "3"),
+              HaversineKm(-17.0, 179.5, -17.0, 178.0), 2.0);
 }
 
 TEST(CitymatchRankerTest, LooseShareBlendsByTightness) {
