@@ -102,9 +102,9 @@ double SquaredDegrees(const Anchor& a, double lat, double lon) {
 double DegreesToKm(double degrees) { return degrees * kRad * kEarthRadiusKm; }
 
 // SquaredDegrees() from every city to its nearest anchor. One anchor at a
-// time over packed coordinates, without branches, so that the loop runs on
-// vector registers: this scan is the one part of a query that grows with
-// the number of members (a 40-member consortium made it the slowest query).
+// time over packed coordinates, so that the loop runs on vector registers:
+// this scan is the one part of a query that grows with the number of
+// members (the slowest query of the evaluation has 43).
 std::vector<double> NearestSquaredDegrees(
     const std::vector<GraphSnapshot::CityPoint>& points,
     const std::vector<Anchor>& anchors) {
