@@ -67,6 +67,10 @@ ABSL_FLAG(int, queries_per_project, citymatch::FitOptions().queries_per_project,
           "training queries per training project for the citymatch model");
 ABSL_FLAG(double, loose_mrr_penalty, citymatch::FitOptions().loose_mrr_penalty,
           "refine the loose family on MRR with this penalty (< 0: do not)");
+ABSL_FLAG(std::vector<std::string>, choose_walk_alpha, {},
+          "choose the walk's alpha per test fold among these values by an "
+          "inner cross-validation on the other folds (slow: each value needs "
+          "its own training features)");
 ABSL_FLAG(std::vector<std::string>, choose_loose_mrr_penalty, {},
           "choose loose_mrr_penalty per test fold among these values by an "
           "inner cross-validation on the training folds");
@@ -237,7 +241,9 @@ int Run() {
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
   if (!ParseNumbers(absl::GetFlag(FLAGS_choose_loose_mrr_penalty),
                     "--choose_loose_mrr_penalty",
-                    &options.loose_mrr_penalty_choices)) {
+                    &options.loose_mrr_penalty_choices) ||
+      !ParseNumbers(absl::GetFlag(FLAGS_choose_walk_alpha),
+                    "--choose_walk_alpha", &options.walk_alpha_choices)) {
     return 2;
   }
   options.features = features;
@@ -299,6 +305,11 @@ int Run() {
   if (!fit.l2_choices.empty()) {
     std::cerr << "l2 per fold:";
     for (double v : report->chosen_l2) std::cerr << " " << v;
+    std::cerr << "\n";
+  }
+  if (!options.walk_alpha_choices.empty()) {
+    std::cerr << "walk alpha per fold:";
+    for (double v : report->chosen_walk_alpha) std::cerr << " " << v;
     std::cerr << "\n";
   }
   if (!options.loose_mrr_penalty_choices.empty()) {

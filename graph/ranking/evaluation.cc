@@ -190,30 +190,57 @@ absl::StatusOr<TrainingSet> TrainingQueriesOnFolds(
   return set;
 }
 
-// The loose_mrr_penalty among `choices` whose models, fitted on the folds
-// neither `outer` nor g, rank the queries of each such fold g best (mean
-// reciprocal rank over all of them; ties go to the earlier choice). The
-// test fold `outer` plays no part.
-absl::StatusOr<double> ChooseLoosePenalty(const Dataset& data, int outer,
-                                          const std::vector<double>& choices,
-                                          const FitOptions& fit,
-                                          const FeatureOptions& features) {
-  std::vector<double> reciprocal(choices.size(), 0.0);
+// One setting an inner cross-validation may choose: how to fit, and the
+// features to fit on.
+struct Setting {
+  FitOptions fit;
+  FeatureOptions features;
+};
+
+bool SameTrainingQueries(const Setting& a, const Setting& b) {
+  const RandomWalkOptions& x = a.features.walk;
+  const RandomWalkOptions& y = b.features.walk;
+  return x.alpha == y.alpha && x.max_iterations == y.max_iterations &&
+         x.tolerance == y.tolerance &&
+         x.follow_twinnings == y.follow_twinnings &&
+         a.features.member_restart_share == b.features.member_restart_share &&
+         a.fit.queries_per_project == b.fit.queries_per_project;
+}
+
+// The index of the setting whose models, fitted on the folds neither
+// `outer` nor g, rank the queries of each such fold g best (mean reciprocal
+// rank over all of them; ties go to the earlier setting). The test fold
+// `outer` plays no part. Settings that differ only in how they fit share
+// their training queries.
+absl::StatusOr<size_t> ChooseByInnerFolds(
+    const Dataset& data, int outer, const std::vector<Setting>& settings) {
+  std::vector<double> reciprocal(settings.size(), 0.0);
   for (int g = 0; g < kNumFolds; ++g) {
     if (g == outer) continue;
-    absl::StatusOr<TrainingSet> train =
-        TrainingQueriesOnFolds(data, {outer, g}, fit, features);
-    if (!train.ok()) return train.status();
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
         FoldGraph(data, {outer, g}, 200 + g);
     if (!graph.ok()) return graph.status();
     const std::vector<EvalQuery> queries = QueriesOfFold(data, g, **graph);
-    for (size_t i = 0; i < choices.size(); ++i) {
-      FitOptions options = fit;
-      options.loose_mrr_penalty = choices[i];
+    std::vector<TrainingSet> sets;                // the distinct ones
+    std::vector<size_t> set_of(settings.size());  // setting -> its set
+    for (size_t i = 0; i < settings.size(); ++i) {
+      size_t same = 0;
+      while (same < i && !SameTrainingQueries(settings[same], settings[i])) {
+        ++same;
+      }
+      if (same < i) {
+        set_of[i] = set_of[same];
+      } else {
+        absl::StatusOr<TrainingSet> set = TrainingQueriesOnFolds(
+            data, {outer, g}, settings[i].fit, settings[i].features);
+        if (!set.ok()) return set.status();
+        set_of[i] = sets.size();
+        sets.push_back(*std::move(set));
+      }
+      const TrainingSet& train = sets[set_of[i]];
       CitymatchModel model = FitCitymatchModel(
-          train->with_programme, train->without_programme, options);
-      model.features = features;
+          train.with_programme, train.without_programme, settings[i].fit);
+      model.features = settings[i].features;
       const CitymatchRanker ranker(model);
       std::vector<double> scores;
       for (const EvalQuery& q : queries) {
@@ -223,10 +250,10 @@ absl::StatusOr<double> ChooseLoosePenalty(const Dataset& data, int outer,
     }
   }
   size_t best = 0;
-  for (size_t i = 1; i < choices.size(); ++i) {
+  for (size_t i = 1; i < settings.size(); ++i) {
     if (reciprocal[i] > reciprocal[best]) best = i;
   }
-  return choices[best];
+  return best;
 }
 
 }  // namespace
@@ -264,6 +291,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     std::vector<std::vector<int>> ranks;  // per ranker
     CitymatchModel model;
     double chosen_loose_mrr_penalty = -1;
+    double chosen_walk_alpha = 0;
     double chosen_l2 = 0;
     bool fitted = false;
   };
@@ -284,20 +312,41 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
           progress(
               absl::StrCat("fold ", f, ": fitting citymatch on folds != ", f));
         }
-        FitOptions fit = options.fit;
-        if (!options.loose_mrr_penalty_choices.empty()) {
-          absl::StatusOr<double> chosen =
-              ChooseLoosePenalty(data, f, options.loose_mrr_penalty_choices,
-                                 options.fit, options.features);
-          if (!chosen.ok()) return chosen.status();
-          fit.loose_mrr_penalty = *chosen;
-          std::lock_guard<std::mutex> lock(mu);
-          progress(absl::StrCat(
-              "fold ", f, ": inner folds chose loose_mrr_penalty ", *chosen));
+        // Every combination of the choices given, the given values where
+        // none are.
+        std::vector<Setting> settings;
+        const std::vector<double> alphas =
+            options.walk_alpha_choices.empty()
+                ? std::vector<double>{options.features.walk.alpha}
+                : options.walk_alpha_choices;
+        const std::vector<double> penalties =
+            options.loose_mrr_penalty_choices.empty()
+                ? std::vector<double>{options.fit.loose_mrr_penalty}
+                : options.loose_mrr_penalty_choices;
+        for (double alpha : alphas) {
+          for (double penalty : penalties) {
+            Setting s{options.fit, options.features};
+            s.features.walk.alpha = alpha;
+            s.fit.loose_mrr_penalty = penalty;
+            settings.push_back(s);
+          }
         }
+        Setting chosen = settings.front();
+        if (settings.size() > 1) {
+          absl::StatusOr<size_t> best = ChooseByInnerFolds(data, f, settings);
+          if (!best.ok()) return best.status();
+          chosen = settings[*best];
+          std::lock_guard<std::mutex> lock(mu);
+          progress(absl::StrCat("fold ", f, ": inner folds chose walk alpha ",
+                                chosen.features.walk.alpha,
+                                ", loose_mrr_penalty ",
+                                chosen.fit.loose_mrr_penalty));
+        }
+        const FitOptions& fit = chosen.fit;
         result.chosen_loose_mrr_penalty = fit.loose_mrr_penalty;
-        absl::StatusOr<CitymatchModel> model = FitModelOnFolds(
-            data, {f}, fit, options.features, &result.chosen_l2);
+        result.chosen_walk_alpha = chosen.features.walk.alpha;
+        absl::StatusOr<CitymatchModel> model =
+            FitModelOnFolds(data, {f}, fit, chosen.features, &result.chosen_l2);
         if (!model.ok()) return model.status();
         if (!fit.l2_choices.empty()) {
           std::lock_guard<std::mutex> lock(mu);
@@ -380,6 +429,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       report.chosen_loose_mrr_penalty.push_back(
           result.chosen_loose_mrr_penalty);
       report.chosen_l2.push_back(result.chosen_l2);
+      report.chosen_walk_alpha.push_back(result.chosen_walk_alpha);
     }
   }
   return report;

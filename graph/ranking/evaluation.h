@@ -97,6 +97,11 @@ struct EvaluationOptions {
   // three, rank the fourth, best mean reciprocal rank over the four), so
   // the choice never sees fold f.
   std::vector<double> loose_mrr_penalty_choices;
+  // Non-empty: features.walk.alpha is chosen the same way among these (with
+  // the loose_mrr_penalty choices, among every pair). Each candidate alpha
+  // needs its own training features: about two minutes per candidate on
+  // the shipped data.
+  std::vector<double> walk_alpha_choices;
   // Called with one line of progress at a time, from any thread (the
   // caller serialises nothing: Evaluate() does). May be empty.
   std::function<void(const std::string&)> progress;
@@ -119,6 +124,8 @@ struct EvaluationReport {
   std::vector<double> chosen_loose_mrr_penalty;
   // The l2 each fold's model was fitted with (chosen when fit.l2_choices).
   std::vector<double> chosen_l2;
+  // The walk alpha each fitted fold used (chosen or given).
+  std::vector<double> chosen_walk_alpha;
 };
 
 // Runs the protocol. The errors of GraphBuilder::Build (a membership of an

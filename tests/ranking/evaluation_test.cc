@@ -205,5 +205,43 @@ TEST(EvaluationTest, InnerFoldsChooseTheLooseRefinement) {
   }
 }
 
+// The walk's alpha is chosen the same way: only among its candidates, and a
+// single candidate is the plain evaluation with that alpha.
+TEST(EvaluationTest, InnerFoldsChooseTheWalkAlpha) {
+  Dataset d = testing_data::SmallEurope();
+  EvaluationOptions plain;
+  plain.rankers = {"citymatch"};
+  plain.features.walk.alpha = 0.5;
+  absl::StatusOr<EvaluationReport> expected = Evaluate(d, plain);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+
+  EvaluationOptions nested = plain;
+  nested.features.walk.alpha = 0.7;
+  nested.walk_alpha_choices = {0.5};
+  absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->chosen_walk_alpha.size(), static_cast<size_t>(kNumFolds));
+  for (double v : report->chosen_walk_alpha) EXPECT_EQ(v, 0.5);
+  for (const CitymatchModel& model : report->fold_models) {
+    EXPECT_EQ(model.features.walk.alpha, 0.5);
+  }
+  for (const auto& [group, m] : expected->table.at("citymatch")) {
+    EXPECT_DOUBLE_EQ(report->table.at("citymatch").at(group).mrr, m.mrr)
+        << group;
+  }
+
+  nested.walk_alpha_choices = {0.5, 0.85};
+  nested.loose_mrr_penalty_choices = {-1, 0};
+  report = Evaluate(d, nested);
+  ASSERT_TRUE(report.ok()) << report.status();
+  for (size_t f = 0; f < report->fold_models.size(); ++f) {
+    const double alpha = report->chosen_walk_alpha[f];
+    EXPECT_TRUE(alpha == 0.5 || alpha == 0.85) << alpha;
+    EXPECT_EQ(report->fold_models[f].features.walk.alpha, alpha);
+    const double penalty = report->chosen_loose_mrr_penalty[f];
+    EXPECT_TRUE(penalty == -1 || penalty == 0) << penalty;
+  }
+}
+
 }  // namespace
 }  // namespace citymatch
