@@ -69,8 +69,8 @@ ABSL_FLAG(double, loose_mrr_penalty, citymatch::FitOptions().loose_mrr_penalty,
           "refine the loose family on MRR with this penalty (< 0: do not)");
 ABSL_FLAG(std::vector<std::string>, choose_walk_alpha, {},
           "choose the walk's alpha per test fold among these values by an "
-          "inner cross-validation on the other folds (slow: each value needs "
-          "its own training features)");
+          "inner cross-validation on the other folds (with --fit: over every "
+          "fold; slow: each value needs its own training features)");
 ABSL_FLAG(std::vector<std::string>, choose_loose_mrr_penalty, {},
           "choose loose_mrr_penalty per test fold among these values by an "
           "inner cross-validation on the training folds");
@@ -216,6 +216,21 @@ int Run() {
   features.walk.alpha = absl::GetFlag(FLAGS_alpha);
   features.walk.max_iterations = absl::GetFlag(FLAGS_iterations);
   if (absl::GetFlag(FLAGS_fit)) {
+    std::vector<double> alphas;
+    if (!ParseNumbers(absl::GetFlag(FLAGS_choose_walk_alpha),
+                      "--choose_walk_alpha", &alphas)) {
+      return 2;
+    }
+    if (!alphas.empty()) {
+      absl::StatusOr<double> alpha =
+          ChooseWalkAlpha(*data, alphas, fit, features);
+      if (!alpha.ok()) {
+        std::cerr << alpha.status() << "\n";
+        return 1;
+      }
+      features.walk.alpha = *alpha;
+      std::cerr << "walk alpha " << *alpha << "\n";
+    }
     double l2 = fit.l2;
     absl::StatusOr<CitymatchModel> model =
         FitModelOnFolds(*data, {}, fit, features, &l2);

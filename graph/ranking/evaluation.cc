@@ -210,8 +210,8 @@ bool SameTrainingQueries(const Setting& a, const Setting& b) {
 // The index of the setting whose models, fitted on the folds neither
 // `outer` nor g, rank the queries of each such fold g best (mean reciprocal
 // rank over all of them; ties go to the earlier setting). The test fold
-// `outer` plays no part. Settings that differ only in how they fit share
-// their training queries.
+// `outer` plays no part (-1: none is left out). Settings that differ only
+// in how they fit share their training queries.
 absl::StatusOr<size_t> ChooseByInnerFolds(
     const Dataset& data, int outer, const std::vector<Setting>& settings) {
   std::vector<double> reciprocal(settings.size(), 0.0);
@@ -268,6 +268,23 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
       set->with_programme, set->without_programme, fit, chosen_l2);
   model.features = features;
   return model;
+}
+
+absl::StatusOr<double> ChooseWalkAlpha(const Dataset& data,
+                                       const std::vector<double>& choices,
+                                       const FitOptions& fit,
+                                       const FeatureOptions& features) {
+  if (choices.empty()) return features.walk.alpha;
+  std::vector<Setting> settings;
+  for (double alpha : choices) {
+    settings.push_back({fit, features});
+    settings.back().features.walk.alpha = alpha;
+  }
+  // No fold is the test fold: every fold is an inner one in turn.
+  absl::StatusOr<size_t> best =
+      ChooseByInnerFolds(data, /*outer=*/-1, settings);
+  if (!best.ok()) return best.status();
+  return choices[*best];
 }
 
 absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,

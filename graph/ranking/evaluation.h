@@ -143,6 +143,15 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
     const FitOptions& fit, const FeatureOptions& features,
     double* chosen_l2 = nullptr);
 
+// The alpha among `choices` that an inner cross-validation over every fold
+// picks for the walk (each fold ranked by a model fitted on three of the
+// others, best mean reciprocal rank), the choice Evaluate() makes per test
+// fold with walk_alpha_choices: the one to ship with FitModelOnFolds().
+absl::StatusOr<double> ChooseWalkAlpha(const Dataset& data,
+                                       const std::vector<double>& choices,
+                                       const FitOptions& fit,
+                                       const FeatureOptions& features);
+
 }  // namespace citymatch
 
 #endif  // CITYMATCH_GRAPH_RANKING_EVALUATION_H_

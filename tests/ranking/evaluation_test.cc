@@ -243,5 +243,21 @@ TEST(EvaluationTest, InnerFoldsChooseTheWalkAlpha) {
   }
 }
 
+// What --fit ships: the choice over every fold, among the candidates only.
+TEST(EvaluationTest, WalkAlphaToShipIsOneOfTheCandidates) {
+  Dataset d = testing_data::SmallEurope();
+  FeatureOptions features;
+  features.walk.alpha = 0.7;
+  absl::StatusOr<double> alpha = ChooseWalkAlpha(d, {}, {}, features);
+  ASSERT_TRUE(alpha.ok()) << alpha.status();
+  EXPECT_EQ(*alpha, 0.7);
+  alpha = ChooseWalkAlpha(d, {0.5}, {}, features);
+  ASSERT_TRUE(alpha.ok()) << alpha.status();
+  EXPECT_EQ(*alpha, 0.5);
+  alpha = ChooseWalkAlpha(d, {0.5, 0.85}, {}, features);
+  ASSERT_TRUE(alpha.ok()) << alpha.status();
+  EXPECT_TRUE(*alpha == 0.5 || *alpha == 0.85) << *alpha;
+}
+
 }  // namespace
 }  // namespace citymatch
