@@ -186,6 +186,11 @@ int Run() {
     return 2;
   }
   const absl::Time start = absl::Now();
+  // Progress lines on stderr, stamped with the seconds since the start.
+  const auto progress = [start](const std::string& line) {
+    std::cerr << absl::StrFormat(
+        "[%6.1fs] %s\n", absl::ToDoubleSeconds(absl::Now() - start), line);
+  };
   absl::StatusOr<Dataset> data = ReadDataset(dir);
   if (!data.ok()) {
     std::cerr << data.status() << "\n";
@@ -223,7 +228,7 @@ int Run() {
     }
     if (!alphas.empty()) {
       absl::StatusOr<double> alpha =
-          ChooseWalkAlpha(*data, alphas, fit, features);
+          ChooseWalkAlpha(*data, alphas, fit, features, progress);
       if (!alpha.ok()) {
         std::cerr << alpha.status() << "\n";
         return 1;
@@ -262,10 +267,7 @@ int Run() {
     return 2;
   }
   options.features = features;
-  options.progress = [start](const std::string& line) {
-    std::cerr << absl::StrFormat(
-        "[%6.1fs] %s\n", absl::ToDoubleSeconds(absl::Now() - start), line);
-  };
+  options.progress = progress;
   absl::StatusOr<EvaluationReport> report = Evaluate(*data, options);
   if (!report.ok()) {
     std::cerr << report.status() << "\n";

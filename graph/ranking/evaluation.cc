@@ -213,7 +213,8 @@ bool SameTrainingQueries(const Setting& a, const Setting& b) {
 // `outer` plays no part (-1: none is left out). Settings that differ only
 // in how they fit share their training queries.
 absl::StatusOr<size_t> ChooseByInnerFolds(
-    const Dataset& data, int outer, const std::vector<Setting>& settings) {
+    const Dataset& data, int outer, const std::vector<Setting>& settings,
+    const std::function<void(const std::string&)>& progress) {
   std::vector<double> reciprocal(settings.size(), 0.0);
   for (int g = 0; g < kNumFolds; ++g) {
     if (g == outer) continue;
@@ -248,6 +249,10 @@ absl::StatusOr<size_t> ChooseByInnerFolds(
         reciprocal[i] += 1.0 / RankOf(scores, q.hidden, q.query.members);
       }
     }
+    if (progress) {
+      progress(absl::StrCat("inner fold ", g, ": ", settings.size(),
+                            " settings fitted and ranked"));
+    }
   }
   size_t best = 0;
   for (size_t i = 1; i < settings.size(); ++i) {
@@ -270,10 +275,10 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
   return model;
 }
 
-absl::StatusOr<double> ChooseWalkAlpha(const Dataset& data,
-                                       const std::vector<double>& choices,
-                                       const FitOptions& fit,
-                                       const FeatureOptions& features) {
+absl::StatusOr<double> ChooseWalkAlpha(
+    const Dataset& data, const std::vector<double>& choices,
+    const FitOptions& fit, const FeatureOptions& features,
+    const std::function<void(const std::string&)>& progress) {
   if (choices.empty()) return features.walk.alpha;
   std::vector<Setting> settings;
   for (double alpha : choices) {
@@ -282,7 +287,7 @@ absl::StatusOr<double> ChooseWalkAlpha(const Dataset& data,
   }
   // No fold is the test fold: every fold is an inner one in turn.
   absl::StatusOr<size_t> best =
-      ChooseByInnerFolds(data, /*outer=*/-1, settings);
+      ChooseByInnerFolds(data, /*outer=*/-1, settings, progress);
   if (!best.ok()) return best.status();
   return choices[*best];
 }
@@ -350,7 +355,11 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         }
         Setting chosen = settings.front();
         if (settings.size() > 1) {
-          absl::StatusOr<size_t> best = ChooseByInnerFolds(data, f, settings);
+          absl::StatusOr<size_t> best = ChooseByInnerFolds(
+              data, f, settings, [&](const std::string& line) {
+                std::lock_guard<std::mutex> lock(mu);
+                progress(absl::StrCat("fold ", f, ": ", line));
+              });
           if (!best.ok()) return best.status();
           chosen = settings[*best];
           std::lock_guard<std::mutex> lock(mu);

@@ -147,10 +147,11 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
 // picks for the walk (each fold ranked by a model fitted on three of the
 // others, best mean reciprocal rank), the choice Evaluate() makes per test
 // fold with walk_alpha_choices: the one to ship with FitModelOnFolds().
-absl::StatusOr<double> ChooseWalkAlpha(const Dataset& data,
-                                       const std::vector<double>& choices,
-                                       const FitOptions& fit,
-                                       const FeatureOptions& features);
+// `progress` (may be empty) gets a line per inner fold.
+absl::StatusOr<double> ChooseWalkAlpha(
+    const Dataset& data, const std::vector<double>& choices,
+    const FitOptions& fit, const FeatureOptions& features,
+    const std::function<void(const std::string&)>& progress = nullptr);
 
 }  // namespace citymatch
 

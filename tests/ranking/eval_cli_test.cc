@@ -37,11 +37,17 @@ class EvalCliTest : public ::testing::Test {
     return RunBuiltBinary(kEval, flags);
   }
 
-  // The penalties of the "l2 per fold:" line of stderr; empty if none.
+  // The values of the "l2 per fold:" line of stderr; empty if none.
   static std::vector<double> ChosenL2(const std::string& err) {
+    return PerFold(err, "l2 per fold:");
+  }
+
+  // The values of the stderr line that starts with `prefix`.
+  static std::vector<double> PerFold(const std::string& err,
+                                     absl::string_view prefix) {
     std::vector<double> out;
     for (absl::string_view line : absl::StrSplit(err, '\n')) {
-      if (!absl::ConsumePrefix(&line, "l2 per fold:")) continue;
+      if (!absl::ConsumePrefix(&line, prefix)) continue;
       for (absl::string_view v : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
         double l2;
         EXPECT_TRUE(absl::SimpleAtod(v, &l2)) << line;
@@ -85,6 +91,28 @@ TEST_F(EvalCliTest, PenaltyChoicesAreTheOnesGiven) {
   result = Eval({"--rankers", "citymatch", "--l2_choices="});
   ASSERT_EQ(result.exit_code, 0) << result;
   EXPECT_TRUE(ChosenL2(result.err).empty()) << result;
+}
+
+TEST_F(EvalCliTest, WalkAlphaChoicesAreTheOnesGiven) {
+  CliResult result =
+      Eval({"--rankers", "citymatch", "--choose_walk_alpha", "0.5,0.85"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const std::vector<double> chosen =
+      PerFold(result.err, "walk alpha per fold:");
+  ASSERT_EQ(chosen.size(), 5u) << result;
+  for (double alpha : chosen) EXPECT_TRUE(alpha == 0.5 || alpha == 0.85);
+  EXPECT_NE(result.err.find("inner fold"), std::string::npos) << result;
+
+  // --fit chooses over every fold and says which.
+  result = Eval({"--fit", "--choose_walk_alpha", "0.85"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_NE(result.err.find("walk alpha 0.85\n"), std::string::npos) << result;
+  EXPECT_NE(result.out.find("loose_weights"), std::string::npos) << result;
+
+  result = Eval({"--rankers", "citymatch", "--choose_walk_alpha=0.5,x"});
+  EXPECT_EQ(result.exit_code, 2) << result;
+  EXPECT_NE(result.err.find("--choose_walk_alpha"), std::string::npos)
+      << result;
 }
 
 TEST_F(EvalCliTest, ABadPenaltyIsAUsageError) {
