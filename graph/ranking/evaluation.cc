@@ -280,6 +280,7 @@ absl::StatusOr<double> ChooseWalkAlpha(
     const FitOptions& fit, const FeatureOptions& features,
     const std::function<void(const std::string&)>& progress) {
   if (choices.empty()) return features.walk.alpha;
+  if (choices.size() == 1) return choices.front();
   std::vector<Setting> settings;
   for (double alpha : choices) {
     settings.push_back({fit, features});
