@@ -159,6 +159,12 @@ TEST(EvalCliShippedDataTest, BaselinesReproduceTheReferenceFigures) {
 // The claim of the README's results table, kept true: cross-validated on the
 // real data, citymatch's Hit@10 and MRR are the best of every group.
 TEST(EvalCliShippedDataTest, CitymatchLeadsEveryBaselineInEveryGroup) {
+#if defined(__SANITIZE_ADDRESS__)
+  // About half a minute on two cores, over three minutes under the
+  // sanitizers: past the runner's limit, and the code it runs is the code
+  // the ranking unit tests check there.
+  GTEST_SKIP() << "the whole evaluation is checked in the plain build";
+#endif
   const CliResult result = RunBuiltBinary(
       kEval, {"--data", citymatch::testing::ShippedDataDir(), "--json"});
   ASSERT_EQ(result.exit_code, 0) << result;
