@@ -234,6 +234,8 @@ void GraphBuilder::BuildDerivedTables(GraphSnapshot* g) {
     point.lon = static_cast<float>(city.lon);
     point.log_population = std::log(
         static_cast<float>(city.population > 0 ? city.population : 5000));
+    point.log1p_projects = static_cast<float>(
+        std::log1p(static_cast<double>(g->city_projects_[c].size())));
     point.country_slot = GraphSnapshot::CountrySlot(city.country);
     point.cell = GraphSnapshot::GeoCell(city.lat, city.lon);
     double years = 0;

@@ -146,6 +146,8 @@ class GraphSnapshot {
     float lon = 0;
     // log of the population, an unknown one (0) counted as 5,000.
     float log_population = 0;
+    // log1p of the number of projects the city took part in.
+    float log1p_projects = 0;
     // CountrySlot() of the country.
     int country_slot = 0;
     // GeoCell() of the position.

@@ -61,6 +61,36 @@ double Log1pKmOver50(double km) {
   return i < 4096 ? kTable[i] : std::log1p(km / 50.0);
 }
 
+// Per-city sums that are zero for most cities (shared projects, twinnings,
+// projects on a theme): it remembers the cities it touched, so that writing
+// the feature column (zero already) and clearing the sums cost in proportion
+// to them, not to every city of the data set.
+class SparseSums {
+ public:
+  explicit SparseSums(int n) : sums_(n, 0.0) {}
+
+  // REQUIRES: w > 0.
+  void Add(int city, double w) {
+    if (sums_[city] == 0) touched_.push_back(city);
+    sums_[city] += w;
+  }
+  bool empty() const { return touched_.empty(); }
+
+  // Calls write(city, sum) for each city with a sum, then clears them all.
+  template <typename Write>
+  void Flush(Write write) {
+    for (int c : touched_) {
+      write(c, sums_[c]);
+      sums_[c] = 0;
+    }
+    touched_.clear();
+  }
+
+ private:
+  std::vector<double> sums_;
+  std::vector<int> touched_;
+};
+
 // The snapshot's grid of 1-degree cells (about 111 x 70 km in Europe).
 constexpr int kLatCells = GraphSnapshot::kLatCells;
 constexpr int kLonCells = GraphSnapshot::kLonCells;
@@ -232,25 +262,22 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   }
 
   // Co-membership, twinnings: walk member -> project/twin -> candidate.
-  std::vector<double> acc(n, 0.0);
-  std::vector<double> same_programme(n, 0.0);
-  bool any_same_programme = false;
+  SparseSums sums(n);
+  SparseSums same_programme(n);
   const int programme = graph.ProgrammeIndex(query.programme);
   for (int m : query.members) {
     for (int p : graph.city_projects(m)) {
       const std::vector<int>& members = graph.project_members(p);
       if (members.size() < 2) continue;
       const double w = 1.0 / std::log(static_cast<double>(members.size()));
-      for (int c : members) acc[c] += w;
+      for (int c : members) sums.Add(c, w);
       if (programme >= 0 && graph.project_programme(p) == programme) {
-        any_same_programme = true;
-        for (int c : members) same_programme[c] += w;
+        for (int c : members) same_programme.Add(c, w);
       }
     }
   }
-  for (int c = 0; c < n; ++c) {
-    if (acc[c] != 0) set(c, kCoMembership, std::log1p(acc[c]));
-  }
+  sums.Flush(
+      [&](int c, double sum) { set(c, kCoMembership, std::log1p(sum)); });
 
   // The era: mean start year of each city's dated projects.
   {
@@ -273,14 +300,12 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       }
     }
   }
-  std::fill(acc.begin(), acc.end(), 0.0);
   for (int m : query.members) {
-    for (int c : graph.city_twins(m)) acc[c] += 1;
+    for (int c : graph.city_twins(m)) sums.Add(c, 1);
   }
+  sums.Flush([&](int c, double sum) { set(c, kTwinned, Log1pCount(sum)); });
   for (int c = 0; c < n; ++c) {
-    set(c, kTwinned, Log1pCount(acc[c]));
-    set(c, kExperience,
-        Log1pCount(static_cast<double>(graph.city_projects(c).size())));
+    set(c, kExperience, points[c].log1p_projects);
   }
 
   // The programme's history: its past consortia in this graph.
@@ -293,7 +318,6 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   out->has_programme_history = !programme_projects.empty();
   double tightness, repetition;
   if (out->has_programme_history) {
-    std::fill(acc.begin(), acc.end(), 0.0);
     std::vector<double> country_count(kNumCountrySlots, 0.0);
     double memberships = 0;
     std::vector<double> spreads;
@@ -302,7 +326,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     for (int p : programme_projects) {
       const std::vector<int>& members = graph.project_members(p);
       for (int c : members) {
-        acc[c] += 1;
+        sums.Add(c, 1);
         country_count[points[c].country_slot] += 1;
         memberships += 1;
       }
@@ -335,18 +359,16 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     for (int i = 0; i < kNumCountrySlots; ++i) {
       log_share[i] = std::log((country_count[i] + 0.1) / (memberships + 1.0));
     }
-    if (any_same_programme) {
-      for (int c = 0; c < n; ++c) {
-        if (same_programme[c] != 0) {
-          set(c, kProgrammeCoMembership, std::log1p(same_programme[c]));
-        }
-      }
-    }
+    same_programme.Flush([&](int c, double sum) {
+      set(c, kProgrammeCoMembership, std::log1p(sum));
+    });
+    sums.Flush([&](int c, double count) {
+      set(c, kProgrammeExperience, Log1pCount(count));
+    });
     for (int c = 0; c < n; ++c) {
       set(c, kProgrammeDensity, Log1pCellCount(cells[points[c].cell]));
       set(c, kProgrammePopulationGap,
           -std::fabs(points[c].log_population - programme_log_population));
-      set(c, kProgrammeExperience, Log1pCount(acc[c]));
       set(c, kProgrammeCountry, log_share[points[c].country_slot]);
     }
   } else {
@@ -390,25 +412,27 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   // The query's themes: past projects and practices of the candidate on them.
   if (out->has_themes) {
     std::vector<char> seen(graph.projects().size(), 0);
-    std::fill(acc.begin(), acc.end(), 0.0);
     for (int t : query.themes) {
       for (int p : graph.theme_projects(t)) {
         if (seen[p]) continue;
         seen[p] = 1;
-        for (int c : graph.project_members(p)) acc[c] += 1;
+        for (int c : graph.project_members(p)) sums.Add(c, 1);
       }
     }
-    for (int c = 0; c < n; ++c) set(c, kThemeProjects, Log1pCount(acc[c]));
+    sums.Flush([&](int c, double count) {
+      set(c, kThemeProjects, Log1pCount(count));
+    });
     std::vector<char> seen_practice(graph.practices().size(), 0);
-    std::fill(acc.begin(), acc.end(), 0.0);
     for (int t : query.themes) {
       for (int p : graph.theme_practices(t)) {
         if (seen_practice[p]) continue;
         seen_practice[p] = 1;
-        acc[graph.practice_city(p)] += 1;
+        sums.Add(graph.practice_city(p), 1);
       }
     }
-    for (int c = 0; c < n; ++c) set(c, kThemePractices, Log1pCount(acc[c]));
+    sums.Flush([&](int c, double count) {
+      set(c, kThemePractices, Log1pCount(count));
+    });
   }
 }
 

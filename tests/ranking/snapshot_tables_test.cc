@@ -87,6 +87,8 @@ TEST(SnapshotTablesTest, CityPointsAndEras) {
             GraphSnapshot::kNumCountrySlots - 1);
   EXPECT_EQ(GraphSnapshot::LonCell(-180.5), GraphSnapshot::kLonCells - 1);
   // Lyon: CityLab (2015) and Alpine Link (2016).
+  EXPECT_FLOAT_EQ(p.log1p_projects, std::log1p(2.0f));
+  EXPECT_EQ(graph->city_points()[villeurbanne].log1p_projects, 0);
   EXPECT_DOUBLE_EQ(graph->city_mean_start_year(lyon), 2015.5);
   EXPECT_EQ(graph->city_mean_start_year(villeurbanne), 0);
 }
