@@ -143,10 +143,10 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
     const FitOptions& fit, const FeatureOptions& features,
     double* chosen_l2 = nullptr);
 
-// The alpha among `choices` that an inner cross-validation over every fold
-// picks for the walk (each fold ranked by a model fitted on three of the
-// others, best mean reciprocal rank), the choice Evaluate() makes per test
-// fold with walk_alpha_choices: the one to ship with FitModelOnFolds().
+// The alpha among `choices` that a cross-validation over every fold picks
+// for the walk (each fold ranked by a model fitted on the other four, best
+// mean reciprocal rank): the choice Evaluate() makes per test fold with
+// walk_alpha_choices, made on all the data, to ship with FitModelOnFolds().
 // `progress` (may be empty) gets a line per inner fold.
 absl::StatusOr<double> ChooseWalkAlpha(
     const Dataset& data, const std::vector<double>& choices,
