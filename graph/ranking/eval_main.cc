@@ -71,6 +71,9 @@ ABSL_FLAG(std::vector<std::string>, choose_walk_alpha, {},
           "choose the walk's alpha per test fold among these values by an "
           "inner cross-validation on the other folds (with --fit: over every "
           "fold; slow: each value needs its own training features)");
+ABSL_FLAG(std::vector<std::string>, choose_mrr_sweeps, {},
+          "choose --mrr_sweeps per test fold among these whole numbers by an "
+          "inner cross-validation on the other folds");
 ABSL_FLAG(std::vector<std::string>, choose_loose_mrr_penalty, {},
           "choose loose_mrr_penalty per test fold among these values by an "
           "inner cross-validation on the training folds");
@@ -263,8 +266,17 @@ int Run() {
                     "--choose_loose_mrr_penalty",
                     &options.loose_mrr_penalty_choices) ||
       !ParseNumbers(absl::GetFlag(FLAGS_choose_walk_alpha),
-                    "--choose_walk_alpha", &options.walk_alpha_choices)) {
+                    "--choose_walk_alpha", &options.walk_alpha_choices) ||
+      !ParseNumbers(absl::GetFlag(FLAGS_choose_mrr_sweeps),
+                    "--choose_mrr_sweeps", &options.mrr_sweeps_choices)) {
     return 2;
+  }
+  for (double sweeps : options.mrr_sweeps_choices) {
+    if (sweeps != static_cast<int>(sweeps)) {
+      std::cerr << "--choose_mrr_sweeps: " << sweeps
+                << " is not a whole number\n";
+      return 2;
+    }
   }
   options.features = features;
   options.progress = progress;
@@ -327,6 +339,11 @@ int Run() {
   if (!options.walk_alpha_choices.empty()) {
     std::cerr << "walk alpha per fold:";
     for (double v : report->chosen_walk_alpha) std::cerr << " " << v;
+    std::cerr << "\n";
+  }
+  if (!options.mrr_sweeps_choices.empty()) {
+    std::cerr << "mrr_sweeps per fold:";
+    for (int v : report->chosen_mrr_sweeps) std::cerr << " " << v;
     std::cerr << "\n";
   }
   if (!options.loose_mrr_penalty_choices.empty()) {

@@ -261,6 +261,30 @@ absl::StatusOr<size_t> ChooseByInnerFolds(
   return best;
 }
 
+// Every combination of the choices `options` gives, the given value for a
+// setting without choices.
+std::vector<Setting> SettingsToChoose(const EvaluationOptions& options) {
+  auto or_given = [](const std::vector<double>& choices, double given) {
+    return choices.empty() ? std::vector<double>{given} : choices;
+  };
+  std::vector<Setting> settings;
+  for (double alpha :
+       or_given(options.walk_alpha_choices, options.features.walk.alpha)) {
+    for (double sweeps :
+         or_given(options.mrr_sweeps_choices, options.fit.mrr_sweeps)) {
+      for (double penalty : or_given(options.loose_mrr_penalty_choices,
+                                     options.fit.loose_mrr_penalty)) {
+        Setting s{options.fit, options.features};
+        s.features.walk.alpha = alpha;
+        s.fit.mrr_sweeps = static_cast<int>(sweeps);
+        s.fit.loose_mrr_penalty = penalty;
+        settings.push_back(s);
+      }
+    }
+  }
+  return settings;
+}
+
 }  // namespace
 
 absl::StatusOr<CitymatchModel> FitModelOnFolds(
@@ -315,6 +339,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     CitymatchModel model;
     double chosen_loose_mrr_penalty = -1;
     double chosen_walk_alpha = 0;
+    int chosen_mrr_sweeps = 0;
     double chosen_l2 = 0;
     bool fitted = false;
   };
@@ -335,25 +360,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
           progress(
               absl::StrCat("fold ", f, ": fitting citymatch on folds != ", f));
         }
-        // Every combination of the choices given, the given values where
-        // none are.
-        std::vector<Setting> settings;
-        const std::vector<double> alphas =
-            options.walk_alpha_choices.empty()
-                ? std::vector<double>{options.features.walk.alpha}
-                : options.walk_alpha_choices;
-        const std::vector<double> penalties =
-            options.loose_mrr_penalty_choices.empty()
-                ? std::vector<double>{options.fit.loose_mrr_penalty}
-                : options.loose_mrr_penalty_choices;
-        for (double alpha : alphas) {
-          for (double penalty : penalties) {
-            Setting s{options.fit, options.features};
-            s.features.walk.alpha = alpha;
-            s.fit.loose_mrr_penalty = penalty;
-            settings.push_back(s);
-          }
-        }
+        const std::vector<Setting> settings = SettingsToChoose(options);
         Setting chosen = settings.front();
         if (settings.size() > 1) {
           absl::StatusOr<size_t> best = ChooseByInnerFolds(
@@ -365,13 +372,14 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
           chosen = settings[*best];
           std::lock_guard<std::mutex> lock(mu);
           progress(absl::StrCat("fold ", f, ": inner folds chose walk alpha ",
-                                chosen.features.walk.alpha,
-                                ", loose_mrr_penalty ",
+                                chosen.features.walk.alpha, ", mrr_sweeps ",
+                                chosen.fit.mrr_sweeps, ", loose_mrr_penalty ",
                                 chosen.fit.loose_mrr_penalty));
         }
         const FitOptions& fit = chosen.fit;
         result.chosen_loose_mrr_penalty = fit.loose_mrr_penalty;
         result.chosen_walk_alpha = chosen.features.walk.alpha;
+        result.chosen_mrr_sweeps = fit.mrr_sweeps;
         absl::StatusOr<CitymatchModel> model =
             FitModelOnFolds(data, {f}, fit, chosen.features, &result.chosen_l2);
         if (!model.ok()) return model.status();
@@ -457,6 +465,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
           result.chosen_loose_mrr_penalty);
       report.chosen_l2.push_back(result.chosen_l2);
       report.chosen_walk_alpha.push_back(result.chosen_walk_alpha);
+      report.chosen_mrr_sweeps.push_back(result.chosen_mrr_sweeps);
     }
   }
   return report;

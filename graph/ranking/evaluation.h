@@ -102,6 +102,9 @@ struct EvaluationOptions {
   // needs its own training features: about two minutes per candidate on
   // the shipped data.
   std::vector<double> walk_alpha_choices;
+  // Non-empty: fit.mrr_sweeps is chosen the same way among these (whole
+  // numbers).
+  std::vector<double> mrr_sweeps_choices;
   // Called with one line of progress at a time, from any thread (the
   // caller serialises nothing: Evaluate() does). May be empty.
   std::function<void(const std::string&)> progress;
@@ -124,8 +127,9 @@ struct EvaluationReport {
   std::vector<double> chosen_loose_mrr_penalty;
   // The l2 each fold's model was fitted with (chosen when fit.l2_choices).
   std::vector<double> chosen_l2;
-  // The walk alpha each fitted fold used (chosen or given).
+  // The walk alpha and MRR sweeps each fitted fold used (chosen or given).
   std::vector<double> chosen_walk_alpha;
+  std::vector<int> chosen_mrr_sweeps;
 };
 
 // Runs the protocol. The errors of GraphBuilder::Build (a membership of an

@@ -115,6 +115,21 @@ TEST_F(EvalCliTest, WalkAlphaChoicesAreTheOnesGiven) {
       << result;
 }
 
+TEST_F(EvalCliTest, MrrSweepsChoicesAreWholeNumbers) {
+  CliResult result =
+      Eval({"--rankers", "citymatch", "--choose_mrr_sweeps", "0,2"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const std::vector<double> chosen =
+      PerFold(result.err, "mrr_sweeps per fold:");
+  ASSERT_EQ(chosen.size(), 5u) << result;
+  for (double sweeps : chosen) EXPECT_TRUE(sweeps == 0 || sweeps == 2);
+
+  result = Eval({"--rankers", "citymatch", "--choose_mrr_sweeps=0,1.5"});
+  EXPECT_EQ(result.exit_code, 2) << result;
+  EXPECT_NE(result.err.find("--choose_mrr_sweeps"), std::string::npos)
+      << result;
+}
+
 TEST_F(EvalCliTest, ABadPenaltyIsAUsageError) {
   for (const char* bad : {"--l2_choices=10,abc", "--l2_choices=-1"}) {
     const CliResult result = Eval({"--rankers", "citymatch", bad});

@@ -243,6 +243,25 @@ TEST(EvaluationTest, InnerFoldsChooseTheWalkAlpha) {
   }
 }
 
+// The MRR refinement's sweeps likewise, and with other choices, among every
+// combination.
+TEST(EvaluationTest, InnerFoldsChooseTheMrrSweeps) {
+  Dataset d = testing_data::SmallEurope();
+  EvaluationOptions nested;
+  nested.rankers = {"citymatch"};
+  nested.mrr_sweeps_choices = {0, 3};
+  nested.walk_alpha_choices = {0.6, 0.7};
+  absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->chosen_mrr_sweeps.size(), static_cast<size_t>(kNumFolds));
+  for (size_t f = 0; f < report->chosen_mrr_sweeps.size(); ++f) {
+    const int sweeps = report->chosen_mrr_sweeps[f];
+    EXPECT_TRUE(sweeps == 0 || sweeps == 3) << sweeps;
+    const double alpha = report->chosen_walk_alpha[f];
+    EXPECT_TRUE(alpha == 0.6 || alpha == 0.7) << alpha;
+  }
+}
+
 // What --fit ships: the choice over every fold, among the candidates only.
 TEST(EvaluationTest, WalkAlphaToShipIsOneOfTheCandidates) {
   Dataset d = testing_data::SmallEurope();
