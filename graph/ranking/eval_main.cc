@@ -9,6 +9,7 @@
 // --ranks_csv writes every query's rank for other comparisons, and
 // --without_features runs ablations.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -71,6 +72,12 @@ ABSL_FLAG(std::vector<std::string>, choose_walk_alpha, {},
           "choose the walk's alpha per test fold among these values by an "
           "inner cross-validation on the other folds (with --fit: over every "
           "fold; slow: each value needs its own training features)");
+ABSL_FLAG(std::vector<std::string>, choose_member_share, {},
+          "choose --member_share per test fold among these values the same "
+          "way (slow: each value needs its own training features)");
+ABSL_FLAG(std::vector<std::string>, choose_queries_per_project, {},
+          "choose --queries_per_project per test fold among these whole "
+          "numbers the same way (each needs its own training features)");
 ABSL_FLAG(std::vector<std::string>, choose_mrr_sweeps, {},
           "choose --mrr_sweeps per test fold among these whole numbers by an "
           "inner cross-validation on the other folds");
@@ -98,6 +105,16 @@ void PrintWeights(const char* name, const FeatureWeights& w) {
     std::printf("        %.9g,  // %s\n", w[f], FeatureName(f));
   }
   std::printf("    }};\n");
+}
+
+// "<name> per fold: v0 v1 ..." on stderr, when there was a choice.
+template <typename T>
+void PrintPerFold(const char* name, const std::vector<double>& choices,
+                  const std::vector<T>& chosen) {
+  if (choices.empty()) return;
+  std::cerr << name << " per fold:";
+  for (const T& v : chosen) std::cerr << " " << v;
+  std::cerr << "\n";
 }
 
 // Sets `out` to `values` as non-negative numbers; false (with a message)
@@ -262,20 +279,35 @@ int Run() {
   options.threads = absl::GetFlag(FLAGS_threads);
   options.fit = fit;
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
-  if (!ParseNumbers(absl::GetFlag(FLAGS_choose_loose_mrr_penalty),
-                    "--choose_loose_mrr_penalty",
-                    &options.loose_mrr_penalty_choices) ||
-      !ParseNumbers(absl::GetFlag(FLAGS_choose_walk_alpha),
-                    "--choose_walk_alpha", &options.walk_alpha_choices) ||
-      !ParseNumbers(absl::GetFlag(FLAGS_choose_mrr_sweeps),
-                    "--choose_mrr_sweeps", &options.mrr_sweeps_choices)) {
-    return 2;
-  }
-  for (double sweeps : options.mrr_sweeps_choices) {
-    if (sweeps != static_cast<int>(sweeps)) {
-      std::cerr << "--choose_mrr_sweeps: " << sweeps
-                << " is not a whole number\n";
+  // The settings the inner folds may choose per test fold.
+  struct Choice {
+    const absl::Flag<std::vector<std::string>>* flag;
+    const char* name;
+    std::vector<double>* values;
+    bool whole;  // whole numbers only
+  };
+  const Choice kChoices[] = {
+      {&FLAGS_choose_walk_alpha, "--choose_walk_alpha",
+       &options.walk_alpha_choices, false},
+      {&FLAGS_choose_member_share, "--choose_member_share",
+       &options.member_share_choices, false},
+      {&FLAGS_choose_queries_per_project, "--choose_queries_per_project",
+       &options.queries_per_project_choices, true},
+      {&FLAGS_choose_mrr_sweeps, "--choose_mrr_sweeps",
+       &options.mrr_sweeps_choices, true},
+      {&FLAGS_choose_loose_mrr_penalty, "--choose_loose_mrr_penalty",
+       &options.loose_mrr_penalty_choices, false},
+  };
+  for (const Choice& choice : kChoices) {
+    if (!ParseNumbers(absl::GetFlag(*choice.flag), choice.name,
+                      choice.values)) {
       return 2;
+    }
+    for (double v : *choice.values) {
+      if (choice.whole && v != std::floor(v)) {
+        std::cerr << choice.name << ": " << v << " is not a whole number\n";
+        return 2;
+      }
     }
   }
   options.features = features;
@@ -331,26 +363,17 @@ int Run() {
       return 1;
     }
   }
-  if (!fit.l2_choices.empty()) {
-    std::cerr << "l2 per fold:";
-    for (double v : report->chosen_l2) std::cerr << " " << v;
-    std::cerr << "\n";
-  }
-  if (!options.walk_alpha_choices.empty()) {
-    std::cerr << "walk alpha per fold:";
-    for (double v : report->chosen_walk_alpha) std::cerr << " " << v;
-    std::cerr << "\n";
-  }
-  if (!options.mrr_sweeps_choices.empty()) {
-    std::cerr << "mrr_sweeps per fold:";
-    for (int v : report->chosen_mrr_sweeps) std::cerr << " " << v;
-    std::cerr << "\n";
-  }
-  if (!options.loose_mrr_penalty_choices.empty()) {
-    std::cerr << "loose_mrr_penalty per fold:";
-    for (double v : report->chosen_loose_mrr_penalty) std::cerr << " " << v;
-    std::cerr << "\n";
-  }
+  PrintPerFold("l2", fit.l2_choices, report->chosen_l2);
+  PrintPerFold("walk alpha", options.walk_alpha_choices,
+               report->chosen_walk_alpha);
+  PrintPerFold("member share", options.member_share_choices,
+               report->chosen_member_share);
+  PrintPerFold("queries per project", options.queries_per_project_choices,
+               report->chosen_queries_per_project);
+  PrintPerFold("mrr_sweeps", options.mrr_sweeps_choices,
+               report->chosen_mrr_sweeps);
+  PrintPerFold("loose_mrr_penalty", options.loose_mrr_penalty_choices,
+               report->chosen_loose_mrr_penalty);
   std::cerr << absl::StrFormat("done in %.1fs\n",
                                absl::ToDoubleSeconds(absl::Now() - start));
   return 0;

@@ -267,21 +267,33 @@ std::vector<Setting> SettingsToChoose(const EvaluationOptions& options) {
   auto or_given = [](const std::vector<double>& choices, double given) {
     return choices.empty() ? std::vector<double>{given} : choices;
   };
-  std::vector<Setting> settings;
-  for (double alpha :
-       or_given(options.walk_alpha_choices, options.features.walk.alpha)) {
-    for (double sweeps :
-         or_given(options.mrr_sweeps_choices, options.fit.mrr_sweeps)) {
-      for (double penalty : or_given(options.loose_mrr_penalty_choices,
-                                     options.fit.loose_mrr_penalty)) {
-        Setting s{options.fit, options.features};
-        s.features.walk.alpha = alpha;
-        s.fit.mrr_sweeps = static_cast<int>(sweeps);
-        s.fit.loose_mrr_penalty = penalty;
-        settings.push_back(s);
+  // One axis at a time: each multiplies the settings so far by its values.
+  std::vector<Setting> settings = {{options.fit, options.features}};
+  auto axis = [&settings](const std::vector<double>& values, auto set) {
+    std::vector<Setting> out;
+    for (const Setting& s : settings) {
+      for (double v : values) {
+        out.push_back(s);
+        set(&out.back(), v);
       }
     }
-  }
+    settings = std::move(out);
+  };
+  axis(or_given(options.walk_alpha_choices, options.features.walk.alpha),
+       [](Setting* s, double v) { s->features.walk.alpha = v; });
+  axis(or_given(options.member_share_choices,
+                options.features.member_restart_share),
+       [](Setting* s, double v) { s->features.member_restart_share = v; });
+  axis(or_given(options.queries_per_project_choices,
+                options.fit.queries_per_project),
+       [](Setting* s, double v) {
+         s->fit.queries_per_project = static_cast<int>(v);
+       });
+  axis(or_given(options.mrr_sweeps_choices, options.fit.mrr_sweeps),
+       [](Setting* s, double v) { s->fit.mrr_sweeps = static_cast<int>(v); });
+  axis(or_given(options.loose_mrr_penalty_choices,
+                options.fit.loose_mrr_penalty),
+       [](Setting* s, double v) { s->fit.loose_mrr_penalty = v; });
   return settings;
 }
 
@@ -340,6 +352,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     double chosen_loose_mrr_penalty = -1;
     double chosen_walk_alpha = 0;
     int chosen_mrr_sweeps = 0;
+    double chosen_member_share = 0;
+    int chosen_queries_per_project = 0;
     double chosen_l2 = 0;
     bool fitted = false;
   };
@@ -372,7 +386,10 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
           chosen = settings[*best];
           std::lock_guard<std::mutex> lock(mu);
           progress(absl::StrCat("fold ", f, ": inner folds chose walk alpha ",
-                                chosen.features.walk.alpha, ", mrr_sweeps ",
+                                chosen.features.walk.alpha, ", member share ",
+                                chosen.features.member_restart_share,
+                                ", queries per project ",
+                                chosen.fit.queries_per_project, ", mrr_sweeps ",
                                 chosen.fit.mrr_sweeps, ", loose_mrr_penalty ",
                                 chosen.fit.loose_mrr_penalty));
         }
@@ -380,6 +397,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         result.chosen_loose_mrr_penalty = fit.loose_mrr_penalty;
         result.chosen_walk_alpha = chosen.features.walk.alpha;
         result.chosen_mrr_sweeps = fit.mrr_sweeps;
+        result.chosen_member_share = chosen.features.member_restart_share;
+        result.chosen_queries_per_project = fit.queries_per_project;
         absl::StatusOr<CitymatchModel> model =
             FitModelOnFolds(data, {f}, fit, chosen.features, &result.chosen_l2);
         if (!model.ok()) return model.status();
@@ -466,6 +485,9 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       report.chosen_l2.push_back(result.chosen_l2);
       report.chosen_walk_alpha.push_back(result.chosen_walk_alpha);
       report.chosen_mrr_sweeps.push_back(result.chosen_mrr_sweeps);
+      report.chosen_member_share.push_back(result.chosen_member_share);
+      report.chosen_queries_per_project.push_back(
+          result.chosen_queries_per_project);
     }
   }
   return report;

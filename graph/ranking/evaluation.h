@@ -102,8 +102,12 @@ struct EvaluationOptions {
   // needs its own training features: about two minutes per candidate on
   // the shipped data.
   std::vector<double> walk_alpha_choices;
-  // Non-empty: fit.mrr_sweeps is chosen the same way among these (whole
-  // numbers).
+  // Non-empty: these are chosen the same way, among every combination
+  // with the others: features.member_restart_share, fit.queries_per_project
+  // and fit.mrr_sweeps (the last two whole numbers). Each value of the
+  // first two needs training features of its own.
+  std::vector<double> member_share_choices;
+  std::vector<double> queries_per_project_choices;
   std::vector<double> mrr_sweeps_choices;
   // Called with one line of progress at a time, from any thread (the
   // caller serialises nothing: Evaluate() does). May be empty.
@@ -130,6 +134,8 @@ struct EvaluationReport {
   // The walk alpha and MRR sweeps each fitted fold used (chosen or given).
   std::vector<double> chosen_walk_alpha;
   std::vector<int> chosen_mrr_sweeps;
+  std::vector<double> chosen_member_share;
+  std::vector<int> chosen_queries_per_project;
 };
 
 // Runs the protocol. The errors of GraphBuilder::Build (a membership of an

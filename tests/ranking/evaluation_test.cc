@@ -243,14 +243,16 @@ TEST(EvaluationTest, InnerFoldsChooseTheWalkAlpha) {
   }
 }
 
-// The MRR refinement's sweeps likewise, and with other choices, among every
+// The other settings likewise, each with the others, among every
 // combination.
-TEST(EvaluationTest, InnerFoldsChooseTheMrrSweeps) {
+TEST(EvaluationTest, InnerFoldsChooseEveryCombination) {
   Dataset d = testing_data::SmallEurope();
   EvaluationOptions nested;
   nested.rankers = {"citymatch"};
   nested.mrr_sweeps_choices = {0, 3};
   nested.walk_alpha_choices = {0.6, 0.7};
+  nested.member_share_choices = {0.5, 0.8};
+  nested.queries_per_project_choices = {1, 2};
   absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_EQ(report->chosen_mrr_sweeps.size(), static_cast<size_t>(kNumFolds));
@@ -259,6 +261,11 @@ TEST(EvaluationTest, InnerFoldsChooseTheMrrSweeps) {
     EXPECT_TRUE(sweeps == 0 || sweeps == 3) << sweeps;
     const double alpha = report->chosen_walk_alpha[f];
     EXPECT_TRUE(alpha == 0.6 || alpha == 0.7) << alpha;
+    const double share = report->chosen_member_share[f];
+    EXPECT_TRUE(share == 0.5 || share == 0.8) << share;
+    EXPECT_EQ(report->fold_models[f].features.member_restart_share, share);
+    const int per_project = report->chosen_queries_per_project[f];
+    EXPECT_TRUE(per_project == 1 || per_project == 2) << per_project;
   }
 }
 
