@@ -1,5 +1,6 @@
 // citymatch-eval run as a user runs it: the real binary on a data folder in
 // the interchange format, its JSON on stdout and its account on stderr.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,23 @@ class EvalCliTest : public ::testing::Test {
     return out;
   }
 
+  // Evaluates with `flag` `values` ("0.5,0.85") and checks that every fold
+  // chose one of `allowed`, as its "<name> per fold:" line says.
+  void ExpectEachFoldChoosesAmong(const std::string& flag,
+                                  const std::string& values,
+                                  const std::string& name,
+                                  const std::vector<double>& allowed) {
+    const CliResult result = Eval({"--rankers", "citymatch", flag, values});
+    ASSERT_EQ(result.exit_code, 0) << result;
+    const std::vector<double> chosen = PerFold(result.err, name + " per fold:");
+    ASSERT_EQ(chosen.size(), 5u) << result;
+    for (double v : chosen) {
+      EXPECT_NE(std::find(allowed.begin(), allowed.end(), v), allowed.end())
+          << name << " " << v;
+    }
+    EXPECT_NE(result.err.find("inner fold"), std::string::npos) << result;
+  }
+
   citymatch::testing::TempDir data_;
 };
 
@@ -94,17 +112,11 @@ TEST_F(EvalCliTest, PenaltyChoicesAreTheOnesGiven) {
 }
 
 TEST_F(EvalCliTest, WalkAlphaChoicesAreTheOnesGiven) {
-  CliResult result =
-      Eval({"--rankers", "citymatch", "--choose_walk_alpha", "0.5,0.85"});
-  ASSERT_EQ(result.exit_code, 0) << result;
-  const std::vector<double> chosen =
-      PerFold(result.err, "walk alpha per fold:");
-  ASSERT_EQ(chosen.size(), 5u) << result;
-  for (double alpha : chosen) EXPECT_TRUE(alpha == 0.5 || alpha == 0.85);
-  EXPECT_NE(result.err.find("inner fold"), std::string::npos) << result;
+  ExpectEachFoldChoosesAmong("--choose_walk_alpha", "0.5,0.85", "walk alpha",
+                             {0.5, 0.85});
 
   // --fit chooses over every fold and says which.
-  result = Eval({"--fit", "--choose_walk_alpha", "0.85"});
+  CliResult result = Eval({"--fit", "--choose_walk_alpha", "0.85"});
   ASSERT_EQ(result.exit_code, 0) << result;
   EXPECT_NE(result.err.find("walk alpha 0.85\n"), std::string::npos) << result;
   EXPECT_NE(result.out.find("loose_weights"), std::string::npos) << result;
@@ -116,15 +128,10 @@ TEST_F(EvalCliTest, WalkAlphaChoicesAreTheOnesGiven) {
 }
 
 TEST_F(EvalCliTest, MrrSweepsChoicesAreWholeNumbers) {
+  ExpectEachFoldChoosesAmong("--choose_mrr_sweeps", "0,2", "mrr_sweeps",
+                             {0, 2});
   CliResult result =
-      Eval({"--rankers", "citymatch", "--choose_mrr_sweeps", "0,2"});
-  ASSERT_EQ(result.exit_code, 0) << result;
-  const std::vector<double> chosen =
-      PerFold(result.err, "mrr_sweeps per fold:");
-  ASSERT_EQ(chosen.size(), 5u) << result;
-  for (double sweeps : chosen) EXPECT_TRUE(sweeps == 0 || sweeps == 2);
-
-  result = Eval({"--rankers", "citymatch", "--choose_mrr_sweeps=0,1.5"});
+      Eval({"--rankers", "citymatch", "--choose_mrr_sweeps=0,1.5"});
   EXPECT_EQ(result.exit_code, 2) << result;
   EXPECT_NE(result.err.find("--choose_mrr_sweeps"), std::string::npos)
       << result;
