@@ -240,37 +240,6 @@ int Run() {
   features.member_restart_share = absl::GetFlag(FLAGS_member_share);
   features.walk.alpha = absl::GetFlag(FLAGS_alpha);
   features.walk.max_iterations = absl::GetFlag(FLAGS_iterations);
-  if (absl::GetFlag(FLAGS_fit)) {
-    std::vector<double> alphas;
-    if (!ParseNumbers(absl::GetFlag(FLAGS_choose_walk_alpha),
-                      "--choose_walk_alpha", &alphas)) {
-      return 2;
-    }
-    if (!alphas.empty()) {
-      absl::StatusOr<double> alpha =
-          ChooseWalkAlpha(*data, alphas, fit, features, progress);
-      if (!alpha.ok()) {
-        std::cerr << alpha.status() << "\n";
-        return 1;
-      }
-      features.walk.alpha = *alpha;
-      std::cerr << "walk alpha " << *alpha << "\n";
-    }
-    double l2 = fit.l2;
-    absl::StatusOr<CitymatchModel> model =
-        FitModelOnFolds(*data, {}, fit, features, &l2);
-    if (!model.ok()) {
-      std::cerr << model.status() << "\n";
-      return 1;
-    }
-    std::cerr << "l2 " << l2 << "\n";
-    PrintWeights("weights", model->weights);
-    PrintWeights("loose_weights", model->loose_weights);
-    PrintWeights("fallback_weights", model->fallback_weights);
-    PrintWeights("fallback_loose_weights", model->fallback_loose_weights);
-    return 0;
-  }
-
   EvaluationOptions options;
   const std::string rankers = absl::GetFlag(FLAGS_rankers);
   if (!rankers.empty()) {
@@ -279,24 +248,36 @@ int Run() {
   options.threads = absl::GetFlag(FLAGS_threads);
   options.fit = fit;
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
-  // The settings the inner folds may choose per test fold.
+  // The settings the inner folds may choose (per test fold; with --fit,
+  // over all the data).
   struct Choice {
     const absl::Flag<std::vector<std::string>>* flag;
     const char* name;
     std::vector<double>* values;
     bool whole;  // whole numbers only
+    const char* label;
+    double (*get)(const ModelSetting&);
   };
   const Choice kChoices[] = {
       {&FLAGS_choose_walk_alpha, "--choose_walk_alpha",
-       &options.walk_alpha_choices, false},
+       &options.walk_alpha_choices, false, "walk alpha",
+       [](const ModelSetting& s) { return s.features.walk.alpha; }},
       {&FLAGS_choose_member_share, "--choose_member_share",
-       &options.member_share_choices, false},
+       &options.member_share_choices, false, "member share",
+       [](const ModelSetting& s) { return s.features.member_restart_share; }},
       {&FLAGS_choose_queries_per_project, "--choose_queries_per_project",
-       &options.queries_per_project_choices, true},
+       &options.queries_per_project_choices, true, "queries per project",
+       [](const ModelSetting& s) {
+         return static_cast<double>(s.fit.queries_per_project);
+       }},
       {&FLAGS_choose_mrr_sweeps, "--choose_mrr_sweeps",
-       &options.mrr_sweeps_choices, true},
+       &options.mrr_sweeps_choices, true, "mrr_sweeps",
+       [](const ModelSetting& s) {
+         return static_cast<double>(s.fit.mrr_sweeps);
+       }},
       {&FLAGS_choose_loose_mrr_penalty, "--choose_loose_mrr_penalty",
-       &options.loose_mrr_penalty_choices, false},
+       &options.loose_mrr_penalty_choices, false, "loose_mrr_penalty",
+       [](const ModelSetting& s) { return s.fit.loose_mrr_penalty; }},
   };
   for (const Choice& choice : kChoices) {
     if (!ParseNumbers(absl::GetFlag(*choice.flag), choice.name,
@@ -312,6 +293,33 @@ int Run() {
   }
   options.features = features;
   options.progress = progress;
+  if (absl::GetFlag(FLAGS_fit)) {
+    absl::StatusOr<ModelSetting> chosen =
+        ChooseSettingOnAllFolds(*data, options);
+    if (!chosen.ok()) {
+      std::cerr << chosen.status() << "\n";
+      return 1;
+    }
+    for (const Choice& choice : kChoices) {
+      if (!choice.values->empty()) {
+        std::cerr << choice.label << " " << choice.get(*chosen) << "\n";
+      }
+    }
+    double l2 = chosen->fit.l2;
+    absl::StatusOr<CitymatchModel> model =
+        FitModelOnFolds(*data, {}, chosen->fit, chosen->features, &l2);
+    if (!model.ok()) {
+      std::cerr << model.status() << "\n";
+      return 1;
+    }
+    std::cerr << "l2 " << l2 << "\n";
+    PrintWeights("weights", model->weights);
+    PrintWeights("loose_weights", model->loose_weights);
+    PrintWeights("fallback_weights", model->fallback_weights);
+    PrintWeights("fallback_loose_weights", model->fallback_loose_weights);
+    return 0;
+  }
+
   absl::StatusOr<EvaluationReport> report = Evaluate(*data, options);
   if (!report.ok()) {
     std::cerr << report.status() << "\n";

@@ -190,14 +190,7 @@ absl::StatusOr<TrainingSet> TrainingQueriesOnFolds(
   return set;
 }
 
-// One setting an inner cross-validation may choose: how to fit, and the
-// features to fit on.
-struct Setting {
-  FitOptions fit;
-  FeatureOptions features;
-};
-
-bool SameTrainingQueries(const Setting& a, const Setting& b) {
+bool SameTrainingQueries(const ModelSetting& a, const ModelSetting& b) {
   const RandomWalkOptions& x = a.features.walk;
   const RandomWalkOptions& y = b.features.walk;
   return x.alpha == y.alpha && x.max_iterations == y.max_iterations &&
@@ -213,7 +206,7 @@ bool SameTrainingQueries(const Setting& a, const Setting& b) {
 // `outer` plays no part (-1: none is left out). Settings that differ only
 // in how they fit share their training queries.
 absl::StatusOr<size_t> ChooseByInnerFolds(
-    const Dataset& data, int outer, const std::vector<Setting>& settings,
+    const Dataset& data, int outer, const std::vector<ModelSetting>& settings,
     const std::function<void(const std::string&)>& progress) {
   std::vector<double> reciprocal(settings.size(), 0.0);
   for (int g = 0; g < kNumFolds; ++g) {
@@ -263,15 +256,15 @@ absl::StatusOr<size_t> ChooseByInnerFolds(
 
 // Every combination of the choices `options` gives, the given value for a
 // setting without choices.
-std::vector<Setting> SettingsToChoose(const EvaluationOptions& options) {
+std::vector<ModelSetting> SettingsToChoose(const EvaluationOptions& options) {
   auto or_given = [](const std::vector<double>& choices, double given) {
     return choices.empty() ? std::vector<double>{given} : choices;
   };
   // One axis at a time: each multiplies the settings so far by its values.
-  std::vector<Setting> settings = {{options.fit, options.features}};
+  std::vector<ModelSetting> settings = {{options.fit, options.features}};
   auto axis = [&settings](const std::vector<double>& values, auto set) {
-    std::vector<Setting> out;
-    for (const Setting& s : settings) {
+    std::vector<ModelSetting> out;
+    for (const ModelSetting& s : settings) {
       for (double v : values) {
         out.push_back(s);
         set(&out.back(), v);
@@ -280,20 +273,22 @@ std::vector<Setting> SettingsToChoose(const EvaluationOptions& options) {
     settings = std::move(out);
   };
   axis(or_given(options.walk_alpha_choices, options.features.walk.alpha),
-       [](Setting* s, double v) { s->features.walk.alpha = v; });
+       [](ModelSetting* s, double v) { s->features.walk.alpha = v; });
   axis(or_given(options.member_share_choices,
                 options.features.member_restart_share),
-       [](Setting* s, double v) { s->features.member_restart_share = v; });
+       [](ModelSetting* s, double v) { s->features.member_restart_share = v; });
   axis(or_given(options.queries_per_project_choices,
                 options.fit.queries_per_project),
-       [](Setting* s, double v) {
+       [](ModelSetting* s, double v) {
          s->fit.queries_per_project = static_cast<int>(v);
        });
   axis(or_given(options.mrr_sweeps_choices, options.fit.mrr_sweeps),
-       [](Setting* s, double v) { s->fit.mrr_sweeps = static_cast<int>(v); });
+       [](ModelSetting* s, double v) {
+         s->fit.mrr_sweeps = static_cast<int>(v);
+       });
   axis(or_given(options.loose_mrr_penalty_choices,
                 options.fit.loose_mrr_penalty),
-       [](Setting* s, double v) { s->fit.loose_mrr_penalty = v; });
+       [](ModelSetting* s, double v) { s->fit.loose_mrr_penalty = v; });
   return settings;
 }
 
@@ -311,22 +306,15 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
   return model;
 }
 
-absl::StatusOr<double> ChooseWalkAlpha(
-    const Dataset& data, const std::vector<double>& choices,
-    const FitOptions& fit, const FeatureOptions& features,
-    const std::function<void(const std::string&)>& progress) {
-  if (choices.empty()) return features.walk.alpha;
-  if (choices.size() == 1) return choices.front();
-  std::vector<Setting> settings;
-  for (double alpha : choices) {
-    settings.push_back({fit, features});
-    settings.back().features.walk.alpha = alpha;
-  }
+absl::StatusOr<ModelSetting> ChooseSettingOnAllFolds(
+    const Dataset& data, const EvaluationOptions& options) {
+  const std::vector<ModelSetting> settings = SettingsToChoose(options);
+  if (settings.size() == 1) return settings.front();
   // No fold is the test fold: every fold is an inner one in turn.
   absl::StatusOr<size_t> best =
-      ChooseByInnerFolds(data, /*outer=*/-1, settings, progress);
+      ChooseByInnerFolds(data, /*outer=*/-1, settings, options.progress);
   if (!best.ok()) return best.status();
-  return choices[*best];
+  return settings[*best];
 }
 
 absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
@@ -374,8 +362,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
           progress(
               absl::StrCat("fold ", f, ": fitting citymatch on folds != ", f));
         }
-        const std::vector<Setting> settings = SettingsToChoose(options);
-        Setting chosen = settings.front();
+        const std::vector<ModelSetting> settings = SettingsToChoose(options);
+        ModelSetting chosen = settings.front();
         if (settings.size() > 1) {
           absl::StatusOr<size_t> best = ChooseByInnerFolds(
               data, f, settings, [&](const std::string& line) {

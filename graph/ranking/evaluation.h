@@ -153,15 +153,21 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
     const FitOptions& fit, const FeatureOptions& features,
     double* chosen_l2 = nullptr);
 
-// The alpha among `choices` that a cross-validation over every fold picks
-// for the walk (each fold ranked by a model fitted on the other four, best
-// mean reciprocal rank): the choice Evaluate() makes per test fold with
-// walk_alpha_choices, made on all the data, to ship with FitModelOnFolds().
-// `progress` (may be empty) gets a line per inner fold.
-absl::StatusOr<double> ChooseWalkAlpha(
-    const Dataset& data, const std::vector<double>& choices,
-    const FitOptions& fit, const FeatureOptions& features,
-    const std::function<void(const std::string&)>& progress = nullptr);
+// A setting of the citymatch model that cross-validation may choose: how
+// to fit, and the features to fit on.
+struct ModelSetting {
+  FitOptions fit;
+  FeatureOptions features;
+};
+
+// The setting, among every combination of the choices in `options` (the
+// given fit and features where there are none), that a cross-validation
+// over every fold picks (each fold ranked by a model fitted on the other
+// four, best mean reciprocal rank): the choice Evaluate() makes per test
+// fold, made on all the data, to ship with FitModelOnFolds().
+// options.progress (may be empty) gets a line per fold.
+absl::StatusOr<ModelSetting> ChooseSettingOnAllFolds(
+    const Dataset& data, const EvaluationOptions& options);
 
 }  // namespace citymatch
 

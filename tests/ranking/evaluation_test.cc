@@ -269,20 +269,27 @@ TEST(EvaluationTest, InnerFoldsChooseEveryCombination) {
   }
 }
 
-// What --fit ships: the choice over every fold, among the candidates only.
-TEST(EvaluationTest, WalkAlphaToShipIsOneOfTheCandidates) {
+// What --fit ships: the choice over every fold, among the candidates only;
+// without choices, the given setting.
+TEST(EvaluationTest, SettingToShipIsOneOfTheCandidates) {
   Dataset d = testing_data::SmallEurope();
-  FeatureOptions features;
-  features.walk.alpha = 0.7;
-  absl::StatusOr<double> alpha = ChooseWalkAlpha(d, {}, {}, features);
-  ASSERT_TRUE(alpha.ok()) << alpha.status();
-  EXPECT_EQ(*alpha, 0.7);
-  alpha = ChooseWalkAlpha(d, {0.5}, {}, features);
-  ASSERT_TRUE(alpha.ok()) << alpha.status();
-  EXPECT_EQ(*alpha, 0.5);
-  alpha = ChooseWalkAlpha(d, {0.5, 0.85}, {}, features);
-  ASSERT_TRUE(alpha.ok()) << alpha.status();
-  EXPECT_TRUE(*alpha == 0.5 || *alpha == 0.85) << *alpha;
+  EvaluationOptions options;
+  options.features.walk.alpha = 0.7;
+  absl::StatusOr<ModelSetting> chosen = ChooseSettingOnAllFolds(d, options);
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ(chosen->features.walk.alpha, 0.7);
+  options.walk_alpha_choices = {0.5};
+  chosen = ChooseSettingOnAllFolds(d, options);
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ(chosen->features.walk.alpha, 0.5);
+  options.walk_alpha_choices = {0.5, 0.85};
+  options.queries_per_project_choices = {1, 2};
+  chosen = ChooseSettingOnAllFolds(d, options);
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_TRUE(chosen->features.walk.alpha == 0.5 ||
+              chosen->features.walk.alpha == 0.85);
+  EXPECT_TRUE(chosen->fit.queries_per_project == 1 ||
+              chosen->fit.queries_per_project == 2);
 }
 
 }  // namespace
