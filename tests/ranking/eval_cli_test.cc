@@ -182,7 +182,7 @@ TEST(EvalCliShippedDataTest, BaselinesReproduceTheReferenceFigures) {
 // real data, citymatch's Hit@10 and MRR are the best of every group.
 TEST(EvalCliShippedDataTest, CitymatchLeadsEveryBaselineInEveryGroup) {
 #if defined(__SANITIZE_ADDRESS__)
-  // About half a minute on two cores, over three minutes under the
+  // About half a minute on two cores, about three minutes under the
   // sanitizers: past the runner's limit, and the code it runs is the code
   // the ranking unit tests check there.
   GTEST_SKIP() << "the whole evaluation is checked in the plain build";
