@@ -273,6 +273,21 @@ FeatureWeights FitSoftmaxWeights(
   return raw;
 }
 
+namespace {
+
+// w . x for every row of `q`.
+std::vector<double> RowScores(const TrainingQuery& q, const FeatureWeights& w) {
+  std::vector<double> scores(q.num_rows());
+  for (int r = 0; r < q.num_rows(); ++r) {
+    double s = 0;
+    for (int f = 0; f < F; ++f) s += w[f] * q.rows[r * F + f];
+    scores[r] = s;
+  }
+  return scores;
+}
+
+}  // namespace
+
 FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
                            const std::vector<double>& query_weight,
                            const std::array<bool, kNumFeatures>& active,
@@ -292,13 +307,7 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
   // Scores of every row, updated in place as one weight moves.
   std::vector<std::vector<double>> scores(queries.size());
   for (size_t q = 0; q < queries.size(); ++q) {
-    const TrainingQuery& t = *queries[q];
-    scores[q].resize(t.num_rows());
-    for (int r = 0; r < t.num_rows(); ++r) {
-      double s = 0;
-      for (int f = 0; f < F; ++f) s += w[f] * t.rows[r * F + f];
-      scores[q][r] = s;
-    }
+    scores[q] = RowScores(*queries[q], w);
   }
   auto mrr_with = [&](int f, double delta) {
     double total = 0, weight = 0;
@@ -446,13 +455,8 @@ std::vector<const TrainingQuery*> Pointers(
 // blend of `tight` and `loose` for its tightness.
 double ReciprocalRank(const TrainingQuery& q, const FeatureWeights& tight,
                       const FeatureWeights& loose) {
-  const FeatureWeights w = BlendFamilies(tight, loose, q.tightness);
-  std::vector<double> scores(q.num_rows());
-  for (int r = 0; r < q.num_rows(); ++r) {
-    double s = 0;
-    for (int f = 0; f < F; ++f) s += w[f] * q.rows[r * F + f];
-    scores[r] = s;
-  }
+  const std::vector<double> scores =
+      RowScores(q, BlendFamilies(tight, loose, q.tightness));
   double rank = 1;
   for (int r = 0; r < q.num_rows(); ++r) {
     if (r != q.positive && scores[r] > scores[q.positive]) rank += q.weight[r];
