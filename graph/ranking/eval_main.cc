@@ -108,12 +108,11 @@ void PrintWeights(const char* name, const FeatureWeights& w) {
 }
 
 // "<name> per fold: v0 v1 ..." on stderr, when there was a choice.
-template <typename T>
 void PrintPerFold(const char* name, const std::vector<double>& choices,
-                  const std::vector<T>& chosen) {
+                  const std::vector<double>& chosen) {
   if (choices.empty()) return;
   std::cerr << name << " per fold:";
-  for (const T& v : chosen) std::cerr << " " << v;
+  for (double v : chosen) std::cerr << " " << v;
   std::cerr << "\n";
 }
 
@@ -372,16 +371,14 @@ int Run() {
     }
   }
   PrintPerFold("l2", fit.l2_choices, report->chosen_l2);
-  PrintPerFold("walk alpha", options.walk_alpha_choices,
-               report->chosen_walk_alpha);
-  PrintPerFold("member share", options.member_share_choices,
-               report->chosen_member_share);
-  PrintPerFold("queries per project", options.queries_per_project_choices,
-               report->chosen_queries_per_project);
-  PrintPerFold("mrr_sweeps", options.mrr_sweeps_choices,
-               report->chosen_mrr_sweeps);
-  PrintPerFold("loose_mrr_penalty", options.loose_mrr_penalty_choices,
-               report->chosen_loose_mrr_penalty);
+  for (const Choice& choice : kChoices) {
+    if (choice.values->empty()) continue;
+    std::vector<double> chosen;
+    for (const ModelSetting& s : report->chosen_settings) {
+      chosen.push_back(choice.get(s));
+    }
+    PrintPerFold(choice.label, *choice.values, chosen);
+  }
   std::cerr << absl::StrFormat("done in %.1fs\n",
                                absl::ToDoubleSeconds(absl::Now() - start));
   return 0;

@@ -337,11 +337,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     std::vector<const Project*> projects;
     std::vector<std::vector<int>> ranks;  // per ranker
     CitymatchModel model;
-    double chosen_loose_mrr_penalty = -1;
-    double chosen_walk_alpha = 0;
-    int chosen_mrr_sweeps = 0;
-    double chosen_member_share = 0;
-    int chosen_queries_per_project = 0;
+    ModelSetting setting;  // the one the fold's model was fitted with
     double chosen_l2 = 0;
     bool fitted = false;
   };
@@ -382,11 +378,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
                                 chosen.fit.loose_mrr_penalty));
         }
         const FitOptions& fit = chosen.fit;
-        result.chosen_loose_mrr_penalty = fit.loose_mrr_penalty;
-        result.chosen_walk_alpha = chosen.features.walk.alpha;
-        result.chosen_mrr_sweeps = fit.mrr_sweeps;
-        result.chosen_member_share = chosen.features.member_restart_share;
-        result.chosen_queries_per_project = fit.queries_per_project;
+        result.setting = chosen;
         absl::StatusOr<CitymatchModel> model =
             FitModelOnFolds(data, {f}, fit, chosen.features, &result.chosen_l2);
         if (!model.ok()) return model.status();
@@ -468,14 +460,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
   for (FoldResult& result : results) {
     if (result.fitted) {
       report.fold_models.push_back(result.model);
-      report.chosen_loose_mrr_penalty.push_back(
-          result.chosen_loose_mrr_penalty);
+      report.chosen_settings.push_back(result.setting);
       report.chosen_l2.push_back(result.chosen_l2);
-      report.chosen_walk_alpha.push_back(result.chosen_walk_alpha);
-      report.chosen_mrr_sweeps.push_back(result.chosen_mrr_sweeps);
-      report.chosen_member_share.push_back(result.chosen_member_share);
-      report.chosen_queries_per_project.push_back(
-          result.chosen_queries_per_project);
     }
   }
   return report;

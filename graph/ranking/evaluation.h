@@ -84,6 +84,13 @@ struct GroupMetrics {
 using EvaluationTable =
     std::map<std::string, std::map<std::string, GroupMetrics>>;
 
+// A setting of the citymatch model that cross-validation may choose: how
+// to fit, and the features to fit on.
+struct ModelSetting {
+  FitOptions fit;
+  FeatureOptions features;
+};
+
 struct EvaluationOptions {
   std::vector<std::string> rankers;  // empty: RankerNames()
   int threads = 2;                   // folds evaluated in parallel
@@ -127,15 +134,10 @@ struct EvaluationReport {
   // Every test query's rank under every ranker, for paired comparisons.
   std::vector<QueryRank> ranks;
   std::vector<CitymatchModel> fold_models;  // one per fold, if fitted
-  // The loose_mrr_penalty each fitted fold used (chosen or given).
-  std::vector<double> chosen_loose_mrr_penalty;
+  // The setting each fitted fold used (chosen by its inner folds, or given).
+  std::vector<ModelSetting> chosen_settings;
   // The l2 each fold's model was fitted with (chosen when fit.l2_choices).
   std::vector<double> chosen_l2;
-  // The walk alpha and MRR sweeps each fitted fold used (chosen or given).
-  std::vector<double> chosen_walk_alpha;
-  std::vector<int> chosen_mrr_sweeps;
-  std::vector<double> chosen_member_share;
-  std::vector<int> chosen_queries_per_project;
 };
 
 // Runs the protocol. The errors of GraphBuilder::Build (a membership of an
@@ -152,13 +154,6 @@ absl::StatusOr<CitymatchModel> FitModelOnFolds(
     const Dataset& data, const std::vector<int>& excluded_folds,
     const FitOptions& fit, const FeatureOptions& features,
     double* chosen_l2 = nullptr);
-
-// A setting of the citymatch model that cross-validation may choose: how
-// to fit, and the features to fit on.
-struct ModelSetting {
-  FitOptions fit;
-  FeatureOptions features;
-};
 
 // The setting, among every combination of the choices in `options` (the
 // given fit and features where there are none), that a cross-validation

@@ -188,9 +188,10 @@ TEST(EvaluationTest, InnerFoldsChooseTheLooseRefinement) {
   nested.loose_mrr_penalty_choices = {-1};
   absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
   ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_EQ(report->chosen_loose_mrr_penalty.size(),
-            static_cast<size_t>(kNumFolds));
-  for (double v : report->chosen_loose_mrr_penalty) EXPECT_EQ(v, -1);
+  ASSERT_EQ(report->chosen_settings.size(), static_cast<size_t>(kNumFolds));
+  for (const ModelSetting& s : report->chosen_settings) {
+    EXPECT_EQ(s.fit.loose_mrr_penalty, -1);
+  }
   for (const auto& [group, m] : expected->table.at("citymatch")) {
     const GroupMetrics& n = report->table.at("citymatch").at(group);
     EXPECT_EQ(n.queries, m.queries) << group;
@@ -200,7 +201,8 @@ TEST(EvaluationTest, InnerFoldsChooseTheLooseRefinement) {
   nested.loose_mrr_penalty_choices = {-1, 0, 5};
   report = Evaluate(d, nested);
   ASSERT_TRUE(report.ok()) << report.status();
-  for (double v : report->chosen_loose_mrr_penalty) {
+  for (const ModelSetting& s : report->chosen_settings) {
+    const double v = s.fit.loose_mrr_penalty;
     EXPECT_TRUE(v == -1 || v == 0 || v == 5) << v;
   }
 }
@@ -220,8 +222,10 @@ TEST(EvaluationTest, InnerFoldsChooseTheWalkAlpha) {
   nested.walk_alpha_choices = {0.5};
   absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
   ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_EQ(report->chosen_walk_alpha.size(), static_cast<size_t>(kNumFolds));
-  for (double v : report->chosen_walk_alpha) EXPECT_EQ(v, 0.5);
+  ASSERT_EQ(report->chosen_settings.size(), static_cast<size_t>(kNumFolds));
+  for (const ModelSetting& s : report->chosen_settings) {
+    EXPECT_EQ(s.features.walk.alpha, 0.5);
+  }
   for (const CitymatchModel& model : report->fold_models) {
     EXPECT_EQ(model.features.walk.alpha, 0.5);
   }
@@ -235,10 +239,10 @@ TEST(EvaluationTest, InnerFoldsChooseTheWalkAlpha) {
   report = Evaluate(d, nested);
   ASSERT_TRUE(report.ok()) << report.status();
   for (size_t f = 0; f < report->fold_models.size(); ++f) {
-    const double alpha = report->chosen_walk_alpha[f];
+    const double alpha = report->chosen_settings[f].features.walk.alpha;
     EXPECT_TRUE(alpha == 0.5 || alpha == 0.85) << alpha;
     EXPECT_EQ(report->fold_models[f].features.walk.alpha, alpha);
-    const double penalty = report->chosen_loose_mrr_penalty[f];
+    const double penalty = report->chosen_settings[f].fit.loose_mrr_penalty;
     EXPECT_TRUE(penalty == -1 || penalty == 0) << penalty;
   }
 }
@@ -255,16 +259,17 @@ TEST(EvaluationTest, InnerFoldsChooseEveryCombination) {
   nested.queries_per_project_choices = {1, 2};
   absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
   ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_EQ(report->chosen_mrr_sweeps.size(), static_cast<size_t>(kNumFolds));
-  for (size_t f = 0; f < report->chosen_mrr_sweeps.size(); ++f) {
-    const int sweeps = report->chosen_mrr_sweeps[f];
+  ASSERT_EQ(report->chosen_settings.size(), static_cast<size_t>(kNumFolds));
+  for (size_t f = 0; f < report->chosen_settings.size(); ++f) {
+    const ModelSetting& chosen = report->chosen_settings[f];
+    const int sweeps = chosen.fit.mrr_sweeps;
     EXPECT_TRUE(sweeps == 0 || sweeps == 3) << sweeps;
-    const double alpha = report->chosen_walk_alpha[f];
+    const double alpha = chosen.features.walk.alpha;
     EXPECT_TRUE(alpha == 0.6 || alpha == 0.7) << alpha;
-    const double share = report->chosen_member_share[f];
+    const double share = chosen.features.member_restart_share;
     EXPECT_TRUE(share == 0.5 || share == 0.8) << share;
     EXPECT_EQ(report->fold_models[f].features.member_restart_share, share);
-    const int per_project = report->chosen_queries_per_project[f];
+    const int per_project = chosen.fit.queries_per_project;
     EXPECT_TRUE(per_project == 1 || per_project == 2) << per_project;
   }
 }
