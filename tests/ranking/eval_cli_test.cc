@@ -8,7 +8,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "graph/dataset_writer.h"
-#include "graph/graph_builder.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/client/cli_runner.h"
@@ -27,10 +26,8 @@ constexpr char kEval[] = "graph/ranking/citymatch-eval";
 class EvalCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-        GraphBuilder(testing_data::SmallEurope()).Build(1);
-    ASSERT_TRUE(graph.ok()) << graph.status();
-    data_.WriteAll(WriteDatasetFiles(**graph));
+    data_.WriteAll(
+        WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope())));
   }
 
   CliResult Eval(std::vector<std::string> flags) {
