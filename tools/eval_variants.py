@@ -13,7 +13,10 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
                     cross-border groups and continental networks under one
                     label, so that the programme's history mixes both kinds;
   --consortia-only  no practices and no twinnings: a data set that is nothing
-                    but its consortia.
+                    but its consortia;
+  --keep FRACTION   only about this share of the projects, picked by a hash
+                    of their id: a small data set, with few training queries
+                    for the fit.
 
   tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
   build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
@@ -36,6 +39,11 @@ def relabel(labels):
     return "|".join(token(t, "theme:") for t in labels.split("|") if t)
 
 
+def kept_by_hash(project_id, fraction):
+    digest = hashlib.sha1(("keep:" + project_id).encode()).digest()
+    return int.from_bytes(digest[:4], "big") < fraction * 2**32
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", required=True)
@@ -45,6 +53,7 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--one-programme", action="store_true")
     parser.add_argument("--consortia-only", action="store_true")
+    parser.add_argument("--keep", type=float, default=1.0)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -68,7 +77,8 @@ def main():
         if os.path.exists(os.path.join(args.data, name)):
             shutil.copy(os.path.join(args.data, name), args.out)
     fields, projects = rows("projects.csv")
-    projects = [p for p in projects if p["id"].startswith(args.only)]
+    projects = [p for p in projects if p["id"].startswith(args.only)
+                and kept_by_hash(p["id"], args.keep)]
     kept = {p["id"] for p in projects}
     if args.opaque:
         for p in projects:
