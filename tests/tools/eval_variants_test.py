@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Runs tools/eval_variants.py on deploy/data and checks what each option
+promises: which rows are kept, which labels are hidden, what is copied."""
+import csv
+import filecmp
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SOURCE = os.environ.get("CITYMATCH_SOURCE_DIR", os.getcwd())
+TOOL = os.path.join(SOURCE, "tools", "eval_variants.py")
+DATA = os.path.join(SOURCE, "deploy", "data")
+
+
+def read(folder, name):
+    with open(os.path.join(folder, name), newline="",
+              encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+class EvalVariantsTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.projects = read(DATA, "projects.csv")
+        cls.memberships = read(DATA, "memberships.csv")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def variant(self, name, *options):
+        out = os.path.join(self.tmp.name, name)
+        subprocess.run([sys.executable, TOOL, "--data", DATA, "--out", out,
+                        *options], check=True)
+        return out
+
+    def assert_memberships_follow_projects(self, out):
+        kept = {p["id"] for p in read(out, "projects.csv")}
+        expected = [m for m in self.memberships if m["project_id"] in kept]
+        self.assertEqual(read(out, "memberships.csv"), expected)
+
+    def test_opaque_hides_every_label_and_keeps_the_structure(self):
+        out = self.variant("opaque", "--opaque")
+        projects = read(out, "projects.csv")
+        self.assertEqual([p["id"] for p in projects],
+                         [p["id"] for p in self.projects])
+        known = {t for p in self.projects for t in p["themes"].split("|")}
+        for p, source in zip(projects, self.projects):
+            themes = [t for t in p["themes"].split("|") if t]
+            self.assertEqual(len(themes),
+                             len([t for t in source["themes"].split("|")
+                                  if t]))
+            self.assertTrue(all(t.startswith("x") for t in themes))
+            self.assertFalse(known & set(themes))
+            self.assertNotEqual(p["programme"], source["programme"])
+        # One label, one token: programmes stay distinguishable.
+        self.assertEqual(len({p["programme"] for p in projects}),
+                         len({p["programme"] for p in self.projects}))
+        for p in read(out, "practices.csv"):
+            self.assertFalse(known & set(p["themes"].split("|")))
+        self.assertTrue(filecmp.cmp(os.path.join(out, "twinnings.csv"),
+                                    os.path.join(DATA, "twinnings.csv")))
+        self.assert_memberships_follow_projects(out)
+
+    def test_no_programmes_blanks_the_programme(self):
+        out = self.variant("blank", "--no-programmes")
+        self.assertEqual({p["programme"] for p in read(out, "projects.csv")},
+                         {""})
+
+    def test_one_programme_merges_every_programme(self):
+        out = self.variant("one", "--one-programme")
+        self.assertEqual({p["programme"] for p in read(out, "projects.csv")},
+                         {"one programme"})
+
+    def test_only_keeps_one_prefix_and_its_memberships(self):
+        out = self.variant("urbact", "--only", "urbact-")
+        ids = [p["id"] for p in read(out, "projects.csv")]
+        self.assertEqual(ids, [p["id"] for p in self.projects
+                               if p["id"].startswith("urbact-")])
+        self.assertTrue(ids)
+        self.assert_memberships_follow_projects(out)
+
+    def test_consortia_only_drops_practices_and_twinnings(self):
+        out = self.variant("bare", "--consortia-only")
+        self.assertFalse(os.path.exists(os.path.join(out, "twinnings.csv")))
+        self.assertFalse(os.path.exists(os.path.join(out, "practices.csv")))
+        self.assertEqual(len(read(out, "projects.csv")), len(self.projects))
+
+    def test_keep_takes_a_stable_share_of_the_projects(self):
+        half = self.variant("half", "--keep", "0.5")
+        again = self.variant("half-again", "--keep", "0.5")
+        fifth = self.variant("fifth", "--keep", "0.2")
+        ids = {p["id"] for p in read(half, "projects.csv")}
+        self.assertEqual(ids, {p["id"] for p in read(again, "projects.csv")})
+        self.assertAlmostEqual(len(ids) / len(self.projects), 0.5, delta=0.05)
+        fifth_ids = {p["id"] for p in read(fifth, "projects.csv")}
+        self.assertAlmostEqual(len(fifth_ids) / len(self.projects), 0.2,
+                               delta=0.04)
+        # A smaller share is a subset of a larger one: the same hash decides.
+        self.assertLessEqual(fifth_ids, ids)
+        self.assert_memberships_follow_projects(half)
+        self.assertTrue(filecmp.cmp(os.path.join(half, "cities.csv"),
+                                    os.path.join(DATA, "cities.csv")))
+
+
+if __name__ == "__main__":
+    unittest.main()
