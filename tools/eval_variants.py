@@ -16,7 +16,8 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
                     but its consortia;
   --keep FRACTION   only about this share of the projects, picked by a hash
                     of their id: a small data set, with few training queries
-                    for the fit.
+                    for the fit;
+  --seed TEXT       salts that hash, for other samples of the same size.
 
   tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
   build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
@@ -39,8 +40,8 @@ def relabel(labels):
     return "|".join(token(t, "theme:") for t in labels.split("|") if t)
 
 
-def kept_by_hash(project_id, fraction):
-    digest = hashlib.sha1(("keep:" + project_id).encode()).digest()
+def kept_by_hash(project_id, fraction, seed):
+    digest = hashlib.sha1(("keep:" + seed + project_id).encode()).digest()
     return int.from_bytes(digest[:4], "big") < fraction * 2**32
 
 
@@ -54,6 +55,7 @@ def main():
     parser.add_argument("--one-programme", action="store_true")
     parser.add_argument("--consortia-only", action="store_true")
     parser.add_argument("--keep", type=float, default=1.0)
+    parser.add_argument("--seed", default="")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -78,7 +80,7 @@ def main():
             shutil.copy(os.path.join(args.data, name), args.out)
     fields, projects = rows("projects.csv")
     projects = [p for p in projects if p["id"].startswith(args.only)
-                and kept_by_hash(p["id"], args.keep)]
+                and kept_by_hash(p["id"], args.keep, args.seed)]
     kept = {p["id"] for p in projects}
     if args.opaque:
         for p in projects:

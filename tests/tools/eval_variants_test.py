@@ -90,7 +90,7 @@ class EvalVariantsTest(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(out, "practices.csv")))
         self.assertEqual(len(read(out, "projects.csv")), len(self.projects))
 
-    def test_keep_takes_a_stable_share_of_the_projects(self):
+    def test_keep_takes_a_stable_share_and_seed_another(self):
         half = self.variant("half", "--keep", "0.5")
         again = self.variant("half-again", "--keep", "0.5")
         fifth = self.variant("fifth", "--keep", "0.2")
@@ -103,6 +103,11 @@ class EvalVariantsTest(unittest.TestCase):
         # A smaller share is a subset of a larger one: the same hash decides.
         self.assertLessEqual(fifth_ids, ids)
         self.assert_memberships_follow_projects(half)
+        other = self.variant("half-salted", "--keep", "0.5", "--seed", "1")
+        other_ids = {p["id"] for p in read(other, "projects.csv")}
+        self.assertNotEqual(other_ids, ids)
+        self.assertAlmostEqual(len(other_ids) / len(self.projects), 0.5,
+                               delta=0.05)
         self.assertTrue(filecmp.cmp(os.path.join(half, "cities.csv"),
                                     os.path.join(DATA, "cities.csv")))
 
