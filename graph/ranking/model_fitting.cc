@@ -81,20 +81,27 @@ TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
                                   uint32_t seed) {
   const int n = features.num_cities;
   std::vector<char> take(n, 0);
-  // The k-th best value by nth_element on a signed copy of the column (not
-  // a sort: this runs a dozen times for each of thousands of training
-  // queries), then the cities above it and, in id order, as many of those
-  // equal to it as fit.
-  std::vector<float> column(n), scratch(n);
+  // The k-th best value of the signed column, kept as the least of the k
+  // best seen so far (a min-heap of k: one comparison for most cities, as
+  // this runs a dozen times for each of thousands of training queries),
+  // then the cities above it and, in id order, as many of those equal to it
+  // as fit.
+  std::vector<float> column(n), best;
   auto top_by = [&](int feature, float sign, int k) {
     k = std::min(k, n);
     if (k == 0) return;
     const float* values = features.column(feature);
     for (int c = 0; c < n; ++c) column[c] = sign * values[c];
-    scratch = column;
-    std::nth_element(scratch.begin(), scratch.begin() + (k - 1), scratch.end(),
-                     std::greater<float>());
-    const float kth = scratch[k - 1];
+    best.assign(column.begin(), column.begin() + k);
+    std::make_heap(best.begin(), best.end(), std::greater<float>());
+    for (int c = k; c < n; ++c) {
+      if (column[c] > best.front()) {
+        std::pop_heap(best.begin(), best.end(), std::greater<float>());
+        best.back() = column[c];
+        std::push_heap(best.begin(), best.end(), std::greater<float>());
+      }
+    }
+    const float kth = best.front();
     int taken = 0;
     for (int c = 0; c < n; ++c) {
       if (column[c] > kth) {
@@ -173,71 +180,86 @@ FeatureWeights FitSoftmaxWeights(
   }
   const double l2 = options.l2 / nq;  // the loss is a mean over queries
 
-  // Loss, gradient and Hessian in the standardised space.
-  auto evaluate = [&](const std::array<double, F>& w, bool derivatives,
-                      std::array<double, F>* grad,
-                      std::array<std::array<double, F>, F>* hess) {
-    double loss = 0;
-    if (derivatives) {
-      grad->fill(0);
-      for (auto& row : *hess) row.fill(0);
+  // The standardised rows, computed once: every Newton step and every
+  // step of its line search reads them again.
+  std::vector<std::vector<double>> z(queries.size());
+  for (size_t qi = 0; qi < queries.size(); ++qi) {
+    const TrainingQuery* q = queries[qi];
+    if ((query_weight.empty() ? 1.0 : query_weight[qi]) == 0) continue;
+    z[qi].resize(static_cast<size_t>(q->num_rows()) * F);
+    for (int r = 0; r < q->num_rows(); ++r) {
+      for (int f = 0; f < F; ++f) {
+        z[qi][r * F + f] =
+            on[f] ? (q->rows[r * F + f] - st.mean[f]) / st.scale[f] : 0;
+      }
     }
-    std::vector<double> score, z;
+  }
+
+  // Loss, gradient and Hessian in the standardised space, accumulated in
+  // locals (which the compiler may keep apart from the rows) and in the same
+  // order as ever, so the fitted weights do not change by a bit.
+  auto evaluate = [&](const std::array<double, F>& w, bool derivatives,
+                      std::array<double, F>* grad_out,
+                      std::array<std::array<double, F>, F>* hess_out) {
+    double loss = 0;
+    std::array<double, F> grad{};
+    std::array<std::array<double, F>, F> hess{};
+    std::vector<double> score, mass;
     for (size_t qi = 0; qi < queries.size(); ++qi) {
       const TrainingQuery* q = queries[qi];
       const double qw = (query_weight.empty() ? 1.0 : query_weight[qi]) / nq;
       if (qw == 0) continue;
       const int rows = q->num_rows();
+      const std::vector<double>& zq = z[qi];
       score.resize(rows);
-      z.resize(static_cast<size_t>(rows) * F);
+      mass.resize(rows);
       double top = -1e300;
       for (int r = 0; r < rows; ++r) {
         double s = 0;
-        for (int f = 0; f < F; ++f) {
-          const double v =
-              on[f] ? (q->rows[r * F + f] - st.mean[f]) / st.scale[f] : 0;
-          z[r * F + f] = v;
-          s += w[f] * v;
-        }
+        for (int f = 0; f < F; ++f) s += w[f] * zq[r * F + f];
         score[r] = s;
         top = std::max(top, s);
       }
       double sum = 0;
-      for (int r = 0; r < rows; ++r)
-        sum += q->weight[r] * std::exp(score[r] - top);
+      for (int r = 0; r < rows; ++r) {
+        mass[r] = q->weight[r] * std::exp(score[r] - top);
+        sum += mass[r];
+      }
       loss += (top + std::log(sum) - score[q->positive]) * qw;
       if (!derivatives) continue;
       std::array<double, F> mean_z{};
       for (int r = 0; r < rows; ++r) {
-        const double p = q->weight[r] * std::exp(score[r] - top) / sum;
+        const double p = mass[r] / sum;
         if (p < 1e-12) continue;
-        const double* zr = &z[r * F];
+        const double* zr = &zq[r * F];
         for (int a = 0; a < F; ++a) {
           if (!on[a]) continue;
           mean_z[a] += p * zr[a];
-          for (int b = a; b < F; ++b) (*hess)[a][b] += qw * p * zr[a] * zr[b];
+          for (int b = a; b < F; ++b) hess[a][b] += qw * p * zr[a] * zr[b];
         }
       }
       for (int a = 0; a < F; ++a) {
         if (!on[a]) continue;
-        (*grad)[a] += (mean_z[a] - z[q->positive * F + a]) * qw;
-        for (int b = a; b < F; ++b) (*hess)[a][b] -= qw * mean_z[a] * mean_z[b];
+        grad[a] += (mean_z[a] - zq[q->positive * F + a]) * qw;
+        for (int b = a; b < F; ++b) hess[a][b] -= qw * mean_z[a] * mean_z[b];
       }
     }
     for (int f = 0; f < F; ++f) {
       if (f == kPpr || !on[f]) continue;
       loss += l2 * w[f] * w[f];
       if (derivatives) {
-        (*grad)[f] += 2 * l2 * w[f];
-        (*hess)[f][f] += 2 * l2;
+        grad[f] += 2 * l2 * w[f];
+        hess[f][f] += 2 * l2;
       }
     }
     if (derivatives) {
       for (int a = 0; a < F; ++a) {
-        for (int b = 0; b < a; ++b) (*hess)[a][b] = (*hess)[b][a];
-        if (!on[a]) (*hess)[a][a] = 1;  // keeps inactive weights at 0
-        (*hess)[a][a] += 1e-9;
+        for (int b = 0; b < a; ++b) hess[a][b] = hess[b][a];
+        if (!on[a]) hess[a][a] = 1;  // keeps inactive weights at 0
+        hess[a][a] += 1e-9;
       }
+      *grad_out = grad;
+      *hess_out = hess;
     }
     return loss;
   };
@@ -309,48 +331,61 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
   for (size_t q = 0; q < queries.size(); ++q) {
     scores[q] = RowScores(*queries[q], w);
   }
-  auto mrr_with = [&](int f, double delta) {
-    double total = 0, weight = 0;
+  static constexpr double kSteps[] = {0.3, -0.3, 0.1, -0.1};
+  constexpr int kNumSteps = 4;
+  // The objective with each of `num` deltas on weight f, in one pass over
+  // the rows (the candidate steps of a coordinate read the same column).
+  auto mrr_with = [&](int f, const double* deltas, int num, double* values) {
+    std::array<double, kNumSteps> total{}, pos{}, rank{};
+    double weight = 0;
     for (size_t q = 0; q < queries.size(); ++q) {
       const double qw = query_weight.empty() ? 1.0 : query_weight[q];
       if (qw == 0) continue;
       const TrainingQuery& t = *queries[q];
       const std::vector<double>& s = scores[q];
-      const double pos = s[t.positive] + delta * t.rows[t.positive * F + f];
-      double rank = 1;
+      for (int j = 0; j < num; ++j) {
+        pos[j] = s[t.positive] + deltas[j] * t.rows[t.positive * F + f];
+        rank[j] = 1;
+      }
       for (int r = 0; r < t.num_rows(); ++r) {
-        if (r != t.positive && s[r] + delta * t.rows[r * F + f] > pos) {
-          rank += t.weight[r];
+        if (r == t.positive) continue;
+        const float x = t.rows[r * F + f];
+        for (int j = 0; j < num; ++j) {
+          if (s[r] + deltas[j] * x > pos[j]) rank[j] += t.weight[r];
         }
       }
-      total += qw / rank;
+      for (int j = 0; j < num; ++j) total[j] += qw / rank[j];
       weight += qw;
     }
-    double value = weight > 0 ? total / weight : 0;
-    if (penalty > 0) {
-      // Squared standardised distance from the start, with `delta` on f.
-      double distance = 0;
-      for (int g = 0; g < F; ++g) {
-        const double d = (w[g] + (g == f ? delta : 0) - start[g]) * st.scale[g];
-        distance += d * d;
+    for (int j = 0; j < num; ++j) {
+      values[j] = weight > 0 ? total[j] / weight : 0;
+      if (penalty > 0) {
+        // Squared standardised distance from the start, with the delta on f.
+        double distance = 0;
+        for (int g = 0; g < F; ++g) {
+          const double d =
+              (w[g] + (g == f ? deltas[j] : 0) - start[g]) * st.scale[g];
+          distance += d * d;
+        }
+        values[j] -= penalty * distance;
       }
-      value -= penalty * distance;
     }
-    return value;
   };
-  double best = mrr_with(0, 0);
-  static constexpr double kSteps[] = {0.3, -0.3, 0.1, -0.1};
+  const double no_step = 0;
+  double best;
+  mrr_with(0, &no_step, 1, &best);
   for (int sweep = 0; sweep < options.mrr_sweeps; ++sweep) {
     bool moved = false;
     for (int f = 0; f < F; ++f) {
       if (!active[f] || st.scale[f] == 0) continue;
+      std::array<double, kNumSteps> deltas, values;
+      for (int j = 0; j < kNumSteps; ++j) deltas[j] = kSteps[j] / st.scale[f];
+      mrr_with(f, deltas.data(), kNumSteps, values.data());
       double best_delta = 0, best_value = best;
-      for (double step : kSteps) {
-        const double delta = step / st.scale[f];
-        const double value = mrr_with(f, delta);
-        if (value > best_value + options.mrr_min_gain) {
-          best_value = value;
-          best_delta = delta;
+      for (int j = 0; j < kNumSteps; ++j) {
+        if (values[j] > best_value + options.mrr_min_gain) {
+          best_value = values[j];
+          best_delta = deltas[j];
         }
       }
       if (best_delta == 0) continue;
