@@ -1,6 +1,7 @@
 #include "graph/ranking/model_fitting.h"
 
 #include <cmath>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -43,6 +44,83 @@ std::vector<TrainingQuery> WalkOnly(int n) {
   return NoisyQueries(n, 11, [](float* row, bool positive) {
     if (positive) row[kPpr] += 1.5f;
   });
+}
+
+// 1,000 cities; each city's index is written into kTwinned (a feature no
+// candidate is sampled for) so that a training row can be traced back.
+QueryFeatures Traceable(int n) {
+  QueryFeatures f;
+  f.num_cities = n;
+  f.values.assign(static_cast<size_t>(kNumFeatures) * n, 0.0f);
+  for (int c = 0; c < n; ++c) {
+    f.values[static_cast<size_t>(kTwinned) * n + c] = c;
+  }
+  return f;
+}
+
+void Set(QueryFeatures* f, int city, int feature, float value) {
+  f->values[static_cast<size_t>(feature) * f->num_cities + city] = value;
+}
+
+// City index -> sample weight of its row.
+std::map<int, float> RowsByCity(const TrainingQuery& q) {
+  std::map<int, float> out;
+  for (int r = 0; r < q.num_rows(); ++r) {
+    out[static_cast<int>(q.rows[r * kNumFeatures + kTwinned])] = q.weight[r];
+  }
+  return out;
+}
+
+TEST(SampleTrainingQueryTest, TakesTheStrongestByEachSignalAndTheHidden) {
+  const int n = 1000;
+  QueryFeatures f = Traceable(n);
+  // The walk: strongest at the high indices, distinct values.
+  for (int c = 0; c < n; ++c) Set(&f, c, kPpr, c / 1000.0f);
+  // Co-membership: 100 cities tie at 1; 40 are taken, the first by id.
+  for (int c = 500; c < 600; ++c) Set(&f, c, kCoMembership, 1);
+  // Distance is taken by its smallest values.
+  for (int c = 0; c < n; ++c) Set(&f, c, kDistance, 1 + (c * 7919) % n);
+  const std::vector<int> members = {998, 999};
+  const int hidden = 300;
+  const TrainingQuery q = SampleTrainingQuery(f, members, hidden, 1);
+
+  const std::map<int, float> rows = RowsByCity(q);
+  ASSERT_EQ(static_cast<int>(rows.size()), q.num_rows()) << "a city twice";
+  EXPECT_EQ(q.rows[q.positive * kNumFeatures + kTwinned], hidden);
+  for (int m : members) EXPECT_EQ(rows.count(m), 0u) << m;
+  auto taken_for_strength = [&](int c) {
+    auto it = rows.find(c);
+    return it != rows.end() && it->second == 1.0f;
+  };
+  auto near = [&](int c) { return 1 + (c * 7919) % n <= 40; };
+  // The 150 best by the walk, of which the members are two.
+  for (int c = 850; c < 998; ++c) EXPECT_TRUE(taken_for_strength(c)) << c;
+  EXPECT_FALSE(taken_for_strength(849) && !near(849));
+  for (int c = 500; c < 540; ++c) EXPECT_TRUE(taken_for_strength(c)) << c;
+  // The tied cities past the 40th are only ever among the random rows
+  // (unless they are among the 40 nearest).
+  for (int c = 540; c < 600; ++c) {
+    if (!near(c)) EXPECT_FALSE(taken_for_strength(c)) << c;
+  }
+  for (int c = 0; c < 998; ++c) {
+    if (near(c)) EXPECT_TRUE(taken_for_strength(c)) << "near city " << c;
+  }
+  // The random rows stand for every candidate left out: the weights add up
+  // to the number of candidates.
+  double total = 0;
+  for (float w : q.weight) total += w;
+  EXPECT_NEAR(total, n - members.size(), 1e-3);
+}
+
+TEST(SampleTrainingQueryTest, SameSeedSameRows) {
+  QueryFeatures f = Traceable(1000);
+  for (int c = 0; c < 1000; ++c) Set(&f, c, kPpr, (c * 31) % 1000);
+  const TrainingQuery a = SampleTrainingQuery(f, {1, 2}, 3, 9);
+  const TrainingQuery b = SampleTrainingQuery(f, {1, 2}, 3, 9);
+  const TrainingQuery c = SampleTrainingQuery(f, {1, 2}, 3, 10);
+  EXPECT_EQ(a.rows, b.rows);
+  EXPECT_EQ(a.weight, b.weight);
+  EXPECT_NE(a.rows, c.rows);
 }
 
 TEST(ModelFittingTest, LearnsTheInformativeSignal) {
