@@ -237,11 +237,10 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
                              std::vector<double> walk, QueryFeatures* out) {
   const std::vector<City>& cities = graph.cities();
   const int n = static_cast<int>(cities.size());
-  out->num_cities = n;
-  out->values.assign(static_cast<size_t>(n) * kNumFeatures, 0.0f);
+  out->Reset(n);
   out->has_themes = !query.themes.empty();
-  auto set = [out, n](int c, int f, double v) {
-    out->values[static_cast<size_t>(f) * n + c] = static_cast<float>(v);
+  auto set = [out](int c, int f, double v) {
+    out->at(c, f) = static_cast<float>(v);
   };
 
   out->walk = std::move(walk);

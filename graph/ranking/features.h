@@ -97,7 +97,7 @@ struct FeatureOptions {
   double member_restart_share = 0.5;
 };
 
-// The feature matrix of one query, one row per city index.
+// The feature matrix of one query: a value per city index and feature.
 struct QueryFeatures {
   int num_cities = 0;
   // kNumFeatures x num_cities, one column per feature: each feature's scan
@@ -113,7 +113,15 @@ struct QueryFeatures {
   // The walk's distribution over all vertices, kept for reuse.
   std::vector<double> walk;
 
+  // Sizes the matrix for `cities` cities, every value 0.
+  void Reset(int cities) {
+    num_cities = cities;
+    values.assign(static_cast<size_t>(cities) * kNumFeatures, 0.0f);
+  }
   float at(int city, int feature) const {
+    return values[static_cast<size_t>(feature) * num_cities + city];
+  }
+  float& at(int city, int feature) {
     return values[static_cast<size_t>(feature) * num_cities + city];
   }
   const float* column(int feature) const {

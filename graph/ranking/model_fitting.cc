@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <numeric>
 #include <random>
 #include <set>
@@ -81,27 +82,20 @@ TrainingQuery SampleTrainingQuery(const QueryFeatures& features,
                                   uint32_t seed) {
   const int n = features.num_cities;
   std::vector<char> take(n, 0);
-  // The k-th best value of the signed column, kept as the least of the k
-  // best seen so far (a min-heap of k: one comparison for most cities, as
-  // this runs a dozen times for each of thousands of training queries),
-  // then the cities above it and, in id order, as many of those equal to it
-  // as fit.
+  // The k-th best value of the signed column by partial_sort_copy (a heap
+  // of k: one comparison for most cities, as this runs a dozen times for
+  // each of thousands of training queries), then the cities above it and,
+  // in id order, as many of those equal to it as fit.
   std::vector<float> column(n), best;
   auto top_by = [&](int feature, float sign, int k) {
     k = std::min(k, n);
     if (k == 0) return;
     const float* values = features.column(feature);
     for (int c = 0; c < n; ++c) column[c] = sign * values[c];
-    best.assign(column.begin(), column.begin() + k);
-    std::make_heap(best.begin(), best.end(), std::greater<float>());
-    for (int c = k; c < n; ++c) {
-      if (column[c] > best.front()) {
-        std::pop_heap(best.begin(), best.end(), std::greater<float>());
-        best.back() = column[c];
-        std::push_heap(best.begin(), best.end(), std::greater<float>());
-      }
-    }
-    const float kth = best.front();
+    best.resize(k);
+    std::partial_sort_copy(column.begin(), column.end(), best.begin(),
+                           best.end(), std::greater<float>());
+    const float kth = best.back();
     int taken = 0;
     for (int c = 0; c < n; ++c) {
       if (column[c] > kth) {
@@ -332,7 +326,7 @@ FeatureWeights RefineOnMrr(const std::vector<const TrainingQuery*>& queries,
     scores[q] = RowScores(*queries[q], w);
   }
   static constexpr double kSteps[] = {0.3, -0.3, 0.1, -0.1};
-  constexpr int kNumSteps = 4;
+  constexpr int kNumSteps = std::size(kSteps);
   // The objective with each of `num` deltas on weight f, in one pass over
   // the rows (the candidate steps of a coordinate read the same column).
   auto mrr_with = [&](int f, const double* deltas, int num, double* values) {

@@ -50,16 +50,9 @@ std::vector<TrainingQuery> WalkOnly(int n) {
 // candidate is sampled for) so that a training row can be traced back.
 QueryFeatures Traceable(int n) {
   QueryFeatures f;
-  f.num_cities = n;
-  f.values.assign(static_cast<size_t>(kNumFeatures) * n, 0.0f);
-  for (int c = 0; c < n; ++c) {
-    f.values[static_cast<size_t>(kTwinned) * n + c] = c;
-  }
+  f.Reset(n);
+  for (int c = 0; c < n; ++c) f.at(c, kTwinned) = c;
   return f;
-}
-
-void Set(QueryFeatures* f, int city, int feature, float value) {
-  f->values[static_cast<size_t>(feature) * f->num_cities + city] = value;
 }
 
 // City index -> sample weight of its row.
@@ -75,11 +68,11 @@ TEST(SampleTrainingQueryTest, TakesTheStrongestByEachSignalAndTheHidden) {
   const int n = 1000;
   QueryFeatures f = Traceable(n);
   // The walk: strongest at the high indices, distinct values.
-  for (int c = 0; c < n; ++c) Set(&f, c, kPpr, c / 1000.0f);
+  for (int c = 0; c < n; ++c) f.at(c, kPpr) = c / 1000.0f;
   // Co-membership: 100 cities tie at 1; 40 are taken, the first by id.
-  for (int c = 500; c < 600; ++c) Set(&f, c, kCoMembership, 1);
+  for (int c = 500; c < 600; ++c) f.at(c, kCoMembership) = 1;
   // Distance is taken by its smallest values.
-  for (int c = 0; c < n; ++c) Set(&f, c, kDistance, 1 + (c * 7919) % n);
+  for (int c = 0; c < n; ++c) f.at(c, kDistance) = 1 + (c * 7919) % n;
   const std::vector<int> members = {998, 999};
   const int hidden = 300;
   const TrainingQuery q = SampleTrainingQuery(f, members, hidden, 1);
@@ -114,7 +107,7 @@ TEST(SampleTrainingQueryTest, TakesTheStrongestByEachSignalAndTheHidden) {
 
 TEST(SampleTrainingQueryTest, SameSeedSameRows) {
   QueryFeatures f = Traceable(1000);
-  for (int c = 0; c < 1000; ++c) Set(&f, c, kPpr, (c * 31) % 1000);
+  for (int c = 0; c < 1000; ++c) f.at(c, kPpr) = (c * 31) % 1000;
   const TrainingQuery a = SampleTrainingQuery(f, {1, 2}, 3, 9);
   const TrainingQuery b = SampleTrainingQuery(f, {1, 2}, 3, 9);
   const TrainingQuery c = SampleTrainingQuery(f, {1, 2}, 3, 10);
