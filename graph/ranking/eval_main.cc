@@ -6,8 +6,9 @@
 //
 // Under the table it prints how sure each gap to a baseline is (a paired
 // sign test per group) and the 95% interval of citymatch's Hit@10;
-// --ranks_csv writes every query's rank for other comparisons, and
-// --without_features runs ablations.
+// --ranks_csv writes every query's rank for other comparisons,
+// --without_features runs ablations, and --every_member measures the same
+// quantity as the protocol with every member of a project hidden in turn.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -86,12 +87,17 @@ ABSL_FLAG(std::vector<std::string>, choose_loose_mrr_penalty, {},
           "inner cross-validation on the training folds");
 ABSL_FLAG(bool, hide_programme, false,
           "ablation: evaluate queries without their programme");
+ABSL_FLAG(bool, every_member, false,
+          "not the protocol: hide every member of each test project in turn "
+          "and count the project once, with its members' mean Hit@10 and "
+          "reciprocal rank (the protocol's expectation, with less noise)");
 ABSL_FLAG(std::vector<std::string>, without_features, {},
           "ablation: leave these features (by name, as in the components "
           "of an explanation) out of the citymatch model");
 ABSL_FLAG(std::string, ranks_csv, "",
           "also write every test query's rank under every ranker to this CSV "
-          "file (project_id,ranker,rank), for paired comparisons");
+          "file (project_id,ranker,rank,hidden_city_id), for paired "
+          "comparisons");
 ABSL_FLAG(bool, fit, false,
           "fit the citymatch model on all folds and print it as C++ "
           "(graph/ranking/citymatch_model.cc) instead of evaluating");
@@ -150,34 +156,47 @@ bool FeatureMask(const std::vector<std::string>& names, const char* flag,
 
 // Under the table: how sure each gap between citymatch and a baseline is
 // (the queries only one of them has in its top 10, and the sign test of that
-// split), and the 95% interval of citymatch's own Hit@10 per group.
+// split), and the 95% interval of citymatch's own Hit@10 per group. With
+// every member hidden in turn the unit is the project: it counts for the
+// ranker that has more of its members in the top 10.
 void PrintPairedComparison(const EvaluationReport& report,
-                           const std::vector<std::string>& rankers) {
+                           const std::vector<std::string>& rankers,
+                           bool every_member) {
   const std::string ours = "citymatch";
   if (std::find(rankers.begin(), rankers.end(), ours) == rankers.end()) return;
-  // ranks[ranker][group][project id]
-  std::map<std::string, std::map<std::string, std::map<std::string, int>>>
-      ranks;
+  // shares[ranker][group][project id]: the project's share of hits.
+  std::map<std::string, std::map<std::string, std::map<std::string, double>>>
+      shares;
   for (const QueryRank& r : report.ranks) {
     for (const std::string& group : r.groups) {
-      ranks[r.ranker][group][r.project_id] = r.rank;
+      shares[r.ranker][group][r.project_id] +=
+          r.rank <= kHitCutoff ? r.weight : 0;
     }
   }
-  auto column = [](const std::map<std::string, int>& by_project) {
-    std::vector<int> v;
-    for (const auto& [id, rank] : by_project) v.push_back(rank);
+  auto column = [](const std::map<std::string, double>& by_project) {
+    std::vector<double> v;
+    for (const auto& [id, share] : by_project) v.push_back(share);
     return v;
   };
-  std::printf(
-      "\ncitymatch against each baseline, per group: queries only citymatch "
-      "has in its top %d / only the baseline has (exact sign test p)\n",
-      kHitCutoff);
+  if (every_member) {
+    std::printf(
+        "\ncitymatch against each baseline, per group: projects of which "
+        "citymatch has more members in its top %d / the baseline more (exact "
+        "sign test p)\n",
+        kHitCutoff);
+  } else {
+    std::printf(
+        "\ncitymatch against each baseline, per group: queries only "
+        "citymatch has in its top %d / only the baseline has (exact sign test "
+        "p)\n",
+        kHitCutoff);
+  }
   for (const std::string& name : rankers) {
     if (name == ours) continue;
     std::printf("%-12s", name.c_str());
-    for (const auto& [group, by_project] : ranks.at(ours)) {
-      const PairedHits h = CompareHits(
-          column(by_project), column(ranks.at(name).at(group)), kHitCutoff);
+    for (const auto& [group, by_project] : shares.at(ours)) {
+      const PairedHits h = CompareHitShares(column(by_project),
+                                            column(shares.at(name).at(group)));
       std::printf("  %-24s",
                   absl::StrFormat("+%d / -%d (p %s)", h.only_a, h.only_b,
                                   h.p_value < 0.001
@@ -188,11 +207,14 @@ void PrintPairedComparison(const EvaluationReport& report,
     std::printf("\n");
   }
   std::printf("%-12s", "95% interval");
-  for (const auto& [group, by_project] : ranks.at(ours)) {
-    int hits = 0;
-    for (const auto& [id, rank] : by_project) hits += rank <= kHitCutoff;
+  for (const auto& [group, by_project] : shares.at(ours)) {
+    const std::vector<double> v = column(by_project);
+    double hits = 0;
+    for (double share : v) hits += share;
     const auto [low, high] =
-        WilsonInterval(hits, static_cast<int>(by_project.size()));
+        every_member ? MeanShareInterval(v)
+                     : WilsonInterval(static_cast<int>(std::lround(hits)),
+                                      static_cast<int>(v.size()));
     std::printf("  %-24s", absl::StrFormat("%.3f - %.3f", low, high).c_str());
   }
   std::printf("  (citymatch's Hit@10)\n");
@@ -247,6 +269,7 @@ int Run() {
   options.threads = absl::GetFlag(FLAGS_threads);
   options.fit = fit;
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
+  options.every_member = absl::GetFlag(FLAGS_every_member);
   // The settings the inner folds may choose (per test fold; with --fit,
   // over all the data).
   struct Choice {
@@ -357,13 +380,14 @@ int Run() {
       std::printf("\n");
     }
     std::printf("(Hit@10 / MRR per group; query counts in parentheses)\n");
-    PrintPairedComparison(*report, order);
+    PrintPairedComparison(*report, order, options.every_member);
   }
   if (const std::string path = absl::GetFlag(FLAGS_ranks_csv); !path.empty()) {
     std::ofstream out(path);
-    out << "project_id,ranker,rank\n";
+    out << "project_id,ranker,rank,hidden_city_id\n";
     for (const QueryRank& r : report->ranks) {
-      out << r.project_id << "," << r.ranker << "," << r.rank << "\n";
+      out << r.project_id << "," << r.ranker << "," << r.rank << ","
+          << r.hidden_city_id << "\n";
     }
     if (!out) {
       std::cerr << "cannot write " << path << "\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -334,8 +335,10 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
 
   // ranks[ranker][query of fold f] collected per fold, merged after.
   struct FoldResult {
-    std::vector<const Project*> projects;
-    std::vector<std::vector<int>> ranks;  // per ranker
+    std::vector<const Project*> projects;  // per query
+    std::vector<int> hidden;               // per query
+    std::vector<std::vector<int>> ranks;   // per ranker, per query
+    std::shared_ptr<const GraphSnapshot> graph;
     CitymatchModel model;
     ModelSetting setting;  // the one the fold's model was fitted with
     double chosen_l2 = 0;
@@ -350,6 +353,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         FoldGraph(data, {f}, 1 + f);
     if (!graph.ok()) return graph.status();
     FoldResult& result = results[f];
+    result.graph = *graph;
     std::vector<std::unique_ptr<Ranker>> rankers;
     for (const std::string& name : names) {
       if (name == "citymatch") {
@@ -394,7 +398,9 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         rankers.push_back(MakeRanker(name));
       }
     }
-    std::vector<EvalQuery> queries = QueriesOfFold(data, f, **graph);
+    std::vector<EvalQuery> queries = QueriesOfFold(
+        data, f, **graph,
+        options.every_member ? std::numeric_limits<int>::max() : 1);
     if (options.hide_programme) {
       for (EvalQuery& q : queries) q.query.programme.clear();
     }
@@ -407,6 +413,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     std::vector<double> scores;
     for (const EvalQuery& q : queries) {
       result.projects.push_back(q.project);
+      result.hidden.push_back(q.hidden);
       for (size_t r = 0; r < rankers.size(); ++r) {
         rankers[r]->Score(**graph, q.query, &scores);
         result.ranks[r].push_back(RankOf(scores, q.hidden, q.query.members));
@@ -437,17 +444,24 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
   for (size_t r = 0; r < names.size(); ++r) {
     std::map<std::string, GroupMetrics>& groups = report.table[names[r]];
     for (const FoldResult& result : results) {
+      std::map<const Project*, int> queries_of;
+      for (const Project* p : result.projects) ++queries_of[p];
       for (size_t i = 0; i < result.projects.size(); ++i) {
         const Project& p = *result.projects[i];
         const int rank = result.ranks[r][i];
+        const int of_project = queries_of[&p];
+        const double weight = 1.0 / of_project;
         std::vector<std::string> keys = {ProjectGroup(p.id)};
         if (IsInclusionProject(p)) keys.push_back(kInclusionGroup);
-        report.ranks.push_back({p.id, names[r], rank, keys});
+        report.ranks.push_back({p.id,
+                                result.graph->cities()[result.hidden[i]].id,
+                                names[r], rank, weight, keys});
         for (const std::string& key : keys) {
           GroupMetrics& m = groups[key];
-          m.queries += 1;
-          m.hit_at_10 += rank <= kHitCutoff ? 1 : 0;
-          m.mrr += 1.0 / rank;
+          // Whole projects are counted once, at their first query.
+          if (i == 0 || result.projects[i - 1] != &p) m.queries += 1;
+          m.hit_at_10 += rank <= kHitCutoff ? weight : 0;
+          m.mrr += weight / rank;
         }
       }
     }

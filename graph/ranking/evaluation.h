@@ -75,7 +75,7 @@ int RankOf(const std::vector<double>& scores, int hidden,
            const std::vector<int>& members);
 
 struct GroupMetrics {
-  int queries = 0;
+  int queries = 0;  // projects (one query each under the protocol)
   double hit_at_10 = 0;
   double mrr = 0;
 };
@@ -99,6 +99,12 @@ struct EvaluationOptions {
   // Ablation: test queries carry no programme, as for a programme the graph
   // has never seen (training is unchanged).
   bool hide_programme = false;
+  // Not the protocol: every member of each test project is hidden in turn,
+  // and the project counts once, with the mean Hit@10 and reciprocal rank
+  // over its members. The protocol draws one member per project; this is
+  // the expectation of that draw, the same quantity with less noise (about
+  // six queries per project instead of one). Training is unchanged.
+  bool every_member = false;
   // Non-empty: for each test fold f, fit.loose_mrr_penalty is chosen among
   // these by an inner cross-validation on the other four folds only (fit on
   // three, rank the fourth, best mean reciprocal rank over the four), so
@@ -124,8 +130,12 @@ struct EvaluationOptions {
 // One test query's rank under one ranker.
 struct QueryRank {
   std::string project_id;
+  std::string hidden_city_id;
   std::string ranker;
   int rank = 0;
+  // The query's share of its project in the table: 1 under the protocol,
+  // 1 / (members) with EvaluationOptions::every_member.
+  double weight = 1;
   std::vector<std::string> groups;  // the table's groups it counts in
 };
 

@@ -7,13 +7,19 @@ namespace citymatch {
 
 PairedHits CompareHits(const std::vector<int>& ranks_a,
                        const std::vector<int>& ranks_b, int k) {
+  std::vector<double> a, b;
+  for (int rank : ranks_a) a.push_back(rank <= k ? 1 : 0);
+  for (int rank : ranks_b) b.push_back(rank <= k ? 1 : 0);
+  return CompareHitShares(a, b);
+}
+
+PairedHits CompareHitShares(const std::vector<double>& share_a,
+                            const std::vector<double>& share_b) {
   PairedHits out;
-  out.queries = static_cast<int>(ranks_a.size());
-  for (size_t i = 0; i < ranks_a.size(); ++i) {
-    const bool a = ranks_a[i] <= k;
-    const bool b = ranks_b[i] <= k;
-    if (a && !b) ++out.only_a;
-    if (b && !a) ++out.only_b;
+  out.queries = static_cast<int>(share_a.size());
+  for (size_t i = 0; i < share_a.size(); ++i) {
+    if (share_a[i] > share_b[i]) ++out.only_a;
+    if (share_b[i] > share_a[i]) ++out.only_b;
   }
   out.p_value = SignTestPValue(out.only_a, out.only_a + out.only_b);
   return out;
@@ -40,6 +46,18 @@ std::pair<double, double> WilsonInterval(int hits, int n) {
   const double half =
       z * std::sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denominator;
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+std::pair<double, double> MeanShareInterval(const std::vector<double>& values) {
+  const size_t n = values.size();
+  if (n < 2) return {0, 1};
+  double sum = 0;
+  for (double v : values) sum += v;
+  const double mean = sum / n;
+  double squares = 0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  const double half = 1.959963984540054 * std::sqrt(squares / (n - 1) / n);
+  return {std::max(0.0, mean - half), std::min(1.0, mean + half)};
 }
 
 }  // namespace citymatch

@@ -27,11 +27,25 @@ struct PairedHits {
 PairedHits CompareHits(const std::vector<int>& ranks_a,
                        const std::vector<int>& ranks_b, int k);
 
+// The same over units that each hold several queries (a project with
+// every member hidden in turn): share_a[i] and share_b[i] are the shares of
+// unit i's queries that a and b put in their top k, and a unit counts for
+// a when its share is larger. The queries of a unit are not independent,
+// its units are: the test is over the units. `queries` is their number.
+// REQUIRES: share_a.size() == share_b.size().
+PairedHits CompareHitShares(const std::vector<double>& share_a,
+                            const std::vector<double>& share_b);
+
 // Exact two-sided binomial test of k successes in n trials at p = 1/2.
 double SignTestPValue(int k, int n);
 
 // The 95% Wilson score interval of a proportion of `hits` in `n`.
 std::pair<double, double> WilsonInterval(int hits, int n);
+
+// The 95% normal interval of the mean of `values` (mean +- 1.96 standard
+// errors, clipped to [0, 1]): for a mean of shares, where Wilson's interval
+// of a count does not apply. {0, 1} for fewer than two values.
+std::pair<double, double> MeanShareInterval(const std::vector<double>& values);
 
 }  // namespace citymatch
 

@@ -1,6 +1,7 @@
 // citymatch-eval run as a user runs it: the real binary on a data folder in
 // the interchange format, its JSON on stdout and its account on stderr.
 #include <algorithm>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,47 @@ TEST_F(EvalCliTest, MrrSweepsChoicesAreWholeNumbers) {
   EXPECT_EQ(result.exit_code, 2) << result;
   EXPECT_NE(result.err.find("--choose_mrr_sweeps"), std::string::npos)
       << result;
+}
+
+// --every_member counts the same projects as the protocol, says that its
+// paired test is over projects, and --ranks_csv names each hidden city.
+TEST_F(EvalCliTest, EveryMemberCountsProjectsAndNamesTheHiddenCities) {
+  const CliResult protocol = Eval({"--json", "--rankers", "popularity"});
+  ASSERT_EQ(protocol.exit_code, 0) << protocol;
+  const std::string csv = data_.path() + "/ranks.csv";
+  const CliResult every = Eval({"--json", "--rankers", "popularity",
+                                "--every_member", "--ranks_csv", csv});
+  ASSERT_EQ(every.exit_code, 0) << every;
+  const nlohmann::json a = nlohmann::json::parse(protocol.out);
+  const nlohmann::json b = nlohmann::json::parse(every.out);
+  for (const auto& [group, m] : a.at("rankers").at("popularity").items()) {
+    EXPECT_EQ(b.at("rankers").at("popularity").at(group).at("queries"),
+              m.at("queries"))
+        << group;
+  }
+  std::vector<std::string> lines;
+  std::ifstream in(csv);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_GT(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "project_id,ranker,rank,hidden_city_id");
+  int queries = 0;
+  for (const auto& [group, m] : a.at("rankers").at("popularity").items()) {
+    if (group != "inclusion") queries += m.at("queries").get<int>();
+  }
+  // More queries than projects: each project hides each of its members.
+  EXPECT_GT(static_cast<int>(lines.size()) - 1, queries);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> cells = absl::StrSplit(lines[i], ',');
+    ASSERT_EQ(cells.size(), 4u) << lines[i];
+    EXPECT_FALSE(cells[3].empty()) << lines[i];
+  }
+
+  const CliResult table =
+      Eval({"--rankers", "citymatch,popularity", "--every_member"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_NE(table.out.find("projects of which citymatch has more members"),
+            std::string::npos)
+      << table;
 }
 
 TEST_F(EvalCliTest, ABadPenaltyIsAUsageError) {

@@ -1,6 +1,7 @@
 #include "graph/ranking/evaluation.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -172,6 +173,58 @@ TEST(EvaluationTest, PerQueryRanksAddUpToTheTable) {
     EXPECT_EQ(queries, m.queries) << ranker;
     EXPECT_DOUBLE_EQ(static_cast<double>(hits) / queries, m.hit_at_10);
     EXPECT_DOUBLE_EQ(reciprocal / queries, m.mrr);
+  }
+}
+
+// With every member hidden in turn each project still counts once: its
+// queries hide each of its members once, weigh 1 / members, and the one the
+// protocol hides ranks exactly as in the protocol's run.
+TEST(EvaluationTest, EveryMemberHidesEachMemberOnceAndCountsTheProjectOnce) {
+  const Dataset d = testing_data::SmallEurope();
+  EvaluationOptions options;
+  options.rankers = {"popularity", "ppr"};
+  absl::StatusOr<EvaluationReport> protocol = Evaluate(d, options);
+  ASSERT_TRUE(protocol.ok()) << protocol.status();
+  options.every_member = true;
+  absl::StatusOr<EvaluationReport> every = Evaluate(d, options);
+  ASSERT_TRUE(every.ok()) << every.status();
+
+  std::map<std::string, const Project*> projects;
+  for (const Project& p : d.projects) projects[p.id] = &p;
+  for (const std::string& ranker : options.rankers) {
+    std::map<std::string, std::vector<std::string>> hidden;  // by project
+    std::map<std::string, double> hits, reciprocal;          // by group
+    for (const QueryRank& r : every->ranks) {
+      if (r.ranker != ranker) continue;
+      const Project& p = *projects.at(r.project_id);
+      const std::vector<std::string> members = SortedMemberIds(p);
+      EXPECT_DOUBLE_EQ(r.weight, 1.0 / members.size()) << r.project_id;
+      hidden[r.project_id].push_back(r.hidden_city_id);
+      for (const std::string& group : r.groups) {
+        hits[group] += r.rank <= kHitCutoff ? r.weight : 0;
+        reciprocal[group] += r.weight / r.rank;
+      }
+      if (r.hidden_city_id != HiddenMemberId(p)) continue;
+      const auto same = std::find_if(
+          protocol->ranks.begin(), protocol->ranks.end(),
+          [&](const QueryRank& q) {
+            return q.ranker == ranker && q.project_id == r.project_id;
+          });
+      ASSERT_NE(same, protocol->ranks.end()) << r.project_id;
+      EXPECT_EQ(same->hidden_city_id, r.hidden_city_id);
+      EXPECT_EQ(same->rank, r.rank) << ranker << " " << r.project_id;
+    }
+    ASSERT_FALSE(hidden.empty());
+    for (auto& [id, cities] : hidden) {
+      std::sort(cities.begin(), cities.end());
+      EXPECT_EQ(cities, SortedMemberIds(*projects.at(id))) << id;
+    }
+    for (const auto& [group, m] : every->table.at(ranker)) {
+      EXPECT_EQ(m.queries, protocol->table.at(ranker).at(group).queries)
+          << group;
+      EXPECT_NEAR(m.hit_at_10, hits[group] / m.queries, 1e-12) << group;
+      EXPECT_NEAR(m.mrr, reciprocal[group] / m.queries, 1e-12) << group;
+    }
   }
 }
 

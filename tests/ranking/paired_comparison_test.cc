@@ -19,6 +19,18 @@ TEST(PairedComparisonTest, CountsTheQueriesOnlyOneRankerHits) {
   EXPECT_DOUBLE_EQ(h.p_value, 1.0);
 }
 
+TEST(PairedComparisonTest, CountsTheUnitsWhereOneRankerHasTheLargerShare) {
+  // Projects with every member hidden in turn: a unit counts for the ranker
+  // with the larger share of hits; equal shares count for neither.
+  const std::vector<double> a = {1, 0.5, 0.25, 0, 0.6};
+  const std::vector<double> b = {0.5, 0.5, 0.75, 0, 0.4};
+  const PairedHits h = CompareHitShares(a, b);
+  EXPECT_EQ(h.queries, 5);
+  EXPECT_EQ(h.only_a, 2);
+  EXPECT_EQ(h.only_b, 1);
+  EXPECT_DOUBLE_EQ(h.p_value, 1.0);
+}
+
 TEST(PairedComparisonTest, SignTestMatchesTheBinomialTails) {
   // 0 of 5: 2 x (1/32).
   EXPECT_NEAR(SignTestPValue(0, 5), 2.0 / 32, 1e-12);
@@ -40,6 +52,18 @@ TEST(PairedComparisonTest, WilsonIntervalBracketsTheProportion) {
   const auto [zero_low, zero_high] = WilsonInterval(0, 10);
   EXPECT_DOUBLE_EQ(zero_low, 0.0);
   EXPECT_NEAR(zero_high, 0.2775, 5e-4);
+}
+
+TEST(PairedComparisonTest, MeanShareIntervalIsTwoStandardErrorsWide) {
+  // Mean 0.5, sample standard deviation 0.2582, standard error 0.1291.
+  const auto [low, high] = MeanShareInterval({0.2, 0.4, 0.6, 0.8});
+  EXPECT_NEAR(low, 0.5 - 1.96 * 0.1291, 5e-4);
+  EXPECT_NEAR(high, 0.5 + 1.96 * 0.1291, 5e-4);
+  // Clipped to [0, 1], and nothing to say from a single value.
+  EXPECT_DOUBLE_EQ(MeanShareInterval({0, 0, 0.1}).first, 0.0);
+  const auto [one_low, one_high] = MeanShareInterval({0.3});
+  EXPECT_DOUBLE_EQ(one_low, 0.0);
+  EXPECT_DOUBLE_EQ(one_high, 1.0);
 }
 
 }  // namespace
