@@ -85,6 +85,9 @@ ABSL_FLAG(std::vector<std::string>, choose_mrr_sweeps, {},
 ABSL_FLAG(std::vector<std::string>, choose_loose_mrr_penalty, {},
           "choose loose_mrr_penalty per test fold among these values by an "
           "inner cross-validation on the training folds");
+ABSL_FLAG(bool, inner_every_member, false,
+          "the inner folds of the --choose_ flags rank every member of their "
+          "held-out projects, not only the protocol's hidden one");
 ABSL_FLAG(bool, hide_programme, false,
           "ablation: evaluate queries without their programme");
 ABSL_FLAG(bool, every_member, false,
@@ -270,6 +273,7 @@ int Run() {
   options.fit = fit;
   options.hide_programme = absl::GetFlag(FLAGS_hide_programme);
   options.every_member = absl::GetFlag(FLAGS_every_member);
+  options.inner_every_member = absl::GetFlag(FLAGS_inner_every_member);
   // The settings the inner folds may choose (per test fold; with --fit,
   // over all the data).
   struct Choice {

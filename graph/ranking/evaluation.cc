@@ -201,13 +201,26 @@ bool SameTrainingQueries(const ModelSetting& a, const ModelSetting& b) {
          a.fit.queries_per_project == b.fit.queries_per_project;
 }
 
+// The share of its project each query stands for: 1 / the queries of its
+// project (queries of one project are adjacent).
+std::vector<double> ProjectShares(const std::vector<EvalQuery>& queries) {
+  std::vector<double> out(queries.size());
+  for (size_t i = 0, j = 0; i < queries.size(); i = j) {
+    while (j < queries.size() && queries[j].project == queries[i].project) ++j;
+    for (size_t k = i; k < j; ++k) out[k] = 1.0 / (j - i);
+  }
+  return out;
+}
+
 // The index of the setting whose models, fitted on the folds neither
 // `outer` nor g, rank the queries of each such fold g best (mean reciprocal
-// rank over all of them; ties go to the earlier setting). The test fold
-// `outer` plays no part (-1: none is left out). Settings that differ only
-// in how they fit share their training queries.
+// rank over all of them, each project's mean over its members when
+// `every_member`; ties go to the earlier setting). The test fold `outer`
+// plays no part (-1: none is left out). Settings that differ only in how
+// they fit share their training queries.
 absl::StatusOr<size_t> ChooseByInnerFolds(
     const Dataset& data, int outer, const std::vector<ModelSetting>& settings,
+    bool every_member,
     const std::function<void(const std::string&)>& progress) {
   std::vector<double> reciprocal(settings.size(), 0.0);
   for (int g = 0; g < kNumFolds; ++g) {
@@ -215,7 +228,9 @@ absl::StatusOr<size_t> ChooseByInnerFolds(
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
         FoldGraph(data, {outer, g}, 200 + g);
     if (!graph.ok()) return graph.status();
-    const std::vector<EvalQuery> queries = QueriesOfFold(data, g, **graph);
+    const std::vector<EvalQuery> queries = QueriesOfFold(
+        data, g, **graph, every_member ? std::numeric_limits<int>::max() : 1);
+    const std::vector<double> share = ProjectShares(queries);
     std::vector<TrainingSet> sets;                // the distinct ones
     std::vector<size_t> set_of(settings.size());  // setting -> its set
     for (size_t i = 0; i < settings.size(); ++i) {
@@ -238,9 +253,10 @@ absl::StatusOr<size_t> ChooseByInnerFolds(
       model.features = settings[i].features;
       const CitymatchRanker ranker(model);
       std::vector<double> scores;
-      for (const EvalQuery& q : queries) {
+      for (size_t k = 0; k < queries.size(); ++k) {
+        const EvalQuery& q = queries[k];
         ranker.Score(**graph, q.query, &scores);
-        reciprocal[i] += 1.0 / RankOf(scores, q.hidden, q.query.members);
+        reciprocal[i] += share[k] / RankOf(scores, q.hidden, q.query.members);
       }
     }
     if (progress) {
@@ -313,7 +329,8 @@ absl::StatusOr<ModelSetting> ChooseSettingOnAllFolds(
   if (settings.size() == 1) return settings.front();
   // No fold is the test fold: every fold is an inner one in turn.
   absl::StatusOr<size_t> best =
-      ChooseByInnerFolds(data, /*outer=*/-1, settings, options.progress);
+      ChooseByInnerFolds(data, /*outer=*/-1, settings,
+                         options.inner_every_member, options.progress);
   if (!best.ok()) return best.status();
   return settings[*best];
 }
@@ -337,6 +354,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
   struct FoldResult {
     std::vector<const Project*> projects;  // per query
     std::vector<int> hidden;               // per query
+    std::vector<double> share;             // per query, ProjectShares()
     std::vector<std::vector<int>> ranks;   // per ranker, per query
     std::shared_ptr<const GraphSnapshot> graph;
     CitymatchModel model;
@@ -366,7 +384,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         ModelSetting chosen = settings.front();
         if (settings.size() > 1) {
           absl::StatusOr<size_t> best = ChooseByInnerFolds(
-              data, f, settings, [&](const std::string& line) {
+              data, f, settings, options.inner_every_member,
+              [&](const std::string& line) {
                 std::lock_guard<std::mutex> lock(mu);
                 progress(absl::StrCat("fold ", f, ": ", line));
               });
@@ -409,6 +428,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
       progress(absl::StrCat("fold ", f, ": ranking ", queries.size(),
                             " queries with ", rankers.size(), " rankers"));
     }
+    result.share = ProjectShares(queries);
     result.ranks.assign(rankers.size(), {});
     std::vector<double> scores;
     for (const EvalQuery& q : queries) {
@@ -444,13 +464,10 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
   for (size_t r = 0; r < names.size(); ++r) {
     std::map<std::string, GroupMetrics>& groups = report.table[names[r]];
     for (const FoldResult& result : results) {
-      std::map<const Project*, int> queries_of;
-      for (const Project* p : result.projects) ++queries_of[p];
       for (size_t i = 0; i < result.projects.size(); ++i) {
         const Project& p = *result.projects[i];
         const int rank = result.ranks[r][i];
-        const int of_project = queries_of[&p];
-        const double weight = 1.0 / of_project;
+        const double weight = result.share[i];
         std::vector<std::string> keys = {ProjectGroup(p.id)};
         if (IsInclusionProject(p)) keys.push_back(kInclusionGroup);
         report.ranks.push_back({p.id,

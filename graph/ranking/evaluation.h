@@ -122,6 +122,11 @@ struct EvaluationOptions {
   std::vector<double> member_share_choices;
   std::vector<double> queries_per_project_choices;
   std::vector<double> mrr_sweeps_choices;
+  // The inner folds of those choices rank every member of their held-out
+  // projects (as every_member does for the test fold) instead of the
+  // protocol's one: the same criterion, measured on about six times the
+  // queries. Off, the choices are those of the runs documented before it.
+  bool inner_every_member = false;
   // Called with one line of progress at a time, from any thread (the
   // caller serialises nothing: Evaluate() does). May be empty.
   std::function<void(const std::string&)> progress;

@@ -301,7 +301,7 @@ TEST(EvaluationTest, InnerFoldsChooseTheWalkAlpha) {
 }
 
 // The other settings likewise, each with the others, among every
-// combination.
+// combination; also when the inner folds rank every member.
 TEST(EvaluationTest, InnerFoldsChooseEveryCombination) {
   Dataset d = testing_data::SmallEurope();
   EvaluationOptions nested;
@@ -310,20 +310,23 @@ TEST(EvaluationTest, InnerFoldsChooseEveryCombination) {
   nested.walk_alpha_choices = {0.6, 0.7};
   nested.member_share_choices = {0.5, 0.8};
   nested.queries_per_project_choices = {1, 2};
-  absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
-  ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_EQ(report->chosen_settings.size(), static_cast<size_t>(kNumFolds));
-  for (size_t f = 0; f < report->chosen_settings.size(); ++f) {
-    const ModelSetting& chosen = report->chosen_settings[f];
-    const int sweeps = chosen.fit.mrr_sweeps;
-    EXPECT_TRUE(sweeps == 0 || sweeps == 3) << sweeps;
-    const double alpha = chosen.features.walk.alpha;
-    EXPECT_TRUE(alpha == 0.6 || alpha == 0.7) << alpha;
-    const double share = chosen.features.member_restart_share;
-    EXPECT_TRUE(share == 0.5 || share == 0.8) << share;
-    EXPECT_EQ(report->fold_models[f].features.member_restart_share, share);
-    const int per_project = chosen.fit.queries_per_project;
-    EXPECT_TRUE(per_project == 1 || per_project == 2) << per_project;
+  for (bool every_member : {false, true}) {
+    nested.inner_every_member = every_member;
+    absl::StatusOr<EvaluationReport> report = Evaluate(d, nested);
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_EQ(report->chosen_settings.size(), static_cast<size_t>(kNumFolds));
+    for (size_t f = 0; f < report->chosen_settings.size(); ++f) {
+      const ModelSetting& chosen = report->chosen_settings[f];
+      const int sweeps = chosen.fit.mrr_sweeps;
+      EXPECT_TRUE(sweeps == 0 || sweeps == 3) << sweeps;
+      const double alpha = chosen.features.walk.alpha;
+      EXPECT_TRUE(alpha == 0.6 || alpha == 0.7) << alpha;
+      const double share = chosen.features.member_restart_share;
+      EXPECT_TRUE(share == 0.5 || share == 0.8) << share;
+      EXPECT_EQ(report->fold_models[f].features.member_restart_share, share);
+      const int per_project = chosen.fit.queries_per_project;
+      EXPECT_TRUE(per_project == 1 || per_project == 2) << per_project;
+    }
   }
 }
 
