@@ -353,10 +353,9 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
   // ranks[ranker][query of fold f] collected per fold, merged after.
   struct FoldResult {
     std::vector<const Project*> projects;  // per query
-    std::vector<int> hidden;               // per query
+    std::vector<std::string> hidden;       // per query: the city id
     std::vector<double> share;             // per query, ProjectShares()
     std::vector<std::vector<int>> ranks;   // per ranker, per query
-    std::shared_ptr<const GraphSnapshot> graph;
     CitymatchModel model;
     ModelSetting setting;  // the one the fold's model was fitted with
     double chosen_l2 = 0;
@@ -371,7 +370,6 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         FoldGraph(data, {f}, 1 + f);
     if (!graph.ok()) return graph.status();
     FoldResult& result = results[f];
-    result.graph = *graph;
     std::vector<std::unique_ptr<Ranker>> rankers;
     for (const std::string& name : names) {
       if (name == "citymatch") {
@@ -433,7 +431,7 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
     std::vector<double> scores;
     for (const EvalQuery& q : queries) {
       result.projects.push_back(q.project);
-      result.hidden.push_back(q.hidden);
+      result.hidden.push_back((*graph)->cities()[q.hidden].id);
       for (size_t r = 0; r < rankers.size(); ++r) {
         rankers[r]->Score(**graph, q.query, &scores);
         result.ranks[r].push_back(RankOf(scores, q.hidden, q.query.members));
@@ -470,9 +468,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         const double weight = result.share[i];
         std::vector<std::string> keys = {ProjectGroup(p.id)};
         if (IsInclusionProject(p)) keys.push_back(kInclusionGroup);
-        report.ranks.push_back({p.id,
-                                result.graph->cities()[result.hidden[i]].id,
-                                names[r], rank, weight, keys});
+        report.ranks.push_back(
+            {p.id, result.hidden[i], names[r], rank, weight, keys});
         for (const std::string& key : keys) {
           GroupMetrics& m = groups[key];
           // Whole projects are counted once, at their first query.
