@@ -366,6 +366,8 @@ int Run() {
     }
     nlohmann::ordered_json out;
     out["rankers"] = rankers_json;
+    // Not the protocol's figures: say so where a reader of the JSON sees it.
+    if (options.every_member) out["every_member"] = true;
     std::cout << out.dump(2) << "\n";
   } else {
     std::printf("%-12s", "ranker");

@@ -150,6 +150,8 @@ TEST_F(EvalCliTest, EveryMemberCountsProjectsAndNamesTheHiddenCities) {
   ASSERT_EQ(every.exit_code, 0) << every;
   const nlohmann::json a = nlohmann::json::parse(protocol.out);
   const nlohmann::json b = nlohmann::json::parse(every.out);
+  EXPECT_FALSE(a.contains("every_member"));
+  EXPECT_EQ(b.at("every_member"), true);
   for (const auto& [group, m] : a.at("rankers").at("popularity").items()) {
     EXPECT_EQ(b.at("rankers").at("popularity").at(group).at("queries"),
               m.at("queries"))
