@@ -125,7 +125,8 @@ struct EvaluationOptions {
   // The inner folds of those choices rank every member of their held-out
   // projects (as every_member does for the test fold) instead of the
   // protocol's one: the same criterion, measured on about six times the
-  // queries. Off, the choices are those of the runs documented before it.
+  // queries. Off by default, so that the nested runs documented before it
+  // still reproduce.
   bool inner_every_member = false;
   // Called with one line of progress at a time, from any thread (the
   // caller serialises nothing: Evaluate() does). May be empty.
