@@ -60,6 +60,15 @@ std::vector<EvalQuery> QueriesOfFold(const Dataset& data, int fold,
   return out;
 }
 
+// The queries a fold's projects are measured on: the protocol's one per
+// project, or with `every_member` one per member (each hidden in turn).
+std::vector<EvalQuery> MeasuredQueriesOfFold(const Dataset& data, int fold,
+                                             const GraphSnapshot& graph,
+                                             bool every_member) {
+  return QueriesOfFold(data, fold, graph,
+                       every_member ? std::numeric_limits<int>::max() : 1);
+}
+
 absl::StatusOr<std::shared_ptr<const GraphSnapshot>> FoldGraph(
     const Dataset& data, const std::vector<int>& folds, int64_t version) {
   return GraphBuilder(WithoutFolds(data, folds)).Build(version);
@@ -228,8 +237,8 @@ absl::StatusOr<size_t> ChooseByInnerFolds(
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
         FoldGraph(data, {outer, g}, 200 + g);
     if (!graph.ok()) return graph.status();
-    const std::vector<EvalQuery> queries = QueriesOfFold(
-        data, g, **graph, every_member ? std::numeric_limits<int>::max() : 1);
+    const std::vector<EvalQuery> queries =
+        MeasuredQueriesOfFold(data, g, **graph, every_member);
     const std::vector<double> share = ProjectShares(queries);
     std::vector<TrainingSet> sets;                // the distinct ones
     std::vector<size_t> set_of(settings.size());  // setting -> its set
@@ -415,9 +424,8 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
         rankers.push_back(MakeRanker(name));
       }
     }
-    std::vector<EvalQuery> queries = QueriesOfFold(
-        data, f, **graph,
-        options.every_member ? std::numeric_limits<int>::max() : 1);
+    std::vector<EvalQuery> queries =
+        MeasuredQueriesOfFold(data, f, **graph, options.every_member);
     if (options.hide_programme) {
       for (EvalQuery& q : queries) q.query.programme.clear();
     }

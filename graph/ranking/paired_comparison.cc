@@ -4,6 +4,11 @@
 #include <cmath>
 
 namespace citymatch {
+namespace {
+
+constexpr double kZ95 = 1.959963984540054;  // two-sided 95% normal quantile
+
+}  // namespace
 
 PairedHits CompareHits(const std::vector<int>& ranks_a,
                        const std::vector<int>& ranks_b, int k) {
@@ -39,7 +44,7 @@ double SignTestPValue(int k, int n) {
 
 std::pair<double, double> WilsonInterval(int hits, int n) {
   if (n <= 0) return {0, 1};
-  constexpr double z = 1.959963984540054;  // two-sided 95%
+  constexpr double z = kZ95;
   const double p = static_cast<double>(hits) / n;
   const double denominator = 1 + z * z / n;
   const double centre = (p + z * z / (2 * n)) / denominator;
@@ -56,7 +61,7 @@ std::pair<double, double> MeanShareInterval(const std::vector<double>& values) {
   const double mean = sum / n;
   double squares = 0;
   for (double v : values) squares += (v - mean) * (v - mean);
-  const double half = 1.959963984540054 * std::sqrt(squares / (n - 1) / n);
+  const double half = kZ95 * std::sqrt(squares / (n - 1) / n);
   return {std::max(0.0, mean - half), std::min(1.0, mean + half)};
 }
 
