@@ -1,6 +1,7 @@
 #include "client/output.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -109,6 +110,10 @@ std::string Expiry(const v1::Token& token) {
   return token.has_expire_time() ? FormatTimestamp(token.expire_time())
                                  : "never";
 }
+
+// A component that rounds to zero prints as zero: a zero feature times a
+// negative weight is -0.0, and "-0.0000" reads as a penalty that is not there.
+double ZeroIfNegligible(double x) { return std::abs(x) < 0.00005 ? 0.0 : x; }
 
 }  // namespace
 
@@ -267,9 +272,9 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
                   r.country_code(), absl::StrFormat("%.4f", r.score())});
     if (explain) {
       for (const v1::ScoreComponent& c : r.components()) {
-        table.AddNote(
-            absl::StrFormat("      %-22s value %10.4f  contribution %+.4f",
-                            c.name(), c.value(), c.contribution()));
+        table.AddNote(absl::StrFormat(
+            "      %-22s value %10.4f  contribution %+.4f", c.name(),
+            ZeroIfNegligible(c.value()), ZeroIfNegligible(c.contribution())));
       }
     }
     for (const std::string& reason : r.reasons()) {
@@ -295,8 +300,7 @@ std::string OrganizationsTable(const v1::ListOrganizationsResponse& response) {
   for (const v1::Organization& o : response.organizations()) {
     std::vector<std::string> cities;
     for (const std::string& c : o.cities()) cities.push_back(IdOf(c));
-    table.AddRow({IdOf(o.name()), o.display_name(),
-                  absl::StrJoin(cities, ", "),
+    table.AddRow({IdOf(o.name()), o.display_name(), absl::StrJoin(cities, ", "),
                   FormatTimestamp(o.create_time())});
   }
   return table.Render() + PageFooter(response.next_page_token(),
@@ -314,8 +318,8 @@ std::string OrganizationDetails(const v1::Organization& organization) {
 
 std::string TokensTable(const v1::ListTokensResponse& response,
                         absl::Time now) {
-  Table table({"ID", "NAME", "ROLE", "ORGANIZATION", "CREATED", "EXPIRES",
-               "STATE"});
+  Table table(
+      {"ID", "NAME", "ROLE", "ORGANIZATION", "CREATED", "EXPIRES", "STATE"});
   for (const v1::Token& t : response.tokens()) {
     std::string state = "active";
     if (t.revoked()) {

@@ -120,6 +120,27 @@ TEST(OutputTest, RecommendationsShowReasonsAndWithExplainComponents) {
   EXPECT_THAT(explained, HasSubstr("contribution +0.5000"));
 }
 
+TEST(OutputTest, ComponentsThatRoundToZeroPrintWithoutAMinusSign) {
+  v1::RecommendPartnersResponse response;
+  v1::Recommendation* r = response.add_recommendations();
+  r->set_city("cities/wien");
+  v1::ScoreComponent* absent = r->add_components();
+  absent->set_name("theme_practices");
+  absent->set_value(-0.0);
+  absent->set_contribution(-0.0);
+  v1::ScoreComponent* tiny = r->add_components();
+  tiny->set_name("era_gap");
+  tiny->set_value(-0.00001);
+  tiny->set_contribution(-0.00002);
+
+  const std::string explained = RecommendationsTable(response, true);
+  EXPECT_THAT(explained, Not(HasSubstr("-0.0000")));
+  EXPECT_THAT(explained, HasSubstr("theme_practices        value     0.0000  "
+                                   "contribution +0.0000"));
+  EXPECT_THAT(explained, HasSubstr("era_gap                value     0.0000  "
+                                   "contribution +0.0000"));
+}
+
 TEST(OutputTest, EmptyRecommendationsSaySo) {
   v1::RecommendPartnersResponse response;
   response.set_graph_version(12);
