@@ -1,0 +1,183 @@
+#include "server/dataset_transfer.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "graph/dataset_reader.h"
+#include "graph/dataset_writer.h"
+#include "server/status_util.h"
+
+namespace citymatch {
+namespace {
+
+// Collects the streamed files, then parses and applies them on a worker
+// thread: an import of thousands of rows must not hold a callback thread.
+class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
+ public:
+  // `admitted` is the outcome of admitting the call; if it is not OK the
+  // import finishes with it at once.
+  ImportReactor(GraphStore* store, AuditLog* audit, Principal principal,
+                const grpc::Status& admitted, int64_t max_bytes,
+                v1::ImportDatasetResponse* response)
+      : store_(store),
+        audit_(audit),
+        principal_(std::move(principal)),
+        max_bytes_(max_bytes),
+        response_(response) {
+    if (!admitted.ok()) {
+      Done(admitted);
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The client finished sending.
+      std::thread([this] { Done(Import()); }).detach();
+      return;
+    }
+    const v1::DatasetChunk& chunk = request_.chunk();
+    validate_only_ = validate_only_ || request_.validate_only();
+    bytes_ += static_cast<int64_t>(chunk.data().size());
+    if (bytes_ > max_bytes_) {
+      Done(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("the import exceeds ", max_bytes_, " bytes")));
+      return;
+    }
+    if (!chunk.file().empty() || !chunk.data().empty()) {
+      files_[chunk.file()].append(chunk.data());
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Done(const grpc::Status& status) {
+    if (!principal_.token_id.empty()) {
+      audit_->Record(principal_, "ImportDataset", "dataset", status);
+    }
+    Finish(status);
+  }
+
+  grpc::Status Import() {
+    if (files_.empty()) {
+      return InvalidArgument({{"chunk", "the import holds no file"}});
+    }
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    ParsedDataset parsed = ParseDataset(files_, graph.get());
+    if (!parsed.problems.empty()) {
+      std::vector<FieldViolation> violations;
+      for (const DatasetProblem& p : parsed.problems) {
+        violations.push_back({p.file.empty() ? "import"
+                              : p.line == 0  ? p.file
+                                            : absl::StrCat(p.file, ":", p.line),
+                              p.reason});
+      }
+      return InvalidArgument(violations);
+    }
+    response_->set_cities(static_cast<int>(parsed.dataset.cities.size()));
+    response_->set_memberships(parsed.memberships);
+    response_->set_practices(static_cast<int>(parsed.dataset.practices.size()));
+    response_->set_twinnings(static_cast<int>(parsed.dataset.twinnings.size()));
+    response_->set_projects(parsed.projects);
+    if (validate_only_) {
+      response_->set_graph_version(graph->version());
+      return grpc::Status::OK;
+    }
+    Mutation mutation;
+    mutation.put_cities = std::move(parsed.dataset.cities);
+    mutation.put_projects = std::move(parsed.dataset.projects);
+    mutation.put_practices = std::move(parsed.dataset.practices);
+    mutation.put_twinnings = std::move(parsed.dataset.twinnings);
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
+        store_->Apply(mutation);
+    if (!next.ok()) return ToGrpcStatus(next.status());
+    response_->set_graph_version((*next)->version());
+    return grpc::Status::OK;
+  }
+
+  GraphStore* const store_;
+  AuditLog* const audit_;
+  const Principal principal_;
+  const int64_t max_bytes_;
+  v1::ImportDatasetResponse* const response_;
+  v1::ImportDatasetRequest request_;
+  std::map<std::string, std::string> files_;
+  int64_t bytes_ = 0;
+  bool validate_only_ = false;
+};
+
+// Sends each file of the export in chunks, one write in flight at a time.
+class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
+ public:
+  // Finishes at once with `admitted` if it is not OK.
+  ExportReactor(const grpc::Status& admitted, const GraphStore& store,
+                int chunk_bytes)
+      : files_(admitted.ok() ? WriteDatasetFiles(*store.Snapshot())
+                             : std::map<std::string, std::string>()),
+        file_(files_.begin()),
+        chunk_bytes_(chunk_bytes) {
+    if (!admitted.ok()) {
+      Finish(admitted);
+      return;
+    }
+    Next();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled"));
+      return;
+    }
+    Next();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Next() {
+    if (file_ == files_.end()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    chunk_.set_file(file_->first);
+    chunk_.set_data(file_->second.substr(offset_, chunk_bytes_));
+    offset_ += chunk_bytes_;
+    if (offset_ >= file_->second.size()) {
+      ++file_;
+      offset_ = 0;
+    }
+    StartWrite(&chunk_);
+  }
+
+  const std::map<std::string, std::string> files_;
+  std::map<std::string, std::string>::const_iterator file_;
+  size_t offset_ = 0;
+  const size_t chunk_bytes_;
+  v1::DatasetChunk chunk_;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<v1::ImportDatasetRequest>* NewImportReactor(
+    GraphStore* store, AuditLog* audit, Principal principal,
+    const grpc::Status& admitted, int64_t max_bytes,
+    v1::ImportDatasetResponse* response) {
+  return new ImportReactor(store, audit, std::move(principal), admitted,
+                           max_bytes, response);
+}
+
+grpc::ServerWriteReactor<v1::DatasetChunk>* NewExportReactor(
+    const grpc::Status& admitted, const GraphStore& store, int chunk_bytes) {
+  return new ExportReactor(admitted, store, chunk_bytes);
+}
+
+}  // namespace citymatch
