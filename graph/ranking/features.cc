@@ -175,6 +175,32 @@ double SpreadKm(const GraphSnapshot& graph, const std::vector<int>& cities) {
 // 1 for consortia within a few hundred km, towards 0 for continental ones.
 double Tightness(double spread_km) { return 1.0 / (1.0 + spread_km / 200.0); }
 
+// A programme whose past consortia's middle half spans more than this much
+// of the tightness scale files cross-border groups and continental networks
+// under one label: its median consortium describes neither kind. Every
+// programme of ../shared/data spans at most 0.26; the same data filed under
+// one label spans 0.43.
+constexpr double kMixedProgrammeSpread = 0.35;
+
+// The tightness a query of a programme with past consortia of these spreads
+// gets: the programme's median, or for a mixed programme (above) the
+// members' own, as if the programme had no history.
+double ProgrammeTightness(std::vector<double> spreads,
+                          const GraphSnapshot& graph,
+                          const std::vector<int>& members) {
+  const size_t n = spreads.size();
+  auto at = [&](size_t k) {
+    std::nth_element(spreads.begin(), spreads.begin() + k, spreads.end());
+    return Tightness(spreads[k]);
+  };
+  const double median = at(n / 2);
+  if (n >= 4 && members.size() >= 2 &&
+      at(n / 4) - at(3 * n / 4) > kMixedProgrammeSpread) {
+    return Tightness(SpreadKm(graph, members));
+  }
+  return median;
+}
+
 // Share of a consortium's cities that repeat a country already in it.
 double CountryRepetition(const GraphSnapshot& graph,
                          const std::vector<int>& cities) {
@@ -339,9 +365,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
       tightness = Tightness(SpreadKm(graph, query.members));
       repetition = CountryRepetition(graph, query.members);
     } else {
-      std::nth_element(spreads.begin(), spreads.begin() + spreads.size() / 2,
-                       spreads.end());
-      tightness = Tightness(spreads[spreads.size() / 2]);
+      tightness = ProgrammeTightness(std::move(spreads), graph, query.members);
       repetition = repetition_sum / consortia;
     }
     // Memberships per 1-degree cell, and the programme's typical city size.

@@ -147,6 +147,49 @@ TEST(CitymatchRankerTest, DistanceCrossesTheDateLine) {
               HaversineKm(-17.0, 179.5, -17.0, 178.0), 2.0);
 }
 
+// A programme that files neighbourhood pairs and continental pairs under one
+// label gives no family of its own: each query takes its members' spread,
+// as a query without a programme does. A programme of one kind gives every
+// query the same tightness, its median consortium's.
+TEST(CitymatchRankerTest, MixedProgrammeTakesTheFamilyFromTheMembers) {
+  using testing_data::MakeProject;
+  Dataset d = testing_data::SmallEurope();
+  // Lyon-Villeurbanne and Lyon-Grenoble (a few km, 90 km) against
+  // Porto-Riga and Oslo-Porto (thousands of km).
+  d.projects.push_back(
+      MakeProject("mixed-1", "M1", "Mixed", 2015, 2016, {}, {"1", "7"}));
+  d.projects.push_back(
+      MakeProject("mixed-2", "M2", "Mixed", 2015, 2016, {}, {"1", "5"}));
+  d.projects.push_back(
+      MakeProject("mixed-3", "M3", "Mixed", 2015, 2016, {}, {"2", "3"}));
+  d.projects.push_back(
+      MakeProject("mixed-4", "M4", "Mixed", 2015, 2016, {}, {"8", "2"}));
+  for (const char* id : {"local-1", "local-2", "local-3", "local-4"}) {
+    d.projects.push_back(
+        MakeProject(id, id, "Local", 2015, 2016, {}, {"1", "5", "7"}));
+  }
+  auto graph = testing_data::Build(d);
+  auto tightness = [&](const std::string& programme,
+                       std::vector<std::string> members) {
+    QueryFeatures x;
+    ComputeFeatures(*graph, Resolve(*graph, {}, programme, std::move(members)),
+                    {}, &x);
+    return x.tightness;
+  };
+  const double near = tightness("", {"1", "5"});
+  const double far = tightness("", {"2", "3"});
+  ASSERT_GT(near, 0.7);
+  ASSERT_LT(far, 0.2);
+  EXPECT_DOUBLE_EQ(tightness("Mixed", {"1", "5"}), near);
+  EXPECT_DOUBLE_EQ(tightness("Mixed", {"2", "3"}), far);
+  // The local programme's consortia are all alike: its own median, whoever
+  // the members are.
+  EXPECT_DOUBLE_EQ(tightness("Local", {"2", "3"}),
+                   tightness("Local", {"1", "5"}));
+  EXPECT_DOUBLE_EQ(tightness("Local", {"2", "3"}),
+                   tightness("", {"1", "5", "7"}));
+}
+
 TEST(CitymatchRankerTest, LooseShareBlendsByTightness) {
   EXPECT_DOUBLE_EQ(LooseShare(0.1), 1.0);
   EXPECT_DOUBLE_EQ(LooseShare(0.9), 0.0);
