@@ -65,6 +65,22 @@ ListRequest PageRequest(const ListFlags& flags) {
   return request;
 }
 
+// Adds `parent VERB ARG`: one positional argument naming a resource of
+// `collection` ("x" or "<collection>/x"), run as `method` on that name.
+void AddNamedCommand(CLI::App* parent, const std::string& verb,
+                     const std::string& help, const std::string& arg,
+                     const std::string& collection,
+                     int (Commands::*method)(const std::string&),
+                     Choice* choice) {
+  auto id = std::make_shared<std::string>();
+  CLI::App* command = parent->add_subcommand(verb, help);
+  command->add_option(arg, *id, "id or " + collection + "/{id}")->required();
+  command->callback([id, collection, method, choice] {
+    choice->action = [name = ToResourceName(collection, *id),
+                      method](Commands& c) { return (c.*method)(name); };
+  });
+}
+
 // cities list|get|create|delete
 void AddCityCommands(CLI::App* app, Choice* choice) {
   struct Flags {
@@ -88,13 +104,8 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
     };
   });
 
-  CLI::App* get = cities->add_subcommand("get", "Show one city");
-  get->add_option("CITY", f->id, "id or cities/{id}")->required();
-  get->callback([f, choice] {
-    choice->action = [name = ToResourceName("cities", f->id)](Commands& c) {
-      return c.GetCity(name);
-    };
-  });
+  AddNamedCommand(cities, "get", "Show one city", "CITY", "cities",
+                  &Commands::GetCity, choice);
 
   CLI::App* create = cities->add_subcommand(
       "create",
@@ -121,13 +132,8 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
     choice->action = [request](Commands& c) { return c.CreateCity(request); };
   });
 
-  CLI::App* del = cities->add_subcommand("delete", "Delete a city");
-  del->add_option("CITY", f->id, "id or cities/{id}")->required();
-  del->callback([f, choice] {
-    choice->action = [name = ToResourceName("cities", f->id)](Commands& c) {
-      return c.DeleteCity(name);
-    };
-  });
+  AddNamedCommand(cities, "delete", "Delete a city", "CITY", "cities",
+                  &Commands::DeleteCity, choice);
 }
 
 // practices list|get|create|delete
@@ -155,13 +161,8 @@ void AddPracticeCommands(CLI::App* app, Choice* choice) {
     };
   });
 
-  CLI::App* get = practices->add_subcommand("get", "Show a practice");
-  get->add_option("PRACTICE", f->id, "id or practices/{id}")->required();
-  get->callback([f, choice] {
-    choice->action = [name = ToResourceName("practices", f->id)](Commands& c) {
-      return c.GetPractice(name);
-    };
-  });
+  AddNamedCommand(practices, "get", "Show a practice", "PRACTICE", "practices",
+                  &Commands::GetPractice, choice);
 
   CLI::App* create = practices->add_subcommand("create", "Create a practice");
   create->add_option("ID", f->id, "the new practice's id")->required();
@@ -194,13 +195,8 @@ void AddPracticeCommands(CLI::App* app, Choice* choice) {
     };
   });
 
-  CLI::App* del = practices->add_subcommand("delete", "Delete a practice");
-  del->add_option("PRACTICE", f->id, "id or practices/{id}")->required();
-  del->callback([f, choice] {
-    choice->action = [name = ToResourceName("practices", f->id)](Commands& c) {
-      return c.DeletePractice(name);
-    };
-  });
+  AddNamedCommand(practices, "delete", "Delete a practice", "PRACTICE",
+                  "practices", &Commands::DeletePractice, choice);
 }
 
 // projects list|get|create|delete
@@ -227,13 +223,8 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
     };
   });
 
-  CLI::App* get = projects->add_subcommand("get", "Show a project");
-  get->add_option("PROJECT", f->id, "id or projects/{id}")->required();
-  get->callback([f, choice] {
-    choice->action = [name = ToResourceName("projects", f->id)](Commands& c) {
-      return c.GetProject(name);
-    };
-  });
+  AddNamedCommand(projects, "get", "Show a project", "PROJECT", "projects",
+                  &Commands::GetProject, choice);
 
   CLI::App* create = projects->add_subcommand(
       "create",
@@ -296,13 +287,8 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
     };
   });
 
-  CLI::App* del = projects->add_subcommand("delete", "Delete a project");
-  del->add_option("PROJECT", f->id, "id or projects/{id}")->required();
-  del->callback([f, choice] {
-    choice->action = [name = ToResourceName("projects", f->id)](Commands& c) {
-      return c.DeleteProject(name);
-    };
-  });
+  AddNamedCommand(projects, "delete", "Delete a project", "PROJECT", "projects",
+                  &Commands::DeleteProject, choice);
 }
 
 // themes list; twinnings list
@@ -468,7 +454,7 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
     ListFlags list;
     std::string org_id, org_name;
     std::vector<std::string> org_cities;
-    std::string role, org, name, expires, token;
+    std::string role, org, name, expires;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* orgs = app->add_subcommand(
@@ -556,14 +542,8 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
       return c.ListTokens(request, all);
     };
   });
-  CLI::App* token_revoke = tokens->add_subcommand(
-      "revoke", "Revoke a token; it stops working at once");
-  token_revoke->add_option("TOKEN", f->token, "id or tokens/{id}")->required();
-  token_revoke->callback([f, choice] {
-    choice->action = [name = ToResourceName("tokens", f->token)](Commands& c) {
-      return c.RevokeToken(name);
-    };
-  });
+  AddNamedCommand(tokens, "revoke", "Revoke a token; it stops working at once",
+                  "TOKEN", "tokens", &Commands::RevokeToken, choice);
 
   CLI::App* audit = app->add_subcommand(
       "audit",
