@@ -24,6 +24,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -99,8 +100,9 @@ ABSL_FLAG(std::vector<std::string>, without_features, {},
           "of an explanation) out of the citymatch model");
 ABSL_FLAG(std::string, ranks_csv, "",
           "also write every test query's rank under every ranker to this CSV "
-          "file (project_id,ranker,rank,hidden_city_id), for paired "
-          "comparisons");
+          "file (project_id,ranker,rank,hidden_city_id,groups; the groups "
+          "the query counts in, separated by ';'), for paired comparisons "
+          "(tools/pool_ranks.py)");
 ABSL_FLAG(bool, fit, false,
           "fit the citymatch model on all folds and print it as C++ "
           "(graph/ranking/citymatch_model.cc) instead of evaluating");
@@ -390,10 +392,10 @@ int Run() {
   }
   if (const std::string path = absl::GetFlag(FLAGS_ranks_csv); !path.empty()) {
     std::ofstream out(path);
-    out << "project_id,ranker,rank,hidden_city_id\n";
+    out << "project_id,ranker,rank,hidden_city_id,groups\n";
     for (const QueryRank& r : report->ranks) {
       out << r.project_id << "," << r.ranker << "," << r.rank << ","
-          << r.hidden_city_id << "\n";
+          << r.hidden_city_id << "," << absl::StrJoin(r.groups, ";") << "\n";
     }
     if (!out) {
       std::cerr << "cannot write " << path << "\n";

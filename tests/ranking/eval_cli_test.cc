@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "graph/dataset_reader.h"
@@ -140,7 +141,8 @@ TEST_F(EvalCliTest, MrrSweepsChoicesAreWholeNumbers) {
 }
 
 // --every_member counts the same projects as the protocol, says that its
-// paired test is over projects, and --ranks_csv names each hidden city.
+// paired test is over projects, and --ranks_csv names each hidden city and
+// the groups the query counts in.
 TEST_F(EvalCliTest, EveryMemberCountsProjectsAndNamesTheHiddenCities) {
   const CliResult protocol = Eval({"--json", "--rankers", "popularity"});
   ASSERT_EQ(protocol.exit_code, 0) << protocol;
@@ -161,7 +163,7 @@ TEST_F(EvalCliTest, EveryMemberCountsProjectsAndNamesTheHiddenCities) {
   std::ifstream in(csv);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   ASSERT_GT(lines.size(), 1u);
-  EXPECT_EQ(lines[0], "project_id,ranker,rank,hidden_city_id");
+  EXPECT_EQ(lines[0], "project_id,ranker,rank,hidden_city_id,groups");
   int queries = 0;
   for (const auto& [group, m] : a.at("rankers").at("popularity").items()) {
     if (group != "inclusion") queries += m.at("queries").get<int>();
@@ -170,8 +172,11 @@ TEST_F(EvalCliTest, EveryMemberCountsProjectsAndNamesTheHiddenCities) {
   EXPECT_GT(static_cast<int>(lines.size()) - 1, queries);
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<std::string> cells = absl::StrSplit(lines[i], ',');
-    ASSERT_EQ(cells.size(), 4u) << lines[i];
+    ASSERT_EQ(cells.size(), 5u) << lines[i];
     EXPECT_FALSE(cells[3].empty()) << lines[i];
+    // The id prefix, then "inclusion" if the project is on it.
+    const std::vector<std::string> groups = absl::StrSplit(cells[4], ';');
+    EXPECT_EQ(groups[0], cells[0].substr(0, cells[0].find('-'))) << lines[i];
   }
 
   const CliResult table =
@@ -283,7 +288,10 @@ TEST(EvalCliShippedDataTest, CitymatchBeatsEveryBaselineBeyondChance) {
   ASSERT_TRUE(std::getline(in, line));
   while (std::getline(in, line)) {
     const std::vector<std::string> cells = absl::StrSplit(line, ',');
-    ASSERT_EQ(cells.size(), 4u) << line;
+    ASSERT_EQ(cells.size(), 5u) << line;
+    // The groups the binary counts the query in are the ones worked out
+    // here from the data.
+    EXPECT_EQ(cells[4], absl::StrJoin(groups_of.at(cells[0]), ";")) << line;
     int rank = 0;
     ASSERT_TRUE(absl::SimpleAtoi(cells[2], &rank)) << line;
     for (const std::string& group : groups_of.at(cells[0])) {

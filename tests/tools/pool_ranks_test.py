@@ -28,16 +28,33 @@ urbact-a,ppr,11,11
 """
 
 
+# Two runs on one data set, as citymatch-eval writes them: the full model
+# and one without a feature. urbact-a is also on inclusion.
+FULL = """project_id,ranker,rank,hidden_city_id,groups
+urbact-a,citymatch,3,11,urbact;inclusion
+urbact-a,citymatch,40,12,urbact;inclusion
+urbact-b,citymatch,7,13,urbact
+interreg-c,citymatch,2,14,interreg
+"""
+WITHOUT = """project_id,ranker,rank,hidden_city_id,groups
+urbact-a,citymatch,30,11,urbact;inclusion
+urbact-a,citymatch,40,12,urbact;inclusion
+urbact-b,citymatch,8,13,urbact
+interreg-c,citymatch,20,14,interreg
+"""
+
+
 class PoolRanksTest(unittest.TestCase):
 
-    def run_tool(self, *contents):
+    def run_tool(self, *contents, names=None, flags=()):
         with tempfile.TemporaryDirectory() as tmp:
             paths = []
             for i, content in enumerate(contents):
-                paths.append(os.path.join(tmp, f"run{i}.csv"))
+                name = names[i] if names else f"run{i}"
+                paths.append(os.path.join(tmp, f"{name}.csv"))
                 with open(paths[-1], "w") as f:
                     f.write(content)
-            result = subprocess.run([sys.executable, TOOL, *paths],
+            result = subprocess.run([sys.executable, TOOL, *flags, *paths],
                                     capture_output=True, text=True)
         self.assertEqual(result.returncode, 0, result.stderr)
         return result.stdout
@@ -58,6 +75,29 @@ class PoolRanksTest(unittest.TestCase):
         self.assertIn("all (4 projects)", out)
         self.assertIn("  ppr           0.375 / 0.119   citymatch +2 / -1 "
                       "(p 1.000)", out)
+
+    def test_same_data_pairs_each_project_across_the_runs(self):
+        out = self.run_tool(FULL, WITHOUT, names=["full", "without"],
+                            flags=["--same-data", "--ours",
+                                   "citymatch@full"]).splitlines()
+        # The groups come from the files' groups column.
+        self.assertIn("inclusion (1 projects)", out)
+        self.assertIn("urbact (2 projects)", out)
+        self.assertIn("interreg (1 projects)", out)
+        # urbact, full: shares 0.5, 1 -> 0.750; reciprocal ranks
+        # (1/3 + 1/40) / 2, 1/7 -> 0.161. Without: shares 0, 1 -> 0.500;
+        # (1/30 + 1/40) / 2, 1/8 -> 0.077. Only urbact-a differs.
+        self.assertIn("  citymatch@full  0.750 / 0.161", out)
+        self.assertIn("  citymatch@without  0.500 / 0.077   citymatch@full "
+                      "+1 / -0 (p 1.000)", out)
+        # inclusion is urbact-a alone.
+        self.assertIn("  citymatch@without  0.000 / 0.029   citymatch@full "
+                      "+1 / -0 (p 1.000)", out)
+        # all: interreg-c (1/2 against 1/20) is a hit only for the full
+        # model too.
+        self.assertIn("all (3 projects)", out)
+        self.assertIn("  citymatch@without  0.333 / 0.068   citymatch@full "
+                      "+2 / -0 (p 0.500)", out)
 
     def test_a_file_without_the_ranker_compared_is_an_error(self):
         with tempfile.TemporaryDirectory() as tmp:
