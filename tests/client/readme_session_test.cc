@@ -85,8 +85,8 @@ std::vector<SessionCommand> ReadSession(const std::string& readme_path) {
   }
   for (SessionCommand& command : commands) {
     DropTrailingBlankLines(&command.expected);
-    absl::string_view last =
-        command.expected.empty() ? "" : command.expected.back();
+    absl::string_view last;
+    if (!command.expected.empty()) last = command.expected.back();
     int code = 0;
     if (absl::ConsumePrefix(&last, "(exit code ") &&
         absl::ConsumeSuffix(&last, ")") && absl::SimpleAtoi(last, &code)) {
