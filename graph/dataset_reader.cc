@@ -9,6 +9,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,13 +26,16 @@ namespace {
 // One file being read: its rows and where its columns are.
 class Table {
  public:
-  Table(std::string file, std::vector<DatasetProblem>* problems)
-      : file_(std::move(file)), problems_(problems) {}
+  Table(std::string file, ReadRules rules,
+        std::vector<DatasetProblem>* problems)
+      : file_(std::move(file)), rules_(rules), problems_(problems) {}
 
   // Parses `content`; false (with a problem recorded) if the file cannot be
-  // read at all or lacks one of `required` columns.
+  // read at all or lacks one of its `columns`. Under kEvaluation only the
+  // `keys` among them are needed: the others, if absent, read as empty.
   bool Parse(const std::string& content,
-             const std::vector<std::string>& required) {
+             const std::vector<std::string>& columns,
+             const std::vector<std::string>& keys) {
     if (!IsValidUtf8(content)) {
       // Find the first bad line so the user can fix it.
       int line = 1;
@@ -69,10 +74,15 @@ class Table {
       column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);
     }
     bool ok = true;
-    for (const std::string& name : required) {
-      if (!column_.contains(name)) {
-        Problem(rows->front().line,
-                absl::StrCat("the header lacks the column \"", name, "\""));
+    for (const std::string& name : columns) {
+      if (column_.contains(name)) continue;
+      const std::string reason =
+          absl::StrCat("the header lacks the column \"", name, "\"");
+      if (rules_ == ReadRules::kEvaluation &&
+          std::find(keys.begin(), keys.end(), name) == keys.end()) {
+        Problem(rows->front().line, absl::StrCat(reason, "; read as empty"));
+      } else {
+        Problem(rows->front().line, reason);
         ok = false;
       }
     }
@@ -83,19 +93,33 @@ class Table {
 
   const std::vector<CsvRow>& rows() const { return rows_; }
 
-  // False (with a problem) if the row's field count differs from the header.
+  // False (with a problem) if the row's field count differs from the
+  // header's. Under kEvaluation a row may be shorter (its missing fields
+  // read as empty) or longer by empty fields only (trailing commas); longer
+  // by text would shift every later field, so it is refused.
   bool CheckWidth(const CsvRow& row) {
     if (row.fields.size() == header_.size()) return true;
+    if (rules_ == ReadRules::kEvaluation &&
+        std::all_of(
+            row.fields.begin() + std::min(row.fields.size(), header_.size()),
+            row.fields.end(), [](const std::string& field) {
+              return absl::StripAsciiWhitespace(field).empty();
+            })) {
+      return true;
+    }
     Problem(row.line, absl::StrCat("expected ", header_.size(),
                                    " fields as in the header, found ",
                                    row.fields.size()));
     return false;
   }
 
-  // The field of `column`, trimmed; "" if the column is absent.
+  // The field of `column`, trimmed; "" if the column or the field is absent.
   std::string Get(const CsvRow& row, absl::string_view column) const {
     auto it = column_.find(column);
-    if (it == column_.end()) return "";
+    if (it == column_.end() ||
+        it->second >= static_cast<int>(row.fields.size())) {
+      return "";
+    }
     return std::string(absl::StripAsciiWhitespace(row.fields[it->second]));
   }
 
@@ -105,19 +129,30 @@ class Table {
 
  private:
   std::string file_;
+  ReadRules rules_;
   std::vector<DatasetProblem>* problems_;
   std::vector<std::string> header_;
   absl::flat_hash_map<std::string, int> column_;
   std::vector<CsvRow> rows_;
 };
 
-// Parses an integer field; empty means 0.
+// Parses an integer field; empty means 0. A whole number written as a
+// decimal ("2016.0", as a spreadsheet or a data frame with gaps writes it)
+// is that number.
 bool ParseInt(const std::string& text, int64_t* value) {
   if (text.empty()) {
     *value = 0;
     return true;
   }
-  return absl::SimpleAtoi(text, value);
+  if (absl::SimpleAtoi(text, value)) return true;
+  double number = 0;
+  // 2^53: beyond it a double no longer tells whole numbers apart.
+  if (!absl::SimpleAtod(text, &number) || std::trunc(number) != number ||
+      std::abs(number) > 9007199254740992.0) {
+    return false;
+  }
+  *value = static_cast<int64_t>(number);
+  return true;
 }
 
 // A year that fits an int. Not std::abs(year) <= 1000000: the absolute value
@@ -148,6 +183,32 @@ bool ReportViolations(Table& table, int line,
   return violations.empty();
 }
 
+// A whole number that did not parse: under kEvaluation the row is kept with
+// the number unknown (true), under kService it is refused (false). Either
+// way the problem is reported.
+bool ReadAsUnknown(Table& table, const CsvRow& row, ReadRules rules,
+                   absl::string_view reason) {
+  if (rules == ReadRules::kEvaluation) {
+    table.Problem(row.line, absl::StrCat(reason, "; read as unknown"));
+    return true;
+  }
+  table.Problem(row.line, std::string(reason));
+  return false;
+}
+
+// Under kEvaluation only a city's coordinates are checked: the evaluation
+// needs nothing else of the service's rules.
+void KeepOnlyCoordinates(ReadRules rules,
+                         std::vector<FieldViolation>* violations) {
+  if (rules == ReadRules::kService) return;
+  violations->erase(std::remove_if(violations->begin(), violations->end(),
+                                   [](const FieldViolation& v) {
+                                     return v.field != "latitude" &&
+                                            v.field != "longitude";
+                                   }),
+                    violations->end());
+}
+
 // Remembers the first line of each key, to report duplicates.
 class FirstSeen {
  public:
@@ -163,8 +224,12 @@ class FirstSeen {
 };
 
 bool CheckId(Table& table, const CsvRow& row, const std::string& id,
-             FirstSeen* seen) {
-  if (!IsValidId(id)) {
+             ReadRules rules, FirstSeen* seen) {
+  if (rules == ReadRules::kEvaluation && id.empty()) {
+    table.Problem(row.line, "id is empty");
+    return false;
+  }
+  if (rules == ReadRules::kService && !IsValidId(id)) {
     table.Problem(row.line, absl::StrCat("id \"", id,
                                          "\" does not match "
                                          "[a-z0-9][a-z0-9-]{0,62}"));
@@ -181,7 +246,7 @@ bool CheckId(Table& table, const CsvRow& row, const std::string& id,
 }  // namespace
 
 ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
-                           const GraphSnapshot* existing) {
+                           const GraphSnapshot* existing, ReadRules rules) {
   ParsedDataset out;
   std::vector<DatasetProblem>& problems = out.problems;
   for (const auto& file : files) {
@@ -203,17 +268,24 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   };
 
   FirstSeen city_ids;
+  // Cities whose own row was refused, after their id was taken: reported
+  // there, so a row that names one is skipped without a second report.
+  absl::flat_hash_set<std::string> refused_cities;
   if (const std::string* content = content_of("cities.csv")) {
-    Table table("cities.csv", &problems);
+    Table table("cities.csv", rules, &problems);
     if (table.Parse(*content,
-                    {"id", "name", "country", "lat", "lon", "population"})) {
+                    {"id", "name", "country", "lat", "lon", "population"},
+                    {"id", "lat", "lon"})) {
       for (const CsvRow& row : table.rows()) {
         if (!table.CheckWidth(row)) continue;
         City city;
         city.id = table.Get(row, "id");
-        if (!CheckId(table, row, city.id, &city_ids)) continue;
+        if (!CheckId(table, row, city.id, rules, &city_ids)) continue;
         city.name = table.Get(row, "name");
         city.country = table.Get(row, "country");
+        if (rules == ReadRules::kEvaluation) {
+          absl::AsciiStrToUpper(&city.country);
+        }
         bool ok = true;
         if (!ParseDouble(table.Get(row, "lat"), &city.lat)) {
           table.Problem(row.line, "lat is not a finite number");
@@ -223,15 +295,22 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           table.Problem(row.line, "lon is not a finite number");
           ok = false;
         }
-        if (!ParseInt(table.Get(row, "population"), &city.population)) {
-          table.Problem(row.line, "population is not a whole number");
-          ok = false;
+        if (!ParseInt(table.Get(row, "population"), &city.population) ||
+            (rules == ReadRules::kEvaluation && city.population < 0)) {
+          city.population = 0;
+          ok = ReadAsUnknown(table, row, rules,
+                             "population is not a whole number >= 0") &&
+               ok;
         }
-        if (!ok) continue;
         std::vector<FieldViolation> violations;
-        ValidateCity(city, "", &violations);
-        if (ReportViolations(table, row.line, violations)) {
+        if (ok) {
+          ValidateCity(city, "", &violations);
+          KeepOnlyCoordinates(rules, &violations);
+        }
+        if (ok && ReportViolations(table, row.line, violations)) {
           out.dataset.cities.push_back(std::move(city));
+        } else {
+          refused_cities.insert(city.id);
         }
       }
     }
@@ -244,30 +323,37 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   FirstSeen project_ids;
   absl::flat_hash_map<std::string, int> project_slot;  // id -> index
   if (const std::string* content = content_of("projects.csv")) {
-    Table table("projects.csv", &problems);
-    if (table.Parse(*content, {"id", "name", "programme", "start_year",
-                               "end_year", "themes"})) {
+    Table table("projects.csv", rules, &problems);
+    if (table.Parse(
+            *content,
+            {"id", "name", "programme", "start_year", "end_year", "themes"},
+            {"id"})) {
       for (const CsvRow& row : table.rows()) {
         if (!table.CheckWidth(row)) continue;
         Project project;
         project.id = table.Get(row, "id");
-        if (!CheckId(table, row, project.id, &project_ids)) continue;
+        if (!CheckId(table, row, project.id, rules, &project_ids)) continue;
         project.title = table.Get(row, "name");
         project.programme = table.Get(row, "programme");
         project.themes = SplitLabels(table.Get(row, "themes"));
         int64_t start = 0, end = 0;
         if (!ParseInt(table.Get(row, "start_year"), &start) ||
-            !ParseInt(table.Get(row, "end_year"), &end) ||
-            !IsYear(start) || !IsYear(end)) {
-          table.Problem(row.line, "start_year and end_year must be years");
-          continue;
+            !ParseInt(table.Get(row, "end_year"), &end) || !IsYear(start) ||
+            !IsYear(end)) {
+          if (!ReadAsUnknown(table, row, rules,
+                             "start_year and end_year must be years")) {
+            continue;
+          }
+          start = end = 0;
         }
         project.start_year = static_cast<int>(start);
         project.end_year = static_cast<int>(end);
         // The interchange format records past cooperation.
         project.status = ProjectStatus::kClosed;
         std::vector<FieldViolation> violations;
-        ValidateProject(project, "", &violations);
+        if (rules == ReadRules::kService) {
+          ValidateProject(project, "", &violations);
+        }
         if (ReportViolations(table, row.line, violations)) {
           ++out.projects;
           project_slot[project.id] =
@@ -279,20 +365,23 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   }
 
   if (const std::string* content = content_of("memberships.csv")) {
-    Table table("memberships.csv", &problems);
+    Table table("memberships.csv", rules, &problems);
     FirstSeen pairs;
-    if (table.Parse(*content, {"project_id", "city_id", "role"})) {
+    if (table.Parse(*content, {"project_id", "city_id", "role"},
+                    {"project_id", "city_id"})) {
       for (const CsvRow& row : table.rows()) {
         if (!table.CheckWidth(row)) continue;
         const std::string project_id = table.Get(row, "project_id");
         const std::string city_id = table.Get(row, "city_id");
         const std::string role = table.Get(row, "role");
         ++out.memberships;
-        if (role != "lead" && role != "partner") {
+        if (rules == ReadRules::kService && role != "lead" &&
+            role != "partner") {
           table.Problem(row.line, absl::StrCat("role \"", role,
                                                "\" is not lead or partner"));
           continue;
         }
+        if (refused_cities.contains(city_id)) continue;
         if (!city_exists(city_id)) {
           table.Problem(row.line,
                         absl::StrCat("city ", city_id, " does not exist"));
@@ -327,7 +416,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         auto member = std::find_if(
             project.members.begin(), project.members.end(),
             [&](const Membership& m) { return m.city_id == city_id; });
-        const Role parsed = role == "lead" ? Role::kLead : Role::kPartner;
+        const Role parsed = absl::StartsWithIgnoreCase(role, "lead")
+                                ? Role::kLead
+                                : Role::kPartner;
         if (member != project.members.end()) {
           member->role = parsed;
         } else {
@@ -338,28 +429,32 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   }
 
   if (const std::string* content = content_of("practices.csv")) {
-    Table table("practices.csv", &problems);
+    Table table("practices.csv", rules, &problems);
     FirstSeen practice_ids;
-    if (table.Parse(*content,
-                    {"id", "name", "city_id", "themes", "start_year"})) {
+    if (table.Parse(*content, {"id", "name", "city_id", "themes", "start_year"},
+                    {"id", "city_id"})) {
       for (const CsvRow& row : table.rows()) {
         if (!table.CheckWidth(row)) continue;
         Practice practice;
         practice.id = table.Get(row, "id");
-        if (!CheckId(table, row, practice.id, &practice_ids)) continue;
+        if (!CheckId(table, row, practice.id, rules, &practice_ids)) continue;
         practice.title = table.Get(row, "name");
         practice.city_id = table.Get(row, "city_id");
         practice.themes = SplitLabels(table.Get(row, "themes"));
         int64_t start = 0;
-        if (!ParseInt(table.Get(row, "start_year"), &start) ||
-            !IsYear(start)) {
-          table.Problem(row.line, "start_year must be a year");
-          continue;
+        if (!ParseInt(table.Get(row, "start_year"), &start) || !IsYear(start)) {
+          if (!ReadAsUnknown(table, row, rules, "start_year must be a year")) {
+            continue;
+          }
+          start = 0;
         }
         practice.start_year = static_cast<int>(start);
         std::vector<FieldViolation> violations;
-        ValidatePractice(practice, "", &violations);
+        if (rules == ReadRules::kService) {
+          ValidatePractice(practice, "", &violations);
+        }
         if (!ReportViolations(table, row.line, violations)) continue;
+        if (refused_cities.contains(practice.city_id)) continue;
         if (!city_exists(practice.city_id)) {
           table.Problem(row.line, absl::StrCat("city ", practice.city_id,
                                                " does not exist"));
@@ -371,15 +466,19 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   }
 
   if (const std::string* content = content_of("twinnings.csv")) {
-    Table table("twinnings.csv", &problems);
+    Table table("twinnings.csv", rules, &problems);
     FirstSeen pairs;
-    if (table.Parse(*content, {"city_a", "city_b"})) {
+    if (table.Parse(*content, {"city_a", "city_b"}, {"city_a", "city_b"})) {
       for (const CsvRow& row : table.rows()) {
         if (!table.CheckWidth(row)) continue;
         Twinning t = Twinning::Normalized(table.Get(row, "city_a"),
                                           table.Get(row, "city_b"));
         if (t.city_a == t.city_b) {
           table.Problem(row.line, "a city cannot be twinned with itself");
+          continue;
+        }
+        if (refused_cities.contains(t.city_a) ||
+            refused_cities.contains(t.city_b)) {
           continue;
         }
         bool ok = true;
@@ -439,11 +538,19 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFiles(
   return files;
 }
 
-absl::StatusOr<Dataset> ReadDataset(const std::string& dir) {
+absl::StatusOr<ParsedDataset> ParseDatasetDir(const std::string& dir,
+                                              ReadRules rules) {
   absl::StatusOr<std::map<std::string, std::string>> files =
       ReadDatasetFiles(dir);
   if (!files.ok()) return files.status();
-  ParsedDataset parsed = ParseDataset(*files, nullptr);
+  return ParseDataset(*files, nullptr, rules);
+}
+
+absl::StatusOr<Dataset> ReadDataset(const std::string& dir) {
+  absl::StatusOr<ParsedDataset> read =
+      ParseDatasetDir(dir, ReadRules::kService);
+  if (!read.ok()) return read.status();
+  ParsedDataset& parsed = *read;
   if (!parsed.problems.empty()) {
     std::vector<std::string> lines;
     for (const DatasetProblem& p : parsed.problems) {

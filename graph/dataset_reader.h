@@ -42,20 +42,51 @@ struct ParsedDataset {
 // Reports at most this many problems; the rest are counted in the last one.
 inline constexpr int kMaxReportedProblems = 100;
 
+// Which rules a row must meet to be read.
+enum class ReadRules {
+  // The service's own (validation.h): ids of the id syntax, ISO country
+  // codes, roles lead or partner, names and labels within their limits,
+  // years as years. What an import applies.
+  kService,
+  // What the evaluation protocol needs of a data set written by someone
+  // else: a unique non-empty id, a city's coordinates, references that
+  // resolve. The rest is read as well as it can be:
+  //  - any id as it is (the folds hash it as written);
+  //  - a role that starts with "lead" in any case ("Lead partner") is the
+  //    lead, any other a partner;
+  //  - a population or year that is not a whole number is unknown (0),
+  //    reported with "read as unknown";
+  //  - names, labels and country codes are not checked (a code is
+  //    upper-cased);
+  //  - a file needs only its id and reference columns; the others, if the
+  //    header lacks them, read as empty (reported once, on the header line),
+  //    as do the trailing fields a row lacks; a row may end in empty extra
+  //    fields.
+  kEvaluation,
+};
+
 // Parses file contents keyed by file name. A reference (a member city, a
 // practice's city, a twinning's cities, a membership's project) must name an
-// id in the files or in `existing` (may be null). An unknown file name is a
-// problem (a typo must not drop a file silently); unknown columns are ignored.
+// id in the files or in `existing` (may be null); a row that names a city or
+// project whose own row was refused is skipped without a second problem. An
+// unknown file name is a problem (a typo must not drop a file silently);
+// unknown columns are ignored.
 ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
-                           const GraphSnapshot* existing);
+                           const GraphSnapshot* existing,
+                           ReadRules rules = ReadRules::kService);
 
 // Reads the interchange files present in `dir`. NotFound if `dir` does not
 // exist; InvalidArgument if it holds none of them.
 absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFiles(
     const std::string& dir);
 
-// Reads and parses `dir` on its own. InvalidArgument listing the problems as
-// "file:line: reason" lines if there are any.
+// Reads and parses `dir` on its own, every row that meets `rules`, with the
+// problems of the others. Fails only if the files cannot be read.
+absl::StatusOr<ParsedDataset> ParseDatasetDir(const std::string& dir,
+                                              ReadRules rules);
+
+// Reads and parses `dir` on its own by the service's rules. InvalidArgument
+// listing the problems as "file:line: reason" lines if there are any.
 absl::StatusOr<Dataset> ReadDataset(const std::string& dir);
 
 // "file:line: reason".

@@ -362,6 +362,118 @@ TEST(DatasetReaderTest, PopulationMustBeAWholeNonNegativeNumber) {
   EXPECT_EQ(parsed.dataset.cities[0].population, 0);  // empty: unknown
 }
 
+TEST(DatasetReaderTest, WholeNumberWrittenAsADecimalIsThatNumber) {
+  // As a data frame with gaps in a column writes its numbers.
+  ParsedDataset parsed =
+      Parse({{"cities.csv",
+              absl::StrCat(kCitiesHeader, "a1,A,AT,48.2,16.37,1500.0\n")},
+             {"projects.csv",
+              absl::StrCat(kProjectsHeader, "p1,One,Prog,2016.0,2018.00,\n")}});
+  EXPECT_THAT(parsed.problems, IsEmpty());
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.cities[0].population, 1500);
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.projects[0].start_year, 2016);
+  EXPECT_EQ(parsed.dataset.projects[0].end_year, 2018);
+}
+
+// What the service refuses but the evaluation protocol can use is read under
+// ReadRules::kEvaluation; what it cannot use is skipped and reported there
+// too.
+TEST(DatasetReaderTest, EvaluationRulesReadEveryRowTheProtocolCanUse) {
+  const std::map<std::string, std::string> files = {
+      {"cities.csv", absl::StrCat(kCitiesHeader,
+                                  "Wien,,at,48.2,16.37,many\n"       // 2
+                                  "graz_1,Graz,UK,47.07,15.45,-3\n"  // 3
+                                  "linz,Linz,AT,,14.29,1\n"  // 4: no lat
+                                  "Wien,Again,AT,48.2,16.37,1\n")},  // 5
+      {"projects.csv",
+       absl::StrCat(kProjectsHeader, "P.1,", std::string(400, 'x'),
+                    ",Prog,2019,2015,", std::string(300, 'y'),
+                    "\n"                         // 2
+                    "p2,,,twenty,,Housing\n")},  // 3
+      {"memberships.csv",
+       "project_id,city_id,role\n"
+       "P.1,Wien,Lead partner\n"  // 2
+       "P.1,graz_1,member\n"      // 3
+       "P.1,linz,partner\n"       // 4: skipped with its city
+       "p2,Wien,\n"},             // 5
+  };
+  // The service's rules refuse every one of these rows.
+  const ParsedDataset service = ParseDataset(files, nullptr);
+  EXPECT_THAT(service.dataset.cities, IsEmpty());
+  EXPECT_THAT(service.dataset.projects, IsEmpty());
+
+  ParsedDataset parsed = ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(ProblemIs("cities.csv", 2, "read as unknown"),
+                  ProblemIs("cities.csv", 3, "read as unknown"),
+                  ProblemIs("cities.csv", 4, "lat is not a finite number"),
+                  ProblemIs("cities.csv", 5, "duplicate id Wien"),
+                  ProblemIs("projects.csv", 3, "read as unknown")));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(2));
+  EXPECT_EQ(parsed.dataset.cities[0].id, "Wien");
+  EXPECT_EQ(parsed.dataset.cities[0].country, "AT");
+  EXPECT_EQ(parsed.dataset.cities[0].population, 0);
+  EXPECT_EQ(parsed.dataset.cities[1].population, 0);
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(2));
+  const Project& first = parsed.dataset.projects[0];
+  EXPECT_EQ(first.id, "P.1");
+  EXPECT_EQ(first.start_year, 2019);
+  ASSERT_THAT(first.members, SizeIs(2));
+  EXPECT_EQ(first.members[0].role, Role::kLead);
+  EXPECT_EQ(first.members[1].role, Role::kPartner);
+  const Project& second = parsed.dataset.projects[1];
+  EXPECT_EQ(second.start_year, 0);  // "twenty": unknown
+  ASSERT_THAT(second.members, SizeIs(1));
+  EXPECT_EQ(second.members[0].role, Role::kPartner);
+}
+
+TEST(DatasetReaderTest, EvaluationRulesNeedOnlyTheKeyColumns) {
+  const std::map<std::string, std::string> files = {
+      {"cities.csv", "id,lat,lon\na,48.2,16.37\nb,47.07,15.45\n"},
+      {"projects.csv", "id\np1\n"},
+      {"memberships.csv", "project_id,city_id\np1,a\np1,b\n"},
+      {"twinnings.csv", "city_a\na\n"}};
+  EXPECT_THAT(ParseDataset(files, nullptr).problems, SizeIs(10));
+  ParsedDataset parsed = ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(
+          ProblemIs("cities.csv", 1,
+                    "lacks the column \"name\"; read as empty"),
+          ProblemIs("cities.csv", 1, "\"country\"; read as empty"),
+          ProblemIs("cities.csv", 1, "\"population\"; read as empty"),
+          ProblemIs("projects.csv", 1, "\"name\"; read as empty"),
+          ProblemIs("projects.csv", 1, "\"programme\"; read as empty"),
+          ProblemIs("projects.csv", 1, "\"start_year\"; read as empty"),
+          ProblemIs("projects.csv", 1, "\"end_year\"; read as empty"),
+          ProblemIs("projects.csv", 1, "\"themes\"; read as empty"),
+          ProblemIs("memberships.csv", 1, "\"role\"; read as empty"),
+          // A reference column is needed: the file is refused.
+          ProblemIs("twinnings.csv", 1, "lacks the column \"city_b\"")));
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  EXPECT_THAT(parsed.dataset.projects[0].members, SizeIs(2));
+  EXPECT_THAT(parsed.dataset.twinnings, IsEmpty());
+}
+
+TEST(DatasetReaderTest, EvaluationRulesReadShortRowsAndTrailingCommas) {
+  const std::map<std::string, std::string> files = {
+      {"cities.csv", absl::StrCat(kCitiesHeader,
+                                  "a,A,AT,48.2,16.37,1,,\n"       // 2
+                                  "b,B,AT,47.07,15.45\n"          // 3
+                                  "c,C,AT,47.07,15.45,1,x\n")}};  // 4
+  EXPECT_THAT(ParseDataset(files, nullptr).problems, SizeIs(3));
+  ParsedDataset parsed = ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  // Text past the header's fields would shift every later field.
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 4, "expected 6 fields")));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(2));
+  EXPECT_EQ(parsed.dataset.cities[0].population, 1);
+  EXPECT_EQ(parsed.dataset.cities[1].population, 0);
+}
+
 TEST(DatasetReaderTest, RoleMustBeLeadOrPartner) {
   std::map<std::string, std::string> files = testing::SampleFiles();
   files["memberships.csv"] +=
@@ -411,6 +523,26 @@ TEST(DatasetReaderTest, DanglingReferencesAreReported) {
           ProblemIs("practices.csv", 4, "city atlantis does not exist"),
           ProblemIs("twinnings.csv", 4, "city atlantis does not exist"),
           ProblemIs("twinnings.csv", 5, "with itself")));
+}
+
+TEST(DatasetReaderTest, RowsNamingARefusedCityAreNotReportedTwice) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "wien,Wien,AT,48.2,16.37,1\n"
+                                         "graz,Graz,AT,,15.45,1\n")},  // 3
+             {"projects.csv",
+              absl::StrCat(kProjectsHeader, "p1,P,Prog,2010,2012,\n")},
+             {"memberships.csv",
+              "project_id,city_id,role\np1,wien,lead\np1,graz,partner\n"},
+             {"practices.csv",
+              "id,name,city_id,themes,start_year\ngp,G,graz,Housing,2015\n"},
+             {"twinnings.csv", "city_a,city_b\nwien,graz\n"}});
+  EXPECT_THAT(parsed.problems, ElementsAre(ProblemIs("cities.csv", 3, "lat")));
+  // Nor read: no row may name a city the data set does not hold.
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  EXPECT_THAT(parsed.dataset.projects[0].members, SizeIs(1));
+  EXPECT_THAT(parsed.dataset.practices, IsEmpty());
+  EXPECT_THAT(parsed.dataset.twinnings, IsEmpty());
 }
 
 TEST(DatasetReaderTest, MembershipOfARefusedProjectIsNotReportedTwice) {
