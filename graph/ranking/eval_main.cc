@@ -9,6 +9,9 @@
 // --ranks_csv writes every query's rank for other comparisons,
 // --without_features runs ablations, and --every_member measures the same
 // quantity as the protocol with every member of a project hidden in turn.
+//
+// It evaluates every row the protocol can use and reports the rest on
+// stderr; --strict refuses a data set the service's import would refuse.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -45,6 +48,9 @@ std::vector<std::string> NumberStrings(const std::vector<double>& values) {
 
 ABSL_FLAG(std::string, data, "", "data folder in the interchange format");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
+ABSL_FLAG(bool, strict, false,
+          "refuse a data set with any row the service's import would refuse, "
+          "instead of evaluating the rows the protocol can use");
 ABSL_FLAG(std::string, rankers, "",
           "comma-separated rankers to evaluate (default: all)");
 ABSL_FLAG(int, threads, 2, "folds evaluated in parallel");
@@ -237,11 +243,28 @@ int Run() {
     std::cerr << absl::StrFormat(
         "[%6.1fs] %s\n", absl::ToDoubleSeconds(absl::Now() - start), line);
   };
-  absl::StatusOr<Dataset> data = ReadDataset(dir);
-  if (!data.ok()) {
-    std::cerr << data.status() << "\n";
+  // A data set written elsewhere is evaluated on every row the protocol can
+  // use: one odd row (an id outside the service's syntax, a role spelt
+  // "Lead partner", a year written "2016.0") must not lose the whole set.
+  // Each row skipped or read in part is reported.
+  absl::StatusOr<ParsedDataset> read = ParseDatasetDir(
+      dir, absl::GetFlag(FLAGS_strict) ? ReadRules::kService
+                                       : ReadRules::kEvaluation);
+  if (!read.ok()) {
+    std::cerr << read.status() << "\n";
     return 1;
   }
+  if (!read->problems.empty()) {
+    const bool strict = absl::GetFlag(FLAGS_strict);
+    std::cerr << (strict ? "refused, the rows below break the service's rules:"
+                         : "rows skipped (or, where noted, read in part):")
+              << "\n";
+    for (const DatasetProblem& p : read->problems) {
+      std::cerr << "  " << FormatProblem(p) << "\n";
+    }
+    if (strict) return 1;
+  }
+  const Dataset* data = &read->dataset;
   std::cerr << absl::StrFormat(
       "read %d cities, %d projects, %d practices, "
       "%d twinnings\n",

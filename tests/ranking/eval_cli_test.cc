@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "graph/dataset_reader.h"
@@ -185,6 +187,59 @@ TEST_F(EvalCliTest, EveryMemberCountsProjectsAndNamesTheHiddenCities) {
   EXPECT_NE(table.out.find("projects of which citymatch has more members"),
             std::string::npos)
       << table;
+}
+
+// A data set written elsewhere: rows the service's import would refuse
+// ("Lead partner", "2016.0", a member city missing from cities.csv) cost
+// the evaluation only what the protocol cannot use, and each is reported.
+TEST_F(EvalCliTest, RowsTheServiceRefusesAreEvaluatedUnlessStrict) {
+  const std::vector<std::string> flags = {"--json", "--rankers",
+                                          "citymatch,popularity,ppr"};
+  const CliResult clean = Eval(flags);
+  ASSERT_EQ(clean.exit_code, 0) << clean;
+
+  std::map<std::string, std::string> files =
+      WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope()));
+  std::string& memberships = files["memberships.csv"];
+  ASSERT_NE(memberships.find(",lead\n"), std::string::npos);
+  memberships =
+      absl::StrReplaceAll(memberships, {{",lead\n", ",Lead partner\n"}});
+  memberships += "nowhere-project,atlantis,partner\n";
+  const int bad_line = static_cast<int>(
+      std::count(memberships.begin(), memberships.end(), '\n'));
+  std::string& projects = files["projects.csv"];
+  // Every year as a decimal: "2015," -> "2015.0,".
+  std::string decimal;
+  for (absl::string_view line : absl::StrSplit(projects, '\n')) {
+    std::vector<std::string> cells = absl::StrSplit(line, ',');
+    if (cells.size() == 6 && cells[3] != "start_year") {
+      cells[3] += ".0";
+      cells[4] += ".0";
+    }
+    absl::StrAppend(&decimal, absl::StrJoin(cells, ","), "\n");
+  }
+  projects = decimal.substr(0, decimal.size() - 1);
+  testing::TempDir messy;
+  messy.WriteAll(files);
+
+  std::vector<std::string> args = {"--data", messy.path(), "--threads", "1"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  const CliResult read = RunBuiltBinary(kEval, args);
+  ASSERT_EQ(read.exit_code, 0) << read;
+  // The same data as far as the protocol goes: the same figures.
+  EXPECT_EQ(read.out, clean.out);
+  EXPECT_NE(read.err.find(absl::StrCat("memberships.csv:", bad_line,
+                                       ": city atlantis does not exist")),
+            std::string::npos)
+      << read;
+
+  args.push_back("--strict");
+  const CliResult strict = RunBuiltBinary(kEval, args);
+  EXPECT_EQ(strict.exit_code, 1) << strict;
+  EXPECT_TRUE(strict.out.empty()) << strict;
+  EXPECT_NE(strict.err.find("role \"Lead partner\" is not lead or partner"),
+            std::string::npos)
+      << strict;
 }
 
 TEST_F(EvalCliTest, ABadPenaltyIsAUsageError) {
