@@ -9,7 +9,9 @@
 // kMaxReportedProblems are reported; a data set without problems builds a
 // snapshot (on its own, or on top of the existing one, as an import applies
 // it); and a snapshot built from files alone exports to files that import
-// back into the same content.
+// back into the same content. The evaluation's reading of the files alone
+// (ReadRules::kEvaluation) always builds a snapshot, and reads a data set
+// without problems exactly as the service does.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -82,6 +84,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const GraphSnapshot* existing = with_existing ? &Existing() : nullptr;
   ParsedDataset parsed = ParseDataset(files, existing);
   CheckProblems(parsed);
+
+  const ParsedDataset lenient =
+      ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  CheckProblems(lenient);
+  auto lenient_graph = GraphBuilder(lenient.dataset).Build(1);
+  if (!lenient_graph.ok()) {
+    std::fprintf(stderr, "%s\n", lenient_graph.status().ToString().c_str());
+  }
+  FUZZ_CHECK(lenient_graph.ok());
+  if (existing == nullptr && parsed.problems.empty()) {
+    FUZZ_CHECK(lenient.problems.empty());
+    FUZZ_CHECK(SameContent(lenient.dataset, parsed.dataset));
+  }
   if (!parsed.problems.empty()) return 0;
 
   FUZZ_CHECK(parsed.projects <=
