@@ -184,11 +184,23 @@ void PrintPairedComparison(const EvaluationReport& report,
           r.rank <= kHitCutoff ? r.weight : 0;
     }
   }
-  auto column = [](const std::map<std::string, double>& by_project) {
+  // The shares of `ranker`'s projects in `group`, in project order: empty
+  // for a group without queries (the inclusion subset of other themes).
+  auto column = [&shares](const std::string& ranker, const std::string& group) {
     std::vector<double> v;
-    for (const auto& [id, share] : by_project) v.push_back(share);
+    auto r = shares.find(ranker);
+    if (r == shares.end()) return v;
+    auto g = r->second.find(group);
+    if (g == r->second.end()) return v;
+    for (const auto& [id, share] : g->second) v.push_back(share);
     return v;
   };
+  // The columns of the table above, so that every figure sits under its
+  // group.
+  std::vector<std::string> groups;
+  for (const auto& [group, metrics] : report.table.at(ours)) {
+    groups.push_back(group);
+  }
   if (every_member) {
     std::printf(
         "\ncitymatch against each baseline, per group: projects of which "
@@ -205,9 +217,13 @@ void PrintPairedComparison(const EvaluationReport& report,
   for (const std::string& name : rankers) {
     if (name == ours) continue;
     std::printf("%-12s", name.c_str());
-    for (const auto& [group, by_project] : shares.at(ours)) {
-      const PairedHits h = CompareHitShares(column(by_project),
-                                            column(shares.at(name).at(group)));
+    for (const std::string& group : groups) {
+      const std::vector<double> a = column(ours, group);
+      if (a.empty()) {
+        std::printf("  %-24s", "-");
+        continue;
+      }
+      const PairedHits h = CompareHitShares(a, column(name, group));
       std::printf("  %-24s",
                   absl::StrFormat("+%d / -%d (p %s)", h.only_a, h.only_b,
                                   h.p_value < 0.001
@@ -218,8 +234,12 @@ void PrintPairedComparison(const EvaluationReport& report,
     std::printf("\n");
   }
   std::printf("%-12s", "95% interval");
-  for (const auto& [group, by_project] : shares.at(ours)) {
-    const std::vector<double> v = column(by_project);
+  for (const std::string& group : groups) {
+    const std::vector<double> v = column(ours, group);
+    if (v.empty()) {
+      std::printf("  %-24s", "-");
+      continue;
+    }
     double hits = 0;
     for (double share : v) hits += share;
     const auto [low, high] =
@@ -405,8 +425,11 @@ int Run() {
     for (const std::string& name : order) {
       std::printf("%-12s", name.c_str());
       for (const auto& [group, m] : report->table.at(name)) {
-        std::printf("  %-24s",
-                    absl::StrFormat("%.3f / %.3f", m.hit_at_10, m.mrr).c_str());
+        std::printf(
+            "  %-24s",
+            m.queries == 0
+                ? "-"
+                : absl::StrFormat("%.3f / %.3f", m.hit_at_10, m.mrr).c_str());
       }
       std::printf("\n");
     }

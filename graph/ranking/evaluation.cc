@@ -469,6 +469,9 @@ absl::StatusOr<EvaluationReport> Evaluate(const Dataset& data,
   EvaluationReport report;
   for (size_t r = 0; r < names.size(); ++r) {
     std::map<std::string, GroupMetrics>& groups = report.table[names[r]];
+    // The protocol names the inclusion subset: it is reported even when no
+    // project is on it (a data set with other themes), with no queries.
+    groups[kInclusionGroup];
     for (const FoldResult& result : results) {
       for (size_t i = 0; i < result.projects.size(); ++i) {
         const Project& p = *result.projects[i];

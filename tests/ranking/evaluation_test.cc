@@ -119,6 +119,26 @@ TEST(EvaluationTest, HandRankedPopularityMatches) {
   EXPECT_DOUBLE_EQ(groups.at(kInclusionGroup).mrr, 0.2);
 }
 
+TEST(EvaluationTest, InclusionSubsetIsReportedEvenWithoutProjectsOnIt) {
+  Dataset d;
+  for (int i = 1; i <= 4; ++i) {
+    d.cities.push_back(MakeCity(std::to_string(i), "c", "FR", 45, i, 1000));
+  }
+  d.projects = {
+      MakeProject("x-a", "", "P", 0, 0, {"Tourism"}, {"1", "2", "3"})};
+  EvaluationOptions options;
+  options.rankers = {"popularity"};
+  options.threads = 1;
+  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const auto& groups = report->table.at("popularity");
+  EXPECT_EQ(groups.at("x").queries, 1);
+  ASSERT_EQ(groups.count(kInclusionGroup), 1u);
+  EXPECT_EQ(groups.at(kInclusionGroup).queries, 0);
+  EXPECT_EQ(groups.at(kInclusionGroup).hit_at_10, 0);
+  EXPECT_EQ(groups.at(kInclusionGroup).mrr, 0);
+}
+
 TEST(EvaluationTest, UnknownRankerIsInvalidArgument) {
   EvaluationOptions options;
   options.rankers = {"oracle"};
