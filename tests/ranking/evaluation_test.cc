@@ -91,6 +91,14 @@ TEST(EvaluationTest, FoldGraphLeavesOutTheFoldsProjectsWhole) {
 //   y-d: members 4,6; "2" scores 0 behind 1,3,5,7 -> rank 5.
 // Fold 1 graph (x-c, interreg-a left out): 1:2 2:2 3:2 4:2 5:0 6:1 7:1
 //   interreg-a: members 3,7; "5" scores 0 behind 1,2,4,6 -> rank 5.
+// Evaluate() of popularity alone on `d`, on one thread.
+absl::StatusOr<EvaluationReport> EvaluatePopularity(const Dataset& d) {
+  EvaluationOptions options;
+  options.rankers = {"popularity"};
+  options.threads = 1;
+  return Evaluate(d, options);
+}
+
 TEST(EvaluationTest, HandRankedPopularityMatches) {
   Dataset d;
   for (int i = 1; i <= 7; ++i) {
@@ -102,10 +110,7 @@ TEST(EvaluationTest, HandRankedPopularityMatches) {
                 MakeProject("x-b", "", "P", 0, 0, {}, {"1", "4"}),
                 MakeProject("x-c", "", "P", 0, 0, {}, {"4", "5"}),
                 MakeProject("interreg-b", "", "P", 0, 0, {}, {"3", "7"})};
-  EvaluationOptions options;
-  options.rankers = {"popularity"};
-  options.threads = 1;
-  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  absl::StatusOr<EvaluationReport> report = EvaluatePopularity(d);
   ASSERT_TRUE(report.ok()) << report.status();
   const auto& groups = report->table.at("popularity");
   EXPECT_EQ(groups.at("x").queries, 1);
@@ -126,10 +131,7 @@ TEST(EvaluationTest, InclusionSubsetIsReportedEvenWithoutProjectsOnIt) {
   }
   d.projects = {
       MakeProject("x-a", "", "P", 0, 0, {"Tourism"}, {"1", "2", "3"})};
-  EvaluationOptions options;
-  options.rankers = {"popularity"};
-  options.threads = 1;
-  absl::StatusOr<EvaluationReport> report = Evaluate(d, options);
+  absl::StatusOr<EvaluationReport> report = EvaluatePopularity(d);
   ASSERT_TRUE(report.ok()) << report.status();
   const auto& groups = report->table.at("popularity");
   EXPECT_EQ(groups.at("x").queries, 1);
