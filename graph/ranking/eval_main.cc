@@ -165,6 +165,14 @@ bool FeatureMask(const std::vector<std::string>& names, const char* flag,
   return true;
 }
 
+// The width of the first column: the longest ranker name, at least that of
+// "95% interval".
+int NameWidth(const std::vector<std::string>& rankers) {
+  size_t width = 12;
+  for (const std::string& name : rankers) width = std::max(width, name.size());
+  return static_cast<int>(width);
+}
+
 // Under the table: how sure each gap between citymatch and a baseline is
 // (the queries only one of them has in its top 10, and the sign test of that
 // split), and the 95% interval of citymatch's own Hit@10 per group. With
@@ -216,7 +224,7 @@ void PrintPairedComparison(const EvaluationReport& report,
   }
   for (const std::string& name : rankers) {
     if (name == ours) continue;
-    std::printf("%-12s", name.c_str());
+    std::printf("%-*s", NameWidth(rankers), name.c_str());
     for (const std::string& group : groups) {
       const std::vector<double> a = column(ours, group);
       if (a.empty()) {
@@ -233,7 +241,7 @@ void PrintPairedComparison(const EvaluationReport& report,
     }
     std::printf("\n");
   }
-  std::printf("%-12s", "95% interval");
+  std::printf("%-*s", NameWidth(rankers), "95% interval");
   for (const std::string& group : groups) {
     const std::vector<double> v = column(ours, group);
     if (v.empty()) {
@@ -415,7 +423,7 @@ int Run() {
     if (options.every_member) out["every_member"] = true;
     std::cout << out.dump(2) << "\n";
   } else {
-    std::printf("%-12s", "ranker");
+    std::printf("%-*s", NameWidth(order), "ranker");
     const auto& first = report->table.at(order.front());
     for (const auto& [group, m] : first) {
       std::printf("  %-24s",
@@ -423,7 +431,7 @@ int Run() {
     }
     std::printf("\n");
     for (const std::string& name : order) {
-      std::printf("%-12s", name.c_str());
+      std::printf("%-*s", NameWidth(order), name.c_str());
       for (const auto& [group, m] : report->table.at(name)) {
         std::printf(
             "  %-24s",
