@@ -17,7 +17,15 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
   --keep FRACTION   only about this share of the projects, picked by a hash
                     of their id: a small data set, with few training queries
                     for the fit;
-  --seed TEXT       salts that hash, for other samples of the same size.
+  --seed TEXT       salts that hash, for other samples of the same size;
+  --twin-clusters   the twin towns as a city network of another kind: the
+                    twinnings of each city become one project twin-<city id>
+                    (programme "Twin towns", no themes or years; the city as
+                    lead, its twins as partners), each pair in the cluster of
+                    the city with more twins (ties: the smaller id), and
+                    twinnings.csv is left out, since it would give the
+                    answer away. With --only twin- they are the only
+                    projects.
 
   tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
   build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
@@ -45,6 +53,31 @@ def kept_by_hash(project_id, fraction, seed):
     return int.from_bytes(digest[:4], "big") < fraction * 2**32
 
 
+def twin_clusters(twinnings):
+    """Projects and memberships made of the twin-town pairs: one cluster
+    per city, each pair in the cluster of its city with more twins."""
+    twins = {}
+    for t in twinnings:
+        twins.setdefault(t["city_a"], set()).add(t["city_b"])
+        twins.setdefault(t["city_b"], set()).add(t["city_a"])
+    clusters = {}
+    for a, others in twins.items():
+        for b in others:
+            hub = min((a, b), key=lambda c: (-len(twins[c]), c))
+            clusters.setdefault(hub, set()).add(b if hub == a else a)
+    projects, memberships = [], []
+    for hub in sorted(clusters):
+        project_id = "twin-" + hub
+        projects.append({"id": project_id, "name": "Twin towns of " + hub,
+                         "programme": "Twin towns", "start_year": "",
+                         "end_year": "", "themes": ""})
+        memberships.append({"project_id": project_id, "city_id": hub,
+                            "role": "lead"})
+        memberships += [{"project_id": project_id, "city_id": c,
+                         "role": "partner"} for c in sorted(clusters[hub])]
+    return projects, memberships
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", required=True)
@@ -56,6 +89,7 @@ def main():
     parser.add_argument("--consortia-only", action="store_true")
     parser.add_argument("--keep", type=float, default=1.0)
     parser.add_argument("--seed", default="")
+    parser.add_argument("--twin-clusters", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -73,12 +107,18 @@ def main():
             writer.writerows(out_rows)
 
     copied = ["cities.csv", "README.md"]
-    if not args.consortia_only:
+    if not args.consortia_only and not args.twin_clusters:
         copied.append("twinnings.csv")
     for name in copied:
         if os.path.exists(os.path.join(args.data, name)):
             shutil.copy(os.path.join(args.data, name), args.out)
     fields, projects = rows("projects.csv")
+    membership_fields, memberships = rows("memberships.csv")
+    if args.twin_clusters:
+        more_projects, more_memberships = twin_clusters(
+            rows("twinnings.csv")[1])
+        projects += more_projects
+        memberships += more_memberships
     projects = [p for p in projects if p["id"].startswith(args.only)
                 and kept_by_hash(p["id"], args.keep, args.seed)]
     kept = {p["id"] for p in projects}
@@ -93,8 +133,7 @@ def main():
         for p in projects:
             p["programme"] = "one programme"
     write("projects.csv", fields, projects)
-    fields, memberships = rows("memberships.csv")
-    write("memberships.csv", fields,
+    write("memberships.csv", membership_fields,
           [m for m in memberships if m["project_id"] in kept])
     if args.consortia_only:
         return

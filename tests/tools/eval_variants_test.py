@@ -111,6 +111,44 @@ class EvalVariantsTest(unittest.TestCase):
         self.assertTrue(filecmp.cmp(os.path.join(half, "cities.csv"),
                                     os.path.join(DATA, "cities.csv")))
 
+    def test_twin_clusters_turn_each_twinning_into_one_membership(self):
+        out = self.variant("twins", "--twin-clusters", "--only", "twin-")
+        # The answer would be in twinnings.csv: it is left out.
+        self.assertFalse(os.path.exists(os.path.join(out, "twinnings.csv")))
+        twinnings = read(DATA, "twinnings.csv")
+        self.assertTrue(twinnings)
+        projects = read(out, "projects.csv")
+        self.assertTrue(projects)
+        self.assertTrue(all(p["id"].startswith("twin-") and
+                            p["programme"] == "Twin towns" and
+                            p["themes"] == "" for p in projects))
+        members = {}
+        for m in read(out, "memberships.csv"):
+            members.setdefault(m["project_id"], []).append(m)
+        twins_of = {}
+        for t in twinnings:
+            twins_of.setdefault(t["city_a"], set()).add(t["city_b"])
+            twins_of.setdefault(t["city_b"], set()).add(t["city_a"])
+        pairs = []
+        for p in projects:
+            lead, *partners = members[p["id"]]
+            self.assertEqual(lead["role"], "lead")
+            self.assertEqual(lead["city_id"], p["id"][len("twin-"):])
+            for m in partners:
+                self.assertEqual(m["role"], "partner")
+                # Each pair sits with the city that has more twins.
+                self.assertGreaterEqual(len(twins_of[lead["city_id"]]),
+                                        len(twins_of[m["city_id"]]))
+                pairs.append(frozenset((lead["city_id"], m["city_id"])))
+        # Every twinning once, and nothing else.
+        self.assertEqual(sorted(map(sorted, pairs)),
+                         sorted(sorted((t["city_a"], t["city_b"]))
+                                for t in twinnings))
+        # Without --only the projects of the source stay beside them.
+        both = read(self.variant("twins-and-more", "--twin-clusters"),
+                    "projects.csv")
+        self.assertEqual(len(both), len(self.projects) + len(projects))
+
 
 if __name__ == "__main__":
     unittest.main()
