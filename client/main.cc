@@ -81,6 +81,31 @@ void AddNamedCommand(CLI::App* parent, const std::string& verb,
   });
 }
 
+// `list` of practices or projects: by id, filtered by a city and a theme.
+template <typename Request>
+void AddCityThemeListCommand(CLI::App* parent, const std::string& help,
+                             const std::string& city_help,
+                             int (Commands::*method)(Request, bool),
+                             Choice* choice) {
+  struct Flags {
+    ListFlags list;
+    std::string city, theme;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* list = parent->add_subcommand("list", help);
+  AddListFlags(list, &f->list);
+  list->add_option("--city", f->city, city_help);
+  list->add_option("--theme", f->theme, "Only on this theme (id or label)");
+  list->callback([f, method, choice] {
+    auto request = PageRequest<Request>(f->list);
+    if (!f->city.empty()) request.set_city(ToResourceName("cities", f->city));
+    request.set_theme(f->theme);
+    choice->action = [request, all = f->list.all, method](Commands& c) {
+      return (c.*method)(request, all);
+    };
+  });
+}
+
 // cities list|get|create|delete
 void AddCityCommands(CLI::App* app, Choice* choice) {
   struct Flags {
@@ -139,8 +164,7 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
 // practices list|get|create|delete
 void AddPracticeCommands(CLI::App* app, Choice* choice) {
   struct Flags {
-    ListFlags list;
-    std::string city, theme, id, title, summary, url, owner;
+    std::string city, id, title, summary, url, owner;
     std::vector<std::string> themes;
     int start = 0;
   };
@@ -148,18 +172,9 @@ void AddPracticeCommands(CLI::App* app, Choice* choice) {
   CLI::App* practices =
       app->add_subcommand("practices", "Functioning practices");
   practices->require_subcommand(1);
-  CLI::App* list = practices->add_subcommand("list", "List practices by id");
-  AddListFlags(list, &f->list);
-  list->add_option("--city", f->city, "Only of this city");
-  list->add_option("--theme", f->theme, "Only on this theme (id or label)");
-  list->callback([f, choice] {
-    auto request = PageRequest<v1::ListPracticesRequest>(f->list);
-    if (!f->city.empty()) request.set_city(ToResourceName("cities", f->city));
-    request.set_theme(f->theme);
-    choice->action = [request, all = f->list.all](Commands& c) {
-      return c.ListPractices(request, all);
-    };
-  });
+  AddCityThemeListCommand(practices, "List practices by id",
+                          "Only of this city", &Commands::ListPractices,
+                          choice);
 
   AddNamedCommand(practices, "get", "Show a practice", "PRACTICE", "practices",
                   &Commands::GetPractice, choice);
@@ -202,26 +217,16 @@ void AddPracticeCommands(CLI::App* app, Choice* choice) {
 // projects list|get|create|delete
 void AddProjectCommands(CLI::App* app, Choice* choice) {
   struct Flags {
-    ListFlags list;
-    std::string city, theme, id, title, programme, status, owner;
+    std::string id, title, programme, status, owner;
     std::vector<std::string> themes, members;
     int start = 0, end = 0, wanted = 0;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* projects = app->add_subcommand("projects", "Cooperation projects");
   projects->require_subcommand(1);
-  CLI::App* list = projects->add_subcommand("list", "List projects by id");
-  AddListFlags(list, &f->list);
-  list->add_option("--city", f->city, "Only those this city takes part in");
-  list->add_option("--theme", f->theme, "Only on this theme (id or label)");
-  list->callback([f, choice] {
-    auto request = PageRequest<v1::ListProjectsRequest>(f->list);
-    if (!f->city.empty()) request.set_city(ToResourceName("cities", f->city));
-    request.set_theme(f->theme);
-    choice->action = [request, all = f->list.all](Commands& c) {
-      return c.ListProjects(request, all);
-    };
-  });
+  AddCityThemeListCommand(projects, "List projects by id",
+                          "Only those this city takes part in",
+                          &Commands::ListProjects, choice);
 
   AddNamedCommand(projects, "get", "Show a project", "PROJECT", "projects",
                   &Commands::GetProject, choice);
