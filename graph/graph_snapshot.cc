@@ -49,7 +49,7 @@ int GraphSnapshot::CountrySlot(absl::string_view country) {
       country[1] >= 'A' && country[1] <= 'Z') {
     return (country[0] - 'A') * 26 + (country[1] - 'A');
   }
-  return kNumCountrySlots - 1;
+  return kUnknownCountrySlot;
 }
 
 int GraphSnapshot::LatCell(double lat) {

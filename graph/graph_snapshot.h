@@ -160,8 +160,10 @@ class GraphSnapshot {
   }
 
   // Countries are two ASCII letters: a dense 26 x 26 table beats hashing.
-  // Anything else shares the last slot.
+  // Anything else (a data set read for evaluation may leave a country out)
+  // shares the last slot, which stands for no country in particular.
   static constexpr int kNumCountrySlots = 26 * 26 + 1;
+  static constexpr int kUnknownCountrySlot = kNumCountrySlots - 1;
   static int CountrySlot(absl::string_view country);
 
   // A grid of 1-degree cells (about 111 x 70 km in Europe):

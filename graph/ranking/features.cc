@@ -203,15 +203,24 @@ double ProgrammeTightness(std::vector<double> spreads,
   return median;
 }
 
-// Share of a consortium's cities that repeat a country already in it.
+// Share of a consortium's cities that repeat a country already in it. Cities
+// of unknown country repeat none.
 double CountryRepetition(const GraphSnapshot& graph,
                          const std::vector<int>& cities) {
   if (cities.size() < 2) return 0;
   std::vector<int> slots;
-  for (int c : cities) slots.push_back(CountrySlot(graph.cities()[c].country));
+  size_t unknown = 0;
+  for (int c : cities) {
+    const int slot = CountrySlot(graph.cities()[c].country);
+    if (slot == GraphSnapshot::kUnknownCountrySlot) {
+      ++unknown;
+    } else {
+      slots.push_back(slot);
+    }
+  }
   std::sort(slots.begin(), slots.end());
   const size_t distinct =
-      std::unique(slots.begin(), slots.end()) - slots.begin();
+      unknown + (std::unique(slots.begin(), slots.end()) - slots.begin());
   return 1.0 - static_cast<double>(distinct) / cities.size();
 }
 
@@ -415,6 +424,8 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     member_country[CountrySlot(city.country)] = 1;
     member_log_population += LogPopulation(city);
   }
+  // Two cities of unknown country are not known to share one.
+  member_country[GraphSnapshot::kUnknownCountrySlot] = 0;
   if (!query.members.empty()) member_log_population /= query.members.size();
   const std::vector<double> nearest = NearestSquaredDegrees(points, anchors);
   for (int c = 0; c < n; ++c) {

@@ -147,6 +147,27 @@ TEST(CitymatchRankerTest, DistanceCrossesTheDateLine) {
               HaversineKm(-17.0, 179.5, -17.0, 178.0), 2.0);
 }
 
+// A data set read for evaluation may leave countries out: cities without
+// one are not of one country, neither with the members nor with each other.
+TEST(CitymatchRankerTest, CitiesOfUnknownCountryShareNone) {
+  Dataset d;
+  d.cities = {testing_data::MakeCity("1", "A", "", 48.0, 2.0, 1000),
+              testing_data::MakeCity("2", "B", "FR", 48.5, 2.5, 1000),
+              testing_data::MakeCity("3", "C", "", 49.0, 3.0, 1000),
+              testing_data::MakeCity("4", "D", "FR", 49.5, 3.5, 1000)};
+  d.projects = {
+      testing_data::MakeProject("p-1", "", "P", 0, 0, {}, {"1", "2", "3"})};
+  auto graph = testing_data::Build(d);
+  QueryFeatures x;
+  ComputeFeatures(*graph, Resolve(*graph, {}, "", {"1", "2"}), {}, &x);
+  EXPECT_EQ(x.at(graph->CityIndex("3"), kSameCountry), 0);
+  EXPECT_EQ(x.at(graph->CityIndex("4"), kSameCountry), 1);
+  // The programme's one consortium repeats no country: two of its three
+  // cities have none, the third is alone in France.
+  ComputeFeatures(*graph, Resolve(*graph, {}, "P", {"1", "2"}), {}, &x);
+  EXPECT_EQ(x.at(graph->CityIndex("4"), kSameCountryRepeat), 0);
+}
+
 // A programme that files neighbourhood pairs and continental pairs under one
 // label gives no family of its own: each query takes its members' spread,
 // as a query without a programme does. A programme of one kind gives every
