@@ -92,6 +92,7 @@ class Table {
   }
 
   const std::vector<CsvRow>& rows() const { return rows_; }
+  ReadRules rules() const { return rules_; }
 
   // False (with a problem) if the row's field count differs from the
   // header's. Under kEvaluation a row may be shorter (its missing fields
@@ -186,9 +187,8 @@ bool ReportViolations(Table& table, int line,
 // A whole number that did not parse: under kEvaluation the row is kept with
 // the number unknown (true), under kService it is refused (false). Either
 // way the problem is reported.
-bool ReadAsUnknown(Table& table, const CsvRow& row, ReadRules rules,
-                   absl::string_view reason) {
-  if (rules == ReadRules::kEvaluation) {
+bool ReadAsUnknown(Table& table, const CsvRow& row, absl::string_view reason) {
+  if (table.rules() == ReadRules::kEvaluation) {
     table.Problem(row.line, absl::StrCat(reason, "; read as unknown"));
     return true;
   }
@@ -224,12 +224,12 @@ class FirstSeen {
 };
 
 bool CheckId(Table& table, const CsvRow& row, const std::string& id,
-             ReadRules rules, FirstSeen* seen) {
-  if (rules == ReadRules::kEvaluation && id.empty()) {
+             FirstSeen* seen) {
+  if (table.rules() == ReadRules::kEvaluation && id.empty()) {
     table.Problem(row.line, "id is empty");
     return false;
   }
-  if (rules == ReadRules::kService && !IsValidId(id)) {
+  if (table.rules() == ReadRules::kService && !IsValidId(id)) {
     table.Problem(row.line, absl::StrCat("id \"", id,
                                          "\" does not match "
                                          "[a-z0-9][a-z0-9-]{0,62}"));
@@ -280,7 +280,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!table.CheckWidth(row)) continue;
         City city;
         city.id = table.Get(row, "id");
-        if (!CheckId(table, row, city.id, rules, &city_ids)) continue;
+        if (!CheckId(table, row, city.id, &city_ids)) continue;
         city.name = table.Get(row, "name");
         city.country = table.Get(row, "country");
         if (rules == ReadRules::kEvaluation) {
@@ -298,7 +298,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!ParseInt(table.Get(row, "population"), &city.population) ||
             (rules == ReadRules::kEvaluation && city.population < 0)) {
           city.population = 0;
-          ok = ReadAsUnknown(table, row, rules,
+          ok = ReadAsUnknown(table, row,
                              "population is not a whole number >= 0") &&
                ok;
         }
@@ -332,7 +332,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!table.CheckWidth(row)) continue;
         Project project;
         project.id = table.Get(row, "id");
-        if (!CheckId(table, row, project.id, rules, &project_ids)) continue;
+        if (!CheckId(table, row, project.id, &project_ids)) continue;
         project.title = table.Get(row, "name");
         project.programme = table.Get(row, "programme");
         project.themes = SplitLabels(table.Get(row, "themes"));
@@ -340,7 +340,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!ParseInt(table.Get(row, "start_year"), &start) ||
             !ParseInt(table.Get(row, "end_year"), &end) || !IsYear(start) ||
             !IsYear(end)) {
-          if (!ReadAsUnknown(table, row, rules,
+          if (!ReadAsUnknown(table, row,
                              "start_year and end_year must be years")) {
             continue;
           }
@@ -437,13 +437,13 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!table.CheckWidth(row)) continue;
         Practice practice;
         practice.id = table.Get(row, "id");
-        if (!CheckId(table, row, practice.id, rules, &practice_ids)) continue;
+        if (!CheckId(table, row, practice.id, &practice_ids)) continue;
         practice.title = table.Get(row, "name");
         practice.city_id = table.Get(row, "city_id");
         practice.themes = SplitLabels(table.Get(row, "themes"));
         int64_t start = 0;
         if (!ParseInt(table.Get(row, "start_year"), &start) || !IsYear(start)) {
-          if (!ReadAsUnknown(table, row, rules, "start_year must be a year")) {
+          if (!ReadAsUnknown(table, row, "start_year must be a year")) {
             continue;
           }
           start = 0;

@@ -275,15 +275,14 @@ int Run() {
   // use: one odd row (an id outside the service's syntax, a role spelt
   // "Lead partner", a year written "2016.0") must not lose the whole set.
   // Each row skipped or read in part is reported.
+  const bool strict = absl::GetFlag(FLAGS_strict);
   absl::StatusOr<ParsedDataset> read = ParseDatasetDir(
-      dir, absl::GetFlag(FLAGS_strict) ? ReadRules::kService
-                                       : ReadRules::kEvaluation);
+      dir, strict ? ReadRules::kService : ReadRules::kEvaluation);
   if (!read.ok()) {
     std::cerr << read.status() << "\n";
     return 1;
   }
   if (!read->problems.empty()) {
-    const bool strict = absl::GetFlag(FLAGS_strict);
     std::cerr << (strict ? "refused, the rows below break the service's rules:"
                          : "rows skipped (or, where noted, read in part):")
               << "\n";

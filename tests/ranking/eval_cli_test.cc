@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -39,7 +40,12 @@ class EvalCliTest : public ::testing::Test {
   }
 
   CliResult Eval(std::vector<std::string> flags) {
-    flags.insert(flags.begin(), {"--data", data_.path(), "--threads", "1"});
+    return EvalOn(data_.path(), std::move(flags));
+  }
+
+  static CliResult EvalOn(const std::string& dir,
+                          std::vector<std::string> flags) {
+    flags.insert(flags.begin(), {"--data", dir, "--threads", "1"});
     return RunBuiltBinary(kEval, flags);
   }
 
@@ -222,9 +228,7 @@ TEST_F(EvalCliTest, RowsTheServiceRefusesAreEvaluatedUnlessStrict) {
   testing::TempDir messy;
   messy.WriteAll(files);
 
-  std::vector<std::string> args = {"--data", messy.path(), "--threads", "1"};
-  args.insert(args.end(), flags.begin(), flags.end());
-  const CliResult read = RunBuiltBinary(kEval, args);
+  const CliResult read = EvalOn(messy.path(), flags);
   ASSERT_EQ(read.exit_code, 0) << read;
   // The same data as far as the protocol goes: the same figures.
   EXPECT_EQ(read.out, clean.out);
@@ -233,8 +237,9 @@ TEST_F(EvalCliTest, RowsTheServiceRefusesAreEvaluatedUnlessStrict) {
             std::string::npos)
       << read;
 
-  args.push_back("--strict");
-  const CliResult strict = RunBuiltBinary(kEval, args);
+  std::vector<std::string> strict_flags = flags;
+  strict_flags.push_back("--strict");
+  const CliResult strict = EvalOn(messy.path(), strict_flags);
   EXPECT_EQ(strict.exit_code, 1) << strict;
   EXPECT_TRUE(strict.out.empty()) << strict;
   EXPECT_NE(strict.err.find("role \"Lead partner\" is not lead or partner"),
