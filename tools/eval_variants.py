@@ -25,7 +25,15 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
                     the city with more twins (ties: the smaller id), and
                     twinnings.csv is left out, since it would give the
                     answer away. With --only twin- they are the only
-                    projects.
+                    projects;
+  --pad-cities N    N synthetic places added to cities.csv, each within
+                    about 30 km of a real city (its country; a population
+                    drawn log-uniformly between 1,000 and 50,000), with no
+                    project, practice or twinning: the candidates of a
+                    deployment that holds every small town of a country
+                    (GeoNames lists some 140,000 places of 1,000 people or
+                    more), where most cities have no cooperation history.
+                    Ids pad-0, pad-1, ...; the draw follows --seed.
 
   tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
   build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
@@ -36,7 +44,9 @@ attribution (see the source folder's README).
 import argparse
 import csv
 import hashlib
+import math
 import os
+import random
 import shutil
 
 
@@ -78,8 +88,28 @@ def twin_clusters(twinnings):
     return projects, memberships
 
 
+def padded_cities(cities, count, seed):
+    """count places with no history, each near a real city drawn at random."""
+    draw = random.Random("pad:" + seed)
+    padding = []
+    for i in range(count):
+        near = draw.choice(cities)
+        padding.append({
+            "id": "pad-%d" % i, "name": "Padded place %d" % i,
+            "country": near["country"],
+            "lat": "%.5f" % max(-90.0, min(90.0, float(near["lat"]) +
+                                           draw.uniform(-0.3, 0.3))),
+            "lon": "%.5f" % ((float(near["lon"]) + draw.uniform(-0.3, 0.3)
+                              + 180.0) % 360.0 - 180.0),
+            "population": str(round(math.exp(draw.uniform(math.log(1000),
+                                                          math.log(50000))))),
+        })
+    return padding
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--opaque", action="store_true")
@@ -90,6 +120,7 @@ def main():
     parser.add_argument("--keep", type=float, default=1.0)
     parser.add_argument("--seed", default="")
     parser.add_argument("--twin-clusters", action="store_true")
+    parser.add_argument("--pad-cities", type=int, default=0, metavar="N")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -112,6 +143,10 @@ def main():
     for name in copied:
         if os.path.exists(os.path.join(args.data, name)):
             shutil.copy(os.path.join(args.data, name), args.out)
+    if args.pad_cities > 0:
+        city_fields, cities = rows("cities.csv")
+        write("cities.csv", city_fields,
+              cities + padded_cities(cities, args.pad_cities, args.seed))
     fields, projects = rows("projects.csv")
     membership_fields, memberships = rows("memberships.csv")
     if args.twin_clusters:

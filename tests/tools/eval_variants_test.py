@@ -149,6 +149,34 @@ class EvalVariantsTest(unittest.TestCase):
                     "projects.csv")
         self.assertEqual(len(both), len(self.projects) + len(projects))
 
+    def test_pad_cities_adds_places_without_history_near_real_ones(self):
+        out = self.variant("padded", "--pad-cities", "300")
+        cities = read(DATA, "cities.csv")
+        padded = read(out, "cities.csv")
+        # The real cities come first, unchanged; then the padding.
+        self.assertEqual(padded[:len(cities)], cities)
+        padding = padded[len(cities):]
+        self.assertEqual([c["id"] for c in padding],
+                         ["pad-%d" % i for i in range(300)])
+        for c in padding:
+            self.assertTrue(1000 <= int(c["population"]) <= 50000, c)
+            lat, lon = float(c["lat"]), float(c["lon"])
+            self.assertTrue(any(
+                r["country"] == c["country"] and
+                abs(float(r["lat"]) - lat) <= 0.3 + 1e-5 and
+                abs(float(r["lon"]) - lon) <= 0.3 + 1e-5 for r in cities), c)
+        # No history: every other file is the source's.
+        for name in ("projects.csv", "memberships.csv", "twinnings.csv",
+                     "practices.csv"):
+            self.assertEqual(read(out, name), read(DATA, name), name)
+        # The draw follows --seed, and only --seed.
+        again = read(self.variant("padded-again", "--pad-cities", "300"),
+                     "cities.csv")
+        self.assertEqual(again, padded)
+        salted = read(self.variant("padded-salted", "--pad-cities", "300",
+                                   "--seed", "1"), "cities.csv")
+        self.assertNotEqual(salted, padded)
+
 
 if __name__ == "__main__":
     unittest.main()
