@@ -26,69 +26,19 @@ namespace {
 // One file being read: its rows and where its columns are.
 class Table {
  public:
-  Table(std::string file, ReadRules rules,
-        std::vector<DatasetProblem>* problems)
-      : file_(std::move(file)), rules_(rules), problems_(problems) {}
+  Table(std::string file, ReadRules rules, ParsedDataset* out)
+      : file_(std::move(file)), rules_(rules), out_(out) {}
 
-  // Parses `content`; false (with a problem recorded) if the file cannot be
-  // read at all or lacks one of its `columns`. Under kEvaluation only the
-  // `keys` among them are needed: the others, if absent, read as empty.
+  // Parses `content`; false (with a problem recorded, and the file listed
+  // in `unread_files`) if the file cannot be read at all or lacks one of
+  // its `columns`. Under kEvaluation only the `keys` among them are needed:
+  // the others, if absent, read as empty.
   bool Parse(const std::string& content,
              const std::vector<std::string>& columns,
              const std::vector<std::string>& keys) {
-    if (!IsValidUtf8(content)) {
-      // Find the first bad line so the user can fix it.
-      int line = 1;
-      for (absl::string_view text : absl::StrSplit(content, '\n')) {
-        if (!IsValidUtf8(text)) break;
-        ++line;
-      }
-      Problem(line, "not valid UTF-8");
-      return false;
-    }
-    absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(content);
-    if (!rows.ok()) {
-      // ParseCsv says "line N: reason"; make N the problem's line, so that
-      // a syntax error reads file:line like every other problem.
-      absl::string_view reason = rows.status().message();
-      int line = 0;
-      absl::string_view rest = reason;
-      if (absl::ConsumePrefix(&rest, "line ")) {
-        const size_t colon = rest.find(": ");
-        if (colon != absl::string_view::npos &&
-            absl::SimpleAtoi(rest.substr(0, colon), &line)) {
-          reason = rest.substr(colon + 2);
-        } else {
-          line = 0;
-        }
-      }
-      Problem(line, std::string(reason));
-      return false;
-    }
-    if (rows->empty()) {
-      Problem(1, "the header row is missing");
-      return false;
-    }
-    header_ = std::move(rows->front().fields);
-    for (size_t i = 0; i < header_.size(); ++i) {
-      column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);
-    }
-    bool ok = true;
-    for (const std::string& name : columns) {
-      if (column_.contains(name)) continue;
-      const std::string reason =
-          absl::StrCat("the header lacks the column \"", name, "\"");
-      if (rules_ == ReadRules::kEvaluation &&
-          std::find(keys.begin(), keys.end(), name) == keys.end()) {
-        Problem(rows->front().line, absl::StrCat(reason, "; read as empty"));
-      } else {
-        Problem(rows->front().line, reason);
-        ok = false;
-      }
-    }
-    rows->erase(rows->begin());
-    rows_ = std::move(*rows);
-    return ok;
+    if (ParseFile(content, columns, keys)) return true;
+    out_->unread_files.push_back(file_);
+    return false;
   }
 
   const std::vector<CsvRow>& rows() const { return rows_; }
@@ -125,13 +75,86 @@ class Table {
   }
 
   void Problem(int line, std::string reason) {
-    problems_->push_back({file_, line, std::move(reason)});
+    out_->problems.push_back({file_, line, std::move(reason)});
   }
 
  private:
+  bool ParseFile(const std::string& content,
+                 const std::vector<std::string>& columns,
+                 const std::vector<std::string>& keys) {
+    if (!IsValidUtf8(content)) {
+      // Find the first bad line so the user can fix it.
+      int line = 1;
+      for (absl::string_view text : absl::StrSplit(content, '\n')) {
+        if (!IsValidUtf8(text)) break;
+        ++line;
+      }
+      Problem(line, "not valid UTF-8");
+      return false;
+    }
+    absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(content);
+    if (!rows.ok()) {
+      // ParseCsv says "line N: reason"; make N the problem's line, so that
+      // a syntax error reads file:line like every other problem.
+      absl::string_view reason = rows.status().message();
+      int line = 0;
+      absl::string_view rest = reason;
+      if (absl::ConsumePrefix(&rest, "line ")) {
+        const size_t colon = rest.find(": ");
+        if (colon != absl::string_view::npos &&
+            absl::SimpleAtoi(rest.substr(0, colon), &line)) {
+          reason = rest.substr(colon + 2);
+        } else {
+          line = 0;
+        }
+      }
+      Problem(line, std::string(reason));
+      return false;
+    }
+    if (rows->empty()) {
+      Problem(1, "the header row is missing");
+      return false;
+    }
+    header_ = std::move(rows->front().fields);
+    // A spreadsheet set to a European locale saves "id;name;...": one
+    // field. Said once, instead of every column missing.
+    if (header_.size() == 1 && columns.size() > 1) {
+      const absl::string_view only = header_[0];
+      for (const auto& [separator, name] :
+           {std::pair<char, const char*>{';', "semicolons"},
+            std::pair<char, const char*>{'\t', "tabs"}}) {
+        if (only.find(separator) == absl::string_view::npos) continue;
+        Problem(rows->front().line,
+                absl::StrCat("the header is one field separated by ", name,
+                             "; the interchange format separates fields by "
+                             "commas"));
+        return false;
+      }
+    }
+    for (size_t i = 0; i < header_.size(); ++i) {
+      column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);
+    }
+    bool ok = true;
+    for (const std::string& name : columns) {
+      if (column_.contains(name)) continue;
+      const std::string reason =
+          absl::StrCat("the header lacks the column \"", name, "\"");
+      if (rules_ == ReadRules::kEvaluation &&
+          std::find(keys.begin(), keys.end(), name) == keys.end()) {
+        Problem(rows->front().line, absl::StrCat(reason, "; read as empty"));
+      } else {
+        Problem(rows->front().line, reason);
+        ok = false;
+      }
+    }
+    rows->erase(rows->begin());
+    rows_ = std::move(*rows);
+    return ok;
+  }
+
   std::string file_;
   ReadRules rules_;
-  std::vector<DatasetProblem>* problems_;
+  ParsedDataset* out_;
   std::vector<std::string> header_;
   absl::flat_hash_map<std::string, int> column_;
   std::vector<CsvRow> rows_;
@@ -272,7 +295,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   // there, so a row that names one is skipped without a second report.
   absl::flat_hash_set<std::string> refused_cities;
   if (const std::string* content = content_of("cities.csv")) {
-    Table table("cities.csv", rules, &problems);
+    Table table("cities.csv", rules, &out);
     if (table.Parse(*content,
                     {"id", "name", "country", "lat", "lon", "population"},
                     {"id", "lat", "lon"})) {
@@ -323,7 +346,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   FirstSeen project_ids;
   absl::flat_hash_map<std::string, int> project_slot;  // id -> index
   if (const std::string* content = content_of("projects.csv")) {
-    Table table("projects.csv", rules, &problems);
+    Table table("projects.csv", rules, &out);
     if (table.Parse(
             *content,
             {"id", "name", "programme", "start_year", "end_year", "themes"},
@@ -365,7 +388,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   }
 
   if (const std::string* content = content_of("memberships.csv")) {
-    Table table("memberships.csv", rules, &problems);
+    Table table("memberships.csv", rules, &out);
     FirstSeen pairs;
     if (table.Parse(*content, {"project_id", "city_id", "role"},
                     {"project_id", "city_id"})) {
@@ -429,7 +452,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   }
 
   if (const std::string* content = content_of("practices.csv")) {
-    Table table("practices.csv", rules, &problems);
+    Table table("practices.csv", rules, &out);
     FirstSeen practice_ids;
     if (table.Parse(*content, {"id", "name", "city_id", "themes", "start_year"},
                     {"id", "city_id"})) {
@@ -466,7 +489,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   }
 
   if (const std::string* content = content_of("twinnings.csv")) {
-    Table table("twinnings.csv", rules, &problems);
+    Table table("twinnings.csv", rules, &out);
     FirstSeen pairs;
     if (table.Parse(*content, {"city_a", "city_b"}, {"city_a", "city_b"})) {
       for (const CsvRow& row : table.rows()) {

@@ -37,6 +37,10 @@ struct ParsedDataset {
   int projects = 0;     // project rows read (not projects only extended)
   int memberships = 0;  // membership rows read
   std::vector<DatasetProblem> problems;
+  // Files of which no row was read, whatever the rules: not UTF-8, not CSV,
+  // or a header without a column the file cannot do without. Their problems
+  // say why.
+  std::vector<std::string> unread_files;
 };
 
 // Reports at most this many problems; the rest are counted in the last one.

@@ -11,7 +11,9 @@
 // quantity as the protocol with every member of a project hidden in turn.
 //
 // It evaluates every row the protocol can use and reports the rest on
-// stderr; --strict refuses a data set the service's import would refuse.
+// stderr; a file it cannot read at all (not CSV, or without a column it
+// needs) fails the run, and --strict refuses a data set the service's
+// import would refuse.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -283,13 +285,24 @@ int Run() {
     return 1;
   }
   if (!read->problems.empty()) {
-    std::cerr << (strict ? "refused, the rows below break the service's rules:"
-                         : "rows skipped (or, where noted, read in part):")
-              << "\n";
+    const char* heading = "rows skipped (or, where noted, read in part):";
+    if (strict) {
+      heading = "refused, the rows below break the service's rules:";
+    } else if (!read->unread_files.empty()) {
+      heading = "files and rows that could not be read:";
+    }
+    std::cerr << heading << "\n";
     for (const DatasetProblem& p : read->problems) {
       std::cerr << "  " << FormatProblem(p) << "\n";
     }
     if (strict) return 1;
+  }
+  // A file none of whose rows could be read would leave an evaluation of
+  // some other data set, with nothing on stdout to tell.
+  if (!read->unread_files.empty()) {
+    std::cerr << "cannot evaluate: " << absl::StrJoin(read->unread_files, ", ")
+              << " could not be read (see above)\n";
+    return 1;
   }
   const Dataset* data = &read->dataset;
   std::cerr << absl::StrFormat(
@@ -297,6 +310,11 @@ int Run() {
       "%d twinnings\n",
       data->cities.size(), data->projects.size(), data->practices.size(),
       data->twinnings.size());
+  if (std::none_of(data->projects.begin(), data->projects.end(),
+                   IsEvaluatedProject)) {
+    std::cerr << "no project has three or more member cities: there is "
+                 "nothing to evaluate\n";
+  }
 
   FitOptions fit;
   fit.l2 = absl::GetFlag(FLAGS_l2);

@@ -10,8 +10,10 @@
 // snapshot (on its own, or on top of the existing one, as an import applies
 // it); and a snapshot built from files alone exports to files that import
 // back into the same content. The evaluation's reading of the files alone
-// (ReadRules::kEvaluation) always builds a snapshot, and reads a data set
-// without problems exactly as the service does.
+// (ReadRules::kEvaluation) always builds a snapshot, reads a data set
+// without problems exactly as the service does, and leaves unread only files
+// the service leaves unread too; each file left unread has a problem.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -50,7 +52,8 @@ bool SameContent(const Dataset& a, const Dataset& b) {
          a.practices == b.practices && a.twinnings == b.twinnings;
 }
 
-void CheckProblems(const ParsedDataset& parsed) {
+void CheckProblems(const ParsedDataset& parsed,
+                   const std::map<std::string, std::string>& files) {
   FUZZ_CHECK(parsed.problems.size() <=
              static_cast<size_t>(kMaxReportedProblems));
   for (size_t i = 0; i < parsed.problems.size(); ++i) {
@@ -61,6 +64,18 @@ void CheckProblems(const ParsedDataset& parsed) {
     // file.
     FUZZ_CHECK(!p.file.empty() ||
                i + 1 == static_cast<size_t>(kMaxReportedProblems));
+  }
+  // A file not read is one given, listed once, with a problem that says why
+  // (unless the list was cut short).
+  for (size_t i = 0; i < parsed.unread_files.size(); ++i) {
+    const std::string& file = parsed.unread_files[i];
+    FUZZ_CHECK(files.count(file) == 1);
+    FUZZ_CHECK(std::count(parsed.unread_files.begin(),
+                          parsed.unread_files.end(), file) == 1);
+    FUZZ_CHECK(
+        parsed.problems.size() == static_cast<size_t>(kMaxReportedProblems) ||
+        std::any_of(parsed.problems.begin(), parsed.problems.end(),
+                    [&](const DatasetProblem& p) { return p.file == file; }));
   }
 }
 
@@ -83,11 +98,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const GraphSnapshot* existing = with_existing ? &Existing() : nullptr;
   ParsedDataset parsed = ParseDataset(files, existing);
-  CheckProblems(parsed);
+  CheckProblems(parsed, files);
 
   const ParsedDataset lenient =
       ParseDataset(files, nullptr, ReadRules::kEvaluation);
-  CheckProblems(lenient);
+  CheckProblems(lenient, files);
+  // The evaluation's rules read every file the service's do.
+  for (const std::string& file : lenient.unread_files) {
+    FUZZ_CHECK(std::count(parsed.unread_files.begin(),
+                          parsed.unread_files.end(), file) == 1);
+  }
   auto lenient_graph = GraphBuilder(lenient.dataset).Build(1);
   if (!lenient_graph.ok()) {
     std::fprintf(stderr, "%s\n", lenient_graph.status().ToString().c_str());

@@ -174,6 +174,49 @@ TEST(DatasetReaderTest, MissingHeaderColumnIsReportedOnTheHeaderLine) {
   EXPECT_THAT(parsed.dataset.cities, IsEmpty());
 }
 
+// A spreadsheet saved with a European locale separates by semicolons: one
+// problem that says so, not every column missing.
+TEST(DatasetReaderTest, HeaderSeparatedBySemicolonsOrTabsIsNamedAsSuch) {
+  for (ReadRules rules : {ReadRules::kService, ReadRules::kEvaluation}) {
+    ParsedDataset parsed = ParseDataset(
+        {{"cities.csv",
+          "id;name;country;lat;lon;population\nwien;Wien;AT;48.2;16.37;1\n"},
+         {"twinnings.csv", "city_a\tcity_b\nwien\tgraz\n"}},
+        nullptr, rules);
+    EXPECT_THAT(
+        parsed.problems,
+        ElementsAre(ProblemIs("cities.csv", 1,
+                              "the header is one field separated by "
+                              "semicolons; the interchange format separates "
+                              "fields by commas"),
+                    ProblemIs("twinnings.csv", 1, "separated by tabs")));
+    EXPECT_THAT(parsed.unread_files,
+                ElementsAre("cities.csv", "twinnings.csv"));
+    EXPECT_THAT(parsed.dataset.cities, IsEmpty());
+  }
+}
+
+// A file that loses rows is still read; one that cannot be read at all is
+// listed, whatever the rules, so that no caller mistakes the rest for the
+// data set.
+TEST(DatasetReaderTest, FilesOfWhichNoRowIsReadAreListed) {
+  std::map<std::string, std::string> files = testing::SampleFiles();
+  files["cities.csv"] += "atlantis,Atlantis,GR,north,25.0,0\n";
+  files["projects.csv"] = absl::StrCat(kProjectsHeader, "p1,K\xF6ln,,,,\n");
+  files["memberships.csv"] = "project_id,role\n";
+  files["twinnings.csv"] = "city_a,city_b\n\"wien,graz\n";
+  for (ReadRules rules : {ReadRules::kService, ReadRules::kEvaluation}) {
+    ParsedDataset parsed = ParseDataset(files, nullptr, rules);
+    EXPECT_THAT(parsed.problems,
+                Contains(ProblemIs("cities.csv", kAppendedCityLine,
+                                   "lat is not a finite number")));
+    EXPECT_THAT(parsed.dataset.cities, SizeIs(8));
+    EXPECT_THAT(
+        parsed.unread_files,
+        ElementsAre("projects.csv", "memberships.csv", "twinnings.csv"));
+  }
+}
+
 TEST(DatasetReaderTest, EmptyFileLacksItsHeader) {
   ParsedDataset parsed = Parse({{"projects.csv", ""}});
   EXPECT_THAT(parsed.problems,
@@ -436,8 +479,13 @@ TEST(DatasetReaderTest, EvaluationRulesNeedOnlyTheKeyColumns) {
       {"projects.csv", "id\np1\n"},
       {"memberships.csv", "project_id,city_id\np1,a\np1,b\n"},
       {"twinnings.csv", "city_a\na\n"}};
-  EXPECT_THAT(ParseDataset(files, nullptr).problems, SizeIs(10));
+  const ParsedDataset strict = ParseDataset(files, nullptr);
+  EXPECT_THAT(strict.problems, SizeIs(10));
+  EXPECT_THAT(strict.unread_files,
+              ElementsAre("cities.csv", "projects.csv", "memberships.csv",
+                          "twinnings.csv"));
   ParsedDataset parsed = ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(parsed.unread_files, ElementsAre("twinnings.csv"));
   EXPECT_THAT(
       parsed.problems,
       ElementsAre(

@@ -247,6 +247,44 @@ TEST_F(EvalCliTest, RowsTheServiceRefusesAreEvaluatedUnlessStrict) {
       << strict;
 }
 
+// A file of which no row can be read (here saved with semicolons) would
+// leave the evaluation of another data set: refused, with the reason.
+TEST_F(EvalCliTest, AFileThatCannotBeReadIsNotEvaluatedWithout) {
+  std::map<std::string, std::string> files =
+      WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope()));
+  files["cities.csv"] = absl::StrReplaceAll(files["cities.csv"], {{",", ";"}});
+  testing::TempDir semicolons;
+  semicolons.WriteAll(files);
+  const CliResult result = EvalOn(semicolons.path(), {"--json"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_TRUE(result.out.empty()) << result;
+  EXPECT_NE(result.err.find("cities.csv:1: the header is one field separated "
+                            "by semicolons"),
+            std::string::npos)
+      << result;
+  EXPECT_NE(result.err.find("cannot evaluate: cities.csv could not be read"),
+            std::string::npos)
+      << result;
+}
+
+// Nothing to evaluate is said, and the report keeps its shape.
+TEST_F(EvalCliTest, ADataSetWithoutConsortiaSaysThereIsNothingToEvaluate) {
+  std::map<std::string, std::string> files =
+      WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope()));
+  files.erase("memberships.csv");
+  testing::TempDir no_members;
+  no_members.WriteAll(files);
+  const CliResult result =
+      EvalOn(no_members.path(), {"--json", "--rankers", "popularity"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_NE(result.err.find("nothing to evaluate"), std::string::npos)
+      << result;
+  EXPECT_EQ(nlohmann::json::parse(
+                result.out)["rankers"]["popularity"]["inclusion"]["queries"],
+            0)
+      << result;
+}
+
 TEST_F(EvalCliTest, ABadPenaltyIsAUsageError) {
   for (const char* bad : {"--l2_choices=10,abc", "--l2_choices=-1"}) {
     const CliResult result = Eval({"--rankers", "citymatch", bad});
