@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "graph/csv.h"
@@ -189,6 +190,24 @@ bool ParseDouble(const std::string& text, double* value) {
          std::isfinite(*value);
 }
 
+// Reads a coordinate; a problem if it is not a finite number, which says
+// so when it is one written with a decimal comma (as a spreadsheet in a
+// European locale writes it, the field quoted).
+bool ReadCoordinate(Table& table, const CsvRow& row, const char* column,
+                    double* value) {
+  const std::string text = table.Get(row, column);
+  if (ParseDouble(text, value)) return true;
+  std::string reason = absl::StrCat(column, " is not a finite number");
+  double with_point = 0;
+  if (absl::StrContains(text, ',') &&
+      ParseDouble(absl::StrReplaceAll(text, {{",", "."}}), &with_point)) {
+    absl::StrAppend(&reason, " (\"", text,
+                    "\": decimals are written with a point)");
+  }
+  table.Problem(row.line, std::move(reason));
+  return false;
+}
+
 std::vector<std::string> SplitLabels(const std::string& text) {
   std::vector<std::string> labels;
   for (absl::string_view label : absl::StrSplit(text, '|')) {
@@ -309,15 +328,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (rules == ReadRules::kEvaluation) {
           absl::AsciiStrToUpper(&city.country);
         }
-        bool ok = true;
-        if (!ParseDouble(table.Get(row, "lat"), &city.lat)) {
-          table.Problem(row.line, "lat is not a finite number");
-          ok = false;
-        }
-        if (!ParseDouble(table.Get(row, "lon"), &city.lon)) {
-          table.Problem(row.line, "lon is not a finite number");
-          ok = false;
-        }
+        bool ok = ReadCoordinate(table, row, "lat", &city.lat);
+        ok = ReadCoordinate(table, row, "lon", &city.lon) && ok;
         if (!ParseInt(table.Get(row, "population"), &city.population) ||
             (rules == ReadRules::kEvaluation && city.population < 0)) {
           city.population = 0;

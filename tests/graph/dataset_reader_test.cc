@@ -28,6 +28,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 constexpr char kCitiesHeader[] = "id,name,country,lat,lon,population\n";
@@ -344,6 +345,26 @@ TEST(DatasetReaderTest, NonFiniteOrOutOfRangeCoordinatesAreRefused) {
   // The poles and the date line themselves are fine.
   ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
   EXPECT_EQ(parsed.dataset.cities[0].id, "a8");
+}
+
+TEST(DatasetReaderTest, DecimalCommaIsNamedAsSuch) {
+  for (ReadRules rules : {ReadRules::kService, ReadRules::kEvaluation}) {
+    ParsedDataset parsed = ParseDataset(
+        {{"cities.csv", absl::StrCat(kCitiesHeader,
+                                     "wien,Wien,AT,\"48,2\",16.37,1\n"
+                                     "graz,Graz,AT,47.07,\"15,4,5\",1\n")}},
+        nullptr, rules);
+    EXPECT_THAT(
+        parsed.problems,
+        ElementsAre(
+            ProblemIs("cities.csv", 2,
+                      "lat is not a finite number (\"48,2\": "
+                      "decimals are written with a point)"),
+            // Not a number with a point either: no hint.
+            AllOf(ProblemIs("cities.csv", 3, "lon is not a finite"),
+                  Field(&DatasetProblem::reason, Not(HasSubstr("point"))))));
+    EXPECT_THAT(parsed.dataset.cities, IsEmpty());
+  }
 }
 
 TEST(DatasetReaderTest, CountryMustBeIsoAlpha2InUpperCase) {
