@@ -34,9 +34,11 @@ constexpr char kEval[] = "graph/ranking/citymatch-eval";
 
 class EvalCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    data_.WriteAll(
-        WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope())));
+  void SetUp() override { data_.WriteAll(Files()); }
+
+  // The fixture's data set as files, for a test to change before writing.
+  static std::map<std::string, std::string> Files() {
+    return WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope()));
   }
 
   CliResult Eval(std::vector<std::string> flags) {
@@ -204,8 +206,7 @@ TEST_F(EvalCliTest, RowsTheServiceRefusesAreEvaluatedUnlessStrict) {
   const CliResult clean = Eval(flags);
   ASSERT_EQ(clean.exit_code, 0) << clean;
 
-  std::map<std::string, std::string> files =
-      WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope()));
+  std::map<std::string, std::string> files = Files();
   std::string& memberships = files["memberships.csv"];
   ASSERT_NE(memberships.find(",lead\n"), std::string::npos);
   memberships =
@@ -249,9 +250,8 @@ TEST_F(EvalCliTest, RowsTheServiceRefusesAreEvaluatedUnlessStrict) {
 
 // A file of which no row can be read (here saved with semicolons) would
 // leave the evaluation of another data set: refused, with the reason.
-TEST_F(EvalCliTest, AFileThatCannotBeReadIsNotEvaluatedWithout) {
-  std::map<std::string, std::string> files =
-      WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope()));
+TEST_F(EvalCliTest, AFileItCannotReadFailsTheRun) {
+  std::map<std::string, std::string> files = Files();
   files["cities.csv"] = absl::StrReplaceAll(files["cities.csv"], {{",", ";"}});
   testing::TempDir semicolons;
   semicolons.WriteAll(files);
@@ -269,8 +269,7 @@ TEST_F(EvalCliTest, AFileThatCannotBeReadIsNotEvaluatedWithout) {
 
 // Nothing to evaluate is said, and the report keeps its shape.
 TEST_F(EvalCliTest, ADataSetWithoutConsortiaSaysThereIsNothingToEvaluate) {
-  std::map<std::string, std::string> files =
-      WriteDatasetFiles(*testing_data::Build(testing_data::SmallEurope()));
+  std::map<std::string, std::string> files = Files();
   files.erase("memberships.csv");
   testing::TempDir no_members;
   no_members.WriteAll(files);
