@@ -261,28 +261,20 @@ void PrintPairedComparison(const EvaluationReport& report,
   std::printf("  (citymatch's Hit@10)\n");
 }
 
-int Run() {
-  const std::string dir = absl::GetFlag(FLAGS_data);
-  if (dir.empty()) {
-    std::cerr << "--data is required\n";
-    return 2;
-  }
-  const absl::Time start = absl::Now();
-  // Progress lines on stderr, stamped with the seconds since the start.
-  const auto progress = [start](const std::string& line) {
-    std::cerr << absl::StrFormat(
-        "[%6.1fs] %s\n", absl::ToDoubleSeconds(absl::Now() - start), line);
-  };
-  // A data set written elsewhere is evaluated on every row the protocol can
-  // use: one odd row (an id outside the service's syntax, a role spelt
-  // "Lead partner", a year written "2016.0") must not lose the whole set.
-  // Each row skipped or read in part is reported.
-  const bool strict = absl::GetFlag(FLAGS_strict);
+// Reads `dir` for the evaluation and reports on stderr what it could not
+// read; an error (already reported) if the data set cannot be evaluated.
+//
+// A data set written elsewhere is evaluated on every row the protocol can
+// use: one odd row (an id outside the service's syntax, a role spelt "Lead
+// partner", a year written "2016.0") must not lose the whole set. Each row
+// skipped or read in part is reported. --strict refuses what an import
+// would.
+absl::StatusOr<Dataset> ReadForEvaluation(const std::string& dir, bool strict) {
   absl::StatusOr<ParsedDataset> read = ParseDatasetDir(
       dir, strict ? ReadRules::kService : ReadRules::kEvaluation);
   if (!read.ok()) {
     std::cerr << read.status() << "\n";
-    return 1;
+    return read.status();
   }
   if (!read->problems.empty()) {
     const char* heading = "rows skipped (or, where noted, read in part):";
@@ -295,26 +287,107 @@ int Run() {
     for (const DatasetProblem& p : read->problems) {
       std::cerr << "  " << FormatProblem(p) << "\n";
     }
-    if (strict) return 1;
+    if (strict) return absl::InvalidArgumentError("refused");
   }
   // A file none of whose rows could be read would leave an evaluation of
   // some other data set, with nothing on stdout to tell.
   if (!read->unread_files.empty()) {
     std::cerr << "cannot evaluate: " << absl::StrJoin(read->unread_files, ", ")
               << " could not be read (see above)\n";
-    return 1;
+    return absl::InvalidArgumentError("unread files");
   }
-  const Dataset* data = &read->dataset;
+  const Dataset& data = read->dataset;
   std::cerr << absl::StrFormat(
       "read %d cities, %d projects, %d practices, "
       "%d twinnings\n",
-      data->cities.size(), data->projects.size(), data->practices.size(),
-      data->twinnings.size());
-  if (std::none_of(data->projects.begin(), data->projects.end(),
+      data.cities.size(), data.projects.size(), data.practices.size(),
+      data.twinnings.size());
+  if (std::none_of(data.projects.begin(), data.projects.end(),
                    IsEvaluatedProject)) {
     std::cerr << "no project has three or more member cities: there is "
                  "nothing to evaluate\n";
   }
+  return std::move(read->dataset);
+}
+
+// The report as one JSON object: {"rankers": {name: {group: {"queries",
+// "hit_at_10", "mrr"}}}}, rankers in `order`.
+void PrintJson(const EvaluationReport& report,
+               const std::vector<std::string>& order, bool every_member) {
+  nlohmann::ordered_json rankers_json = nlohmann::ordered_json::object();
+  for (const std::string& name : order) {
+    nlohmann::ordered_json groups = nlohmann::ordered_json::object();
+    for (const auto& [group, m] : report.table.at(name)) {
+      groups[group] = {
+          {"queries", m.queries}, {"hit_at_10", m.hit_at_10}, {"mrr", m.mrr}};
+    }
+    rankers_json[name] = groups;
+  }
+  nlohmann::ordered_json out;
+  out["rankers"] = rankers_json;
+  // Not the protocol's figures: say so where a reader of the JSON sees it.
+  if (every_member) out["every_member"] = true;
+  std::cout << out.dump(2) << "\n";
+}
+
+// The report as a table, a row per ranker in `order` and a column per
+// group, with the paired comparison under it.
+void PrintTable(const EvaluationReport& report,
+                const std::vector<std::string>& order, bool every_member) {
+  std::printf("%-*s", NameWidth(order), "ranker");
+  const auto& first = report.table.at(order.front());
+  for (const auto& [group, m] : first) {
+    std::printf("  %-24s",
+                absl::StrFormat("%s (%d)", group, m.queries).c_str());
+  }
+  std::printf("\n");
+  for (const std::string& name : order) {
+    std::printf("%-*s", NameWidth(order), name.c_str());
+    for (const auto& [group, m] : report.table.at(name)) {
+      std::printf(
+          "  %-24s",
+          m.queries == 0
+              ? "-"
+              : absl::StrFormat("%.3f / %.3f", m.hit_at_10, m.mrr).c_str());
+    }
+    std::printf("\n");
+  }
+  std::printf("(Hit@10 / MRR per group; query counts in parentheses)\n");
+  PrintPairedComparison(report, order, every_member);
+}
+
+// Every test query's rank under every ranker, for paired comparisons of
+// runs (tools/pool_ranks.py); false (with a message) if it cannot be
+// written.
+bool WriteRanksCsv(const EvaluationReport& report, const std::string& path) {
+  std::ofstream out(path);
+  out << "project_id,ranker,rank,hidden_city_id,groups\n";
+  for (const QueryRank& r : report.ranks) {
+    out << r.project_id << "," << r.ranker << "," << r.rank << ","
+        << r.hidden_city_id << "," << absl::StrJoin(r.groups, ";") << "\n";
+  }
+  if (!out) {
+    std::cerr << "cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+int Run() {
+  const std::string dir = absl::GetFlag(FLAGS_data);
+  if (dir.empty()) {
+    std::cerr << "--data is required\n";
+    return 2;
+  }
+  const absl::Time start = absl::Now();
+  // Progress lines on stderr, stamped with the seconds since the start.
+  const auto progress = [start](const std::string& line) {
+    std::cerr << absl::StrFormat(
+        "[%6.1fs] %s\n", absl::ToDoubleSeconds(absl::Now() - start), line);
+  };
+  absl::StatusOr<Dataset> data =
+      ReadForEvaluation(dir, absl::GetFlag(FLAGS_strict));
+  if (!data.ok()) return 1;
 
   FitOptions fit;
   fit.l2 = absl::GetFlag(FLAGS_l2);
@@ -425,53 +498,13 @@ int Run() {
       options.rankers.empty() ? RankerNames() : options.rankers;
 
   if (absl::GetFlag(FLAGS_json)) {
-    nlohmann::ordered_json rankers_json = nlohmann::ordered_json::object();
-    for (const std::string& name : order) {
-      nlohmann::ordered_json groups = nlohmann::ordered_json::object();
-      for (const auto& [group, m] : report->table.at(name)) {
-        groups[group] = {
-            {"queries", m.queries}, {"hit_at_10", m.hit_at_10}, {"mrr", m.mrr}};
-      }
-      rankers_json[name] = groups;
-    }
-    nlohmann::ordered_json out;
-    out["rankers"] = rankers_json;
-    // Not the protocol's figures: say so where a reader of the JSON sees it.
-    if (options.every_member) out["every_member"] = true;
-    std::cout << out.dump(2) << "\n";
+    PrintJson(*report, order, options.every_member);
   } else {
-    std::printf("%-*s", NameWidth(order), "ranker");
-    const auto& first = report->table.at(order.front());
-    for (const auto& [group, m] : first) {
-      std::printf("  %-24s",
-                  absl::StrFormat("%s (%d)", group, m.queries).c_str());
-    }
-    std::printf("\n");
-    for (const std::string& name : order) {
-      std::printf("%-*s", NameWidth(order), name.c_str());
-      for (const auto& [group, m] : report->table.at(name)) {
-        std::printf(
-            "  %-24s",
-            m.queries == 0
-                ? "-"
-                : absl::StrFormat("%.3f / %.3f", m.hit_at_10, m.mrr).c_str());
-      }
-      std::printf("\n");
-    }
-    std::printf("(Hit@10 / MRR per group; query counts in parentheses)\n");
-    PrintPairedComparison(*report, order, options.every_member);
+    PrintTable(*report, order, options.every_member);
   }
-  if (const std::string path = absl::GetFlag(FLAGS_ranks_csv); !path.empty()) {
-    std::ofstream out(path);
-    out << "project_id,ranker,rank,hidden_city_id,groups\n";
-    for (const QueryRank& r : report->ranks) {
-      out << r.project_id << "," << r.ranker << "," << r.rank << ","
-          << r.hidden_city_id << "," << absl::StrJoin(r.groups, ";") << "\n";
-    }
-    if (!out) {
-      std::cerr << "cannot write " << path << "\n";
-      return 1;
-    }
+  if (const std::string path = absl::GetFlag(FLAGS_ranks_csv);
+      !path.empty() && !WriteRanksCsv(*report, path)) {
+    return 1;
   }
   PrintPerFold("l2", fit.l2_choices, report->chosen_l2);
   for (const Choice& choice : kChoices) {
