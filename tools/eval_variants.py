@@ -33,7 +33,16 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
                     deployment that holds every small town of a country
                     (GeoNames lists some 140,000 places of 1,000 people or
                     more), where most cities have no cooperation history.
-                    Ids pad-0, pad-1, ...; the draw follows --seed.
+                    Ids pad-0, pad-1, ...; the draw follows --seed;
+  --messy           the rows a data set written elsewhere has, which the
+                    service's import refuses: roles "Lead partner", years
+                    written "2016.0", a title of over 300 bytes, country
+                    codes in lower case; and three rows the evaluation
+                    cannot use: a city without a latitude, a membership of
+                    a city cities.csv lacks, a membership given twice.
+                    citymatch-eval reads the first kind as the source
+                    says, skips and lists the others (the same figures
+                    as the source), and refuses the whole with --strict.
 
   tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
   build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
@@ -107,6 +116,30 @@ def padded_cities(cities, count, seed):
     return padding
 
 
+def make_messy(cities, projects, memberships):
+    """The rows of a data set written elsewhere (see --messy), in place."""
+    for i, c in enumerate(cities):
+        if i % 100 == 0:
+            c["country"] = c["country"].lower()
+    cities.append({"id": "messy-no-latitude", "name": "No latitude",
+                   "country": "AT", "lat": "", "lon": "16.0",
+                   "population": "0"})
+    for p in projects:
+        for year in ("start_year", "end_year"):
+            if p[year]:
+                p[year] += ".0"
+    if projects:
+        projects[0]["name"] += " - " + "a title of over 300 bytes " * 12
+    for m in memberships:
+        if m["role"] == "lead":
+            m["role"] = "Lead partner"
+    if memberships:
+        memberships.append(dict(memberships[0]))
+        memberships.append({"project_id": memberships[0]["project_id"],
+                            "city_id": "messy-missing-city",
+                            "role": "partner"})
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -121,6 +154,7 @@ def main():
     parser.add_argument("--seed", default="")
     parser.add_argument("--twin-clusters", action="store_true")
     parser.add_argument("--pad-cities", type=int, default=0, metavar="N")
+    parser.add_argument("--messy", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -143,10 +177,8 @@ def main():
     for name in copied:
         if os.path.exists(os.path.join(args.data, name)):
             shutil.copy(os.path.join(args.data, name), args.out)
-    if args.pad_cities > 0:
-        city_fields, cities = rows("cities.csv")
-        write("cities.csv", city_fields,
-              cities + padded_cities(cities, args.pad_cities, args.seed))
+    city_fields, cities = rows("cities.csv")
+    cities += padded_cities(cities, args.pad_cities, args.seed)
     fields, projects = rows("projects.csv")
     membership_fields, memberships = rows("memberships.csv")
     if args.twin_clusters:
@@ -167,9 +199,13 @@ def main():
     if args.one_programme:
         for p in projects:
             p["programme"] = "one programme"
+    memberships = [m for m in memberships if m["project_id"] in kept]
+    if args.messy:
+        make_messy(cities, projects, memberships)
+    if args.pad_cities > 0 or args.messy:
+        write("cities.csv", city_fields, cities)
     write("projects.csv", fields, projects)
-    write("memberships.csv", membership_fields,
-          [m for m in memberships if m["project_id"] in kept])
+    write("memberships.csv", membership_fields, memberships)
     if args.consortia_only:
         return
     fields, practices = rows("practices.csv")

@@ -177,6 +177,37 @@ class EvalVariantsTest(unittest.TestCase):
                                    "--seed", "1"), "cities.csv")
         self.assertNotEqual(salted, padded)
 
+    def test_messy_writes_what_the_service_refuses_and_three_bad_rows(self):
+        out = self.variant("messy", "--messy")
+        cities, projects = read(DATA, "cities.csv"), self.projects
+        messy_cities = read(out, "cities.csv")
+        # The same cities, some country codes in lower case, and one more
+        # without a latitude.
+        self.assertEqual([c["id"] for c in messy_cities],
+                         [c["id"] for c in cities] + ["messy-no-latitude"])
+        self.assertEqual(messy_cities[-1]["lat"], "")
+        lowered = [m for m, c in zip(messy_cities, cities)
+                   if m["country"] != c["country"]]
+        self.assertTrue(lowered)
+        self.assertTrue(all(m["country"].islower() for m in lowered))
+        # Every year written as a decimal; one title over 300 bytes.
+        messy_projects = read(out, "projects.csv")
+        self.assertEqual([p["id"] for p in messy_projects],
+                         [p["id"] for p in projects])
+        for m, p in zip(messy_projects, projects):
+            for year in ("start_year", "end_year"):
+                self.assertEqual(m[year], p[year] + ".0" if p[year] else "")
+        self.assertGreater(len(messy_projects[0]["name"].encode()), 300)
+        # Every lead a "Lead partner"; then a membership given twice and
+        # one of a city that does not exist.
+        memberships = read(out, "memberships.csv")
+        self.assertEqual(len(memberships), len(self.memberships) + 2)
+        for m, source in zip(memberships, self.memberships):
+            self.assertEqual(m["role"], "Lead partner"
+                             if source["role"] == "lead" else source["role"])
+        self.assertEqual(memberships[-2], memberships[0])
+        self.assertEqual(memberships[-1]["city_id"], "messy-missing-city")
+
 
 if __name__ == "__main__":
     unittest.main()
