@@ -423,5 +423,34 @@ TEST(EvalCliShippedDataTest, CitymatchBeatsEveryBaselineBeyondChance) {
   }
 }
 
+// Anyone can rerun the evaluation and get the same figures, whatever the
+// number of cores: the folds run in parallel, each with its own seeds. On
+// a twelfth of the real projects, so that every fold has queries to fit
+// and rank.
+TEST(EvalCliShippedDataTest, TheFiguresDoNotDependOnTheThreads) {
+  absl::StatusOr<Dataset> shipped =
+      ReadDataset(citymatch::testing::ShippedDataDir());
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  std::vector<Project> projects;
+  for (size_t i = 0; i < shipped->projects.size(); i += 12) {
+    projects.push_back(shipped->projects[i]);
+  }
+  shipped->projects = std::move(projects);
+  testing::TempDir sample;
+  sample.WriteAll(WriteDatasetFiles(*testing_data::Build(*std::move(shipped))));
+  const std::vector<std::string> flags = {"--data", sample.path(), "--json",
+                                          "--rankers", "citymatch"};
+  std::vector<std::string> one = flags, three = flags;
+  one.insert(one.end(), {"--threads", "1"});
+  three.insert(three.end(), {"--threads", "3"});
+  const CliResult a = RunBuiltBinary(kEval, one);
+  ASSERT_EQ(a.exit_code, 0) << a;
+  const CliResult b = RunBuiltBinary(kEval, three);
+  ASSERT_EQ(b.exit_code, 0) << b;
+  EXPECT_EQ(a.out, b.out);
+  const nlohmann::json figures = nlohmann::json::parse(a.out)["rankers"];
+  EXPECT_GT(figures["citymatch"]["interreg"]["queries"].get<int>(), 40) << a;
+}
+
 }  // namespace
 }  // namespace citymatch
