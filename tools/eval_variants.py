@@ -45,7 +45,7 @@ the citymatch ranker's method, not its fit to these labels, is what wins:
                     as the source), and refuses the whole with --strict.
 
   tools/eval_variants.py --data ../shared/data --out /tmp/opaque --opaque
-  build-rank/graph/ranking/citymatch-eval --data /tmp/opaque
+  build/graph/ranking/citymatch-eval --data /tmp/opaque
 
 Standard library only. The variants keep the source's licences and
 attribution (see the source folder's README).

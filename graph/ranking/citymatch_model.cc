@@ -3,7 +3,7 @@
 // with every evaluated project as a training query (each on the graph
 // without its own fold):
 //
-//   build-rank/graph/ranking/citymatch-eval --data ../shared/data --fit
+//   build/graph/ranking/citymatch-eval --data ../shared/data --fit
 //
 // (its stderr names the penalty the training folds chose: 10)
 // and pasted here. Fitting at build time keeps serving cheap (a query is a

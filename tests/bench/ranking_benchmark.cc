@@ -1,6 +1,6 @@
 // Per-query latency of partner ranking on the shipped data set, in process.
 //
-//   build-rank/tests/bench/ranking_benchmark [--benchmark_filter=...]
+//   build/tests/bench/ranking_benchmark [--benchmark_filter=...]
 //
 // The data folder is $CITYMATCH_BENCH_DATA, else deploy/data under
 // $CITYMATCH_SOURCE_DIR (or the working directory) if it holds projects.csv,
