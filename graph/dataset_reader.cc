@@ -135,6 +135,16 @@ class Table {
     for (size_t i = 0; i < header_.size(); ++i) {
       column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);
     }
+    // A header written elsewhere may say "ID" or "Lat": the evaluation reads
+    // it, unless the format's own name is there too; an import keeps to the
+    // format's names.
+    if (rules_ == ReadRules::kEvaluation) {
+      for (size_t i = 0; i < header_.size(); ++i) {
+        column_.try_emplace(
+            absl::AsciiStrToLower(absl::StripAsciiWhitespace(header_[i])),
+            static_cast<int>(i));
+      }
+    }
     bool ok = true;
     for (const std::string& name : columns) {
       if (column_.contains(name)) continue;

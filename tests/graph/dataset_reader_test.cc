@@ -527,6 +527,31 @@ TEST(DatasetReaderTest, EvaluationRulesNeedOnlyTheKeyColumns) {
   EXPECT_THAT(parsed.dataset.twinnings, IsEmpty());
 }
 
+TEST(DatasetReaderTest, EvaluationRulesMatchColumnNamesInAnyCase) {
+  const std::map<std::string, std::string> files = {
+      {"cities.csv",
+       "ID,Name,Country,LAT,Lon,Population\nwien,Wien,AT,48.2,16.37,1\n"
+       "graz,Graz,AT,47.07,15.45,2\n"},
+      {"twinnings.csv", "City_A,CITY_B\nwien,graz\n"}};
+  // An import keeps to the format's names.
+  EXPECT_THAT(ParseDataset(files, nullptr).unread_files,
+              ElementsAre("cities.csv", "twinnings.csv"));
+  ParsedDataset parsed = ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(parsed.unread_files, IsEmpty());
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(2));
+  EXPECT_EQ(parsed.dataset.cities[0].name, "Wien");
+  EXPECT_EQ(parsed.dataset.cities[0].population, 1);
+  EXPECT_DOUBLE_EQ(parsed.dataset.cities[0].lat, 48.2);
+  EXPECT_THAT(parsed.dataset.twinnings, SizeIs(1));
+  // The format's own name, where it is there too, is the one read.
+  parsed =
+      ParseDataset({{"cities.csv", "Lat,id,lat,lon\nnorth,wien,48.2,16.37\n"}},
+                   nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(parsed.unread_files, IsEmpty());
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_DOUBLE_EQ(parsed.dataset.cities[0].lat, 48.2);
+}
+
 TEST(DatasetReaderTest, EvaluationRulesReadShortRowsAndTrailingCommas) {
   const std::map<std::string, std::string> files = {
       {"cities.csv", absl::StrCat(kCitiesHeader,
