@@ -119,18 +119,20 @@ class Table {
     header_ = std::move(rows->front().fields);
     // A spreadsheet set to a European locale saves "id;name;...": one
     // field. Said once, instead of every column missing.
+    const char* separators = nullptr;
     if (header_.size() == 1 && columns.size() > 1) {
-      const absl::string_view only = header_[0];
-      for (const auto& [separator, name] :
-           {std::pair<char, const char*>{';', "semicolons"},
-            std::pair<char, const char*>{'\t', "tabs"}}) {
-        if (only.find(separator) == absl::string_view::npos) continue;
-        Problem(rows->front().line,
-                absl::StrCat("the header is one field separated by ", name,
-                             "; the interchange format separates fields by "
-                             "commas"));
-        return false;
+      if (absl::StrContains(header_[0], ';')) {
+        separators = "semicolons";
+      } else if (absl::StrContains(header_[0], '\t')) {
+        separators = "tabs";
       }
+    }
+    if (separators != nullptr) {
+      Problem(rows->front().line,
+              absl::StrCat("the header is one field separated by ", separators,
+                           "; the interchange format separates fields by "
+                           "commas"));
+      return false;
     }
     for (size_t i = 0; i < header_.size(); ++i) {
       column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);

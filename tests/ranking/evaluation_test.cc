@@ -80,6 +80,14 @@ TEST(EvaluationTest, FoldGraphLeavesOutTheFoldsProjectsWhole) {
   EXPECT_EQ(fold0.cities.size(), 1u);
 }
 
+// Evaluate() of popularity alone on `d`, on one thread.
+absl::StatusOr<EvaluationReport> EvaluatePopularity(const Dataset& d) {
+  EvaluationOptions options;
+  options.rankers = {"popularity"};
+  options.threads = 1;
+  return Evaluate(d, options);
+}
+
 // A data set small enough to rank by hand with the popularity baseline.
 //   x-a (fold 0) 1,2,3   hidden "3" (crc32("x-a#") % 3 == 2)
 //   y-d (fold 0) 2,4,6   hidden "2" (crc32("y-d#") % 3 == 0), theme Roma
@@ -91,14 +99,6 @@ TEST(EvaluationTest, FoldGraphLeavesOutTheFoldsProjectsWhole) {
 //   y-d: members 4,6; "2" scores 0 behind 1,3,5,7 -> rank 5.
 // Fold 1 graph (x-c, interreg-a left out): 1:2 2:2 3:2 4:2 5:0 6:1 7:1
 //   interreg-a: members 3,7; "5" scores 0 behind 1,2,4,6 -> rank 5.
-// Evaluate() of popularity alone on `d`, on one thread.
-absl::StatusOr<EvaluationReport> EvaluatePopularity(const Dataset& d) {
-  EvaluationOptions options;
-  options.rankers = {"popularity"};
-  options.threads = 1;
-  return Evaluate(d, options);
-}
-
 TEST(EvaluationTest, HandRankedPopularityMatches) {
   Dataset d;
   for (int i = 1; i <= 7; ++i) {
