@@ -31,8 +31,11 @@ FeatureWeights CitymatchRanker::WeightsFor(
 
 namespace {
 
-void Dot(const QueryFeatures& features, const FeatureWeights& w,
-         std::vector<double>* scores) {
+// An AVX2 copy for the processors that have it (without FMA: the same
+// roundings, twice the cities per instruction).
+__attribute__((target_clones("avx2", "default"))) void Dot(
+    const QueryFeatures& features, const FeatureWeights& w,
+    std::vector<double>* scores) {
   const int n = features.num_cities;
   scores->assign(n, 0.0);
   // Column by column: each score is still its chain of additions in feature

@@ -134,10 +134,12 @@ double DegreesToKm(double degrees) { return degrees * kRad * kEarthRadiusKm; }
 // SquaredDegrees() from every city to its nearest anchor. One anchor at a
 // time over packed coordinates, so that the loop runs on vector registers:
 // this scan is the one part of a query that grows with the number of
-// members (the slowest query of the evaluation has 43).
-std::vector<double> NearestSquaredDegrees(
-    const std::vector<GraphSnapshot::CityPoint>& points,
-    const std::vector<Anchor>& anchors) {
+// members (the slowest query of the evaluation has 43). The AVX2 copy, for
+// the processors that have it, does four cities per instruction instead of
+// two; without FMA, so each value is rounded exactly as in the plain copy.
+__attribute__((target_clones("avx2", "default"))) std::vector<double>
+NearestSquaredDegrees(const std::vector<GraphSnapshot::CityPoint>& points,
+                      const std::vector<Anchor>& anchors) {
   const int n = static_cast<int>(points.size());
   std::vector<double> best(n, 1e18);
   if (anchors.empty()) return best;

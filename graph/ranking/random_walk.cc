@@ -7,6 +7,23 @@ namespace citymatch {
 
 namespace {
 
+// The sum of z over the neighbours col[begin, end). Four running sums
+// instead of one: a theme vertex has hundreds of neighbours, and one chain of
+// dependent additions made it the slowest part of a query.
+double Gather(const std::vector<double>& z, const std::vector<uint32_t>& col,
+              uint32_t begin, uint32_t end) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  uint32_t e = begin;
+  for (; e + 4 <= end; e += 4) {
+    s0 += z[col[e]];
+    s1 += z[col[e + 1]];
+    s2 += z[col[e + 2]];
+    s3 += z[col[e + 3]];
+  }
+  for (; e < end; ++e) s0 += z[col[e]];
+  return (s0 + s1) + (s2 + s3);
+}
+
 // The power iterations on a compact graph (`vertices`, `row`, `col`, as
 // GraphSnapshot::CompactGraph) with the restart distribution `teleport` over
 // its vertices, plus `dangling`: restart vertices outside the compact graph
@@ -41,8 +58,8 @@ void Iterate(const std::vector<uint32_t>& vertices,
     const double restart_mass = 1.0 - moved;
     double change = 0;
     for (int i = 0; i < m; ++i) {
-      double sum = restart_mass * teleport[i];
-      for (uint32_t e = row[i]; e < row[i + 1]; ++e) sum += z[col[e]];
+      const double sum =
+          restart_mass * teleport[i] + Gather(z, col, row[i], row[i + 1]);
       next[i] = sum;
       change += std::fabs(sum - x[i]);
     }
