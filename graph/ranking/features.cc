@@ -266,7 +266,7 @@ void ComputeFeatures(const GraphSnapshot& graph, const ResolvedQuery& query,
   PersonalizedPageRank(graph,
                        QueryRestart(graph, query.members, query.themes,
                                     options.member_restart_share),
-                       options.walk, &walk);
+                       options.walk, ExcludedVertex(graph, query), &walk);
   ComputeFeaturesWithWalk(graph, query, options, std::move(walk), out);
 }
 
@@ -288,7 +288,8 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   const std::vector<GraphSnapshot::CityPoint>& points = graph.city_points();
   // Scaled so that an average vertex is near 1; the floor keeps unreachable
   // cities finite and below every reachable one.
-  const double scale = graph.num_vertices();
+  // (Without the query's own project, if it is left out.)
+  const double scale = graph.num_vertices() - (query.project >= 0 ? 1 : 0);
   auto log_rank = [scale](double r) {
     return std::log(static_cast<float>(r * scale + 1e-3));
   };
@@ -303,10 +304,12 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   SparseSums sums(n);
   SparseSums same_programme(n);
   const int programme = graph.ProgrammeIndex(query.programme);
+  // The query's own project (a stored one) is skipped here and below: it
+  // is ranked as if it were not in the graph yet.
   for (int m : query.members) {
     for (int p : graph.city_projects(m)) {
       const std::vector<int>& members = graph.project_members(p);
-      if (members.size() < 2) continue;
+      if (members.size() < 2 || p == query.project) continue;
       const double w = 1.0 / std::log(static_cast<double>(members.size()));
       for (int c : members) sums.Add(c, w);
       if (programme >= 0 && graph.project_programme(p) == programme) {
@@ -324,7 +327,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     for (int m : query.members) {
       for (int p : graph.city_projects(m)) {
         const int year = graph.projects()[p].start_year;
-        if (year > 0) {
+        if (year > 0 && p != query.project) {
           member_years += year;
           ++member_dated;
         }
@@ -350,7 +353,9 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
   std::vector<int> programme_projects;
   if (programme >= 0) {
     for (int p : graph.programme_projects(programme)) {
-      if (!graph.project_members(p).empty()) programme_projects.push_back(p);
+      if (!graph.project_members(p).empty() && p != query.project) {
+        programme_projects.push_back(p);
+      }
     }
   }
   out->has_programme_history = !programme_projects.empty();
@@ -452,7 +457,7 @@ void ComputeFeaturesWithWalk(const GraphSnapshot& graph,
     std::vector<char> seen(graph.projects().size(), 0);
     for (int t : query.themes) {
       for (int p : graph.theme_projects(t)) {
-        if (seen[p]) continue;
+        if (seen[p] || p == query.project) continue;
         seen[p] = 1;
         for (int c : graph.project_members(p)) sums.Add(c, 1);
       }

@@ -21,6 +21,7 @@ PartnerQuery PartnerRecommender::QueryFor(const Project& project) {
   PartnerQuery query;
   query.themes = project.themes;
   query.programme = project.programme;
+  query.project_id = project.id;
   for (const Membership& m : project.members) {
     if (m.role == Role::kLead && query.lead_city_id.empty()) {
       query.lead_city_id = m.city_id;

@@ -56,7 +56,8 @@ class PartnerRecommender {
       const GraphSnapshot& graph, const PartnerQuery& query,
       const PartnerFilter& filter, int limit) const;
 
-  // The query for a stored project: its themes, programme, members and lead.
+  // The query for a stored project: its themes, programme, members and lead,
+  // ranked as if the project were not in the graph (PartnerQuery::project_id).
   static PartnerQuery QueryFor(const Project& project);
 
  private:

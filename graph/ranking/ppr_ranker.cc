@@ -9,7 +9,8 @@ void PprRanker::Score(const GraphSnapshot& graph, const ResolvedQuery& query,
   for (int c : query.members) restart.emplace_back(graph.CityVertex(c), 1.0);
   for (int t : query.themes) restart.emplace_back(graph.ThemeVertex(t), 1.0);
   std::vector<double> rank;
-  PersonalizedPageRank(graph, restart, options_, &rank);
+  PersonalizedPageRank(graph, restart, options_, ExcludedVertex(graph, query),
+                       &rank);
   const int n = static_cast<int>(graph.cities().size());
   scores->assign(n, 0.0);
   if (rank.empty()) return;

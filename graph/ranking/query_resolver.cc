@@ -34,6 +34,10 @@ absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
       resolved.members.end());
   resolved.themes = graph.ResolveThemes(query.themes);
   resolved.programme = query.programme;
+  // A project not in this snapshot (deleted meanwhile) has nothing to hide.
+  if (!query.project_id.empty()) {
+    resolved.project = graph.ProjectIndex(query.project_id);
+  }
   return resolved;
 }
 

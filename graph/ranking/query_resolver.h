@@ -14,6 +14,7 @@ namespace citymatch {
 // themes through the snapshot's taxonomy (labels it cannot place are
 // dropped), the programme as given. NotFound naming the first unknown member
 // or lead city; InvalidArgument if the query has neither themes nor members.
+// The query's own project, if the snapshot has it, as its index.
 absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
                                            const PartnerQuery& query);
 

@@ -27,26 +27,36 @@ double Gather(const std::vector<double>& z, const std::vector<uint32_t>& col,
 // The power iterations on a compact graph (`vertices`, `row`, `col`, as
 // GraphSnapshot::CompactGraph) with the restart distribution `teleport` over
 // its vertices, plus `dangling`: restart vertices outside the compact graph
-// (no usable edge), whose mass restarts at every step. Writes the result
-// into `rank` (all vertices, zeroed by the caller).
+// (no usable edge), whose mass restarts at every step. `excluded`, a local
+// index or -1, is left out with its edges: it takes no mass, and its
+// neighbours spread theirs over their other edges. Writes the result into
+// `rank` (all vertices, zeroed by the caller).
 void Iterate(const std::vector<uint32_t>& vertices,
              const std::vector<uint32_t>& row, const std::vector<uint32_t>& col,
              std::vector<double> teleport,
              const std::vector<std::pair<uint32_t, double>>& dangling,
-             const RandomWalkOptions& options, std::vector<double>* rank) {
+             int excluded, const RandomWalkOptions& options,
+             std::vector<double>* rank) {
   const int m = static_cast<int>(vertices.size());
+  std::vector<uint32_t> degree(m);
+  for (int i = 0; i < m; ++i) degree[i] = row[i + 1] - row[i];
+  if (excluded >= 0) {
+    for (uint32_t e = row[excluded]; e < row[excluded + 1]; ++e) {
+      --degree[col[e]];
+    }
+    degree[excluded] = 0;
+  }
   // alpha / degree, 0 for a vertex without edges (its mass restarts).
   std::vector<double> step(m, 0.0);
   for (int i = 0; i < m; ++i) {
-    const uint32_t degree = row[i + 1] - row[i];
-    if (degree > 0) step[i] = options.alpha / degree;
+    if (degree[i] > 0) step[i] = options.alpha / degree[i];
   }
   std::vector<double> x = teleport;
   std::vector<double> dangling_x(dangling.size());
   for (size_t j = 0; j < dangling.size(); ++j) {
     dangling_x[j] = dangling[j].second;
   }
-  std::vector<double> z(m), next(m);
+  std::vector<double> z(m), next(m, 0.0);
   for (int it = 0; it < options.max_iterations; ++it) {
     // Everything that does not move along an edge restarts (the 1 - alpha
     // share and the mass of dangling vertices), so x stays a distribution.
@@ -58,11 +68,13 @@ void Iterate(const std::vector<uint32_t>& vertices,
     const double restart_mass = 1.0 - moved;
     double change = 0;
     for (int i = 0; i < m; ++i) {
+      if (i == excluded) continue;  // next[i] stays 0: its steps skip it
       const double sum =
           restart_mass * teleport[i] + Gather(z, col, row[i], row[i + 1]);
       next[i] = sum;
       change += std::fabs(sum - x[i]);
     }
+
     for (size_t j = 0; j < dangling.size(); ++j) {
       const double value = restart_mass * dangling[j].second;
       change += std::fabs(value - dangling_x[j]);
@@ -83,6 +95,13 @@ void PersonalizedPageRank(
     const GraphSnapshot& graph,
     const std::vector<std::pair<uint32_t, double>>& restart,
     const RandomWalkOptions& options, std::vector<double>* rank) {
+  PersonalizedPageRank(graph, restart, options, -1, rank);
+}
+
+void PersonalizedPageRank(
+    const GraphSnapshot& graph,
+    const std::vector<std::pair<uint32_t, double>>& restart,
+    const RandomWalkOptions& options, int excluded, std::vector<double>* rank) {
   const int n = graph.num_vertices();
   rank->assign(n, 0.0);
   if (restart.empty() || n == 0) return;
@@ -112,7 +131,7 @@ void PersonalizedPageRank(
       }
     }
     Iterate(walk.vertices, walk.row, walk.col, std::move(teleport), dangling,
-            options, rank);
+            excluded >= 0 ? walk.local[excluded] : -1, options, rank);
     return;
   }
 
@@ -146,7 +165,14 @@ void PersonalizedPageRank(
     teleport[i] = teleport_all[v];
   }
   row[m] = static_cast<uint32_t>(col.size());
-  Iterate(global, row, col, std::move(teleport), {}, options, rank);
+  Iterate(global, row, col, std::move(teleport), {},
+          excluded >= 0 ? local[excluded] : -1, options, rank);
+}
+
+int ExcludedVertex(const GraphSnapshot& graph, const ResolvedQuery& query) {
+  return query.project >= 0
+             ? static_cast<int>(graph.ProjectVertex(query.project))
+             : -1;
 }
 
 std::vector<std::pair<uint32_t, double>> QueryRestart(

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "graph/graph_snapshot.h"
+#include "graph/ranking/ranker.h"
 
 namespace citymatch {
 
@@ -38,6 +39,18 @@ void PersonalizedPageRank(
     const GraphSnapshot& graph,
     const std::vector<std::pair<uint32_t, double>>& restart,
     const RandomWalkOptions& options, std::vector<double>* rank);
+
+// As above, on the graph without the vertex `excluded` and its edges (its
+// rank is 0; a neighbour left without edges restarts), or on the whole graph
+// for -1: the walk of a query for a stored project, as if the project were
+// not there yet. REQUIRES: no restart weight on `excluded`.
+void PersonalizedPageRank(
+    const GraphSnapshot& graph,
+    const std::vector<std::pair<uint32_t, double>>& restart,
+    const RandomWalkOptions& options, int excluded, std::vector<double>* rank);
+
+// The vertex a query's walk leaves out: its stored project's, or -1.
+int ExcludedVertex(const GraphSnapshot& graph, const ResolvedQuery& query);
 
 // The restart vector the rankers use: `member_share` of the weight spread
 // evenly over the member cities, the rest over the theme nodes; all on one

@@ -23,6 +23,11 @@ struct PartnerQuery {
   std::string programme;            // may be empty
   std::vector<std::string> member_city_ids;
   std::string lead_city_id;  // may be empty; counted as a member
+  // The stored project the query is for, if any (empty for a draft). It is
+  // ranked as if it were not in the graph yet, as the evaluation hides its
+  // projects: its own consortium is no evidence about its partners, and a
+  // project in a new programme would otherwise be that programme's history.
+  std::string project_id;
 };
 
 // A PartnerQuery resolved against one snapshot.
@@ -31,6 +36,7 @@ struct ResolvedQuery {
   int lead = -1;             // city index or -1
   std::vector<int> themes;   // theme indices, ascending
   std::string programme;
+  int project = -1;  // project index of PartnerQuery::project_id, or -1
 };
 
 // One named part of a score.

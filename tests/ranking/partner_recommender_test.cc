@@ -1,6 +1,7 @@
 #include "graph/ranking/partner_recommender.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -203,6 +204,42 @@ TEST_F(PartnerRecommenderTest, QueryForSeparatesTheLead) {
   EXPECT_EQ(q.member_city_ids, (std::vector<std::string>{"2", "3", "4"}));
   EXPECT_EQ(q.programme, "URBACT");
   EXPECT_EQ(q.themes, p->themes);
+}
+
+// A stored project is ranked as the evaluation ranks its hidden projects: as
+// if it were not in the graph. Here it opens a programme of its own, which
+// would otherwise be that programme's whole history.
+TEST_F(PartnerRecommenderTest, AStoredProjectIsRankedAsIfItWereNotStored) {
+  const Project stored =
+      testing_data::MakeProject("brand-new", "Welcome", "Brand new call", 2027,
+                                2029, {"Housing"}, {"1", "6"});
+  Dataset with_it = testing_data::SmallEurope();
+  with_it.projects.push_back(stored);
+  auto graph_with_it = testing_data::Build(with_it);
+  const PartnerQuery query = PartnerRecommender::QueryFor(stored);
+  EXPECT_EQ(query.project_id, "brand-new");
+  PartnerQuery draft = query;
+  draft.project_id.clear();
+
+  auto stored_recs = recommender_.Recommend(*graph_with_it, query, {}, 100);
+  auto draft_recs = recommender_.Recommend(*graph_, draft, {}, 100);
+  ASSERT_TRUE(stored_recs.ok()) << stored_recs.status();
+  ASSERT_TRUE(draft_recs.ok()) << draft_recs.status();
+  EXPECT_EQ(Ids(*stored_recs), Ids(*draft_recs));
+  ASSERT_EQ(stored_recs->size(), draft_recs->size());
+  for (size_t i = 0; i < stored_recs->size(); ++i) {
+    EXPECT_NEAR((*stored_recs)[i].score, (*draft_recs)[i].score, 1e-9)
+        << (*stored_recs)[i].city_id;
+  }
+
+  // The same query counting the project as evidence ranks otherwise.
+  auto counted = recommender_.Recommend(*graph_with_it, draft, {}, 100);
+  ASSERT_TRUE(counted.ok()) << counted.status();
+  bool differs = false;
+  for (size_t i = 0; i < counted->size(); ++i) {
+    differs |= std::fabs((*counted)[i].score - (*draft_recs)[i].score) > 1e-6;
+  }
+  EXPECT_TRUE(differs);
 }
 
 }  // namespace

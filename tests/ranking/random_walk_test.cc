@@ -1,5 +1,6 @@
 #include "graph/ranking/random_walk.h"
 
+#include <cmath>
 #include <numeric>
 #include <vector>
 
@@ -99,6 +100,48 @@ TEST(RandomWalkTest, CompactWalkMatchesAPlainPowerIteration) {
   for (int v = 0; v < n; ++v) EXPECT_NEAR(rank[v], x[v], 1e-12) << v;
   EXPECT_GT(rank[villeurbanne], 0);
   EXPECT_NEAR(std::accumulate(rank.begin(), rank.end(), 0.0), 1.0, 1e-9);
+}
+
+// Leaving a vertex out is walking on the graph without it: here the Alpine
+// Link project, with and without twinnings.
+TEST(RandomWalkTest, AnExcludedVertexIsAsIfItWereNotThere) {
+  Dataset without_it = testing_data::SmallEurope();
+  without_it.projects.pop_back();  // interreg-alps
+  auto full = testing_data::Build(testing_data::SmallEurope());
+  auto reduced = testing_data::Build(without_it);
+  const int alps = full->ProjectIndex("interreg-alps");
+  ASSERT_GE(alps, 0);
+  const int excluded = static_cast<int>(full->ProjectVertex(alps));
+  for (bool twinnings : {false, true}) {
+    RandomWalkOptions options;
+    options.follow_twinnings = twinnings;
+    std::vector<double> a, b, plain;
+    // Grenoble's only project is the excluded one.
+    for (const char* seed : {"1", "5"}) {
+      PersonalizedPageRank(*full,
+                           {{full->CityVertex(full->CityIndex(seed)), 1.0}},
+                           options, excluded, &a);
+      PersonalizedPageRank(
+          *reduced, {{reduced->CityVertex(reduced->CityIndex(seed)), 1.0}},
+          options, &b);
+      PersonalizedPageRank(*full,
+                           {{full->CityVertex(full->CityIndex(seed)), 1.0}},
+                           options, &plain);
+      EXPECT_EQ(a[excluded], 0);
+      EXPECT_NEAR(std::accumulate(a.begin(), a.end(), 0.0), 1.0, 1e-9);
+      double moved = 0;
+      for (const City& city : full->cities()) {
+        const double in_full = a[full->CityVertex(full->CityIndex(city.id))];
+        EXPECT_NEAR(in_full,
+                    b[reduced->CityVertex(reduced->CityIndex(city.id))], 1e-12)
+            << "seed " << seed << " city " << city.id << " twinnings "
+            << twinnings;
+        moved += std::fabs(in_full -
+                           plain[full->CityVertex(full->CityIndex(city.id))]);
+      }
+      EXPECT_GT(moved, 1e-3) << "seed " << seed;  // the project mattered
+    }
+  }
 }
 
 }  // namespace
