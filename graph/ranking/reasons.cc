@@ -98,9 +98,26 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
     std::vector<std::string> detail;
     if (!p.programme.empty()) detail.push_back(p.programme);
     if (std::string years = Years(p); !years.empty()) detail.push_back(years);
+    // A proposal or a call still open for partners is cooperation to come,
+    // not evidence of cooperation past: the sentence says which it is.
+    const std::string partners = NameList(graph, shared[i].partners);
+    const std::string title =
+        absl::StrCat("\"", p.title.empty() ? p.id : p.title, "\"");
+    std::string sentence;
+    switch (p.status) {
+      case ProjectStatus::kProposal:
+      case ProjectStatus::kOpen:
+        detail.push_back("not started");
+        sentence = absl::StrCat("Is planning ", title, " with ", partners);
+        break;
+      case ProjectStatus::kRunning:
+        sentence = absl::StrCat("Works with ", partners, " in ", title);
+        break;
+      default:
+        sentence = absl::StrCat("Worked with ", partners, " in ", title);
+    }
     reasons.push_back(absl::StrCat(
-        "Worked with ", NameList(graph, shared[i].partners), " in \"",
-        p.title.empty() ? p.id : p.title, "\"",
+        sentence,
         detail.empty() ? ""
                        : absl::StrCat(" (", absl::StrJoin(detail, ", "), ")"),
         "."));

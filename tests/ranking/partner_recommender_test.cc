@@ -185,6 +185,34 @@ TEST_F(PartnerRecommenderTest, ReasonsCiteTheEvidence) {
   EXPECT_THAT(villeurbanne, HasSubstr("No past project"));
 }
 
+// A proposal and a running project are cooperation to come and under way,
+// not cooperation past.
+TEST_F(PartnerRecommenderTest, ReasonsSayWhetherTheSharedProjectIsOver) {
+  Dataset data = testing_data::SmallEurope();
+  Project proposal = testing_data::MakeProject(
+      "welcome", "Welcome", "URBACT", 2027, 2029, {"Housing"}, {"1", "8"});
+  proposal.status = ProjectStatus::kProposal;
+  Project running = testing_data::MakeProject(
+      "arrival", "Arrival", "URBACT", 2024, 2027, {"Housing"}, {"2", "8"});
+  running.status = ProjectStatus::kRunning;
+  data.projects.push_back(proposal);
+  data.projects.push_back(running);
+  auto graph = testing_data::Build(data);
+  PartnerFilter only_oslo;
+  for (const City& c : data.cities) {
+    if (c.id != "8") only_oslo.exclude_city_ids.push_back(c.id);
+  }
+  auto recs = recommender_.Recommend(*graph, LyonPorto(), only_oslo, 1);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  ASSERT_EQ(recs->size(), 1u);
+  const std::string oslo = absl::StrJoin((*recs)[0].reasons, "\n");
+  EXPECT_THAT(oslo, HasSubstr("Is planning \"Welcome\" with Lyon (URBACT, "
+                              "2027-2029, not started)."));
+  EXPECT_THAT(
+      oslo, HasSubstr("Works with Porto in \"Arrival\" (URBACT, 2024-2027)."));
+  EXPECT_THAT(oslo, HasSubstr("Worked with Porto in \"Green Cities\""));
+}
+
 TEST_F(PartnerRecommenderTest, ComponentsAddUpToTheScore) {
   auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 5);
   ASSERT_TRUE(recs.ok());
