@@ -3,9 +3,35 @@
 #include <algorithm>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace citymatch {
+
+namespace {
+
+// Lower case, no leading or trailing blanks, single spaces: the data's
+// programme names are long and some end in a space, which nobody types.
+std::string Normalized(absl::string_view name) {
+  return absl::AsciiStrToLower(absl::StrJoin(
+      absl::StrSplit(name, absl::ByAnyChar(" \t"), absl::SkipEmpty()), " "));
+}
+
+}  // namespace
+
+std::string ProgrammeAsStored(const GraphSnapshot& graph,
+                              absl::string_view programme) {
+  if (programme.empty() || graph.ProgrammeIndex(programme) >= 0) {
+    return std::string(programme);
+  }
+  const std::string wanted = Normalized(programme);
+  for (const std::string& name : graph.programmes()) {
+    if (Normalized(name) == wanted) return name;
+  }
+  return std::string(programme);
+}
 
 absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
                                            const PartnerQuery& query) {
@@ -33,7 +59,7 @@ absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
       std::unique(resolved.members.begin(), resolved.members.end()),
       resolved.members.end());
   resolved.themes = graph.ResolveThemes(query.themes);
-  resolved.programme = query.programme;
+  resolved.programme = ProgrammeAsStored(graph, query.programme);
   // A project not in this snapshot (deleted meanwhile) has nothing to hide.
   if (!query.project_id.empty()) {
     resolved.project = graph.ProjectIndex(query.project_id);

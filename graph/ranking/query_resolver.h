@@ -12,11 +12,18 @@ namespace citymatch {
 
 // Members (lead included, duplicates folded) as ascending city indices,
 // themes through the snapshot's taxonomy (labels it cannot place are
-// dropped), the programme as given. NotFound naming the first unknown member
-// or lead city; InvalidArgument if the query has neither themes nor members.
-// The query's own project, if the snapshot has it, as its index.
+// dropped), the programme as the snapshot spells it (ProgrammeAsStored()),
+// the query's own project, if the snapshot has it, as its index. NotFound
+// naming the first unknown member or lead city; InvalidArgument if the query
+// has neither themes nor members.
 absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
                                            const PartnerQuery& query);
+
+// The snapshot's name of `programme`: itself if the snapshot has it, else
+// the first of its programmes that differs from it only in ASCII case and
+// blanks ("urbact" for "URBACT"), else itself (a programme without history).
+std::string ProgrammeAsStored(const GraphSnapshot& graph,
+                              absl::string_view programme);
 
 }  // namespace citymatch
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "graph/ranking/popularity_ranker.h"
+#include "graph/ranking/query_resolver.h"
 #include "gtest/gtest.h"
 #include "tests/ranking/ranking_test_data.h"
 
@@ -72,6 +73,21 @@ TEST_F(PartnerRecommenderTest, UnknownMemberOrLeadIsNotFound) {
   q.lead_city_id = "998";
   EXPECT_EQ(recommender_.Recommend(*graph_, q, {}, 5).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(PartnerRecommenderTest, AProgrammeMatchesInAnyCaseAndSpacing) {
+  EXPECT_EQ(ProgrammeAsStored(*graph_, " urbact "), "URBACT");
+  EXPECT_EQ(ProgrammeAsStored(*graph_, "interreg  ALPS"), "Interreg Alps");
+  EXPECT_EQ(ProgrammeAsStored(*graph_, "Interreg"), "Interreg");  // none
+  PartnerQuery typed = LyonPorto();
+  typed.programme = "urbact";
+  auto as_typed = recommender_.Recommend(*graph_, typed, {}, 6);
+  auto as_stored = recommender_.Recommend(*graph_, LyonPorto(), {}, 6);
+  ASSERT_TRUE(as_typed.ok() && as_stored.ok());
+  EXPECT_EQ(Ids(*as_typed), Ids(*as_stored));
+  EXPECT_EQ((*as_typed)[0].score, (*as_stored)[0].score);
+  EXPECT_THAT(absl::StrJoin((*as_typed)[0].reasons, "\n"),
+              HasSubstr("1 of them in URBACT"));
 }
 
 TEST_F(PartnerRecommenderTest, LimitOutsideOneToHundredIsInvalidArgument) {
