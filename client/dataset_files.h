@@ -1,5 +1,6 @@
-// Reading and writing a data set folder in the interchange format (DESIGN.md):
-// cities.csv, projects.csv, memberships.csv, practices.csv, twinnings.csv.
+// Reading and writing a data set folder in the interchange format
+// (docs/data-format.md): cities.csv, projects.csv, memberships.csv,
+// practices.csv, twinnings.csv.
 // The client only moves the bytes; the server parses and validates them, so
 // the CLI and the server can never disagree about what a row means.
 //

@@ -1,7 +1,7 @@
-// Reads a data set in the interchange format (DESIGN.md): a folder of UTF-8
-// CSV files with a header row. Every bad row is reported with its file, line
-// and reason; a caller applies the result only if there is none, which makes
-// an import all or nothing.
+// Reads a data set in the interchange format (docs/data-format.md): a folder
+// of UTF-8 CSV files with a header row. Every bad row is reported with its
+// file, line and reason; a caller applies the result only if there is none,
+// which makes an import all or nothing.
 //
 // Thread-safe: free functions.
 #ifndef CITYMATCH_GRAPH_DATASET_READER_H_

@@ -1,4 +1,4 @@
-// The evaluation protocol of DESIGN.md ("Recommendation"), shared by
+// The evaluation protocol (docs/ranking.md, "The evaluation"), shared by
 // citymatch-eval and the tests:
 //
 //  1. Evaluated groups are the projects with >= 3 distinct member cities;
