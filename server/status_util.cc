@@ -14,7 +14,20 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
   google::rpc::BadRequest bad_request;
-  for (const FieldViolation& v : violations) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < violations.size(); ++i) {
+    const FieldViolation& v = violations[i];
+    bytes += v.field.size() + v.description.size() + 8;  // with the framing
+    if (bytes > kMaxViolationBytes && i > 0) {
+      google::rpc::BadRequest::FieldViolation* more =
+          bad_request.add_field_violations();
+      more->set_field("request");
+      more->set_description(
+          absl::StrCat("and ", violations.size() - i,
+                       " more, not listed: a reply lists at most ",
+                       kMaxViolationBytes / 1024, " KiB of violations"));
+      break;
+    }
     google::rpc::BadRequest::FieldViolation* out =
         bad_request.add_field_violations();
     out->set_field(v.field);

@@ -5,6 +5,7 @@
 #ifndef CITYMATCH_SERVER_STATUS_UTIL_H_
 #define CITYMATCH_SERVER_STATUS_UTIL_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // INVALID_ARGUMENT with `violations` as google.rpc.BadRequest details. The
 // message names the first violation, so a client that ignores details still
-// learns what is wrong.
+// learns what is wrong. The details travel in the reply's metadata, which
+// clients cap (gRPC's default is 8 KiB, and a reply over it reaches the
+// client as RESOURCE_EXHAUSTED instead of the violations): they hold the
+// violations that fit in kMaxViolationBytes, then one saying how many more
+// there are.
+inline constexpr size_t kMaxViolationBytes = 4096;
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations);
 
 // `code` with `message` and a google.rpc.RetryInfo asking the client to wait

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/cli_fixture.h"
@@ -97,6 +98,22 @@ TEST_F(CliImportTest, BadRowsExitThreeNameEachRowAndChangeNothing) {
   EXPECT_EQ(AllCityIds(), before);
   EXPECT_EQ(Cli({"--output", "json", "projects", "list", "--all"}).out,
             projects_before);
+}
+
+// A hundred bad rows passed gRPC's 8 KiB limit on a reply's metadata, where
+// the violations travel, and the CLI printed RESOURCE_EXHAUSTED instead.
+TEST_F(CliImportTest, ManyBadRowsAreListedAsFarAsTheReplyAllows) {
+  TempDir folder;
+  std::string csv = "id,name,country,lat,lon,population\n";
+  for (int i = 0; i < 150; ++i) {
+    absl::StrAppend(&csv, "town-", i, ",Town ", i, ",Germany,50,8,1000\n");
+  }
+  folder.Write("cities.csv", csv);
+  const CliResult result = Cli({"import", folder.path()});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, HasSubstr("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(result.err, HasSubstr("\n  cities.csv:2: "));
+  EXPECT_THAT(result.err, HasSubstr("more, not listed"));
 }
 
 TEST_F(CliImportTest, ByteOrderMarkAndCrlfLineEndsAreRead) {

@@ -194,6 +194,32 @@ TEST(ImportExportTest, EveryBadRowIsReportedAcrossFiles) {
   EXPECT_EQ(*after, *before);
 }
 
+// Each bad row is a violation in the reply's metadata, which clients cap
+// (the in-process channel here does not; CliImportTest has the real
+// transport): the reply lists what fits and says how many more there are.
+TEST(ImportExportTest, ManyBadRowsAreListedAsFarAsTheyFit) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  std::string csv = "id,name,country,lat,lon,population\n";
+  for (int i = 0; i < 150; ++i) {
+    absl::StrAppend(&csv, "town-", i, ",Town ", i, ",Germany,50,8,1000\n");
+  }
+  v1::ImportDatasetResponse response;
+  grpc::Status status =
+      ImportFiles(server->catalog(), {{"cities.csv", csv}}, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_GE(violations.size(), 10u);
+  EXPECT_LT(violations.size(), 100u);
+  EXPECT_EQ(violations[0].field, "cities.csv:2");
+  EXPECT_THAT(violations[0].description, ::testing::HasSubstr("Germany"));
+  EXPECT_EQ(violations.back().field, "request");
+  EXPECT_THAT(violations.back().description,
+              ::testing::HasSubstr(absl::StrCat(
+                  "and ", 100 - (violations.size() - 1), " more")));
+}
+
 TEST(ImportExportTest, ValidateOnlyChecksButWritesNothing) {
   std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
   ASSERT_NE(server, nullptr);
