@@ -468,6 +468,12 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
                                 : Role::kPartner;
         if (member != project.members.end()) {
           member->role = parsed;
+        } else if (rules == ReadRules::kService &&
+                   project.members.size() >= kMaxListLength) {
+          // The project's own row was checked before its members came.
+          table.Problem(row.line, absl::StrCat("project ", project_id,
+                                               " would have more than ",
+                                               kMaxListLength, " members"));
         } else {
           project.members.push_back({city_id, parsed});
         }

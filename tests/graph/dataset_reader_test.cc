@@ -582,6 +582,32 @@ TEST(DatasetReaderTest, RoleMustBeLeadOrPartner) {
   EXPECT_THAT(parsed.dataset.projects[1].members, SizeIs(3));
 }
 
+// The API refuses a project of more than 100 members; so does an import,
+// whose project rows are checked before their memberships are read.
+TEST(DatasetReaderTest, AProjectHasAtMostAHundredMembers) {
+  std::string cities = kCitiesHeader;
+  std::string memberships = "project_id,city_id,role\n";
+  for (int i = 0; i < 102; ++i) {
+    absl::StrAppend(&cities, "c", i, ",Town ", i, ",DE,50,8,1000\n");
+    absl::StrAppend(&memberships, "big,c", i, ",partner\n");
+  }
+  const std::map<std::string, std::string> files = {
+      {"cities.csv", cities},
+      {"projects.csv", absl::StrCat(kProjectsHeader, "big,Big,Prog,,,\n")},
+      {"memberships.csv", memberships}};
+  ParsedDataset parsed = Parse(files);
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("memberships.csv", 102,
+                                    "project big would have more than 100"),
+                          ProblemIs("memberships.csv", 103, "more than 100")));
+  // The evaluation reads data sets of any kind.
+  ParsedDataset evaluated =
+      ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(evaluated.problems, IsEmpty());
+  ASSERT_THAT(evaluated.dataset.projects, SizeIs(1));
+  EXPECT_THAT(evaluated.dataset.projects[0].members, SizeIs(102));
+}
+
 TEST(DatasetReaderTest, StartYearAfterEndYearIsRefused) {
   ParsedDataset parsed = Parse(
       {{"projects.csv", absl::StrCat(kProjectsHeader,
