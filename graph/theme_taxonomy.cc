@@ -1,6 +1,8 @@
 #include "graph/theme_taxonomy.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -118,6 +120,39 @@ std::vector<ThemeDefinition> DefaultThemes() {
   };
 }
 
+// The optimal string alignment distance between `a` and `b`: insertions,
+// deletions, substitutions and transpositions of adjacent bytes each count
+// one. Any result above `limit` is returned as `limit` + 1, which lets long
+// strings that are far apart stop early: a suggestion is only wanted for a
+// near miss.
+int EditDistance(absl::string_view a, absl::string_view b, int limit) {
+  const int n = static_cast<int>(a.size());
+  const int m = static_cast<int>(b.size());
+  if (std::abs(n - m) > limit) return limit + 1;
+  // Rows i - 2, i - 1 and i of the usual table.
+  std::vector<int> before(m + 1), previous(m + 1), current(m + 1);
+  for (int j = 0; j <= m; ++j) previous[j] = j;
+  int previous_min = 0;
+  for (int i = 1; i <= n; ++i) {
+    current[0] = i;
+    int current_min = i;
+    for (int j = 1; j <= m; ++j) {
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
+      current_min = std::min(current_min, current[j]);
+    }
+    // A transposition reaches back two rows, so both must be over the limit.
+    if (current_min > limit && previous_min > limit) return limit + 1;
+    previous_min = current_min;
+    std::swap(before, previous);
+    std::swap(previous, current);
+  }
+  return std::min(previous[m], limit + 1);
+}
+
 }  // namespace
 
 std::string NormalizeLabel(absl::string_view label) {
@@ -144,8 +179,12 @@ ThemeTaxonomy::ThemeTaxonomy(std::vector<ThemeDefinition> themes)
     labels.push_back(theme.id);
     labels.push_back(theme.display_name);
     for (const std::string& label : labels) {
-      std::vector<int>& ids = exact_[NormalizeLabel(label)];
-      if (std::find(ids.begin(), ids.end(), i) == ids.end()) ids.push_back(i);
+      std::string normalized = NormalizeLabel(label);
+      std::vector<int>& ids = exact_[normalized];
+      if (std::find(ids.begin(), ids.end(), i) == ids.end()) {
+        ids.push_back(i);
+        names_.emplace_back(std::move(normalized), i);
+      }
     }
   }
 }
@@ -175,6 +214,38 @@ std::vector<std::string> ThemeTaxonomy::Resolve(absl::string_view label) const {
   std::vector<std::string> ids;
   for (int i : matches) ids.push_back(themes_[i].id);
   return ids;
+}
+
+bool ThemeTaxonomy::Defines(absl::string_view label) const {
+  return exact_.contains(NormalizeLabel(label));
+}
+
+std::string ThemeTaxonomy::Suggest(
+    absl::string_view label,
+    const std::vector<std::string>& extra_labels) const {
+  const std::string normalized = NormalizeLabel(label);
+  if (normalized.empty()) return "";
+  // About one edit in four characters: "hosing" may mean "housing", but two
+  // short words two edits apart ("road", "food") are different words.
+  const int limit = std::clamp(static_cast<int>(normalized.size()) / 4, 1, 3);
+  std::string best;
+  int best_distance = limit + 1;
+  for (const auto& [name, theme] : names_) {
+    const int d = EditDistance(normalized, name, best_distance - 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = themes_[theme].id;
+    }
+  }
+  for (const std::string& extra : extra_labels) {
+    const int d =
+        EditDistance(normalized, NormalizeLabel(extra), best_distance - 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = extra;
+    }
+  }
+  return best;
 }
 
 const ThemeDefinition* ThemeTaxonomy::Find(absl::string_view id) const {

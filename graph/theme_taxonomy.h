@@ -8,6 +8,7 @@
 #define CITYMATCH_GRAPH_THEME_TAXONOMY_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -36,6 +37,21 @@ class ThemeTaxonomy {
   // name maps to itself. Empty for a label the taxonomy does not know.
   std::vector<std::string> Resolve(absl::string_view label) const;
 
+  // True if `label` is a theme id, display name or synonym (after
+  // NormalizeLabel()). A label that Resolve() places only by a keyword is not:
+  // keywords are a wide net for other networks' vocabularies ("district"
+  // contains "ict"), not a dictionary.
+  bool Defines(absl::string_view label) const;
+
+  // For "did you mean": the id of the theme whose id, display name or synonym
+  // is nearest to `label`, else the nearest of `extra_labels` as given, if it
+  // is at most max(1, min(3, length / 4)) edits away (a transposition of two
+  // adjacent characters is one edit; compared after NormalizeLabel()). Ties go
+  // to the taxonomy, in id order, then to the earlier extra label. "" if
+  // nothing is that near.
+  std::string Suggest(absl::string_view label,
+                      const std::vector<std::string>& extra_labels = {}) const;
+
   // Every theme, ordered by id.
   const std::vector<ThemeDefinition>& themes() const { return themes_; }
 
@@ -45,6 +61,9 @@ class ThemeTaxonomy {
  private:
   std::vector<ThemeDefinition> themes_;
   absl::flat_hash_map<std::string, std::vector<int>> exact_;  // label -> themes
+  // The keys of exact_ with their themes, in theme order, so that Suggest()
+  // breaks ties the same way on every run.
+  std::vector<std::pair<std::string, int>> names_;
 };
 
 // Lower case, trimmed, inner white space folded, stray quotes removed.

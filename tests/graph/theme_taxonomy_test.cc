@@ -12,6 +12,7 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 // A taxonomy of its own, so that the behaviour is tested independently of the
 // shipped content.
@@ -102,6 +103,72 @@ TEST(ThemeTaxonomyTest, DefaultKeywordFallbackCatchesNewWording) {
               Contains("migration"));
   EXPECT_THAT(t.Resolve("Affordable housing for young families"),
               Contains("housing"));
+}
+
+TEST(ThemeTaxonomyTest, DefinesIdsDisplayNamesAndSynonymsButNotKeywords) {
+  ThemeTaxonomy t = Small();
+  EXPECT_TRUE(t.Defines("water"));
+  EXPECT_TRUE(t.Defines("Water and rivers"));
+  EXPECT_TRUE(t.Defines("  RIVERS "));
+  // Resolve() places it by its keywords, but no theme names it.
+  EXPECT_THAT(t.Resolve("Riverside art festival"), Not(IsEmpty()));
+  EXPECT_FALSE(t.Defines("Riverside art festival"));
+  EXPECT_FALSE(t.Defines("Fire brigades"));
+  EXPECT_FALSE(t.Defines(""));
+}
+
+TEST(ThemeTaxonomyTest, SuggestNamesTheThemeOfANearMiss) {
+  ThemeTaxonomy t = Small();
+  EXPECT_EQ(t.Suggest("watr"), "water");
+  EXPECT_EQ(t.Suggest("Watrer"), "water");
+  // A transposition is one edit.
+  EXPECT_EQ(t.Suggest("Waterwyas"), "water");
+  // A synonym suggests its theme's id, the name the themes list shows.
+  EXPECT_EQ(t.Suggest("Cultrue"), "arts");
+  EXPECT_EQ(t.Suggest("Culture"), "arts");
+  // "Rivers" belongs to two themes: the first by id wins.
+  EXPECT_EQ(t.Suggest("Rivres"), "both");
+}
+
+TEST(ThemeTaxonomyTest, SuggestAllowsAboutOneEditInFourCharacters) {
+  ThemeTaxonomy t = Small();
+  EXPECT_EQ(t.Suggest("ats"), "arts");        // 3 characters, 1 edit
+  EXPECT_EQ(t.Suggest("as"), "");             // 2 characters, 2 edits
+  EXPECT_EQ(t.Suggest("wterwys"), "");        // 7 characters, 2 edits
+  EXPECT_EQ(t.Suggest("waterwys"), "water");  // 8 characters, 1 edit
+  EXPECT_EQ(t.Suggest("wtrways"), "");        // 7 characters, 2 edits
+  EXPECT_EQ(t.Suggest("Water and rivres plus"), "");
+}
+
+TEST(ThemeTaxonomyTest, SuggestIsEmptyForWhatIsFarFromEveryName) {
+  ThemeTaxonomy t = Small();
+  EXPECT_EQ(t.Suggest("Fire brigades"), "");
+  EXPECT_EQ(t.Suggest("xyz"), "");
+  EXPECT_EQ(t.Suggest(""), "");
+  EXPECT_EQ(t.Suggest("   "), "");
+  EXPECT_EQ(t.Suggest(std::string(200, 'w')), "");
+}
+
+TEST(ThemeTaxonomyTest, SuggestFallsBackToExtraLabels) {
+  ThemeTaxonomy t = Small();
+  EXPECT_EQ(t.Suggest("Fire brigdes", {"Police", "Fire brigades"}),
+            "Fire brigades");
+  // The taxonomy wins a tie, and the nearer name wins over both.
+  EXPECT_EQ(t.Suggest("watr", {"wate"}), "water");
+  EXPECT_EQ(t.Suggest("watr", {"watr"}), "watr");
+  EXPECT_EQ(t.Suggest("xyz", {"Fire brigades"}), "");
+}
+
+TEST(ThemeTaxonomyTest, DefaultSuggestsTheThemeForCommonTypos) {
+  const ThemeTaxonomy& t = ThemeTaxonomy::Default();
+  EXPECT_EQ(t.Suggest("migrnts"), "migration");
+  EXPECT_EQ(t.Suggest("migratoin"), "migration");
+  EXPECT_EQ(t.Suggest("hosing"), "housing");
+  EXPECT_EQ(t.Suggest("educaton"), "education");
+  EXPECT_EQ(t.Suggest("Social inclusoin and equal opportunities"), "inclusion");
+  EXPECT_EQ(t.Suggest("xyz"), "");
+  EXPECT_FALSE(t.Defines("migratoin"));
+  EXPECT_TRUE(t.Defines("Migrants"));
 }
 
 }  // namespace
