@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/match.h"
+
 namespace citymatch {
 
 namespace {
@@ -79,6 +81,17 @@ std::vector<int> GraphSnapshot::ResolveThemes(
   std::sort(themes.begin(), themes.end());
   themes.erase(std::unique(themes.begin(), themes.end()), themes.end());
   return themes;
+}
+
+std::string GraphSnapshot::SuggestTheme(absl::string_view label) const {
+  constexpr absl::string_view kLabelPrefix = "label:";
+  std::vector<std::string> labels;
+  for (const std::string& id : theme_ids_) {
+    if (absl::StartsWith(id, kLabelPrefix)) {
+      labels.push_back(id.substr(kLabelPrefix.size()));
+    }
+  }
+  return taxonomy_->Suggest(label, labels);
 }
 
 }  // namespace citymatch

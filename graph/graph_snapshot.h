@@ -99,6 +99,9 @@ class GraphSnapshot {
   // The theme nodes that `labels` (labels or theme ids) resolve to, ascending,
   // without duplicates; labels unknown to this snapshot are dropped.
   std::vector<int> ResolveThemes(const std::vector<std::string>& labels) const;
+  // For "did you mean": the theme id, or else the label of this snapshot's
+  // data, nearest to `label` (ThemeTaxonomy::Suggest); "" if none is near.
+  std::string SuggestTheme(absl::string_view label) const;
   // The taxonomy the snapshot was built with.
   const ThemeTaxonomy& taxonomy() const { return *taxonomy_; }
 

@@ -1,6 +1,7 @@
 #include "server/matching_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "graph/ranking/query_resolver.h"
 #include "server/call_helpers.h"
 #include "server/proto_convert.h"
 #include "server/resource_names.h"
@@ -162,6 +163,11 @@ grpc::Status MatchingService::Recommend(
   if (recommendations.ok()) {
     for (const Recommendation& r : *recommendations) {
       *response->add_recommendations() = ToProto(r, *graph);
+    }
+    for (const std::string& theme : UnplacedThemes(*graph, query.themes)) {
+      v1::UnmatchedTheme* unmatched = response->add_unmatched_themes();
+      unmatched->set_theme(theme);
+      unmatched->set_suggestion(graph->SuggestTheme(theme));
     }
     response->set_graph_version(graph->version());
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -65,6 +66,20 @@ absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
     resolved.project = graph.ProjectIndex(query.project_id);
   }
   return resolved;
+}
+
+std::vector<std::string> UnplacedThemes(
+    const GraphSnapshot& graph, const std::vector<std::string>& labels) {
+  std::vector<std::string> unplaced;
+  absl::flat_hash_set<absl::string_view> seen;
+  for (const std::string& label : labels) {
+    // One label at a time through the function ResolveQuery uses, so the two
+    // cannot disagree.
+    if (graph.ResolveThemes({label}).empty() && seen.insert(label).second) {
+      unplaced.push_back(label);
+    }
+  }
+  return unplaced;
 }
 
 }  // namespace citymatch

@@ -4,6 +4,9 @@
 #ifndef CITYMATCH_GRAPH_RANKING_QUERY_RESOLVER_H_
 #define CITYMATCH_GRAPH_RANKING_QUERY_RESOLVER_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "graph/graph_snapshot.h"
 #include "graph/ranking/ranker.h"
@@ -24,6 +27,12 @@ absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
 // blanks ("urbact" for "URBACT"), else itself (a programme without history).
 std::string ProgrammeAsStored(const GraphSnapshot& graph,
                               absl::string_view programme);
+
+// The labels of `labels` that ResolveQuery drops: neither a theme of the
+// taxonomy (by name or keyword) nor a label of `graph`'s data. In the order
+// given, each once. The ranking ignores them, so callers should say so.
+std::vector<std::string> UnplacedThemes(const GraphSnapshot& graph,
+                                        const std::vector<std::string>& labels);
 
 }  // namespace citymatch
 

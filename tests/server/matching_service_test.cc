@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/in_process_server.h"
@@ -48,6 +50,15 @@ std::vector<std::string> Cities(const v1::RecommendPartnersResponse& r) {
     cities.push_back(rec.city());
   }
   return cities;
+}
+
+// "theme -> suggestion" for each unmatched theme of `r`, in order.
+std::vector<std::string> Unmatched(const v1::RecommendPartnersResponse& r) {
+  std::vector<std::string> unmatched;
+  for (const v1::UnmatchedTheme& u : r.unmatched_themes()) {
+    unmatched.push_back(absl::StrCat(u.theme(), " -> ", u.suggestion()));
+  }
+  return unmatched;
 }
 
 v1::RecommendPartnersRequest MigrantsDraft() {
@@ -357,6 +368,84 @@ TEST_F(MatchingServiceTest, PopulationRangeIsHonoured) {
     EXPECT_GE(population, 100000) << r.city();
     EXPECT_LE(population, 300000) << r.city();
   }
+}
+
+TEST_F(MatchingServiceTest, ThemesThatMatchNothingAreListedWithASuggestion) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_draft()->add_themes("migrnts");
+  request.mutable_draft()->add_themes("xyz");
+  request.mutable_draft()->add_themes("migrnts");
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  // Not an error: the ranking falls back on what it can place.
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.recommendations(), SizeIs(10));
+  EXPECT_THAT(Unmatched(response),
+              ElementsAre("migrnts -> migration", "xyz -> "));
+}
+
+TEST_F(MatchingServiceTest, ThemesTheTaxonomyPlacesAreNotListed) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_draft()->add_themes("housing");      // a theme id
+  request.mutable_draft()->add_themes("  REFUGEES ");  // a synonym
+  // Placed by the keyword "immigra", although no theme is named so.
+  request.mutable_draft()->add_themes("Reception of newly arrived immigrants");
+  v1::RecommendPartnersResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_THAT(response.unmatched_themes(), IsEmpty());
+
+  // A stored project's themes are labels of the data.
+  v1::RecommendPartnersRequest project;
+  project.set_project(kArrivalCities);
+  ASSERT_TRUE(Recommend(project, &response).ok());
+  EXPECT_THAT(response.unmatched_themes(), IsEmpty());
+}
+
+TEST_F(MatchingServiceTest, AnUnmatchedThemeRanksAsIfItWereNotThere) {
+  // What the note tells the user: a typo gets the answer of any other
+  // unknown word, without the theme's evidence.
+  auto draft = [](const std::string& theme) {
+    v1::RecommendPartnersRequest request;
+    request.mutable_draft()->add_themes(theme);
+    request.mutable_draft()->add_member_cities(kMilano);
+    request.mutable_draft()->add_member_cities(kRoma);
+    return request;
+  };
+  v1::RecommendPartnersResponse typo, nonsense, meant;
+  ASSERT_TRUE(Recommend(draft("migrnts"), &typo).ok());
+  ASSERT_TRUE(Recommend(draft("xyz"), &nonsense).ok());
+  ASSERT_TRUE(Recommend(draft("migration"), &meant).ok());
+  EXPECT_EQ(Cities(typo), Cities(nonsense));
+  EXPECT_THAT(Unmatched(typo), ElementsAre("migrnts -> migration"));
+  EXPECT_THAT(meant.unmatched_themes(), IsEmpty());
+  EXPECT_NE(Cities(typo), Cities(meant));
+}
+
+// A data set with a label of its own: the label matches, and a near miss of it
+// is suggested as the data spells it (normalised).
+TEST(MatchingServiceLabelsTest, LabelsOfTheDataMatchAndAreSuggested) {
+  std::map<std::string, std::string> files = SampleFiles();
+  const std::string known = "Health and social services\n";
+  std::string& projects = files["projects.csv"];
+  const size_t at = projects.find(known);
+  ASSERT_NE(at, std::string::npos);
+  projects.replace(at, known.size(),
+                   "Health and social services|Fire Brigades\n");
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(files);
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  v1::RecommendPartnersRequest request;
+  request.mutable_draft()->add_themes("fire brigades");
+  request.mutable_draft()->add_themes("Fire brigdes");
+  request.mutable_draft()->add_member_cities("cities/milano");
+  v1::RecommendPartnersResponse response;
+  grpc::ClientContext context;
+  grpc::Status status =
+      (*server)->matching()->RecommendPartners(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(Unmatched(response),
+              ElementsAre("Fire brigdes -> fire brigades"));
 }
 
 // Writes: a fresh server on the sample data, so the shared one stays as
