@@ -223,7 +223,11 @@ int Commands::Recommend(const v1::RecommendPartnersRequest& request,
   absl::StatusOr<v1::RecommendPartnersResponse> response =
       client_->RecommendPartners(request);
   if (!response.ok()) return ServerFailure(response.status());
-  return Show(*response, RecommendationsTable(*response, explain));
+  const int exit_code =
+      Show(*response, RecommendationsTable(*response, explain));
+  // After the answer, where it is seen; on stderr, so JSON stays parseable.
+  *err_ << UnmatchedThemeNotes(*response);
+  return exit_code;
 }
 
 int Commands::CreateOrganization(

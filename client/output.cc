@@ -288,6 +288,20 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
   return table.Render();
 }
 
+std::string UnmatchedThemeNotes(const v1::RecommendPartnersResponse& response) {
+  std::string notes;
+  for (const v1::UnmatchedTheme& u : response.unmatched_themes()) {
+    const std::string hint =
+        u.suggestion().empty() ? "see citymatch themes list"
+                               : absl::StrCat("did you mean \"", u.suggestion(),
+                                              "\"? see citymatch themes list");
+    absl::StrAppend(&notes, "note: theme \"", u.theme(),
+                    "\" matches no theme; the ranking ignores it (", hint,
+                    ")\n");
+  }
+  return notes;
+}
+
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
   if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",

@@ -51,6 +51,11 @@ std::string ImportSummary(const v1::ImportDatasetResponse& response,
 std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
                                  bool explain);
 
+// For stderr: one "note: theme "<theme>" matches no theme; ..." line per theme
+// of the request that matched nothing (the ranking ignored it), with the
+// server's "did you mean" if it has one. "" if every theme matched.
+std::string UnmatchedThemeNotes(const v1::RecommendPartnersResponse& response);
+
 // An RFC 3339 time in UTC to the second ("2026-11-29T11:20:05Z"); "" if
 // `timestamp` is unset.
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);

@@ -78,6 +78,42 @@ TEST_F(CliRecommendTest, DraftWithThemesAndMembers) {
   }
 }
 
+TEST_F(CliRecommendTest, ThemeThatMatchesNothingGetsANoteOnStderr) {
+  const CliResult typo = Cli({"recommend", "--themes", "migrnts,Housing",
+                              "--with", "milano", "--top", "1"});
+  // The ranking goes on without it: a note, not an error.
+  ASSERT_EQ(typo.exit_code, 0) << typo;
+  EXPECT_THAT(typo.out, StartsWith("RANK"));
+  EXPECT_EQ(typo.err,
+            "note: theme \"migrnts\" matches no theme; the ranking ignores it "
+            "(did you mean \"migration\"? see citymatch themes list)\n");
+
+  const CliResult nonsense =
+      Cli({"recommend", "--themes", "xyz", "--with", "milano", "--top", "1"});
+  ASSERT_EQ(nonsense.exit_code, 0) << nonsense;
+  EXPECT_EQ(nonsense.err,
+            "note: theme \"xyz\" matches no theme; the ranking ignores it "
+            "(see citymatch themes list)\n");
+
+  // JSON on stdout stays parseable and carries the same.
+  const CliResult json = Cli({"--output", "json", "recommend", "--themes",
+                              "migrnts", "--with", "milano", "--top", "1"});
+  ASSERT_EQ(json.exit_code, 0) << json;
+  const nlohmann::json response = nlohmann::json::parse(json.out);
+  ASSERT_EQ(response["unmatched_themes"].size(), 1u) << response;
+  EXPECT_EQ(response["unmatched_themes"][0]["theme"], "migrnts");
+  EXPECT_EQ(response["unmatched_themes"][0]["suggestion"], "migration");
+  EXPECT_THAT(json.err, HasSubstr("note: theme \"migrnts\""));
+}
+
+TEST_F(CliRecommendTest, KnownThemesGetNoNote) {
+  const CliResult known =
+      Cli({"recommend", "--themes", "migration,Housing,Social inclusion",
+           "--with", "milano", "--top", "1"});
+  ASSERT_EQ(known.exit_code, 0) << known;
+  EXPECT_EQ(known.err, "");
+}
+
 TEST_F(CliRecommendTest, LeadCountsAsAMember) {
   const std::vector<std::string> ids = Recommended(Json(
       {"recommend", "--themes", "Migrants", "--lead", "lyon", "--top", "10"}));

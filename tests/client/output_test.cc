@@ -151,6 +151,20 @@ TEST(OutputTest, EmptyRecommendationsSaySo) {
             "not modified (graph version 12)\n");
 }
 
+TEST(OutputTest, UnmatchedThemesGetOneNoteEachWithTheSuggestion) {
+  v1::RecommendPartnersResponse response;
+  EXPECT_EQ(UnmatchedThemeNotes(response), "");
+  v1::UnmatchedTheme* typo = response.add_unmatched_themes();
+  typo->set_theme("migrnts");
+  typo->set_suggestion("migration");
+  response.add_unmatched_themes()->set_theme("xyz");
+  EXPECT_EQ(UnmatchedThemeNotes(response),
+            "note: theme \"migrnts\" matches no theme; the ranking ignores it "
+            "(did you mean \"migration\"? see citymatch themes list)\n"
+            "note: theme \"xyz\" matches no theme; the ranking ignores it "
+            "(see citymatch themes list)\n");
+}
+
 v1::Token SampleToken() {
   v1::Token token;
   token.set_name("tokens/0a1b2c3d4e5f6071");
