@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "graph/theme_taxonomy.h"
 #include "server/access_policy.h"
 #include "server/call_helpers.h"
 #include "server/dataset_transfer.h"
@@ -67,6 +70,77 @@ void CheckReferences(const GraphSnapshot& g, const Practice& p,
     violations->push_back(
         {prefix + "city", absl::StrCat("city ", p.city_id, " does not exist")});
   }
+}
+
+// An interactive write names its themes from the vocabulary: a theme id,
+// display name or synonym, or a label that stored projects or practices
+// already carry (data imported from other networks keeps its own labels, and
+// editing such a project keeps them). Anything else is most likely a typo,
+// and stored it would stay: "hosing" would tie the project to a theme of its
+// own instead of housing, out of reach of every query for housing. So it is
+// refused, with the nearest known name. Keywords do not vouch for a label
+// here, since "migratoin" contains one. The import does not come this way and
+// keeps accepting any label: a bulk load from another network is not a typo.
+void CheckThemes(const GraphSnapshot& g, const std::vector<std::string>& themes,
+                 const std::string& field,
+                 std::vector<FieldViolation>* violations) {
+  // Labels already refused for their form (blank, '|', too many) are not
+  // reported twice.
+  absl::flat_hash_set<std::string> reported;
+  for (const FieldViolation& v : *violations) reported.insert(v.field);
+  if (reported.contains(field)) return;
+  absl::flat_hash_map<std::string, std::vector<size_t>> unknown;
+  for (size_t i = 0; i < themes.size(); ++i) {
+    if (!g.taxonomy().Defines(themes[i]) &&
+        !reported.contains(absl::StrCat(field, "[", i, "]"))) {
+      unknown[NormalizeLabel(themes[i])].push_back(i);
+    }
+  }
+  if (unknown.empty()) return;
+  // One pass over every stored label; a write with an unknown label is rare.
+  auto forget_stored = [&unknown](const std::vector<std::string>& labels) {
+    for (const std::string& label : labels) {
+      unknown.erase(NormalizeLabel(label));
+    }
+  };
+  for (const Project& p : g.projects()) {
+    if (unknown.empty()) break;
+    forget_stored(p.themes);
+  }
+  for (const Practice& p : g.practices()) {
+    if (unknown.empty()) break;
+    forget_stored(p.themes);
+  }
+  std::vector<size_t> refused;
+  for (const auto& [label, indices] : unknown) {
+    refused.insert(refused.end(), indices.begin(), indices.end());
+  }
+  std::sort(refused.begin(), refused.end());
+  for (size_t i : refused) {
+    const std::string suggestion = g.SuggestTheme(themes[i]);
+    violations->push_back(
+        {absl::StrCat(field, "[", i, "]"),
+         absl::StrCat("\"", themes[i], "\" is not a known theme",
+                      suggestion.empty() ? ""
+                                         : absl::StrCat("; did you mean \"",
+                                                        suggestion, "\"?"),
+                      " (citymatch themes list)")});
+  }
+}
+
+void CheckThemes(const GraphSnapshot&, const City&, const std::string&,
+                 std::vector<FieldViolation>*) {}
+
+void CheckThemes(const GraphSnapshot& g, const Project& p,
+                 const std::string& prefix,
+                 std::vector<FieldViolation>* violations) {
+  CheckThemes(g, p.themes, prefix + "themes", violations);
+}
+
+void CheckThemes(const GraphSnapshot& g, const Practice& p,
+                 const std::string& prefix,
+                 std::vector<FieldViolation>* violations) {
+  CheckThemes(g, p.themes, prefix + "themes", violations);
 }
 
 template <typename T>
@@ -152,6 +226,7 @@ grpc::Status Create(GraphStore* store, const Principal& principal,
   T entity = FromProto(resource, id, prefix, &violations);
   std::shared_ptr<const GraphSnapshot> graph = store->Snapshot();
   CheckReferences(*graph, entity, prefix, &violations);
+  CheckThemes(*graph, entity, prefix, &violations);
   if (!violations.empty()) return InvalidArgument(violations);
   AssignDefaultOwner(principal, &entity);
   grpc::Status allowed = CheckWrite(principal, nullptr, &entity, {});
@@ -220,6 +295,7 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
   FieldMaskUtil::MergeMessageTo(patch, effective, options, &merged);
   T entity = FromProto(merged, id, prefix, &violations);
   CheckReferences(*graph, entity, prefix, &violations);
+  CheckThemes(*graph, entity, prefix, &violations);
   if (!violations.empty()) return InvalidArgument(violations);
   grpc::Status allowed = CheckWrite(principal, current, &entity,
                                     {mask.paths().begin(), mask.paths().end()});

@@ -188,6 +188,26 @@ TEST_F(CliCatalogTest, ProjectWithUnknownMemberIsRejected) {
   EXPECT_EQ(Cli({"projects", "get", "ghost-proj"}).exit_code, 3);
 }
 
+TEST_F(CliCatalogTest, ProjectWithAMisspeltThemeIsRejectedWithASuggestion) {
+  const CliResult result =
+      Cli({"projects", "create", "p2", "--title", "T", "--member", "milano",
+           "--themes", "Housing,migratoin"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(result.err,
+              HasSubstr("\n  project.themes[1]: \"migratoin\" is not a known "
+                        "theme; did you mean \"migration\"? (citymatch themes "
+                        "list)\n"));
+  EXPECT_EQ(Cli({"projects", "get", "p2"}).exit_code, 3);
+  // Spelt right, it is stored as typed.
+  ASSERT_EQ(Cli({"projects", "create", "p2", "--title", "T", "--member",
+                 "milano", "--themes", "Housing,migration"})
+                .exit_code,
+            0);
+  EXPECT_EQ(Json({"projects", "get", "p2"})["themes"],
+            nlohmann::json({"Housing", "migration"}));
+}
+
 TEST_F(CliCatalogTest, ProjectsListFiltersByCity) {
   EXPECT_THAT(Ids(Json({"projects", "list", "--city", "torino"}), "projects"),
               ElementsAre("interreg-alps-heritage", "interreg-it-at-health"));

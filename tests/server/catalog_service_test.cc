@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/in_process_server.h"
@@ -18,6 +19,7 @@
 namespace citymatch {
 namespace {
 
+using ::citymatch::testing::FieldViolations;
 using ::citymatch::testing::InProcessServer;
 using ::citymatch::testing::ListAllCities;
 using ::citymatch::testing::ListAllProjects;
@@ -643,6 +645,189 @@ TEST_F(CatalogServiceTest, ListProjectsFilteredByThemeIdOrLabel) {
   ASSERT_TRUE(
       ListAllProjects(catalog(), "cities/bilbao", "Housing", &projects).ok());
   EXPECT_THAT(Ids(projects), ElementsAre("projects/urbact-welcome"));
+}
+
+// ---- Theme labels of writes -------------------------------------------------
+
+// "field: description" for each field violation of `status`.
+std::vector<std::string> Violations(const grpc::Status& status) {
+  std::vector<std::string> out;
+  for (const citymatch::testing::Violation& v : FieldViolations(status)) {
+    out.push_back(absl::StrCat(v.field, ": ", v.description));
+  }
+  return out;
+}
+
+v1::Project WelcomingAlps() {
+  v1::Project project;
+  project.set_title("Welcoming Alps");
+  project.add_members()->set_city("cities/graz");
+  return project;
+}
+
+TEST_F(CatalogServiceTest, CreateProjectWithAnUnknownThemeIsRefused) {
+  v1::Project project = WelcomingAlps();
+  project.add_themes("Migrants");
+  project.add_themes("migratoin");
+  project.add_themes("xyz");
+  v1::Project created;
+  grpc::Status status = CreateProject("welcoming-alps", project, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Violations(status),
+              ElementsAre("project.themes[1]: \"migratoin\" is not a known "
+                          "theme; did you mean \"migration\"? (citymatch "
+                          "themes list)",
+                          "project.themes[2]: \"xyz\" is not a known theme "
+                          "(citymatch themes list)"));
+  std::vector<v1::Project> all;
+  ASSERT_TRUE(ListAllProjects(catalog(), "", "", &all).ok());
+  EXPECT_EQ(all.size(), 4u);
+}
+
+TEST_F(CatalogServiceTest, ThemeIdsNamesAndSynonymsInAnyCaseAreAccepted) {
+  v1::Project project = WelcomingAlps();
+  for (const char* theme : {"migration", "housing", "  REFUGEES ",
+                            "Social inclusion and equal opportunities"}) {
+    project.add_themes(theme);
+  }
+  v1::Project created;
+  grpc::Status status = CreateProject("welcoming-alps", project, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(created.themes_size(), 4);
+}
+
+TEST_F(CatalogServiceTest, AKeywordAloneDoesNotMakeAThemeKnown) {
+  // "immigra" is a keyword of migration, so the ranking would place this
+  // label; but no theme is named so, and a write keeps to the vocabulary.
+  v1::Project project = WelcomingAlps();
+  project.add_themes("Reception of newly arrived immigrants");
+  v1::Project created;
+  grpc::Status status = CreateProject("welcoming-alps", project, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("project.themes[0]"));
+}
+
+TEST_F(CatalogServiceTest, MalformedThemeIsReportedOnceForItsForm) {
+  v1::Project project = WelcomingAlps();
+  project.add_themes("Housing|Roma");
+  project.add_themes(" ");
+  v1::Project created;
+  grpc::Status status = CreateProject("welcoming-alps", project, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Violations(status),
+              ElementsAre("project.themes[0]: must not contain '|'",
+                          "project.themes[1]: is blank"));
+}
+
+TEST_F(CatalogServiceTest, UpdateProjectWithAnUnknownThemeIsRefused) {
+  v1::Project project;
+  {
+    grpc::ClientContext context;
+    v1::GetProjectRequest request;
+    request.set_name("projects/urbact-arrival");
+    ASSERT_TRUE(catalog()->GetProject(&context, request, &project).ok());
+  }
+  auto update = [&](const std::string& theme, v1::Project* updated) {
+    grpc::ClientContext context;
+    v1::UpdateProjectRequest request;
+    *request.mutable_project() = project;
+    request.mutable_project()->add_themes(theme);
+    request.mutable_update_mask()->add_paths("themes");
+    return catalog()->UpdateProject(&context, request, updated);
+  };
+  v1::Project updated;
+  grpc::Status status = update("hosing", &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Violations(status),
+              ElementsAre("project.themes[2]: \"hosing\" is not a known "
+                          "theme; did you mean \"housing\"? (citymatch "
+                          "themes list)"));
+  status = update("housing", &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(
+      updated.themes(),
+      ElementsAre("Migrants", "Social inclusion and equal opportunities",
+                  "housing"));
+}
+
+TEST_F(CatalogServiceTest, CreatePracticeWithAnUnknownThemeIsRefused) {
+  grpc::ClientContext context;
+  v1::CreatePracticeRequest request;
+  request.set_practice_id("wien-anti-rumour");
+  request.mutable_practice()->set_title("Anti-rumour network");
+  request.mutable_practice()->set_city("cities/wien");
+  request.mutable_practice()->add_themes("Migrnts");
+  v1::Practice created;
+  grpc::Status status = catalog()->CreatePractice(&context, request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Violations(status),
+              ElementsAre("practice.themes[0]: \"Migrnts\" is not a known "
+                          "theme; did you mean \"migration\"? (citymatch "
+                          "themes list)"));
+}
+
+// Imported data keeps labels of its own; a write may use them, and projects
+// that carry them can still be edited.
+TEST(CatalogServiceLabelsTest, LabelsTheDataAlreadyUsesAreAccepted) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  v1::Catalog::Stub* catalog = (*server)->catalog();
+  v1::ImportDatasetResponse imported;
+  grpc::Status status = citymatch::testing::ImportFiles(
+      catalog,
+      {{"projects.csv",
+        "id,name,programme,start_year,end_year,themes\n"
+        "alps-fire,Alpine Fire,Interreg Alpine Space,2016,2019,"
+        "Fire Brigades|Reception of newly arrived immigrants\n"},
+       {"memberships.csv", "project_id,city_id,role\nalps-fire,graz,lead\n"}},
+      &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  v1::Project project = WelcomingAlps();
+  project.add_themes("fire brigades");
+  project.add_themes("Reception of newly arrived immigrants");
+  v1::Project created;
+  {
+    grpc::ClientContext context;
+    v1::CreateProjectRequest request;
+    request.set_project_id("welcoming-alps");
+    *request.mutable_project() = project;
+    status = catalog->CreateProject(&context, request, &created);
+  }
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // A near miss of the data's label is suggested as the data spells it.
+  project.set_themes(0, "Fire brigdes");
+  {
+    grpc::ClientContext context;
+    v1::CreateProjectRequest request;
+    request.set_project_id("welcoming-alps-2");
+    *request.mutable_project() = project;
+    status = catalog->CreateProject(&context, request, &created);
+  }
+  EXPECT_THAT(Violations(status),
+              ElementsAre("project.themes[0]: \"Fire brigdes\" is not a known "
+                          "theme; did you mean \"fire brigades\"? (citymatch "
+                          "themes list)"));
+
+  // The imported project keeps its labels through an update of every field.
+  v1::Project stored;
+  {
+    grpc::ClientContext context;
+    v1::GetProjectRequest request;
+    request.set_name("projects/alps-fire");
+    ASSERT_TRUE(catalog->GetProject(&context, request, &stored).ok());
+  }
+  stored.set_title("Alpine Fire and Rescue");
+  {
+    grpc::ClientContext context;
+    v1::UpdateProjectRequest request;
+    *request.mutable_project() = stored;
+    v1::Project updated;
+    status = catalog->UpdateProject(&context, request, &updated);
+  }
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 // ---- Practices -------------------------------------------------------------
