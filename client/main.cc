@@ -110,20 +110,25 @@ void AddCityThemeListCommand(CLI::App* parent, const std::string& help,
 void AddCityCommands(CLI::App* app, Choice* choice) {
   struct Flags {
     ListFlags list;
-    std::string country, id, name;
+    std::string country, id, name, name_contains;
     double lat = 0, lon = 0;
     int64_t population = 0;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cities = app->add_subcommand("cities", "Cities");
   cities->require_subcommand(1);
-  CLI::App* list = cities->add_subcommand("list", "List cities by id");
+  CLI::App* list = cities->add_subcommand(
+      "list", "List cities by id, e.g. list --name milan");
   AddListFlags(list, &f->list);
   list->add_option("--country", f->country,
                    "Only this ISO country code, e.g. IT");
+  list->add_option("--name", f->name_contains,
+                   "Only cities whose name contains this, ignoring case and "
+                   "accents (finds a city's id: --name munchen)");
   list->callback([f, choice] {
     auto request = PageRequest<v1::ListCitiesRequest>(f->list);
     request.set_country_code(absl::AsciiStrToUpper(f->country));
+    request.set_display_name_contains(f->name_contains);
     choice->action = [request, all = f->list.all](Commands& c) {
       return c.ListCities(request, all);
     };

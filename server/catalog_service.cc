@@ -5,8 +5,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "graph/name_folding.h"
 #include "graph/theme_taxonomy.h"
 #include "server/access_policy.h"
 #include "server/call_helpers.h"
@@ -435,19 +438,33 @@ grpc::ServerUnaryReactor* CatalogService::ListCities(
     v1::ListCitiesResponse* response) {
   return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
     std::vector<FieldViolation> violations;
-    const std::string scope =
-        absl::StrCat("ListCities\x1f", request->country_code());
+    const std::string& name_text = request->display_name_contains();
+    std::string scope = absl::StrCat("ListCities\x1f", request->country_code());
+    // Without a name filter the scope is what it was before the filter
+    // existed, so page tokens handed out then stay valid.
+    if (!name_text.empty()) absl::StrAppend(&scope, "\x1f", name_text);
     PageRequest page = ParsePageRequest(
         request->page_size(), request->page_token(), scope,
         options_.default_page_size, options_.max_page_size, &violations);
+    std::string problem =
+        CheckText(name_text, kMaxNameLength, /*required=*/false);
+    if (!problem.empty()) {
+      violations.push_back({"display_name_contains", problem});
+    }
     if (!violations.empty()) return InvalidArgument(violations);
+    const std::string wanted_name =
+        FoldName(absl::StripAsciiWhitespace(name_text));
     std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
     int total = 0;
     response->set_next_page_token(Paginate(
         graph->cities(), page, scope, [](const City& c) { return c.id; },
         [&](const City& c) {
-          return request->country_code().empty() ||
-                 c.country == request->country_code();
+          if (!request->country_code().empty() &&
+              c.country != request->country_code()) {
+            return false;
+          }
+          return wanted_name.empty() ||
+                 absl::StrContains(FoldName(c.name), wanted_name);
         },
         [&](const City& c) { *response->add_cities() = ToProto(c); }, &total));
     response->set_total_size(total);

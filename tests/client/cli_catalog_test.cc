@@ -69,6 +69,16 @@ TEST_F(CliCatalogTest, JsonOutputIsTheReplyWithProtoFieldNames) {
   EXPECT_FALSE(city.contains("displayName"));
 }
 
+TEST_F(CliCatalogTest, ListByNameFindsTheCityId) {
+  const CliResult result = Cli({"cities", "list", "--name", "MILAN"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("milano"));
+  EXPECT_THAT(result.out, Not(HasSubstr("torino")));
+  EXPECT_EQ(
+      Ids(Json({"cities", "list", "--name", "i", "--country", "at"}), "cities"),
+      (std::vector<std::string>{"wien"}));
+}
+
 TEST_F(CliCatalogTest, ListAllPagesThroughEveryCityOnce) {
   const nlohmann::json all =
       Json({"cities", "list", "--all", "--page-size", "3"});

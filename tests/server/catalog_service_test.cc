@@ -64,7 +64,8 @@ class CatalogServiceTest : public ::testing::Test {
     grpc::ClientContext context;
     v1::UpdateCityRequest request;
     *request.mutable_city() = city;
-    for (const std::string& p : paths) request.mutable_update_mask()->add_paths(p);
+    for (const std::string& p : paths)
+      request.mutable_update_mask()->add_paths(p);
     return catalog()->UpdateCity(&context, request, updated);
   }
 
@@ -174,10 +175,10 @@ TEST_F(CatalogServiceTest, ListCitiesPagesWithoutOverlapOrGap) {
     ASSERT_LT(++pages, 10) << "pages never end";
   } while (!token.empty());
   EXPECT_EQ(pages, 3);
-  EXPECT_THAT(seen, ElementsAre("cities/bilbao", "cities/graz", "cities/lyon",
-                                "cities/milano", "cities/roma",
-                                "cities/sevilla", "cities/torino",
-                                "cities/wien"));
+  EXPECT_THAT(seen,
+              ElementsAre("cities/bilbao", "cities/graz", "cities/lyon",
+                          "cities/milano", "cities/roma", "cities/sevilla",
+                          "cities/torino", "cities/wien"));
 }
 
 TEST_F(CatalogServiceTest, ListCitiesLastFullPageHasNoToken) {
@@ -210,6 +211,64 @@ TEST_F(CatalogServiceTest, ListCitiesFiltersByCountry) {
   EXPECT_EQ(pages, 3);
 }
 
+// The city names of one ListCities call filtered by `text` (and `country`).
+std::vector<std::string> CitiesNamed(v1::Catalog::Stub* catalog,
+                                     const std::string& text,
+                                     const std::string& country = "") {
+  grpc::ClientContext context;
+  v1::ListCitiesRequest request;
+  request.set_display_name_contains(text);
+  request.set_country_code(country);
+  v1::ListCitiesResponse response;
+  grpc::Status status = catalog->ListCities(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> names;
+  for (const v1::City& c : response.cities()) names.push_back(c.name());
+  EXPECT_EQ(response.total_size(), response.cities_size());
+  return names;
+}
+
+TEST_F(CatalogServiceTest, ListCitiesFiltersByNameIgnoringCaseAndAccents) {
+  v1::City created;
+  ASSERT_TRUE(CreateCity("krakow", Krakow(), &created).ok());
+  EXPECT_THAT(CitiesNamed(catalog(), "MILAN"), ElementsAre("cities/milano"));
+  EXPECT_THAT(CitiesNamed(catalog(), "krakow"), ElementsAre("cities/krakow"));
+  EXPECT_THAT(CitiesNamed(catalog(), "Kraków"), ElementsAre("cities/krakow"));
+  // A part of the name, anywhere in it.
+  EXPECT_THAT(CitiesNamed(catalog(), "andalu"), ElementsAre("cities/sevilla"));
+  EXPECT_THAT(CitiesNamed(catalog(), "o", "IT"),
+              ElementsAre("cities/milano", "cities/roma", "cities/torino"));
+  EXPECT_THAT(CitiesNamed(catalog(), "atlantis"), IsEmpty());
+}
+
+TEST_F(CatalogServiceTest, ListCitiesNameFilterPagesWithItsOwnTokens) {
+  grpc::ClientContext context;
+  v1::ListCitiesRequest request;
+  request.set_display_name_contains("o");
+  request.set_page_size(1);
+  v1::ListCitiesResponse first;
+  ASSERT_TRUE(catalog()->ListCities(&context, request, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  // The token belongs to this filter; under another one it is refused.
+  grpc::ClientContext other_context;
+  request.set_display_name_contains("a");
+  request.set_page_token(first.next_page_token());
+  v1::ListCitiesResponse other;
+  grpc::Status status = catalog()->ListCities(&other_context, request, &other);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+}
+
+TEST_F(CatalogServiceTest, ListCitiesBlankNameFilterIsInvalidArgument) {
+  grpc::ClientContext context;
+  v1::ListCitiesRequest request;
+  request.set_display_name_contains("   ");
+  v1::ListCitiesResponse response;
+  grpc::Status status = catalog()->ListCities(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("display_name_contains"));
+}
+
 TEST_F(CatalogServiceTest, ListCitiesNegativePageSizeIsInvalidArgument) {
   v1::ListCitiesResponse response;
   grpc::Status status = ListCities(-3, "", "", &response);
@@ -228,8 +287,7 @@ TEST_F(CatalogServiceTest, ListCitiesForgedPageTokenIsInvalidArgument) {
        {std::string("bWlsYW5v"), std::string("not a token!"), altered}) {
     v1::ListCitiesResponse response;
     grpc::Status status = ListCities(2, token, "", &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-        << token;
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << token;
     EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token")) << token;
   }
 }
@@ -242,8 +300,7 @@ TEST_F(CatalogServiceTest, ListCitiesTokenIsRefusedForADifferentFilter) {
     v1::ListCitiesResponse response;
     grpc::Status status =
         ListCities(1, first.next_page_token(), other, &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-        << other;
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << other;
     EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
   }
   // With the same filter the token works.
@@ -294,12 +351,13 @@ TEST_F(CatalogServiceTest, UpdateWithMaskChangesOnlyMaskedFields) {
   v1::City patch;
   patch.set_name("cities/torino");
   patch.set_display_name("Turin");
-  patch.set_population(1);           // not in the mask: ignored
-  patch.set_country_code("FR");      // not in the mask: ignored
+  patch.set_population(1);       // not in the mask: ignored
+  patch.set_country_code("FR");  // not in the mask: ignored
   patch.mutable_profile()->add_languages("it");
   patch.mutable_profile()->set_capacity(3);
   v1::City updated;
-  grpc::Status status = UpdateCity(patch, {"display_name", "profile"}, &updated);
+  grpc::Status status =
+      UpdateCity(patch, {"display_name", "profile"}, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated.display_name(), "Turin");
   EXPECT_EQ(updated.population(), before.population());
@@ -447,8 +505,7 @@ TEST_F(CatalogServiceTest, CreateCityWithBadFieldsIsInvalidArgumentNamingThem) {
        "city.country_code"},
       {"krakow", [](v1::City* c) { c->set_display_name(""); },
        "city.display_name"},
-      {"krakow", [](v1::City* c) { c->set_population(-1); },
-       "city.population"},
+      {"krakow", [](v1::City* c) { c->set_population(-1); }, "city.population"},
       {"krakow/old", [](v1::City*) {}, "city_id"},
       {"Krakow", [](v1::City*) {}, "city_id"},
       {"", [](v1::City*) {}, "city_id"},
@@ -521,10 +578,10 @@ TEST_F(CatalogServiceTest, MemberViolationsNameTheMembersIndexInTheRequest) {
   v1::Project created;
   grpc::Status status = CreateProject("welcoming-alps", project, &created);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(status),
-              UnorderedElementsAre("project.members[0].city",
-                                   "project.members[1].city",
-                                   "project.members[3].city"));
+  EXPECT_THAT(
+      ViolatedFields(status),
+      UnorderedElementsAre("project.members[0].city", "project.members[1].city",
+                           "project.members[3].city"));
 }
 
 TEST_F(CatalogServiceTest, CreateUpdateAndDeleteProject) {
@@ -573,8 +630,9 @@ TEST_F(CatalogServiceTest, CreateUpdateAndDeleteProject) {
     v1::DeleteProjectRequest request;
     request.set_name("projects/welcoming-alps");
     request.set_etag(created.etag());
-    EXPECT_EQ(catalog()->DeleteProject(&context, request, &deleted).error_code(),
-              grpc::StatusCode::ABORTED);
+    EXPECT_EQ(
+        catalog()->DeleteProject(&context, request, &deleted).error_code(),
+        grpc::StatusCode::ABORTED);
   }
   {
     grpc::ClientContext context;
@@ -637,8 +695,8 @@ TEST_F(CatalogServiceTest, ListProjectsFilteredByThemeIdOrLabel) {
        {std::string("migration"), std::string("Migrants")}) {
     std::vector<v1::Project> projects;
     ASSERT_TRUE(ListAllProjects(catalog(), "", theme, &projects).ok());
-    EXPECT_THAT(Ids(projects),
-                ElementsAre("projects/urbact-arrival", "projects/urbact-welcome"))
+    EXPECT_THAT(Ids(projects), ElementsAre("projects/urbact-arrival",
+                                           "projects/urbact-welcome"))
         << theme;
   }
   std::vector<v1::Project> projects;
@@ -867,7 +925,8 @@ TEST_F(CatalogServiceTest, CreatePracticeAndListByCity) {
     v1::ListPracticesResponse response;
     ASSERT_TRUE(catalog()->ListPractices(&context, request, &response).ok());
     std::vector<std::string> names;
-    for (const v1::Practice& p : response.practices()) names.push_back(p.name());
+    for (const v1::Practice& p : response.practices())
+      names.push_back(p.name());
     EXPECT_THAT(names, ElementsAre("practices/eumia-bilbao-health",
                                    "practices/wien-anti-rumour"));
   }
@@ -981,7 +1040,8 @@ TEST_F(CatalogServiceTest, TwinningsCreateListDelete) {
     v1::CreateTwinningRequest request;
     *request.mutable_twinning() = twinning;
     v1::Twinning created;
-    grpc::Status status = catalog()->CreateTwinning(&context, request, &created);
+    grpc::Status status =
+        catalog()->CreateTwinning(&context, request, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(created.city_a(), "cities/bilbao");
     EXPECT_EQ(created.city_b(), "cities/wien");
@@ -1020,8 +1080,9 @@ TEST_F(CatalogServiceTest, TwinningsCreateListDelete) {
     v1::DeleteTwinningRequest request;
     *request.mutable_twinning() = twinning;
     v1::DeleteResponse deleted;
-    EXPECT_EQ(catalog()->DeleteTwinning(&context, request, &deleted).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(
+        catalog()->DeleteTwinning(&context, request, &deleted).error_code(),
+        grpc::StatusCode::NOT_FOUND);
   }
 }
 
@@ -1062,7 +1123,8 @@ TEST(CatalogServiceShippedDataTest, ListCitiesPagesThroughAllCities) {
   for (size_t i = 0; i < cities.size(); ++i) {
     unique.insert(cities[i].name());
     if (i > 0) {
-      ASSERT_LT(cities[i - 1].name(), cities[i].name()) << "not ordered at " << i;
+      ASSERT_LT(cities[i - 1].name(), cities[i].name())
+          << "not ordered at " << i;
     }
   }
   EXPECT_EQ(unique.size(), 7166u);
