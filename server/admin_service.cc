@@ -83,7 +83,9 @@ grpc::ServerUnaryReactor* AdminService::CreateOrganization(
           if (id.empty() || graph->FindCity(id) == nullptr) {
             violations.push_back(
                 {absl::StrCat("organization.cities[", i, "]"),
-                 absl::StrCat("\"", cities[i], "\" is not an existing city")});
+                 id.empty() ? NotACityMessage(cities[i])
+                            : absl::StrCat("\"", cities[i],
+                                           "\" is not an existing city")});
           } else {
             org.city_ids.push_back(id);
           }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -146,15 +147,25 @@ void CheckThemes(const GraphSnapshot& g, const Practice& p,
   CheckThemes(g, p.themes, prefix + "themes", violations);
 }
 
+// Why `name` is not a resource name of T's collection.
+template <typename T>
+std::string NotANameMessage(const std::string& name) {
+  using Traits = ResourceTraits<T>;
+  if constexpr (std::is_same_v<T, City>) {
+    return NotACityMessage(name);
+  } else {
+    return absl::StrCat("\"", name, "\" is not a ", Traits::kField, " name (",
+                        Traits::kCollection, "{id})");
+  }
+}
+
 template <typename T>
 grpc::Status Get(const GraphStore& store, const std::string& name,
                  typename ResourceTraits<T>::Proto* response) {
   using Traits = ResourceTraits<T>;
   const std::string id = ParseResourceName(Traits::kCollection, name);
   if (id.empty()) {
-    return InvalidArgument(
-        {{"name", absl::StrCat("\"", name, "\" is not a ", Traits::kField,
-                               " name (", Traits::kCollection, "{id})")}});
+    return InvalidArgument({{"name", NotANameMessage<T>(name)}});
   }
   std::shared_ptr<const GraphSnapshot> graph = store.Snapshot();
   const T* entity = Traits::Find(*graph, id);
@@ -265,8 +276,7 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
   const std::string id = ParseResourceName(Traits::kCollection, patch.name());
   if (id.empty()) {
     return InvalidArgument(
-        {{prefix + "name", absl::StrCat("\"", patch.name(), "\" is not a ",
-                                        Traits::kField, " name")}});
+        {{prefix + "name", NotANameMessage<T>(patch.name())}});
   }
   const std::vector<std::string> updatable = Traits::UpdatablePaths();
   std::vector<FieldViolation> violations;
@@ -320,8 +330,7 @@ grpc::Status Delete(GraphStore* store, const Principal& principal,
   using Traits = ResourceTraits<T>;
   const std::string id = ParseResourceName(Traits::kCollection, name);
   if (id.empty()) {
-    return InvalidArgument({{"name", absl::StrCat("\"", name, "\" is not a ",
-                                                  Traits::kField, " name")}});
+    return InvalidArgument({{"name", NotANameMessage<T>(name)}});
   }
   std::shared_ptr<const GraphSnapshot> current = store->Snapshot();
   if (const T* existing = Traits::Find(*current, id)) {
@@ -413,8 +422,7 @@ std::string CityFilter(const std::string& name,
   if (name.empty()) return "";
   std::string id = ParseResourceName(kCities, name);
   if (id.empty()) {
-    violations->push_back(
-        {"city", absl::StrCat("\"", name, "\" is not a city name")});
+    violations->push_back({"city", NotACityMessage(name)});
   }
   return id;
 }

@@ -19,10 +19,8 @@ std::vector<std::string> CityIds(
   for (int i = 0; i < names.size(); ++i) {
     std::string id = ParseResourceName(kCities, names[i]);
     if (id.empty()) {
-      violations->push_back({absl::StrCat(field, "[", i, "]"),
-                             absl::StrCat("\"", names[i],
-                                          "\" is not a city name "
-                                          "(cities/{id})")});
+      violations->push_back(
+          {absl::StrCat(field, "[", i, "]"), NotACityMessage(names[i])});
     } else {
       ids.push_back(std::move(id));
     }
@@ -133,7 +131,7 @@ grpc::Status MatchingService::Recommend(
         query.lead_city_id = ParseResourceName(kCities, draft.lead_city());
         if (query.lead_city_id.empty()) {
           violations.push_back(
-              {"draft.lead_city", "is not a city name (cities/{id})"});
+              {"draft.lead_city", NotACityMessage(draft.lead_city())});
         }
       }
       query.programme = draft.programme();
@@ -141,8 +139,10 @@ grpc::Status MatchingService::Recommend(
       if (!problem.empty()) {
         violations.push_back({"draft.programme", problem});
       }
-      if (query.themes.empty() && query.member_city_ids.empty() &&
-          query.lead_city_id.empty()) {
+      // Counted as sent: a malformed member was reported above, and the
+      // draft is not empty for it.
+      if (draft.themes().empty() && draft.member_cities().empty() &&
+          draft.lead_city().empty()) {
         violations.push_back(
             {"draft", "needs at least one theme or one member city"});
       }

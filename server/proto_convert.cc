@@ -19,11 +19,8 @@ std::string CityRef(const std::string& name, const std::string& field,
                     std::vector<FieldViolation>* violations) {
   std::string id = ParseResourceName(kCities, name);
   if (id.empty()) {
-    violations->push_back({field, name.empty()
-                                      ? "a city is required"
-                                      : absl::StrCat("\"", name,
-                                                     "\" is not a city name "
-                                                     "(cities/{id})")});
+    violations->push_back(
+        {field, name.empty() ? "a city is required" : NotACityMessage(name)});
   }
   return id;
 }

@@ -17,4 +17,23 @@ std::string ParseResourceName(absl::string_view collection,
   return IsValidId(id) ? id : "";
 }
 
+std::string NotACityMessage(absl::string_view name) {
+  // What the user probably typed as the id, offered back as a name to look
+  // up; quoted for the shell if it holds a space.
+  absl::string_view typed = name;
+  if (const size_t slash = typed.rfind('/'); slash != typed.npos) {
+    typed = typed.substr(slash + 1);
+  }
+  std::string lookup = "NAME";
+  if (!typed.empty() && !absl::StrContains(typed, '"')) {
+    lookup = absl::StrContains(typed, ' ') ? absl::StrCat("\"", typed, "\"")
+                                           : std::string(typed);
+  }
+  return absl::StrCat("\"", name,
+                      "\" is not a city id: a city is cities/{id} with its "
+                      "GeoNames id, e.g. cities/3173435 for Milan; find it by "
+                      "name with: citymatch cities list --name ",
+                      lookup);
+}
+
 }  // namespace citymatch

@@ -22,6 +22,11 @@ std::string ResourceName(absl::string_view collection, absl::string_view id);
 std::string ParseResourceName(absl::string_view collection,
                               absl::string_view name);
 
+// Why `name` is not a city reference, for a field violation: it says what a
+// city id is (the shipped cities use their GeoNames id) and how to find one
+// from the city's name, since "cities/Milan" is the usual mistake.
+std::string NotACityMessage(absl::string_view name);
+
 }  // namespace citymatch
 
 #endif  // CITYMATCH_SERVER_RESOURCE_NAMES_H_

@@ -181,6 +181,14 @@ TEST_F(CliRecommendTest, UnknownProjectExitsThreeWithNotFound) {
   EXPECT_THAT(result.err, StartsWith("error: NOT_FOUND: "));
 }
 
+TEST_F(CliRecommendTest, MemberGivenByNameSaysHowToFindItsId) {
+  const CliResult result = Cli({"recommend", "--with", "Milan"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, HasSubstr("\"cities/Milan\" is not a city id"));
+  EXPECT_THAT(result.err, HasSubstr("citymatch cities list --name Milan"));
+  EXPECT_THAT(result.err, Not(HasSubstr("needs at least one")));
+}
+
 TEST_F(CliRecommendTest, BadFilterValuePrintsTheFieldViolation) {
   const CliResult result =
       Cli({"recommend", "urbact-arrival", "--countries", "ITA"});

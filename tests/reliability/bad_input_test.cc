@@ -239,7 +239,7 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
          v1::City out;
          return catalog_->GetCity(&c, r, &out);
        },
-       kInvalid, "not a city name", "name"},
+       kInvalid, "not a city id", "name"},
       {"GetCity of an unknown id",
        [this] {
          grpc::ClientContext c;
@@ -325,7 +325,7 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
       {"member that is not a city name", Project([](auto* r) {
          r->mutable_project()->mutable_members(0)->set_city("Milano");
        }),
-       kInvalid, "not a city name", "project.members[0].city"},
+       kInvalid, "not a city id", "project.members[0].city"},
       {"member listed twice", Project([](auto* r) {
          r->mutable_project()->add_members()->set_city("cities/milano");
        }),
@@ -437,7 +437,7 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
       {"draft member that is not a city name", Recommend([](auto* r) {
          r->mutable_draft()->add_member_cities("roma");
        }),
-       kInvalid, "not a city name", "draft.member_cities[1]"},
+       kInvalid, "not a city id", "draft.member_cities[1]"},
       {"draft member that does not exist", Recommend([](auto* r) {
          r->mutable_draft()->add_member_cities("cities/atlantis");
        }),

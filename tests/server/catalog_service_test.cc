@@ -25,10 +25,12 @@ using ::citymatch::testing::ListAllCities;
 using ::citymatch::testing::ListAllProjects;
 using ::citymatch::testing::SampleFiles;
 using ::citymatch::testing::ViolatedFields;
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 class CatalogServiceTest : public ::testing::Test {
@@ -156,6 +158,19 @@ TEST_F(CatalogServiceTest, MalformedNameIsInvalidArgumentNamingTheField) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
     EXPECT_THAT(ViolatedFields(status), ElementsAre("name")) << name;
   }
+}
+
+TEST_F(CatalogServiceTest, MalformedCityNameSaysWhatACityIdIs) {
+  v1::City city;
+  grpc::Status status = GetCity("cities/Milan", &city);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_THAT(violations[0].description,
+              AllOf(HasSubstr("\"cities/Milan\" is not a city id"),
+                    HasSubstr("GeoNames id, e.g. cities/3173435"),
+                    HasSubstr("citymatch cities list --name Milan")));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("city name")));
 }
 
 // ---- ListCities ------------------------------------------------------------

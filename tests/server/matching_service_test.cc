@@ -18,12 +18,15 @@
 namespace citymatch {
 namespace {
 
+using ::citymatch::testing::FieldViolations;
 using ::citymatch::testing::InProcessServer;
 using ::citymatch::testing::SampleFiles;
 using ::citymatch::testing::ShippedDataDir;
 using ::citymatch::testing::ViolatedFields;
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
@@ -293,6 +296,21 @@ TEST_F(MatchingServiceTest, MalformedRequestsAreInvalidArgumentNamingTheField) {
   }
 }
 
+TEST_F(MatchingServiceTest, MemberGivenByNameIsOneViolationExplainingIds) {
+  v1::RecommendPartnersRequest request;
+  request.mutable_draft()->add_member_cities("cities/San Sebastian");
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // The draft names a member, if a malformed one: it is not also "empty".
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "draft.member_cities[0]");
+  EXPECT_THAT(violations[0].description,
+              AllOf(HasSubstr("is not a city id"), HasSubstr("GeoNames"),
+                    HasSubstr("cities list --name \"San Sebastian\"")));
+}
+
 TEST_F(MatchingServiceTest, CountryFilterIsHonoured) {
   v1::RecommendPartnersRequest request = MigrantsDraft();
   request.mutable_filter()->add_countries("ES");
@@ -350,8 +368,8 @@ TEST_F(MatchingServiceTest, MaxDistanceIsHonoured) {
   double farthest = 0;
   for (const v1::Recommendation& r : unfiltered.recommendations()) {
     const v1::City city = GetCity(r.city());
-    farthest = std::max(farthest, std::min(DistanceKm(city, milano),
-                                           DistanceKm(city, roma)));
+    farthest = std::max(
+        farthest, std::min(DistanceKm(city, milano), DistanceKm(city, roma)));
   }
   EXPECT_GT(farthest, 150);
 }
@@ -498,9 +516,9 @@ TEST(MatchingServiceWriteTest, AfterAWriteTheSameIfNoneMatchGetsABody) {
   }
   EXPECT_FALSE(second.not_modified());
   EXPECT_GT(second.graph_version(), version);
-  EXPECT_THAT(Cities(second), ::testing::UnorderedElementsAre(
-                                  "cities/graz", "cities/sevilla",
-                                  "cities/torino"));
+  EXPECT_THAT(Cities(second),
+              ::testing::UnorderedElementsAre("cities/graz", "cities/sevilla",
+                                              "cities/torino"));
   // And the new version is then "not modified".
   request.set_if_none_match(second.graph_version());
   v1::RecommendPartnersResponse third;
