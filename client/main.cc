@@ -384,7 +384,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
   CLI::Option* with_opt =
       recommend
           ->add_option("--with", f->with,
-                       "draft: member cities, comma-separated")
+                       "draft: member cities by id (cities list --name finds "
+                       "it), comma-separated")
           ->delimiter(',')
           ->allow_extra_args(false);
   CLI::Option* lead_opt =
@@ -473,14 +474,14 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
   CLI::App* org_create = orgs->add_subcommand(
       "create",
       "Create an organisation, e.g. create milano --name \"Comune di "
-      "Milano\" --city milan");
+      "Milano\" --city 3173435");
   org_create->add_option("ID", f->org_id, "the new organisation's id")
       ->required();
   org_create->add_option("--name", f->org_name, "display name")->required();
   org_create
       ->add_option("--city", f->org_cities,
-                   "a city whose profile its editors may change; repeat or "
-                   "comma-separate")
+                   "a city whose profile its editors may change, by id "
+                   "(cities list --name finds it); repeat or comma-separate")
       ->delimiter(',')
       ->allow_extra_args(false);
   org_create->callback([f, choice] {

@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/cli_fixture.h"
+#include "tests/testing/sample_data.h"
 
 namespace citymatch::testing {
 namespace {
@@ -112,22 +113,22 @@ TEST_F(CliAdminTest, OrgsCreateThenListShowsTheOrganisationAndItsCities) {
   EXPECT_THAT(table.out, HasSubstr("milano, torino"));
 
   // Paging one at a time finds the same two.
-  EXPECT_THAT(Ids(Json({"orgs", "list", "--all", "--page-size", "1"}),
-                  "organizations"),
-              ElementsAre("comune-milano", "vienna-ngo"));
+  EXPECT_THAT(
+      Ids(Json({"orgs", "list", "--all", "--page-size", "1"}), "organizations"),
+      ElementsAre("comune-milano", "vienna-ngo"));
 }
 
 TEST_F(CliAdminTest, OrgsCreateRefusesADuplicateAndAnUnknownCity) {
-  ASSERT_EQ(Cli({"orgs", "create", "lyon-metro", "--name", "Métropole"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Cli({"orgs", "create", "lyon-metro", "--name", "Métropole"}).exit_code,
+      0);
   const CliResult duplicate =
       Cli({"orgs", "create", "lyon-metro", "--name", "Again"});
   EXPECT_EQ(duplicate.exit_code, 3) << duplicate;
   EXPECT_THAT(duplicate.err, StartsWith("error: ALREADY_EXISTS: "));
 
-  const CliResult unknown_city = Cli(
-      {"orgs", "create", "atlantis", "--name", "Atlantis", "--city", "nowhere"});
+  const CliResult unknown_city = Cli({"orgs", "create", "atlantis", "--name",
+                                      "Atlantis", "--city", "nowhere"});
   EXPECT_EQ(unknown_city.exit_code, 3) << unknown_city;
   EXPECT_THAT(unknown_city.err, StartsWith("error: INVALID_ARGUMENT: "));
   EXPECT_THAT(unknown_city.err, HasSubstr("organization.cities[0]"));
@@ -171,8 +172,7 @@ TEST_F(CliAdminTest, TokensCreateReturnsAWorkingSecretForEachRole) {
 }
 
 TEST_F(CliAdminTest, TokensCreateTablePrintsNameRoleOrgAndTheSecretLast) {
-  ASSERT_EQ(Cli({"orgs", "create", "graz-ngo", "--name", "Graz"}).exit_code,
-            0);
+  ASSERT_EQ(Cli({"orgs", "create", "graz-ngo", "--name", "Graz"}).exit_code, 0);
   const CliResult created =
       Cli({"tokens", "create", "--role", "editor", "--org",
            "organizations/graz-ngo", "--name", "Graz editors"});
@@ -199,9 +199,8 @@ TEST_F(CliAdminTest, TokensCreateChecksRoleOrgAndExpiry) {
   for (const nlohmann::json& t : list["tokens"]) {
     if (t.value("name", "") != expiring.name) continue;
     std::string error;
-    ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full,
-                                t.value("expire_time", ""), &expire_time,
-                                &error))
+    ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, t.value("expire_time", ""),
+                                &expire_time, &error))
         << t;
   }
   const absl::Duration left = expire_time - absl::Now();
@@ -209,9 +208,8 @@ TEST_F(CliAdminTest, TokensCreateChecksRoleOrgAndExpiry) {
   EXPECT_LE(left, absl::Hours(24 * 30)) << list;
 
   // Local usage errors: the server is not asked.
-  EXPECT_EQ(Cli({"tokens", "create", "--role", "owner", "--name", "x"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      Cli({"tokens", "create", "--role", "owner", "--name", "x"}).exit_code, 2);
   EXPECT_EQ(Cli({"tokens", "create", "--role", "viewer", "--name", "x",
                  "--expires", "soon"})
                 .exit_code,
@@ -225,8 +223,8 @@ TEST_F(CliAdminTest, TokensCreateChecksRoleOrgAndExpiry) {
       Cli({"tokens", "create", "--role", "editor", "--name", "x"});
   EXPECT_EQ(no_org.exit_code, 3) << no_org;
   EXPECT_THAT(no_org.err, StartsWith("error: INVALID_ARGUMENT: "));
-  const CliResult unknown_org = Cli(
-      {"tokens", "create", "--role", "editor", "--org", "ghost", "--name", "x"});
+  const CliResult unknown_org = Cli({"tokens", "create", "--role", "editor",
+                                     "--org", "ghost", "--name", "x"});
   EXPECT_EQ(unknown_org.exit_code, 3) << unknown_org;
 }
 
@@ -240,17 +238,16 @@ TEST_F(CliAdminTest, EditorCreatesProjectsOwnedByItsOrganisationOnly) {
   const NewToken editor_b = CreateToken(
       {"--role", "editor", "--org", "organizations/org-b", "--name", "B eds"});
 
-  const CliResult created =
-      As(editor_a.secret,
-         {"--output", "json", "projects", "create", "a-welcome", "--title",
-          "Welcome desks", "--member", "milano:lead", "--member", "wien",
-          "--owner", "organizations/org-a"});
+  const CliResult created = As(
+      editor_a.secret, {"--output", "json", "projects", "create", "a-welcome",
+                        "--title", "Welcome desks", "--member", "milano:lead",
+                        "--member", "wien", "--owner", "organizations/org-a"});
   ASSERT_EQ(created.exit_code, 0) << created;
   EXPECT_THAT(created.out, HasSubstr("\"owner\": \"organizations/org-a\""));
   // A bare id names the organisation too.
-  const CliResult bare = As(editor_a.secret,
-                            {"projects", "create", "a-housing", "--title",
-                             "Housing", "--member", "roma", "--owner", "org-a"});
+  const CliResult bare =
+      As(editor_a.secret, {"projects", "create", "a-housing", "--title",
+                           "Housing", "--member", "roma", "--owner", "org-a"});
   ASSERT_EQ(bare.exit_code, 0) << bare;
   EXPECT_THAT(bare.out, HasSubstr("organizations/org-a"));
 
@@ -275,8 +272,8 @@ TEST_F(CliAdminTest, ViewerReadsAndRecommendsButCannotCreateACity) {
   EXPECT_EQ(recommend.exit_code, 0) << recommend;
 
   const CliResult create =
-      As(viewer.secret, {"cities", "create", "napoli", "--name", "Napoli",
-                         "--country", "IT"});
+      As(viewer.secret,
+         {"cities", "create", "napoli", "--name", "Napoli", "--country", "IT"});
   EXPECT_EQ(create.exit_code, 3) << create;
   EXPECT_THAT(create.err, StartsWith("error: PERMISSION_DENIED: "));
   EXPECT_THAT(create.out, IsEmpty());
@@ -337,7 +334,8 @@ TEST_F(CliAdminTest, RevokedTokenStopsWorkingAtOnce) {
 
   const CliResult list = Cli({"tokens", "list"});
   EXPECT_THAT(list.out, HasSubstr("revoked"));
-  const CliResult unknown = Cli({"tokens", "revoke", "tokens/0000000000000000"});
+  const CliResult unknown =
+      Cli({"tokens", "revoke", "tokens/0000000000000000"});
   EXPECT_EQ(unknown.exit_code, 3) << unknown;
   EXPECT_THAT(unknown.err, StartsWith("error: NOT_FOUND: "));
 }
@@ -345,12 +343,11 @@ TEST_F(CliAdminTest, RevokedTokenStopsWorkingAtOnce) {
 // ---- audit -----------------------------------------------------------------
 
 TEST_F(CliAdminTest, AuditListsTheWritesNewestFirst) {
-  ASSERT_EQ(Cli({"orgs", "create", "org-audit", "--name", "Audited"})
-                .exit_code,
+  ASSERT_EQ(Cli({"orgs", "create", "org-audit", "--name", "Audited"}).exit_code,
             0);
   const NewToken viewer = CreateToken({"--role", "viewer", "--name", "dash"});
-  ASSERT_EQ(As(viewer.secret, {"cities", "create", "napoli", "--name",
-                               "Napoli", "--country", "IT"})
+  ASSERT_EQ(As(viewer.secret, {"cities", "create", "napoli", "--name", "Napoli",
+                               "--country", "IT"})
                 .exit_code,
             3);
   ASSERT_EQ(Cli({"projects", "delete", "interreg-it-at-health"}).exit_code, 0);
@@ -421,9 +418,8 @@ TEST_F(CliAdminTest, DefaultTokenFileIsReadFromVarUnderTheWorkingDirectory) {
   EXPECT_THAT(missing.err, HasSubstr("hint: no token was sent"));
   EXPECT_THAT(missing.err, HasSubstr("var/admin.token"));
   // With a token, a refusal carries no such hint.
-  const CliResult wrong =
-      NoToken({"--token", "cm_not-a-real-token", "orgs", "list"}, {},
-              empty_.path());
+  const CliResult wrong = NoToken(
+      {"--token", "cm_not-a-real-token", "orgs", "list"}, {}, empty_.path());
   EXPECT_EQ(wrong.exit_code, 3) << wrong;
   EXPECT_THAT(wrong.err, Not(HasSubstr("hint:")));
 }
@@ -442,10 +438,9 @@ TEST_F(CliAdminTest, CitymatchDataDirMovesTheDefaultTokenFile) {
 }
 
 TEST_F(CliAdminTest, TokenFileFlagAndVariableAreRead) {
-  const CliResult from_env =
-      NoToken({"tokens", "list"},
-              {{"CITYMATCH_TOKEN_FILE", data_.File("admin.token")}},
-              empty_.path());
+  const CliResult from_env = NoToken(
+      {"tokens", "list"}, {{"CITYMATCH_TOKEN_FILE", data_.File("admin.token")}},
+      empty_.path());
   EXPECT_EQ(from_env.exit_code, 0) << from_env;
   const CliResult from_flag =
       NoToken({"--token_file", data_.File("admin.token"), "tokens", "list"}, {},
@@ -463,8 +458,8 @@ TEST_F(CliAdminTest, TokenFileFlagAndVariableAreRead) {
   EXPECT_EQ(named.exit_code, 3) << named;
   EXPECT_THAT(named.err, StartsWith("error: UNAUTHENTICATED: "));
   const NewToken viewer = CreateToken({"--role", "viewer", "--name", "dash"});
-  const CliResult flag_wins = NoToken(
-      {"--token", viewer.secret, "tokens", "list"}, {}, repo.path());
+  const CliResult flag_wins =
+      NoToken({"--token", viewer.secret, "tokens", "list"}, {}, repo.path());
   EXPECT_EQ(flag_wins.exit_code, 3) << flag_wins;
   EXPECT_THAT(flag_wins.err, StartsWith("error: PERMISSION_DENIED: "));
 }
@@ -482,9 +477,9 @@ TEST_F(CliAdminTest, ExplicitTokenFileThatIsMissingOrEmptyExitsOne) {
 
   TempDir dir;
   dir.Write("empty.token", "\n");
-  const CliResult empty = NoToken(
-      {"--token_file", dir.File("empty.token"), "themes", "list"}, {},
-      empty_.path());
+  const CliResult empty =
+      NoToken({"--token_file", dir.File("empty.token"), "themes", "list"}, {},
+              empty_.path());
   EXPECT_EQ(empty.exit_code, 1) << empty;
   EXPECT_THAT(empty.err, HasSubstr("holds no token"));
 }
@@ -498,6 +493,49 @@ TEST_F(CliAdminTest, HelpDocumentsWhereTheTokenComesFrom) {
   for (const char* command : {"orgs", "tokens", "audit"}) {
     EXPECT_THAT(help.out, HasSubstr(command));
   }
+}
+
+// The example in the first line of `citymatch <group> create --help`
+// ("..., e.g. create ARGS"), as arguments: double-quoted words keep their
+// spaces.
+std::vector<std::string> HelpExample(const std::string& group) {
+  const CliResult help = RunCli({group, "create", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help;
+  const std::string first_line = help.out.substr(0, help.out.find('\n'));
+  const size_t at = first_line.find("e.g. ");
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no example in: " << first_line;
+    return {};
+  }
+  std::vector<std::string> args = {group};
+  std::string word;
+  bool quoted = false;
+  for (char c : first_line.substr(at + 5)) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ' ' && !quoted) {
+      if (!word.empty()) args.push_back(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) args.push_back(word);
+  return args;
+}
+
+class CliHelpExampleTest : public CliTest {
+ protected:
+  // The examples name real cities, so they run against the shipped data.
+  void SetUp() override { StartServer(ShippedDataDir()); }
+};
+
+TEST_F(CliHelpExampleTest, OrganisationThenEditorTokenExamplesRunAsWritten) {
+  const CliResult org = Cli(HelpExample("orgs"));
+  EXPECT_EQ(org.exit_code, 0) << org;
+  // The token example is for the organisation the first example made.
+  const CliResult token = Cli(HelpExample("tokens"));
+  EXPECT_EQ(token.exit_code, 0) << token;
 }
 
 }  // namespace
