@@ -8,6 +8,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "server/server.h"
 #include "spdlog/spdlog.h"
@@ -36,6 +38,14 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "citymatch-server --data_dir=DIR [--grpc_addr=HOST:PORT]");
+  // Abseil's --help lists the flags of a file named after the program
+  // (citymatch-server.cc) and found none; ours are defined in this file.
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags =
+      usage.contains_helpshort_flags = [](absl::string_view file) {
+        return absl::EndsWith(file, "server/main.cc");
+      };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
 
   // Block the signals in every thread; one thread waits for them.

@@ -26,6 +26,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -527,6 +529,14 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "citymatch-eval --data DIR [--json]: the evaluation protocol of "
       "DESIGN.md for every ranker");
+  // Abseil's --help lists the flags of a file named after the program
+  // (citymatch-eval.cc) and found none; ours are defined in this file.
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags =
+      usage.contains_helpshort_flags = [](absl::string_view file) {
+        return absl::EndsWith(file, "ranking/eval_main.cc");
+      };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   return citymatch::Run();
 }

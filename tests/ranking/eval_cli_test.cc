@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gmock/gmock.h"
 #include "graph/dataset_reader.h"
 #include "graph/dataset_writer.h"
 #include "graph/ranking/evaluation.h"
@@ -29,6 +30,8 @@ namespace {
 
 using ::citymatch::testing::CliResult;
 using ::citymatch::testing::RunBuiltBinary;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kEval[] = "graph/ranking/citymatch-eval";
 
@@ -90,6 +93,17 @@ class EvalCliTest : public ::testing::Test {
 
   citymatch::testing::TempDir data_;
 };
+
+TEST(EvalUsageTest, HelpListsTheProgramsOwnFlags) {
+  const CliResult help = RunBuiltBinary(kEval, {"--help"});
+  // Abseil's --help exits 1, as after any usage flag.
+  EXPECT_EQ(help.exit_code, 1) << help;
+  EXPECT_THAT(help.out, Not(HasSubstr("No flags matched")));
+  for (const char* flag : {"--data ", "--json ", "--strict ", "--rankers ",
+                           "--fit ", "--every_member ", "--ranks_csv "}) {
+    EXPECT_THAT(help.out, HasSubstr(flag)) << help;
+  }
+}
 
 TEST_F(EvalCliTest, PrintsTheProtocolsJsonAndEachFoldsPenalty) {
   const CliResult result = Eval({"--json", "--rankers", "citymatch,ppr"});
