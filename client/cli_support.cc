@@ -32,6 +32,11 @@ std::string ToResourceName(absl::string_view collection,
   return absl::StrCat(collection, "/", id_or_name);
 }
 
+std::string CountryFilter(absl::string_view text) {
+  if (text.size() == 2) return absl::AsciiStrToUpper(text);
+  return std::string(text);
+}
+
 absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec) {
   v1::Membership member;
   absl::string_view city = spec;
@@ -75,8 +80,7 @@ absl::StatusOr<v1::TokenRole> ParseTokenRole(absl::string_view text) {
       absl::StrCat("role \"", text, "\" must be admin, editor or viewer"));
 }
 
-absl::StatusOr<absl::Time> ParseExpiry(absl::string_view text,
-                                       absl::Time now) {
+absl::StatusOr<absl::Time> ParseExpiry(absl::string_view text, absl::Time now) {
   absl::Time when;
   std::string unused_error;
   if (absl::ParseTime(absl::RFC3339_full, text, &when, &unused_error)) {
@@ -94,8 +98,8 @@ absl::StatusOr<absl::Time> ParseExpiry(absl::string_view text,
     // At most about 300 years, so the product below cannot overflow.
     if (absl::SimpleAtoi(text.substr(0, text.size() - 1), &count) &&
         count >= 0 && count <= 110000) {
-      duration = (text.back() == 'd' ? absl::Hours(24) : absl::Hours(24 * 7)) *
-                 count;
+      duration =
+          (text.back() == 'd' ? absl::Hours(24) : absl::Hours(24 * 7)) * count;
       parsed = true;
     }
   } else {
@@ -107,7 +111,8 @@ absl::StatusOr<absl::Time> ParseExpiry(absl::string_view text,
         "\" is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor a "
         "duration (30d, 2w, 12h)"));
   }
-  if (duration <= absl::ZeroDuration() || duration == absl::InfiniteDuration()) {
+  if (duration <= absl::ZeroDuration() ||
+      duration == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
         absl::StrCat("expiry \"", text, "\" must be a positive duration"));
   }
@@ -128,8 +133,8 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path,
   if (fd < 0) {
     const int error = errno;
     if (error == ENOENT && !required) return std::string();
-    const std::string message =
-        absl::StrCat("cannot read token file ", path, ": ", std::strerror(error));
+    const std::string message = absl::StrCat("cannot read token file ", path,
+                                             ": ", std::strerror(error));
     if (error == EACCES || error == EPERM) {
       return absl::PermissionDeniedError(message);
     }

@@ -50,6 +50,11 @@ ExitCode ExitCodeForServerStatus(const absl::Status& status);
 std::string ToResourceName(absl::string_view collection,
                            absl::string_view id_or_name);
 
+// A country filter as typed, for the API: a two-letter code in upper case
+// ("it" -> "IT"), anything else unchanged, so that the server's refusal
+// quotes what the user wrote ("Italy").
+std::string CountryFilter(absl::string_view text);
+
 // A project member as typed: "CITY" or "CITY:lead" / "CITY:partner", where
 // CITY is an id or "cities/{id}". InvalidArgument for another role.
 absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec);

@@ -127,7 +127,7 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
                    "accents (finds a city's id: --name munchen)");
   list->callback([f, choice] {
     auto request = PageRequest<v1::ListCitiesRequest>(f->list);
-    request.set_country_code(absl::AsciiStrToUpper(f->country));
+    request.set_country_code(CountryFilter(f->country));
     request.set_display_name_contains(f->name_contains);
     choice->action = [request, all = f->list.all](Commands& c) {
       return c.ListCities(request, all);
@@ -445,7 +445,7 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
     request.set_page_size(f->top);
     v1::PartnerFilter* filter = request.mutable_filter();
     for (const std::string& c : f->countries) {
-      filter->add_countries(absl::AsciiStrToUpper(c));
+      filter->add_countries(CountryFilter(c));
     }
     filter->set_min_population(f->min_population);
     filter->set_max_population(f->max_population);

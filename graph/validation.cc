@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "graph/country_codes.h"
 #include "graph/csv.h"
@@ -164,6 +165,13 @@ void ValidatePractice(const Practice& p, const std::string& prefix,
   if (!p.owner.empty() && !IsValidId(p.owner)) {
     Add(out, prefix, "owner", "is not a valid organization id");
   }
+}
+
+std::string CheckCountryFilter(absl::string_view code) {
+  if (IsIsoCountryCode(absl::AsciiStrToUpper(code))) return "";
+  return absl::StrCat("\"", code,
+                      "\" is not an ISO 3166-1 alpha-2 country code; expected "
+                      "a two-letter code such as IT");
 }
 
 }  // namespace citymatch

@@ -42,6 +42,10 @@ void ValidatePractice(const Practice& practice, const std::string& prefix,
 // and non-empty if `required`.
 std::string CheckText(absl::string_view text, size_t max_length, bool required);
 
+// Why `code` cannot filter by country, or "" if it can: an ISO 3166-1
+// alpha-2 code in either case ("IT", "it"). Filters compare in upper case.
+std::string CheckCountryFilter(absl::string_view code);
+
 }  // namespace citymatch
 
 #endif  // CITYMATCH_GRAPH_VALIDATION_H_

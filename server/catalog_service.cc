@@ -447,7 +447,12 @@ grpc::ServerUnaryReactor* CatalogService::ListCities(
   return Serve(*guard_, context, Access::kRead, [&](const Principal&) {
     std::vector<FieldViolation> violations;
     const std::string& name_text = request->display_name_contains();
-    std::string scope = absl::StrCat("ListCities\x1f", request->country_code());
+    const std::string country = absl::AsciiStrToUpper(request->country_code());
+    if (!country.empty()) {
+      std::string problem = CheckCountryFilter(request->country_code());
+      if (!problem.empty()) violations.push_back({"country_code", problem});
+    }
+    std::string scope = absl::StrCat("ListCities\x1f", country);
     // Without a name filter the scope is what it was before the filter
     // existed, so page tokens handed out then stay valid.
     if (!name_text.empty()) absl::StrAppend(&scope, "\x1f", name_text);
@@ -467,8 +472,7 @@ grpc::ServerUnaryReactor* CatalogService::ListCities(
     response->set_next_page_token(Paginate(
         graph->cities(), page, scope, [](const City& c) { return c.id; },
         [&](const City& c) {
-          if (!request->country_code().empty() &&
-              c.country != request->country_code()) {
+          if (!country.empty() && c.country != country) {
             return false;
           }
           return wanted_name.empty() ||

@@ -1,5 +1,6 @@
 #include "server/matching_service.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "graph/ranking/query_resolver.h"
 #include "server/call_helpers.h"
@@ -31,14 +32,13 @@ std::vector<std::string> CityIds(
 PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
                               std::vector<FieldViolation>* violations) {
   PartnerFilter filter;
-  filter.countries = {in.countries().begin(), in.countries().end()};
-  for (size_t i = 0; i < filter.countries.size(); ++i) {
-    const std::string& c = filter.countries[i];
-    if (c.size() != 2 || !std::isupper(static_cast<unsigned char>(c[0])) ||
-        !std::isupper(static_cast<unsigned char>(c[1]))) {
-      violations->push_back({absl::StrCat("filter.countries[", i, "]"),
-                             "must be an ISO 3166-1 alpha-2 code"});
+  for (int i = 0; i < in.countries_size(); ++i) {
+    std::string problem = CheckCountryFilter(in.countries(i));
+    if (!problem.empty()) {
+      violations->push_back(
+          {absl::StrCat("filter.countries[", i, "]"), std::move(problem)});
     }
+    filter.countries.push_back(absl::AsciiStrToUpper(in.countries(i)));
   }
   filter.min_population = in.min_population();
   filter.max_population = in.max_population();

@@ -79,6 +79,14 @@ TEST_F(CliCatalogTest, ListByNameFindsTheCityId) {
       (std::vector<std::string>{"wien"}));
 }
 
+TEST_F(CliCatalogTest, ListByCountryNameIsRefusedWithTheExpectedForm) {
+  const CliResult result = Cli({"cities", "list", "--country", "Italy"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, HasSubstr("country_code: \"Italy\" is not an ISO "
+                                    "3166-1 alpha-2 country code"));
+  EXPECT_THAT(result.out, IsEmpty());
+}
+
 TEST_F(CliCatalogTest, ListAllPagesThroughEveryCityOnce) {
   const nlohmann::json all =
       Json({"cities", "list", "--all", "--page-size", "3"});

@@ -32,6 +32,13 @@ TEST(CliSupportTest, ToResourceNameAcceptsBareIdsAndNames) {
   EXPECT_EQ(ToResourceName("cities", "projects/x"), "projects/x");
 }
 
+TEST(CliSupportTest, CountryFilterUpperCasesTwoLetterCodesOnly) {
+  EXPECT_EQ(CountryFilter("it"), "IT");
+  EXPECT_EQ(CountryFilter("IT"), "IT");
+  EXPECT_EQ(CountryFilter("Italy"), "Italy");
+  EXPECT_EQ(CountryFilter(""), "");
+}
+
 TEST(CliSupportTest, ParseMemberReadsTheRole) {
   absl::StatusOr<v1::Membership> lead = ParseMember("cities/milano:lead");
   ASSERT_TRUE(lead.ok());
@@ -79,9 +86,9 @@ TEST(CliSupportTest, ParseExpiryReadsTimesAndDurations) {
   EXPECT_EQ(*ParseExpiry("2030-01-31T01:00:00+01:00", now),
             absl::FromUnixSeconds(1896048000));
 
-  for (const char* bad : {"", "soon", "d", "-3d", "0d", "0s", "-1h", "3x",
-                          "1.5d", "2000-01-01T00:00:00Z", "inf",
-                          "99999999999d"}) {
+  for (const char* bad :
+       {"", "soon", "d", "-3d", "0d", "0s", "-1h", "3x", "1.5d",
+        "2000-01-01T00:00:00Z", "inf", "99999999999d"}) {
     EXPECT_EQ(ParseExpiry(bad, now).status().code(),
               absl::StatusCode::kInvalidArgument)
         << bad;
@@ -102,8 +109,8 @@ TEST(CliSupportTest, ReadTokenFileStripsWhitespaceAndKnowsWhenMissingIsFine) {
 
   // A default file that is not there means no token; a named one is an error.
   EXPECT_EQ(*ReadTokenFile(dir.File("missing.token"), false), "");
-  const absl::Status missing = ReadTokenFile(dir.File("missing.token"), true)
-                                   .status();
+  const absl::Status missing =
+      ReadTokenFile(dir.File("missing.token"), true).status();
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(missing.message().find(dir.File("missing.token")),
             absl::string_view::npos);

@@ -7,7 +7,6 @@
 // an answer holds at most `limit` distinct existing cities, best first (ties
 // by id), never a member, an excluded city or one the filter rules out, each
 // with a finite score, and converts to the API message.
-#include <cctype>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "citymatch/v1/matching.pb.h"
 #include "google/protobuf/stubs/logging.h"
 #include "graph/graph_builder.h"
@@ -63,11 +63,8 @@ bool ToQuery(const v1::RecommendPartnersRequest& request,
   *limit = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   const v1::PartnerFilter& in = request.filter();
   for (const std::string& c : in.countries()) {
-    if (c.size() != 2 || !std::isupper(static_cast<unsigned char>(c[0])) ||
-        !std::isupper(static_cast<unsigned char>(c[1]))) {
-      return false;
-    }
-    filter->countries.push_back(c);
+    if (!CheckCountryFilter(c).empty()) return false;
+    filter->countries.push_back(absl::AsciiStrToUpper(c));
   }
   filter->min_population = in.min_population();
   filter->max_population = in.max_population();
@@ -140,9 +137,9 @@ void CheckAnswer(const GraphSnapshot& graph, const PartnerQuery& query,
     FUZZ_CHECK(countries.empty() || countries.count(city->country));
     FUZZ_CHECK(filter.min_population == 0 ||
                city->population >= filter.min_population);
-    FUZZ_CHECK(filter.max_population == 0 ||
-               (city->population > 0 &&
-                city->population <= filter.max_population));
+    FUZZ_CHECK(
+        filter.max_population == 0 ||
+        (city->population > 0 && city->population <= filter.max_population));
     FUZZ_CHECK(std::isfinite(r.score));
     if (i > 0) {
       const Recommendation& before = answer[i - 1];

@@ -284,6 +284,27 @@ TEST_F(CatalogServiceTest, ListCitiesBlankNameFilterIsInvalidArgument) {
   EXPECT_THAT(ViolatedFields(status), ElementsAre("display_name_contains"));
 }
 
+TEST_F(CatalogServiceTest, ListCitiesCountryThatIsNotACodeIsInvalidArgument) {
+  v1::ListCitiesResponse response;
+  grpc::Status status = ListCities(0, "", "Italy", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "country_code");
+  EXPECT_THAT(violations[0].description,
+              AllOf(HasSubstr("\"Italy\""), HasSubstr("such as IT")));
+  EXPECT_EQ(ListCities(0, "", "ZZ", &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(CatalogServiceTest, ListCitiesCountryCodeInLowerCaseIsTheSame) {
+  v1::ListCitiesResponse upper, lower;
+  ASSERT_TRUE(ListCities(0, "", "IT", &upper).ok());
+  ASSERT_TRUE(ListCities(0, "", "it", &lower).ok());
+  EXPECT_EQ(lower.total_size(), 3);
+  EXPECT_EQ(lower.SerializeAsString(), upper.SerializeAsString());
+}
+
 TEST_F(CatalogServiceTest, ListCitiesNegativePageSizeIsInvalidArgument) {
   v1::ListCitiesResponse response;
   grpc::Status status = ListCities(-3, "", "", &response);

@@ -311,6 +311,33 @@ TEST_F(MatchingServiceTest, MemberGivenByNameIsOneViolationExplainingIds) {
                     HasSubstr("cities list --name \"San Sebastian\"")));
 }
 
+TEST_F(MatchingServiceTest, CountryThatIsNotACodeSaysWhatIsExpected) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_filter()->add_countries("ES");
+  request.mutable_filter()->add_countries("Italy");
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "filter.countries[1]");
+  EXPECT_THAT(violations[0].description,
+              AllOf(HasSubstr("\"Italy\" is not an ISO 3166-1 alpha-2"),
+                    HasSubstr("two-letter code such as IT")));
+}
+
+TEST_F(MatchingServiceTest, CountryFilterIgnoresCase) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_filter()->add_countries("es");
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(response.recommendations().empty());
+  for (const v1::Recommendation& r : response.recommendations()) {
+    EXPECT_EQ(r.country_code(), "ES") << r.city();
+  }
+}
+
 TEST_F(MatchingServiceTest, CountryFilterIsHonoured) {
   v1::RecommendPartnersRequest request = MigrantsDraft();
   request.mutable_filter()->add_countries("ES");
