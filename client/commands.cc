@@ -38,6 +38,10 @@ int Commands::ServerFailure(const absl::Status& status) {
       !unauthenticated_hint_.empty()) {
     *err_ << "hint: " << unauthenticated_hint_ << "\n";
   }
+  if (ExitCodeForServerStatus(status) == kExitUnreachable &&
+      !unreachable_hint_.empty() && !client_->Connected()) {
+    *err_ << unreachable_hint_;
+  }
   return ExitCodeForServerStatus(status);
 }
 
@@ -230,8 +234,7 @@ int Commands::Recommend(const v1::RecommendPartnersRequest& request,
   return exit_code;
 }
 
-int Commands::CreateOrganization(
-    const v1::CreateOrganizationRequest& request) {
+int Commands::CreateOrganization(const v1::CreateOrganizationRequest& request) {
   absl::StatusOr<v1::Organization> organization =
       client_->CreateOrganization(request);
   if (!organization.ok()) return ServerFailure(organization.status());

@@ -74,6 +74,13 @@ class Commands {
     unauthenticated_hint_ = std::move(hint);
   }
 
+  // Printed after UNAVAILABLE or DEADLINE_EXCEEDED when the server was never
+  // reached, e.g. which address was tried and how to choose another. Empty
+  // (the default): nothing.
+  void set_unreachable_hint(std::string hint) {
+    unreachable_hint_ = std::move(hint);
+  }
+
  private:
   // Prints `status` and returns its exit code (3 or 4).
   int ServerFailure(const absl::Status& status);
@@ -89,6 +96,7 @@ class Commands {
   std::ostream* const out_;
   std::ostream* const err_;
   std::string unauthenticated_hint_;
+  std::string unreachable_hint_;
 };
 
 }  // namespace citymatch

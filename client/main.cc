@@ -16,6 +16,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/cli_support.h"
@@ -670,6 +671,12 @@ int Run(int argc, char** argv) {
   Commands commands(client.ok() ? client->get() : nullptr, format, &std::cout,
                     &std::cerr);
   if (!client.ok()) return commands.LocalFailure(client.status());
+  commands.set_unreachable_hint(absl::StrCat(
+      "hint: no citymatch server answered at ", client_options.server,
+      "; it may not be running (deploy/serve.sh starts one).\n",
+      "hint: to use another address pass --server HOST:PORT or set "
+      "CITYMATCH_SERVER (deploy/serve.sh listens on $CITYMATCH_GRPC_ADDR, "
+      "default 127.0.0.1:50051).\n"));
   if (client_options.token.empty()) {
     commands.set_unauthenticated_hint(
         "no token was sent: pass --token or set CITYMATCH_TOKEN or "

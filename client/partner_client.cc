@@ -113,10 +113,15 @@ absl::StatusOr<std::unique_ptr<PartnerClient>> PartnerClient::Create(
 
 PartnerClient::PartnerClient(std::shared_ptr<grpc::ChannelInterface> channel,
                              const ClientOptions& options)
-    : catalog_(v1::Catalog::NewStub(channel)),
+    : channel_(channel),
+      catalog_(v1::Catalog::NewStub(channel)),
       matching_(v1::Matching::NewStub(channel)),
       admin_(v1::Admin::NewStub(channel)),
       options_(options) {}
+
+bool PartnerClient::Connected() const {
+  return channel_->GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_READY;
+}
 
 absl::Time PartnerClient::Deadline() const {
   return options_.timeout > absl::ZeroDuration()

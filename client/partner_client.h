@@ -134,6 +134,12 @@ class PartnerClient {
   absl::StatusOr<v1::ListAuditEventsResponse> ListAuditEvents(
       const v1::ListAuditEventsRequest& request) const;
 
+  // True while the channel holds a working connection to the server. After
+  // a call failed with UNAVAILABLE or DEADLINE_EXCEEDED, false means the
+  // server was never reached (nothing listens, or it does not speak gRPC),
+  // rather than that it answered with that error.
+  bool Connected() const;
+
  private:
   // Now + options_.timeout, or InfiniteFuture() for no deadline.
   absl::Time Deadline() const;
@@ -147,6 +153,7 @@ class PartnerClient {
                                    Response*),
       const Request& request) const;
 
+  const std::shared_ptr<grpc::ChannelInterface> channel_;
   std::unique_ptr<v1::Catalog::Stub> catalog_;
   std::unique_ptr<v1::Matching::Stub> matching_;
   std::unique_ptr<v1::Admin::Stub> admin_;

@@ -292,6 +292,30 @@ TEST_F(CliCatalogTest, UnreachableServerExitsFour) {
   EXPECT_THAT(result.err, StartsWith("error: UNAVAILABLE: "));
 }
 
+TEST_F(CliCatalogTest, UnreachableServerHintNamesTheAddressAndHowToChangeIt) {
+  const CliResult flag =
+      RunCli({"--server=127.0.0.1:1", "--timeout=10", "cities", "list"});
+  EXPECT_EQ(flag.exit_code, 4) << flag;
+  EXPECT_THAT(flag.err,
+              HasSubstr("\nhint: no citymatch server answered at 127.0.0.1:1; "
+                        "it may not be running"));
+  EXPECT_THAT(flag.err, HasSubstr("--server HOST:PORT"));
+  EXPECT_THAT(flag.err, HasSubstr("CITYMATCH_SERVER"));
+  // The server script's variable is another one; the hint says so.
+  EXPECT_THAT(flag.err, HasSubstr("CITYMATCH_GRPC_ADDR"));
+
+  const CliResult env = RunCli({"--timeout=10", "cities", "list"},
+                               {{"CITYMATCH_SERVER", "127.0.0.1:1"}});
+  EXPECT_EQ(env.exit_code, 4) << env;
+  EXPECT_THAT(env.err, HasSubstr("answered at 127.0.0.1:1;"));
+}
+
+TEST_F(CliCatalogTest, ServerErrorsCarryNoUnreachableHint) {
+  const CliResult result = Cli({"cities", "get", "atlantis"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err, Not(HasSubstr("hint:")));
+}
+
 TEST_F(CliCatalogTest, SilentServerHitsTheDeadlineAndExitsFour) {
   // A socket that accepts connections (the kernel completes the handshake
   // from the backlog) but never speaks HTTP/2: the call can only time out.
@@ -327,6 +351,8 @@ TEST_F(CliCatalogTest, StoppedServerExitsFour) {
   ASSERT_TRUE(server_->Wait().ok());
   const CliResult result = Cli({"--timeout=10", "cities", "get", "lyon"});
   EXPECT_EQ(result.exit_code, 4) << result;
+  EXPECT_THAT(result.err, HasSubstr("hint: no citymatch server answered at " +
+                                    server_->address()));
 }
 
 TEST_F(CliCatalogTest, UsageErrorsExitTwo) {
