@@ -1,10 +1,17 @@
 #include "server/server.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -18,6 +25,57 @@
 namespace citymatch {
 
 namespace {
+
+// Why nothing can listen on `address` ("host:port", "[v6]:port"). gRPC
+// keeps the reason to its own log, so this binds a socket there and
+// reports what the kernel says; best effort, as things may have changed
+// since gRPC tried.
+std::string WhyCannotListen(const std::string& address) {
+  constexpr char kLikely[] =
+      "the address is probably in use by another process, or not permitted";
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || absl::StartsWith(address, "unix:")) {
+    return kLikely;
+  }
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints = {};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints,
+                    &found) != 0) {
+    return absl::StrCat("cannot resolve \"", host, "\"");
+  }
+  int error = 0;
+  for (addrinfo* a = found; a != nullptr && error == 0; a = a->ai_next) {
+    const int fd =
+        ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    // As gRPC does, so a port in TIME_WAIT does not count as in use.
+    const int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0) error = errno;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  switch (error) {
+    case EADDRINUSE:
+      return "the address is already in use (another citymatch-server?)";
+    case EACCES:
+      return "not permitted (ports below 1024 need privileges)";
+    case EADDRNOTAVAIL:
+      return "not an address of this machine";
+    case 0:
+      return kLikely;
+    default:
+      return std::strerror(error);
+  }
+}
 
 // Imports `dir` into an empty store, all or nothing.
 absl::Status Seed(GraphStore* store, const std::string& dir) {
@@ -146,7 +204,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->grpc_port_ == 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.grpc_addr));
+        absl::StrCat("cannot listen on ", options.grpc_addr, ": ",
+                     WhyCannotListen(options.grpc_addr),
+                     "; choose another address with --grpc_addr"));
   }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   spdlog::info(

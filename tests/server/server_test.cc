@@ -36,9 +36,8 @@ TEST(ServerTest, ServesOnARealPortToo) {
   ASSERT_TRUE(server.ok()) << server.status();
   const int port = (*server)->server()->grpc_port();
   ASSERT_GT(port, 0);
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                          grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
   std::unique_ptr<v1::Catalog::Stub> catalog = v1::Catalog::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
@@ -76,7 +75,8 @@ TEST(ServerTest, DataSurvivesARestartOnTheSameDataDir) {
     v1::DeleteTwinningRequest request;
     request.mutable_twinning()->set_city_a("cities/milano");
     request.mutable_twinning()->set_city_b("cities/lyon");
-    ASSERT_TRUE(server.catalog()->DeleteTwinning(&context, request, &deleted).ok());
+    ASSERT_TRUE(
+        server.catalog()->DeleteTwinning(&context, request, &deleted).ok());
   }
 
   ASSERT_TRUE(server.Restart().ok());
@@ -94,7 +94,8 @@ TEST(ServerTest, DataSurvivesARestartOnTheSameDataDir) {
     grpc::ClientContext context;
     v1::ListTwinningsRequest request;
     v1::ListTwinningsResponse response;
-    ASSERT_TRUE(server.catalog()->ListTwinnings(&context, request, &response).ok());
+    ASSERT_TRUE(
+        server.catalog()->ListTwinnings(&context, request, &response).ok());
     ASSERT_EQ(response.twinnings_size(), 1);
     EXPECT_EQ(response.twinnings(0).city_a(), "cities/graz");
   }
@@ -104,7 +105,8 @@ TEST(ServerTest, DataSurvivesARestartOnTheSameDataDir) {
     grpc::ClientContext context;
     v1::ListCitiesRequest request;
     v1::ListCitiesResponse response;
-    ASSERT_TRUE(server.catalog()->ListCities(&context, request, &response).ok());
+    ASSERT_TRUE(
+        server.catalog()->ListCities(&context, request, &response).ok());
     EXPECT_EQ(response.total_size(), 9);
   }
   // The version does not go back: a client's if_none_match stays meaningful.
@@ -136,6 +138,25 @@ TEST(ServerTest, AddressInUseIsUnavailable) {
   absl::StatusOr<std::unique_ptr<Server>> second =
       Server::BuildAndStart(options);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  // gRPC keeps the reason to its own log; the status says it too.
+  EXPECT_THAT(std::string(second.status().message()),
+              ::testing::AllOf(
+                  ::testing::HasSubstr("cannot listen on " + options.grpc_addr),
+                  ::testing::HasSubstr("already in use"),
+                  ::testing::HasSubstr("--grpc_addr")));
+}
+
+TEST(ServerTest, AddressOfAnotherMachineSaysItIsNotOurs) {
+  TempDir data;
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  // TEST-NET-1 (RFC 5737): never an address of this machine.
+  options.grpc_addr = "192.0.2.1:0";
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr("not an address of this machine"));
 }
 
 }  // namespace
