@@ -18,8 +18,11 @@ ABSL_FLAG(std::string, data_dir, "var",
           "Directory of the embedded SQLite store; created if missing.");
 ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051",
           "Address of the gRPC API (host:port; port 0 picks a free one).");
-ABSL_FLAG(std::string, http_addr, "127.0.0.1:8080",
-          "Address of the HTTP/JSON gateway (reserved for dashboards).");
+// Kept so that launchers passing it still start the server; the gateway it
+// is for is not built yet (README, Limits), so giving it only warns.
+ABSL_FLAG(std::string, http_addr, "",
+          "Reserved for the HTTP/JSON gateway, which this build does not "
+          "include: nothing listens there; setting it logs a warning.");
 ABSL_FLAG(std::string, seed_dir, "",
           "Data set folder imported when the store is empty at start.");
 ABSL_FLAG(std::string, tls_cert, "",
@@ -54,6 +57,14 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (const std::string http_addr = absl::GetFlag(FLAGS_http_addr);
+      !http_addr.empty()) {
+    spdlog::warn(
+        "--http_addr={}: the HTTP/JSON gateway is not part of this build; "
+        "nothing will listen there (use the gRPC API on --grpc_addr)",
+        http_addr);
+  }
 
   citymatch::ServerOptions options;
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
