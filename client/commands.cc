@@ -28,7 +28,7 @@ Commands::Commands(const PartnerClient* client, OutputFormat format,
     : client_(client), format_(format), out_(out), err_(err) {}
 
 int Commands::LocalFailure(const absl::Status& status) {
-  *err_ << FormatError(status);
+  *err_ << FormatLocalError(status);
   return kExitLocalFailure;
 }
 
@@ -178,7 +178,12 @@ int Commands::Import(const std::string& dir, bool validate_only) {
   for (const auto& [name, content] : *files) {
     total += static_cast<int64_t>(content.size());
   }
-  *err_ << "import: sending " << files->size() << " files (" << Bytes(total)
+  for (const std::string& skipped : OtherCsvFiles(dir)) {
+    *err_ << "import: skipping " << skipped
+          << ": not a file of the interchange format\n";
+  }
+  *err_ << "import: sending " << files->size()
+        << (files->size() == 1 ? " file (" : " files (") << Bytes(total)
         << ") from " << dir << "\n";
   absl::StatusOr<v1::ImportDatasetResponse> response = client_->ImportDataset(
       *files, validate_only,

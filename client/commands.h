@@ -65,7 +65,8 @@ class Commands {
   // Newest first.
   int ListAuditEvents(v1::ListAuditEventsRequest request, bool all);
 
-  // Prints `status` and returns kExitLocalFailure.
+  // Prints `status` as a local failure (no status code) and returns
+  // kExitLocalFailure.
   int LocalFailure(const absl::Status& status);
 
   // Printed after an UNAUTHENTICATED error, e.g. where a token may come from

@@ -1,5 +1,6 @@
 #include "client/dataset_files.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -37,6 +38,22 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
         "practices.csv, twinnings.csv"));
   }
   return files;
+}
+
+std::vector<std::string> OtherCsvFiles(const std::string& dir) {
+  std::vector<std::string> others;
+  std::error_code error;
+  for (fs::directory_iterator it(dir, error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (!absl::EndsWith(name, ".csv")) continue;
+    if (std::find(std::begin(kInterchangeFiles), std::end(kInterchangeFiles),
+                  name) == std::end(kInterchangeFiles)) {
+      others.push_back(name);
+    }
+  }
+  std::sort(others.begin(), others.end());
+  return others;
 }
 
 absl::Status WriteDatasetFolder(

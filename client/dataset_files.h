@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -27,6 +28,10 @@ inline constexpr const char* kInterchangeFiles[] = {
 // like) if one cannot be read.
 absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
     const std::string& dir);
+
+// The names of the .csv files in `dir` that are not interchange files,
+// sorted: ReadDatasetFolder leaves them out. Empty if `dir` cannot be read.
+std::vector<std::string> OtherCsvFiles(const std::string& dir);
 
 // Writes each of `files` into `dir`, creating it if needed and replacing
 // files of the same name. InvalidArgument for a file name that is not a plain

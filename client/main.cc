@@ -658,7 +658,7 @@ int Run(int argc, char** argv) {
     absl::StatusOr<std::string> token = ReadTokenFile(
         named ? token_file : default_token_file, /*required=*/named);
     if (!token.ok()) {
-      std::cerr << FormatError(token.status());
+      std::cerr << FormatLocalError(token.status());
       return kExitLocalFailure;
     }
     client_options.token = *std::move(token);

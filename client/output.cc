@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -389,10 +390,21 @@ std::string FormatError(const absl::Status& status) {
   std::string out =
       absl::StrCat("error: ", absl::StatusCodeToString(status.code()), ": ",
                    status.message(), "\n");
-  for (const FieldViolation& v : FieldViolations(status)) {
+  const std::vector<FieldViolation> violations = FieldViolations(status);
+  if (violations.size() == 1 &&
+      absl::StrContains(
+          status.message(),
+          absl::StrCat(violations[0].field, ": ", violations[0].description))) {
+    return out;
+  }
+  for (const FieldViolation& v : violations) {
     absl::StrAppend(&out, "  ", v.field, ": ", v.description, "\n");
   }
   return out;
+}
+
+std::string FormatLocalError(const absl::Status& status) {
+  return absl::StrCat("error: ", status.message(), "\n");
 }
 
 }  // namespace citymatch

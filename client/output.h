@@ -67,8 +67,7 @@ std::string OrganizationDetails(const v1::Organization& organization);
 // Tokens without secrets (there are none to show): id, display name, role,
 // organisation, creation and expiry times, and whether the token is active,
 // revoked or expired (at `now`).
-std::string TokensTable(const v1::ListTokensResponse& response,
-                        absl::Time now);
+std::string TokensTable(const v1::ListTokensResponse& response, absl::Time now);
 std::string TokenDetails(const v1::Token& token);
 
 // A new token's details, then a note that the secret is shown only this once
@@ -81,8 +80,13 @@ std::string CreatedToken(const v1::CreateTokenResponse& response);
 std::string AuditTable(const v1::ListAuditEventsResponse& response);
 
 // "error: <CODE_NAME>: <message>" and one "  <field>: <description>" line
-// per field violation the server attached.
+// per field violation the server attached, unless the message already is
+// the only one ("<field>: <description>"): then once is enough.
 std::string FormatError(const absl::Status& status);
+
+// "error: <message>" for a failure on this machine (a folder, a file): no
+// status code, which would read as the server's answer.
+std::string FormatLocalError(const absl::Status& status);
 
 }  // namespace citymatch
 

@@ -116,6 +116,22 @@ TEST_F(CliImportTest, ManyBadRowsAreListedAsFarAsTheReplyAllows) {
   EXPECT_THAT(result.err, HasSubstr("more, not listed"));
 }
 
+TEST_F(CliImportTest, NamesEachCsvFileItSkipsAndCountsFilesRight) {
+  TempDir folder;
+  folder.Write("cities.csv",
+               "id,name,country,lat,lon,population\n"
+               "nantes,Nantes,FR,47.2184,-1.5536,320732\n");
+  folder.Write("eumia_practices.csv", "id,name\n");
+  folder.Write("notes.txt", "not csv\n");
+  const CliResult result = Cli({"import", folder.path()});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.err,
+              HasSubstr("import: skipping eumia_practices.csv: not a file of "
+                        "the interchange format\n"));
+  EXPECT_THAT(result.err, Not(HasSubstr("notes.txt")));
+  EXPECT_THAT(result.err, HasSubstr("import: sending 1 file ("));
+}
+
 TEST_F(CliImportTest, ByteOrderMarkAndCrlfLineEndsAreRead) {
   TempDir folder;
   folder.Write("cities.csv",
@@ -143,13 +159,15 @@ TEST_F(CliImportTest, ValidateOnlyChecksAndWritesNothing) {
                "nantes,Nantes,FRANCE,47.2184,-1.5536,320732\n");
   const CliResult bad = Cli({"import", folder.path(), "--validate-only"});
   EXPECT_EQ(bad.exit_code, 3) << bad;
-  EXPECT_THAT(bad.err, HasSubstr("\n  cities.csv:2: "));
+  EXPECT_THAT(bad.err, HasSubstr("INVALID_ARGUMENT: cities.csv:2: "));
 }
 
 TEST_F(CliImportTest, MissingOrEmptyFolderIsALocalFailure) {
   const CliResult missing = Cli({"import", data_.File("no-such-folder")});
   EXPECT_EQ(missing.exit_code, 1) << missing;
-  EXPECT_THAT(missing.err, StartsWith("error: NOT_FOUND: "));
+  // A local failure, not the server's answer: no status code.
+  EXPECT_EQ(missing.err,
+            "error: " + data_.File("no-such-folder") + " is not a directory\n");
 
   TempDir empty;
   empty.Write("notes.txt", "not a data set\n");

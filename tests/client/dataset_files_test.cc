@@ -25,6 +25,17 @@ TEST(DatasetFilesTest, ReadsOnlyTheInterchangeFilesPresent) {
                 {"cities.csv", "id,name\r\nx,X\r\n"}, {"twinnings.csv", ""}}));
 }
 
+TEST(DatasetFilesTest, OtherCsvFilesAreTheOnesReadingLeavesOut) {
+  TempDir dir;
+  dir.Write("cities.csv", "id\n");
+  dir.Write("zz_extra.csv", "x\n");
+  dir.Write("eumia_practices.csv", "x\n");
+  dir.Write("README.md", "x\n");
+  EXPECT_EQ(OtherCsvFiles(dir.path()),
+            (std::vector<std::string>{"eumia_practices.csv", "zz_extra.csv"}));
+  EXPECT_TRUE(OtherCsvFiles(dir.File("missing")).empty());
+}
+
 TEST(DatasetFilesTest, MissingOrEmptyFolderIsAnError) {
   TempDir dir;
   EXPECT_EQ(ReadDatasetFolder(dir.File("missing")).status().code(),

@@ -51,6 +51,31 @@ TEST(OutputTest, FormatErrorPrintsCodeMessageAndEachViolation) {
             "  cities.csv:4: lat out of range\n");
 }
 
+TEST(OutputTest, FormatErrorPrintsASingleViolationOnce) {
+  google::rpc::BadRequest bad_request;
+  auto* v = bad_request.add_field_violations();
+  v->set_field("filter.countries[0]");
+  v->set_description("\"Italy\" is not a code");
+  const std::string message = "filter.countries[0]: \"Italy\" is not a code";
+  google::rpc::Status details;
+  details.set_code(grpc::StatusCode::INVALID_ARGUMENT);
+  details.set_message(message);
+  details.add_details()->PackFrom(bad_request);
+  EXPECT_EQ(FormatError(FromGrpcStatus(
+                grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message,
+                             details.SerializeAsString()))),
+            "error: INVALID_ARGUMENT: " + message + "\n");
+  // A message that does not already say it keeps the list.
+  EXPECT_EQ(FormatError(FromGrpcStatus(BadRequest({{"cities.csv:3", "bad"}}))),
+            "error: INVALID_ARGUMENT: bad rows\n"
+            "  cities.csv:3: bad\n");
+}
+
+TEST(OutputTest, FormatLocalErrorHasNoStatusCode) {
+  EXPECT_EQ(FormatLocalError(absl::NotFoundError("/tmp/x is not a directory")),
+            "error: /tmp/x is not a directory\n");
+}
+
 TEST(OutputTest, FormatErrorWithoutDetailsIsOneLine) {
   EXPECT_EQ(FormatError(FromGrpcStatus(grpc::Status(grpc::StatusCode::NOT_FOUND,
                                                     "cities/x not found"))),
