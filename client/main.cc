@@ -245,7 +245,9 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
   create->add_option("ID", f->id, "the new project's id")->required();
   create->add_option("--title", f->title, "title")->required();
   create->add_option("--programme", f->programme,
-                     "programme or call, e.g. \"URBACT III\"");
+                     "programme or call, as the data names it (e.g. "
+                     "\"URBACT\"; any case): its past projects are the "
+                     "history recommendations draw on");
   create->add_option("--themes", f->themes, "theme labels, comma-separated")
       ->delimiter(',')
       ->allow_extra_args(false);
@@ -392,7 +394,10 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
   CLI::Option* lead_opt =
       recommend->add_option("--lead", f->lead, "draft: the lead city");
   CLI::Option* programme_opt = recommend->add_option(
-      "--programme", f->programme, "draft: the programme or call applied to");
+      "--programme", f->programme,
+      "draft: the programme or call applied to, as the data names it (e.g. "
+      "\"URBACT\"; any case); one without past projects ranks without "
+      "programme history");
   project_opt->excludes(themes_opt)
       ->excludes(with_opt)
       ->excludes(lead_opt)
