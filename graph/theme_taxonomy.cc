@@ -13,6 +13,16 @@ namespace citymatch {
 
 namespace {
 
+// Whether `label` holds `keyword`; a short one only where a word starts.
+bool ContainsKeyword(absl::string_view label, absl::string_view keyword) {
+  if (keyword.size() > 3) return absl::StrContains(label, keyword);
+  for (size_t at = label.find(keyword); at != absl::string_view::npos;
+       at = label.find(keyword, at + 1)) {
+    if (at == 0 || !absl::ascii_isalnum(label[at - 1])) return true;
+  }
+  return false;
+}
+
 // The taxonomy: every one of the 88 labels of the shipped URBACT and Interreg
 // data maps onto at least one theme (tests/ranking/theme_labels_test.cc
 // checks each). A label that straddles two themes is a synonym of both
@@ -203,7 +213,7 @@ std::vector<std::string> ThemeTaxonomy::Resolve(absl::string_view label) const {
   } else {
     for (int i = 0; i < static_cast<int>(themes_.size()); ++i) {
       for (const std::string& keyword : themes_[i].keywords) {
-        if (absl::StrContains(normalized, keyword)) {
+        if (ContainsKeyword(normalized, keyword)) {
           matches.push_back(i);
           break;
         }

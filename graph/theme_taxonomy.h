@@ -22,7 +22,9 @@ struct ThemeDefinition {
   // Labels that mean this theme, compared after NormalizeLabel().
   std::vector<std::string> synonyms;
   // Lower-case fragments: a label containing one maps to this theme too
-  // ("immigra" catches "Immigration" and "Integration of immigrants").
+  // ("immigra" catches "Immigration" and "Integration of immigrants"). A
+  // fragment of three letters or fewer (an acronym: "sme", "ict") counts
+  // only at the start of a word, so "ict" is not found in "district".
   std::vector<std::string> keywords;
 };
 
@@ -39,8 +41,8 @@ class ThemeTaxonomy {
 
   // True if `label` is a theme id, display name or synonym (after
   // NormalizeLabel()). A label that Resolve() places only by a keyword is not:
-  // keywords are a wide net for other networks' vocabularies ("district"
-  // contains "ict"), not a dictionary.
+  // keywords are a wide net for other networks' vocabularies ("migratoin"
+  // contains "migra"), not a dictionary.
   bool Defines(absl::string_view label) const;
 
   // For "did you mean": the id of the theme whose id, display name or synonym

@@ -19,84 +19,84 @@ const CitymatchModel& ShippedCitymatchModel() {
   static const CitymatchModel* const kModel = [] {
     auto* model = new CitymatchModel();
     model->weights = {{
-        -0.0278228676,  // ppr
-        1.0433354,      // co_membership
-        0.53339547,     // twinned
-        0.0357059557,   // experience
-        0.438745566,    // programme_experience
-        0.627900807,    // programme_country
-        -0.487173209,   // distance
-        -2.01459026,    // distance_tight
-        -1.91932459,    // same_country
-        0.258042156,    // same_country_repeat
-        0.314567704,    // population_gap
-        0.184009283,    // population
-        0.25885326,     // theme_projects
-        0.942095552,    // theme_practices
-        -0.218343294,   // programme_population_gap
-        0.157854487,    // programme_density
-        0.511229729,    // programme_co_membership
-        1.99026491,     // era_gap
+        -0.00136073737,  // ppr
+        0.77577931,      // co_membership
+        0.532097004,     // twinned
+        -0.0469273259,   // experience
+        0.645173708,     // programme_experience
+        0.627910169,     // programme_country
+        -0.33381123,     // distance
+        -1.81888226,     // distance_tight
+        -1.69852569,     // same_country
+        -0.363717109,    // same_country_repeat
+        0.252227061,     // population_gap
+        0.314815728,     // population
+        0.257470274,     // theme_projects
+        0.276247234,     // theme_practices
+        -0.217453099,    // programme_population_gap
+        0.340876267,     // programme_density
+        0.51177574,      // programme_co_membership
+        0.274633352,     // era_gap
     }};
     model->loose_weights = {{
-        0.327974837,    // ppr
-        0.460159517,    // co_membership
-        0.364014165,    // twinned
-        -0.303851111,   // experience
-        0.746469001,    // programme_experience
-        0.508716197,    // programme_country
-        -0.195620064,   // distance
-        -0.415391141,   // distance_tight
-        -1.21835357,    // same_country
-        0.985701655,    // same_country_repeat
-        0.346735927,    // population_gap
-        0.20098562,     // population
-        0.143514343,    // theme_projects
-        0.00925162945,  // theme_practices
-        -0.0613062603,  // programme_population_gap
-        0.191238874,    // programme_density
-        0.275036937,    // programme_co_membership
-        0.394245823,    // era_gap
+        0.327857693,    // ppr
+        0.459532549,    // co_membership
+        0.364107586,    // twinned
+        -0.303168614,   // experience
+        0.746587692,    // programme_experience
+        0.508685324,    // programme_country
+        -0.195245051,   // distance
+        -0.415467236,   // distance_tight
+        -1.2181357,     // same_country
+        0.985846695,    // same_country_repeat
+        0.346456827,    // population_gap
+        0.200931656,    // population
+        0.143920537,    // theme_projects
+        0.00410127495,  // theme_practices
+        -0.0607396909,  // programme_population_gap
+        0.191979724,    // programme_density
+        0.274131815,    // programme_co_membership
+        0.392844845,    // era_gap
     }};
     model->fallback_weights = {{
-        0.126200239,   // ppr
-        1.31053411,    // co_membership
-        0.534353182,   // twinned
-        0.202296911,   // experience
+        0.126271493,   // ppr
+        1.31055249,    // co_membership
+        0.534045334,   // twinned
+        0.201444234,   // experience
         0,             // programme_experience
         0,             // programme_country
-        -0.980155606,  // distance
-        -1.73371437,   // distance_tight
-        0.431234926,   // same_country
-        0.16206058,    // same_country_repeat
-        0.116547996,   // population_gap
-        0.126454442,   // population
-        0.304808009,   // theme_projects
-        -0.369108673,  // theme_practices
+        -0.979612635,  // distance
+        -1.73375266,   // distance_tight
+        0.431828412,   // same_country
+        0.165256938,   // same_country_repeat
+        0.116516972,   // population_gap
+        0.126268104,   // population
+        0.304543399,   // theme_projects
+        -0.349435073,  // theme_practices
         0,             // programme_population_gap
         0,             // programme_density
         0,             // programme_co_membership
-        0.295184115,   // era_gap
+        0.309629385,   // era_gap
     }};
     model->fallback_loose_weights = {{
-        0.462508417,   // ppr
-        1.19147789,    // co_membership
-        0.200404476,   // twinned
-        -0.317530056,  // experience
+        0.462793271,   // ppr
+        1.19125666,    // co_membership
+        0.200526561,   // twinned
+        -0.319060997,  // experience
         0,             // programme_experience
         0,             // programme_country
-        -0.438083752,  // distance
-        -0.305283576,  // distance_tight
-        -0.580088306,  // same_country
-        3.00166883,    // same_country_repeat
-        0.254724533,   // population_gap
-        0.205913196,   // population
-        0.297669171,   // theme_projects
-        0.169787384,   // theme_practices
+        -0.437462461,  // distance
+        -0.305133456,  // distance_tight
+        -0.580963963,  // same_country
+        3.00622769,    // same_country_repeat
+        0.253976078,   // population_gap
+        0.205965943,   // population
+        0.298984726,   // theme_projects
+        0.17509747,    // theme_practices
         0,             // programme_population_gap
         0,             // programme_density
         0,             // programme_co_membership
-        0.22703517,    // era_gap
+        0.226531817,   // era_gap
     }};
     return model;
   }();

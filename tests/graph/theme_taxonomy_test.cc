@@ -105,6 +105,22 @@ TEST(ThemeTaxonomyTest, DefaultKeywordFallbackCatchesNewWording) {
               Contains("housing"));
 }
 
+// An acronym keyword ("ict", "sme") counts where a word starts: the data's
+// practice label "eviction" is not innovation, "Risk assessment" not economy.
+TEST(ThemeTaxonomyTest, DefaultShortKeywordsMatchOnlyAtTheStartOfAWord) {
+  const ThemeTaxonomy& taxonomy = ThemeTaxonomy::Default();
+  EXPECT_THAT(taxonomy.Resolve("eviction"), IsEmpty());
+  EXPECT_THAT(taxonomy.Resolve("District heating"),
+              Not(Contains("innovation")));
+  EXPECT_THAT(taxonomy.Resolve("Risk assessment"), Not(Contains("economy")));
+  EXPECT_THAT(taxonomy.Resolve("ICT for schools"), Contains("innovation"));
+  EXPECT_THAT(taxonomy.Resolve("Support to SMEs"), Contains("economy"));
+  EXPECT_THAT(taxonomy.Resolve("e-ICT services"), Contains("innovation"));
+  // Longer fragments still count inside a word.
+  EXPECT_THAT(taxonomy.Resolve("Unemployment among newcomers"),
+              Contains("employment"));
+}
+
 TEST(ThemeTaxonomyTest, DefinesIdsDisplayNamesAndSynonymsButNotKeywords) {
   ThemeTaxonomy t = Small();
   EXPECT_TRUE(t.Defines("water"));
