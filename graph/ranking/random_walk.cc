@@ -8,8 +8,8 @@ namespace citymatch {
 namespace {
 
 // The sum of z over the neighbours col[begin, end). Four running sums
-// instead of one: a theme vertex has hundreds of neighbours, and one chain of
-// dependent additions made it the slowest part of a query.
+// instead of one: a theme vertex has hundreds of neighbours, and their one
+// chain of dependent additions was half of the walk's time.
 double Gather(const std::vector<double>& z, const std::vector<uint32_t>& col,
               uint32_t begin, uint32_t end) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
