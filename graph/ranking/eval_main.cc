@@ -1,5 +1,7 @@
-// citymatch-eval: runs the evaluation protocol of DESIGN.md on a data folder
-// and prints Hit@10 and MRR per group for every ranker (see evaluation.h).
+// citymatch-eval: runs the evaluation protocol (docs/ranking.md, "The
+// evaluation") on a data folder in the interchange format
+// (docs/data-format.md) and prints Hit@10 and MRR per group for every ranker
+// (see evaluation.h).
 //
 //   citymatch-eval --data DIR [--json] [--rankers a,b] [--threads N]
 //   citymatch-eval --data DIR --fit      prints the model to ship
@@ -528,7 +530,8 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "citymatch-eval --data DIR [--json]: the evaluation protocol of "
-      "DESIGN.md for every ranker");
+      "docs/ranking.md for every ranker, on a folder in the format of "
+      "docs/data-format.md");
   // Abseil's --help lists the flags of a file named after the program
   // (citymatch-eval.cc) and found none; ours are defined in this file.
   absl::FlagsUsageConfig usage;
