@@ -297,6 +297,43 @@ bool CheckId(Table& table, const CsvRow& row, const std::string& id,
   return true;
 }
 
+// A row of an import replaces what the format has a column for and keeps
+// the rest of the stored resource of its id: an export imported back, or a
+// file edited in a spreadsheet, must not strip the owner of a project (its
+// editors would lose it), its status, its wanted partners and rules, a
+// city's profile or a practice's summary. Returns whether one was stored.
+bool KeepWhatTheFormatLacks(const GraphSnapshot* existing, City* city) {
+  const City* stored =
+      existing == nullptr ? nullptr : existing->FindCity(city->id);
+  if (stored == nullptr) return false;
+  city->profile = stored->profile;
+  return true;
+}
+
+// Also keeps the stored members; the caller replaces them if the files give
+// the project's memberships.
+bool KeepWhatTheFormatLacks(const GraphSnapshot* existing, Project* project) {
+  const Project* stored =
+      existing == nullptr ? nullptr : existing->FindProject(project->id);
+  if (stored == nullptr) return false;
+  project->members = stored->members;
+  project->status = stored->status;
+  project->owner = stored->owner;
+  project->wanted_partners = stored->wanted_partners;
+  project->rules = stored->rules;
+  return true;
+}
+
+bool KeepWhatTheFormatLacks(const GraphSnapshot* existing, Practice* practice) {
+  const Practice* stored =
+      existing == nullptr ? nullptr : existing->FindPractice(practice->id);
+  if (stored == nullptr) return false;
+  practice->summary = stored->summary;
+  practice->source_url = stored->source_url;
+  practice->owner = stored->owner;
+  return true;
+}
+
 }  // namespace
 
 ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
@@ -355,6 +392,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           KeepOnlyCoordinates(rules, &violations);
         }
         if (ok && ReportViolations(table, row.line, violations)) {
+          KeepWhatTheFormatLacks(existing, &city);
           out.dataset.cities.push_back(std::move(city));
         } else {
           refused_cities.insert(city.id);
@@ -369,6 +407,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
 
   FirstSeen project_ids;
   absl::flat_hash_map<std::string, int> project_slot;  // id -> index
+  // Stored projects whose row was read: they keep their stored members
+  // unless memberships.csv gives theirs, which then replace them all.
+  absl::flat_hash_set<std::string> members_kept;
   if (const std::string* content = content_of("projects.csv")) {
     Table table("projects.csv", rules, &out);
     if (table.Parse(
@@ -402,6 +443,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           ValidateProject(project, "", &violations);
         }
         if (ReportViolations(table, row.line, violations)) {
+          if (KeepWhatTheFormatLacks(existing, &project)) {
+            members_kept.insert(project.id);
+          }
           ++out.projects;
           project_slot[project.id] =
               static_cast<int>(out.dataset.projects.size());
@@ -460,6 +504,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           out.dataset.projects.push_back(*stored);
         }
         Project& project = out.dataset.projects[slot->second];
+        if (members_kept.erase(project_id) > 0) project.members.clear();
         auto member = std::find_if(
             project.members.begin(), project.members.end(),
             [&](const Membership& m) { return m.city_id == city_id; });
@@ -507,6 +552,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           ValidatePractice(practice, "", &violations);
         }
         if (!ReportViolations(table, row.line, violations)) continue;
+        KeepWhatTheFormatLacks(existing, &practice);
         if (refused_cities.contains(practice.city_id)) continue;
         if (!city_exists(practice.city_id)) {
           table.Problem(row.line, absl::StrCat("city ", practice.city_id,

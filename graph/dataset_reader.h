@@ -31,8 +31,13 @@ struct DatasetProblem {
 };
 
 struct ParsedDataset {
-  // What the files say. A membership of a project that is not in the files
-  // but in `existing` yields that project with the new member added.
+  // What the files say, merged with `existing`: a row keeps what the format
+  // has no column for from the stored resource of its id (a city's profile;
+  // a project's status, owner, wanted partners and rules; a practice's
+  // summary, URL and owner). A stored project whose row is read keeps its
+  // members unless memberships.csv gives its members, which replace them. A
+  // membership of a project that is not in the files but in `existing`
+  // yields that project with the member added or its role changed.
   Dataset dataset;
   int projects = 0;     // project rows read (not projects only extended)
   int memberships = 0;  // membership rows read
