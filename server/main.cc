@@ -11,6 +11,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
+#include "graph/storage/sqlite_backup.h"
 #include "server/server.h"
 #include "spdlog/spdlog.h"
 
@@ -37,10 +38,16 @@ ABSL_FLAG(double, rate_limit_burst, 200,
           "Calls a token may make at once above its average rate.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long SIGTERM lets calls in flight finish.");
+ABSL_FLAG(std::string, backup_to, "",
+          "Instead of serving: copy the store in --data_dir to this "
+          "directory, which must not hold one, and exit. A server may be "
+          "running on --data_dir meanwhile; restore by starting one with "
+          "--data_dir on the copy.");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "citymatch-server --data_dir=DIR [--grpc_addr=HOST:PORT]");
+      "citymatch-server --data_dir=DIR [--grpc_addr=HOST:PORT]\n"
+      "       citymatch-server --data_dir=DIR --backup_to=BACKUP_DIR");
   // Abseil's --help lists the flags of a file named after the program
   // (citymatch-server.cc) and found none; ours are defined in this file.
   absl::FlagsUsageConfig usage;
@@ -50,6 +57,24 @@ int main(int argc, char** argv) {
       };
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
+
+  if (const std::string backup_dir = absl::GetFlag(FLAGS_backup_to);
+      !backup_dir.empty()) {
+    const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+    absl::StatusOr<citymatch::DataDirBackup> backup =
+        citymatch::BackupDataDir(data_dir, backup_dir);
+    if (!backup.ok()) {
+      spdlog::error("backup failed: {}", backup.status().ToString());
+      return 1;
+    }
+    std::printf(
+        "backed up graph version %lld of %s to %s: %d cities, %d projects, "
+        "%d practices, %d twinnings, and the admin store\n",
+        static_cast<long long>(backup->graph_version), data_dir.c_str(),
+        backup_dir.c_str(), backup->cities, backup->projects, backup->practices,
+        backup->twinnings);
+    return 0;
+  }
 
   // Block the signals in every thread; one thread waits for them.
   sigset_t signals;
