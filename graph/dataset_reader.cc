@@ -377,21 +377,32 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (rules == ReadRules::kEvaluation) {
           absl::AsciiStrToUpper(&city.country);
         }
-        bool ok = ReadCoordinate(table, row, "lat", &city.lat);
-        ok = ReadCoordinate(table, row, "lon", &city.lon) && ok;
+        const bool lat_read = ReadCoordinate(table, row, "lat", &city.lat);
+        const bool lon_read = ReadCoordinate(table, row, "lon", &city.lon);
+        bool population_read = true;
         if (!ParseInt(table.Get(row, "population"), &city.population) ||
             (rules == ReadRules::kEvaluation && city.population < 0)) {
           city.population = 0;
-          ok = ReadAsUnknown(table, row,
-                             "population is not a whole number >= 0") &&
-               ok;
+          population_read = ReadAsUnknown(
+              table, row, "population is not a whole number >= 0");
         }
+        // The rest of a row with an unreadable field is checked too, so
+        // that one import lists every problem of the row. A field that did
+        // not parse is reported above, not again.
         std::vector<FieldViolation> violations;
-        if (ok) {
-          ValidateCity(city, "", &violations);
-          KeepOnlyCoordinates(rules, &violations);
-        }
-        if (ok && ReportViolations(table, row.line, violations)) {
+        ValidateCity(city, "", &violations);
+        KeepOnlyCoordinates(rules, &violations);
+        violations.erase(
+            std::remove_if(violations.begin(), violations.end(),
+                           [&](const FieldViolation& v) {
+                             return (v.field == "latitude" && !lat_read) ||
+                                    (v.field == "longitude" && !lon_read) ||
+                                    (v.field == "population" &&
+                                     !population_read);
+                           }),
+            violations.end());
+        const bool valid = ReportViolations(table, row.line, violations);
+        if (lat_read && lon_read && population_read && valid) {
           KeepWhatTheFormatLacks(existing, &city);
           out.dataset.cities.push_back(std::move(city));
         } else {
@@ -425,13 +436,13 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         project.programme = table.Get(row, "programme");
         project.themes = SplitLabels(table.Get(row, "themes"));
         int64_t start = 0, end = 0;
+        bool years_read = true;
         if (!ParseInt(table.Get(row, "start_year"), &start) ||
             !ParseInt(table.Get(row, "end_year"), &end) || !IsYear(start) ||
             !IsYear(end)) {
-          if (!ReadAsUnknown(table, row,
-                             "start_year and end_year must be years")) {
-            continue;
-          }
+          // Unknown for the checks below, which still run (as for a city).
+          years_read = ReadAsUnknown(table, row,
+                                     "start_year and end_year must be years");
           start = end = 0;
         }
         project.start_year = static_cast<int>(start);
@@ -442,7 +453,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (rules == ReadRules::kService) {
           ValidateProject(project, "", &violations);
         }
-        if (ReportViolations(table, row.line, violations)) {
+        if (ReportViolations(table, row.line, violations) && years_read) {
           if (KeepWhatTheFormatLacks(existing, &project)) {
             members_kept.insert(project.id);
           }
@@ -540,10 +551,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         practice.city_id = table.Get(row, "city_id");
         practice.themes = SplitLabels(table.Get(row, "themes"));
         int64_t start = 0;
+        bool year_read = true;
         if (!ParseInt(table.Get(row, "start_year"), &start) || !IsYear(start)) {
-          if (!ReadAsUnknown(table, row, "start_year must be a year")) {
-            continue;
-          }
+          year_read = ReadAsUnknown(table, row, "start_year must be a year");
           start = 0;
         }
         practice.start_year = static_cast<int>(start);
@@ -551,7 +561,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (rules == ReadRules::kService) {
           ValidatePractice(practice, "", &violations);
         }
-        if (!ReportViolations(table, row.line, violations)) continue;
+        if (!ReportViolations(table, row.line, violations) || !year_read) {
+          continue;
+        }
         KeepWhatTheFormatLacks(existing, &practice);
         if (refused_cities.contains(practice.city_id)) continue;
         if (!city_exists(practice.city_id)) {

@@ -624,6 +624,34 @@ TEST(DatasetReaderTest, StartYearAfterEndYearIsRefused) {
   EXPECT_EQ(parsed.projects, 1);
 }
 
+TEST(DatasetReaderTest, EveryProblemOfARowIsReportedInOneGo) {
+  // A field that does not parse does not hide the row's other problems:
+  // one import lists all that must be fixed.
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "c1,One,at,\"48,3\",16.3,12\n"
+                                         "c2,,DE,91,east,many\n")},
+             {"projects.csv",
+              absl::StrCat(kProjectsHeader, "p1,,Prog,20x5,2016,Housing\n")},
+             {"practices.csv",
+              "id,name,city_id,themes,start_year\npr1,,milano,Housing,19x\n"}});
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(ProblemIs("cities.csv", 2, "lat is not a finite number"),
+                  ProblemIs("cities.csv", 2, "country_code \"at\""),
+                  ProblemIs("cities.csv", 3, "lon is not a finite number"),
+                  ProblemIs("cities.csv", 3, "population is not a whole"),
+                  ProblemIs("cities.csv", 3, "display_name is required"),
+                  ProblemIs("cities.csv", 3, "latitude must be"),
+                  ProblemIs("projects.csv", 2, "must be years"),
+                  ProblemIs("projects.csv", 2, "title is required"),
+                  ProblemIs("practices.csv", 2, "start_year must be a year"),
+                  ProblemIs("practices.csv", 2, "title is required")));
+  EXPECT_THAT(parsed.dataset.cities, IsEmpty());
+  EXPECT_THAT(parsed.dataset.projects, IsEmpty());
+  EXPECT_THAT(parsed.dataset.practices, IsEmpty());
+}
+
 TEST(DatasetReaderTest, DanglingReferencesAreReported) {
   std::map<std::string, std::string> files = testing::SampleFiles();
   files["memberships.csv"] +=
