@@ -64,6 +64,26 @@ v1::CreateCityRequest CityRequest(const std::string& id) {
   return request;
 }
 
+// How many of the cities `ids` the server holds.
+int CountCities(v1::Catalog::Stub* stub, const std::string& token,
+                const std::set<std::string>& ids) {
+  int found = 0;
+  for (const std::string& id : ids) {
+    grpc::ClientContext context;
+    Authorize(&context, token, absl::Seconds(10));
+    v1::GetCityRequest request;
+    request.set_name("cities/" + id);
+    v1::City city;
+    grpc::Status status = stub->GetCity(&context, request, &city);
+    if (status.ok()) {
+      ++found;
+    } else {
+      ADD_FAILURE() << "city " << id << ": " << status.error_message();
+    }
+  }
+  return found;
+}
+
 TEST(CrashRecoveryTest, AcknowledgedWritesSurviveRepeatedSigkill) {
   TempDir data;
   // Unlimited rate: the writers share the admin token.
@@ -125,15 +145,7 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveRepeatedSigkill) {
   const std::string token = AdminToken(data.path());
   auto stub = Connect(server);
   EXPECT_GE(acknowledged.size(), 100u) << "too few writes to mean anything";
-  int found = 0;
-  for (const std::string& id : acknowledged) {
-    grpc::ClientContext context;
-    Authorize(&context, token, absl::Seconds(10));
-    v1::GetCityRequest request;
-    request.set_name("cities/" + id);
-    v1::City city;
-    if (stub->GetCity(&context, request, &city).ok()) ++found;
-  }
+  const int found = CountCities(stub.get(), token, acknowledged);
   EXPECT_EQ(found, static_cast<int>(acknowledged.size()));
   const std::string retried = *acknowledged.begin();
   grpc::ClientContext context;
@@ -257,20 +269,8 @@ TEST(CrashRecoveryTest, OnlineBackupIsOneCommitOfTheStoreAndServes) {
   ServerProcess restored(copy, {"--rate_limit_qps=0"});
   ASSERT_TRUE(restored.Start().ok());
   auto stub = Connect(restored);
-  int found = 0;
-  for (const std::string& id : before_backup) {
-    grpc::ClientContext context;
-    Authorize(&context, token, absl::Seconds(10));
-    v1::GetCityRequest request;
-    request.set_name("cities/" + id);
-    v1::City city;
-    grpc::Status status = stub->GetCity(&context, request, &city);
-    if (status.ok())
-      ++found;
-    else
-      ADD_FAILURE() << id << ": " << status.error_message();
-  }
-  EXPECT_EQ(found, static_cast<int>(before_backup.size()));
+  EXPECT_EQ(CountCities(stub.get(), token, before_backup),
+            static_cast<int>(before_backup.size()));
   grpc::ClientContext context;
   Authorize(&context, token, absl::Seconds(10));
   v1::ListCitiesRequest list;

@@ -283,35 +283,21 @@ std::vector<std::string> Stored(v1::Catalog::Stub* catalog,
                                 const std::string& project,
                                 const std::string& city,
                                 const std::string& practice) {
-  std::vector<std::string> out;
-  {
+  auto get = [catalog](auto method, auto request, auto resource,
+                       const std::string& name) {
     grpc::ClientContext context;
-    v1::GetProjectRequest request;
-    request.set_name(project);
-    v1::Project p;
-    EXPECT_TRUE(catalog->GetProject(&context, request, &p).ok());
-    p.clear_etag();
-    out.push_back(p.DebugString());
-  }
-  {
-    grpc::ClientContext context;
-    v1::GetCityRequest request;
-    request.set_name(city);
-    v1::City c;
-    EXPECT_TRUE(catalog->GetCity(&context, request, &c).ok());
-    c.clear_etag();
-    out.push_back(c.DebugString());
-  }
-  {
-    grpc::ClientContext context;
-    v1::GetPracticeRequest request;
-    request.set_name(practice);
-    v1::Practice p;
-    EXPECT_TRUE(catalog->GetPractice(&context, request, &p).ok());
-    p.clear_etag();
-    out.push_back(p.DebugString());
-  }
-  return out;
+    request.set_name(name);
+    grpc::Status status = (catalog->*method)(&context, request, &resource);
+    EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
+    resource.clear_etag();
+    return resource.DebugString();
+  };
+  return {
+      get(&v1::Catalog::Stub::GetProject, v1::GetProjectRequest(),
+          v1::Project(), project),
+      get(&v1::Catalog::Stub::GetCity, v1::GetCityRequest(), v1::City(), city),
+      get(&v1::Catalog::Stub::GetPractice, v1::GetPracticeRequest(),
+          v1::Practice(), practice)};
 }
 
 // What the interchange format has no column for, set through the API: a
