@@ -76,6 +76,17 @@ void CheckReferences(const GraphSnapshot& g, const Practice& p,
   }
 }
 
+// Why `label` is refused, with the nearest known theme if one is near.
+std::string UnknownThemeMessage(const GraphSnapshot& g,
+                                absl::string_view label) {
+  const std::string suggestion = g.SuggestTheme(label);
+  return absl::StrCat(
+      "\"", label, "\" is not a known theme",
+      suggestion.empty() ? ""
+                         : absl::StrCat("; did you mean \"", suggestion, "\"?"),
+      " (citymatch themes list)");
+}
+
 // An interactive write names its themes from the vocabulary: a theme id,
 // display name or synonym, or a label that stored projects or practices
 // already carry (data imported from other networks keeps its own labels, and
@@ -121,14 +132,8 @@ void CheckThemes(const GraphSnapshot& g, const std::vector<std::string>& themes,
   }
   std::sort(refused.begin(), refused.end());
   for (size_t i : refused) {
-    const std::string suggestion = g.SuggestTheme(themes[i]);
     violations->push_back(
-        {absl::StrCat(field, "[", i, "]"),
-         absl::StrCat("\"", themes[i], "\" is not a known theme",
-                      suggestion.empty() ? ""
-                                         : absl::StrCat("; did you mean \"",
-                                                        suggestion, "\"?"),
-                      " (citymatch themes list)")});
+        {absl::StrCat(field, "[", i, "]"), UnknownThemeMessage(g, themes[i])});
   }
 }
 
@@ -416,15 +421,30 @@ bool HasTheme(const GraphSnapshot& graph, const std::vector<int>& themes,
   return false;
 }
 
-// The id of an optional "cities/{id}" filter; a violation if malformed.
-std::string CityFilter(const std::string& name,
+// The id of an optional "cities/{id}" filter; a violation if it names no
+// city of `graph` (an empty list would not tell "milan", a name typed for an
+// id, from a city without projects).
+std::string CityFilter(const GraphSnapshot& graph, const std::string& name,
                        std::vector<FieldViolation>* violations) {
   if (name.empty()) return "";
   std::string id = ParseResourceName(kCities, name);
-  if (id.empty()) {
+  if (id.empty() || graph.CityIndex(id) < 0) {
     violations->push_back({"city", NotACityMessage(name)});
   }
   return id;
+}
+
+// The theme nodes of an optional theme filter; a violation if the label
+// resolves to none, so that a typo is not answered with an empty list.
+std::vector<int> ThemeFilter(const GraphSnapshot& graph,
+                             const std::string& label,
+                             std::vector<FieldViolation>* violations) {
+  if (label.empty()) return {};
+  std::vector<int> themes = graph.ResolveThemes({label});
+  if (themes.empty()) {
+    violations->push_back({"theme", UnknownThemeMessage(graph, label)});
+  }
+  return themes;
 }
 
 }  // namespace
@@ -526,12 +546,12 @@ grpc::ServerUnaryReactor* CatalogService::ListProjects(
     PageRequest page = ParsePageRequest(
         request->page_size(), request->page_token(), scope,
         options_.default_page_size, options_.max_page_size, &violations);
-    const std::string city_id = CityFilter(request->city(), &violations);
-    if (!violations.empty()) return InvalidArgument(violations);
     std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    const std::string city_id =
+        CityFilter(*graph, request->city(), &violations);
     const std::vector<int> themes =
-        request->theme().empty() ? std::vector<int>()
-                                 : graph->ResolveThemes({request->theme()});
+        ThemeFilter(*graph, request->theme(), &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
     const int city = city_id.empty() ? -1 : graph->CityIndex(city_id);
     int total = 0;
     response->set_next_page_token(Paginate(
@@ -599,12 +619,12 @@ grpc::ServerUnaryReactor* CatalogService::ListPractices(
     PageRequest page = ParsePageRequest(
         request->page_size(), request->page_token(), scope,
         options_.default_page_size, options_.max_page_size, &violations);
-    const std::string city_id = CityFilter(request->city(), &violations);
-    if (!violations.empty()) return InvalidArgument(violations);
     std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    const std::string city_id =
+        CityFilter(*graph, request->city(), &violations);
     const std::vector<int> themes =
-        request->theme().empty() ? std::vector<int>()
-                                 : graph->ResolveThemes({request->theme()});
+        ThemeFilter(*graph, request->theme(), &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
     int total = 0;
     response->set_next_page_token(Paginate(
         graph->practices(), page, scope, [](const Practice& p) { return p.id; },
@@ -706,9 +726,10 @@ grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
     PageRequest page = ParsePageRequest(
         request->page_size(), request->page_token(), scope,
         options_.default_page_size, options_.max_page_size, &violations);
-    const std::string city_id = CityFilter(request->city(), &violations);
-    if (!violations.empty()) return InvalidArgument(violations);
     std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    const std::string city_id =
+        CityFilter(*graph, request->city(), &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
     response->set_next_page_token(Paginate(
         graph->twinnings(), page, scope,
         [](const Twinning& t) { return absl::StrCat(t.city_a, "|", t.city_b); },

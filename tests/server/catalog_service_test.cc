@@ -752,6 +752,45 @@ std::vector<std::string> Violations(const grpc::Status& status) {
   return out;
 }
 
+TEST_F(CatalogServiceTest, ListFiltersNamingNothingAreRefusedNotAnsweredEmpty) {
+  // "milan" is a well-formed id that no city has (a name typed for an id),
+  // "migrnts" a typo: an empty list would read as "no such projects".
+  {
+    v1::ListProjectsRequest request;
+    request.set_city("cities/milan");
+    request.set_theme("migrnts");
+    v1::ListProjectsResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = catalog()->ListProjects(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(
+        Violations(status),
+        ElementsAre(HasSubstr("city: \"cities/milan\" is not a city id"),
+                    HasSubstr("theme: \"migrnts\" is not a known theme; did "
+                              "you mean \"migration\"?")));
+  }
+  {
+    v1::ListPracticesRequest request;
+    request.set_city("cities/milan");
+    v1::ListPracticesResponse response;
+    grpc::ClientContext context;
+    grpc::Status status =
+        catalog()->ListPractices(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("city"));
+  }
+  {
+    v1::ListTwinningsRequest request;
+    request.set_city("cities/milan");
+    v1::ListTwinningsResponse response;
+    grpc::ClientContext context;
+    grpc::Status status =
+        catalog()->ListTwinnings(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("city"));
+  }
+}
+
 v1::Project WelcomingAlps() {
   v1::Project project;
   project.set_title("Welcoming Alps");
