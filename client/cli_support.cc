@@ -11,6 +11,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "graph/edit_distance.h"
 
 namespace citymatch {
 
@@ -35,6 +38,31 @@ std::string ToResourceName(absl::string_view collection,
 std::string CountryFilter(absl::string_view text) {
   if (text.size() == 2) return absl::AsciiStrToUpper(text);
   return std::string(text);
+}
+
+std::vector<std::string> ListItems(const std::vector<std::string>& typed) {
+  std::vector<std::string> items;
+  for (const std::string& value : typed) {
+    for (absl::string_view item : absl::StrSplit(value, ',')) {
+      item = absl::StripAsciiWhitespace(item);
+      if (!item.empty()) items.emplace_back(item);
+    }
+  }
+  return items;
+}
+
+std::string Nearest(absl::string_view typed,
+                    const std::vector<std::string>& candidates, int limit) {
+  std::string best;
+  int best_distance = limit + 1;
+  for (const std::string& candidate : candidates) {
+    const int d = EditDistance(typed, candidate, best_distance - 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
 }
 
 absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec) {

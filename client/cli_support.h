@@ -7,6 +7,7 @@
 #define CITYMATCH_CLIENT_CLI_SUPPORT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -54,6 +55,16 @@ std::string ToResourceName(absl::string_view collection,
 // ("it" -> "IT"), anything else unchanged, so that the server's refusal
 // quotes what the user wrote ("Italy").
 std::string CountryFilter(absl::string_view text);
+
+// The items of a list flag as typed, in order: each value split at commas,
+// spaces around an item dropped, empty items skipped. So "--with a,b",
+// "--with a --with b" and "--with 'a, b'" are the same list.
+std::vector<std::string> ListItems(const std::vector<std::string>& typed);
+
+// The candidate nearest to `typed` (edit distance at most `limit`), for a
+// "did you mean"; "" if none is that near. Ties go to the earlier one.
+std::string Nearest(absl::string_view typed,
+                    const std::vector<std::string>& candidates, int limit);
 
 // A project member as typed: "CITY" or "CITY:lead" / "CITY:partner", where
 // CITY is an id or "cities/{id}". InvalidArgument for another role.

@@ -38,9 +38,12 @@ int Commands::ServerFailure(const absl::Status& status) {
       !unauthenticated_hint_.empty()) {
     *err_ << "hint: " << unauthenticated_hint_ << "\n";
   }
-  if (ExitCodeForServerStatus(status) == kExitUnreachable &&
-      !unreachable_hint_.empty() && !client_->Connected()) {
-    *err_ << unreachable_hint_;
+  if (ExitCodeForServerStatus(status) == kExitUnreachable) {
+    if (!client_->Connected()) {
+      *err_ << unreachable_hint_;
+    } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
+      *err_ << deadline_hint_;
+    }
   }
   return ExitCodeForServerStatus(status);
 }
@@ -78,9 +81,18 @@ absl::StatusOr<Response> Commands::Pages(Request request, bool all,
 int Commands::ListCities(v1::ListCitiesRequest request, bool all) {
   absl::StatusOr<v1::ListCitiesResponse> response =
       Pages<v1::ListCitiesRequest, v1::ListCitiesResponse>(
-          std::move(request), all, &PartnerClient::ListCities);
+          request, all, &PartnerClient::ListCities);
   if (!response.ok()) return ServerFailure(response.status());
-  return Show(*response, CitiesTable(*response));
+  const int code = Show(*response, CitiesTable(*response));
+  if (response->cities_size() == 0 &&
+      !request.display_name_contains().empty()) {
+    // The shipped names are GeoNames' English ones: "milano" finds nothing.
+    *err_ << "note: no city's name contains \""
+          << request.display_name_contains()
+          << "\"; names are as GeoNames writes them in English (Milan, "
+             "Munich, Vienna, The Hague), accents optional\n";
+  }
+  return code;
 }
 
 int Commands::GetCity(const std::string& name) {
@@ -195,6 +207,13 @@ int Commands::Import(const std::string& dir, bool validate_only) {
   if (!response.ok()) {
     if (!FieldViolations(response.status()).empty()) {
       *err_ << "import: rejected, nothing was written\n";
+    } else if (response.status().code() ==
+               absl::StatusCode::kDeadlineExceeded) {
+      // The server does not apply an import whose caller is gone, but one
+      // that committed just as the deadline passed stays applied.
+      *err_ << "import: no answer in time; the server applies no import "
+               "whose call has ended, unless it committed at that very "
+               "moment (citymatch audit then lists ImportDataset OK)\n";
     }
     return ServerFailure(response.status());
   }

@@ -82,6 +82,11 @@ class Commands {
     unreachable_hint_ = std::move(hint);
   }
 
+  // Printed after DEADLINE_EXCEEDED when the server was reached: it did not
+  // answer in time, e.g. which --timeout applied. Empty (the default):
+  // nothing.
+  void set_deadline_hint(std::string hint) { deadline_hint_ = std::move(hint); }
+
  private:
   // Prints `status` and returns its exit code (3 or 4).
   int ServerFailure(const absl::Status& status);
@@ -98,6 +103,7 @@ class Commands {
   std::ostream* const err_;
   std::string unauthenticated_hint_;
   std::string unreachable_hint_;
+  std::string deadline_hint_;
 };
 
 }  // namespace citymatch

@@ -7,16 +7,22 @@
 //   4  the server is unreachable or did not answer in time
 //      (UNAVAILABLE, DEADLINE_EXCEEDED)
 // (kept in step with kExitCodesHelp in client/cli_support.h).
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/cli_support.h"
@@ -41,6 +47,46 @@ struct Choice {
 // writes the flags while it parses, after the function has returned, so
 // each group keeps them in a struct that its callbacks share and keep alive.
 
+// A number flag's check. CLI11's own Range and NonNegativeNumber say
+// "Value -5 not in range 0.000000 to 17976931348623157...", three hundred
+// digits of "no upper bound", and nothing of a decimal comma.
+CLI::Validator NumberIn(double lowest, double highest, bool whole) {
+  auto check = [=](std::string& text) -> std::string {
+    double value = 0;
+    int64_t integer = 0;
+    const bool parsed =
+        whole ? absl::SimpleAtoi(text, &integer)
+              : absl::SimpleAtod(text, &value) && std::isfinite(value) &&
+                    // SimpleAtod also reads C's hex floats.
+                    text.find_first_of("xX") == std::string::npos;
+    if (whole) value = static_cast<double>(integer);
+    if (!parsed) {
+      std::string with_point = text;
+      std::replace(with_point.begin(), with_point.end(), ',', '.');
+      double unused = 0;
+      const bool decimal_comma =
+          !whole && with_point != text && absl::SimpleAtod(with_point, &unused);
+      return absl::StrCat("\"", text, "\" is not a ",
+                          whole ? "whole number" : "number",
+                          decimal_comma ? absl::StrCat(" (decimals are written "
+                                                       "with a point: ",
+                                                       with_point, ")")
+                                        : "");
+    }
+    if (value >= lowest && value <= highest) return "";
+    if (highest == std::numeric_limits<double>::max()) {
+      return lowest == 0 ? "must not be negative"
+                         : absl::StrCat("must be at least ", lowest);
+    }
+    return absl::StrCat("must be in ", lowest, "..", highest);
+  };
+  return CLI::Validator(check, "");
+}
+
+CLI::Validator NonNegative(bool whole) {
+  return NumberIn(0, std::numeric_limits<double>::max(), whole);
+}
+
 // Flags shared by the list subcommands.
 struct ListFlags {
   int page_size = 0;
@@ -51,7 +97,7 @@ struct ListFlags {
 void AddListFlags(CLI::App* list, ListFlags* flags) {
   list->add_option("--page-size", flags->page_size,
                    "Rows per page (0: the server's default, 50)")
-      ->check(CLI::Range(0, 1000));
+      ->check(NumberIn(0, 1000, /*whole=*/true));
   list->add_option("--page-token", flags->page_token,
                    "Continue from this next_page_token");
   list->add_flag("--all", flags->all, "Page through every row");
@@ -125,7 +171,8 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
                    "Only this ISO country code, e.g. IT");
   list->add_option("--name", f->name_contains,
                    "Only cities whose name contains this, ignoring case and "
-                   "accents (finds a city's id: --name munchen)");
+                   "accents (finds a city's id: --name dusseldorf); names "
+                   "are in English as GeoNames writes them (Milan, Munich)");
   list->callback([f, choice] {
     auto request = PageRequest<v1::ListCitiesRequest>(f->list);
     request.set_country_code(CountryFilter(f->country));
@@ -145,18 +192,22 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
   create->add_option("ID", f->id, "the new city's id")->required();
   create->add_option("--name", f->name, "display name")->required();
   create->add_option("--country", f->country, "ISO country code")->required();
+  // Required: 0,0 is a real place (in the Gulf of Guinea), and every
+  // distance the ranker measures would start from it.
   create->add_option("--lat", f->lat, "latitude in degrees")
-      ->check(CLI::Range(-90.0, 90.0));
+      ->required()
+      ->check(NumberIn(-90, 90, /*whole=*/false));
   create->add_option("--lon", f->lon, "longitude in degrees")
-      ->check(CLI::Range(-180.0, 180.0));
+      ->required()
+      ->check(NumberIn(-180, 180, /*whole=*/false));
   create->add_option("--population", f->population, "inhabitants (0: unknown)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative(/*whole=*/true));
   create->callback([f, choice] {
     v1::CreateCityRequest request;
     request.set_city_id(f->id);
     v1::City* city = request.mutable_city();
     city->set_display_name(f->name);
-    city->set_country_code(absl::AsciiStrToUpper(f->country));
+    city->set_country_code(CountryFilter(f->country));
     city->set_latitude(f->lat);
     city->set_longitude(f->lon);
     city->set_population(f->population);
@@ -204,7 +255,7 @@ void AddPracticeCommands(CLI::App* app, Choice* choice) {
     v1::Practice* practice = request.mutable_practice();
     practice->set_title(f->title);
     practice->set_city(ToResourceName("cities", f->city));
-    for (const std::string& t : f->themes) practice->add_themes(t);
+    for (const std::string& t : ListItems(f->themes)) practice->add_themes(t);
     practice->set_start_year(f->start);
     practice->set_summary(f->summary);
     practice->set_source_url(f->url);
@@ -253,16 +304,18 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
       ->allow_extra_args(false);
   create
       ->add_option("--member", f->members,
-                   "CITY[:lead|:partner], once per member")
+                   "CITY[:lead|:partner]; repeat or comma-separate")
+      ->delimiter(',')
       ->allow_extra_args(false);
   create->add_option("--start-year", f->start, "first year");
   create->add_option("--end-year", f->end, "last year");
   create->add_option("--status", f->status,
-                     "proposal, open, running or closed");
+                     "proposal, open, running or closed (none given: "
+                     "unspecified, which explanations treat as closed)");
   create
       ->add_option("--wanted-partners", f->wanted,
                    "how many partners it still wants")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative(/*whole=*/true));
   create->add_option("--owner", f->owner,
                      "owning organisation, id or organizations/{id} (an "
                      "editor's token: its own, the default)");
@@ -272,8 +325,8 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
     v1::Project* project = request.mutable_project();
     project->set_title(f->title);
     project->set_programme(f->programme);
-    for (const std::string& t : f->themes) project->add_themes(t);
-    for (const std::string& m : f->members) {
+    for (const std::string& t : ListItems(f->themes)) project->add_themes(t);
+    for (const std::string& m : ListItems(f->members)) {
       absl::StatusOr<v1::Membership> member = ParseMember(m);
       if (!member.ok()) {
         choice->usage = member.status();
@@ -376,8 +429,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
       "recommend",
       "Recommend partner cities for a stored project (recommend PROJECT) or "
       "a draft (recommend --themes A,B --with CITY,... [--lead CITY])");
-  CLI::Option* project_opt = recommend->add_option(
-      "PROJECT", f->project, "id or projects/{id} of a stored project");
+  recommend->add_option("PROJECT", f->project,
+                        "id or projects/{id} of a stored project");
   CLI::Option* themes_opt =
       recommend
           ->add_option("--themes", f->themes,
@@ -398,12 +451,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
       "draft: the programme or call applied to, as the data names it (e.g. "
       "\"URBACT\"; any case); one without past projects ranks without "
       "programme history");
-  project_opt->excludes(themes_opt)
-      ->excludes(with_opt)
-      ->excludes(lead_opt)
-      ->excludes(programme_opt);
   recommend->add_option("--top", f->top, "How many cities (1..100)")
-      ->check(CLI::Range(1, 100))
+      ->check(NumberIn(1, 100, /*whole=*/true))
       ->capture_default_str();
   recommend
       ->add_option("--countries", f->countries,
@@ -413,15 +462,15 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
   recommend
       ->add_option("--min-population", f->min_population,
                    "Only cities with at least this many inhabitants")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative(/*whole=*/true));
   recommend
       ->add_option("--max-population", f->max_population,
                    "Only cities with at most this many inhabitants")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative(/*whole=*/true));
   recommend
       ->add_option("--max-distance-km", f->max_distance_km,
                    "Only cities this close to the nearest member")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative(/*whole=*/false));
   recommend
       ->add_option("--exclude", f->exclude,
                    "Never these cities, comma-separated")
@@ -429,8 +478,28 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
       ->allow_extra_args(false);
   recommend->add_flag("--explain", f->explain,
                       "Show each score component: name, value, contribution");
-  recommend->callback([f, choice] {
+  // PROJECT and the draft's flags exclude each other, checked here rather
+  // than by CLI11: a stray value ("--with 3173435, 3165524", the space
+  // splitting the list) lands in PROJECT, and CLI11 would only say
+  // "PROJECT excludes --with".
+  recommend->callback([f, choice, themes_opt, with_opt, lead_opt,
+                       programme_opt] {
     v1::RecommendPartnersRequest request;
+    std::vector<std::string> draft_flags;
+    for (const CLI::Option* o :
+         {themes_opt, with_opt, lead_opt, programme_opt}) {
+      if (o->count() > 0) draft_flags.push_back(o->get_name());
+    }
+    if (!f->project.empty() && !draft_flags.empty()) {
+      choice->usage = absl::InvalidArgumentError(absl::StrCat(
+          "\"", f->project,
+          "\" was read as the stored PROJECT to recommend "
+          "for, which cannot go with ",
+          absl::StrJoin(draft_flags, ", "),
+          " (a draft); if it belongs to a list, write the list without "
+          "spaces (--with 3173435,3165524) or in quotes"));
+      return;
+    }
     if (!f->project.empty()) {
       request.set_project(ToResourceName("projects", f->project));
     } else if (f->themes.empty() && f->with.empty() && f->lead.empty()) {
@@ -439,8 +508,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
       return;
     } else {
       v1::ProjectDraft* draft = request.mutable_draft();
-      for (const std::string& t : f->themes) draft->add_themes(t);
-      for (const std::string& c : f->with) {
+      for (const std::string& t : ListItems(f->themes)) draft->add_themes(t);
+      for (const std::string& c : ListItems(f->with)) {
         draft->add_member_cities(ToResourceName("cities", c));
       }
       if (!f->lead.empty()) {
@@ -450,13 +519,13 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
     }
     request.set_page_size(f->top);
     v1::PartnerFilter* filter = request.mutable_filter();
-    for (const std::string& c : f->countries) {
+    for (const std::string& c : ListItems(f->countries)) {
       filter->add_countries(CountryFilter(c));
     }
     filter->set_min_population(f->min_population);
     filter->set_max_population(f->max_population);
     filter->set_max_distance_km(f->max_distance_km);
-    for (const std::string& c : f->exclude) {
+    for (const std::string& c : ListItems(f->exclude)) {
       filter->add_exclude_cities(ToResourceName("cities", c));
     }
     choice->action = [request, explain = f->explain](Commands& c) {
@@ -494,7 +563,7 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
     v1::CreateOrganizationRequest request;
     request.set_organization_id(f->org_id);
     request.mutable_organization()->set_display_name(f->org_name);
-    for (const std::string& c : f->org_cities) {
+    for (const std::string& c : ListItems(f->org_cities)) {
       request.mutable_organization()->add_cities(ToResourceName("cities", c));
     }
     choice->action = [request](Commands& c) {
@@ -584,6 +653,63 @@ constexpr char kCredentialsHelp[] =
     "repository root, `citymatch recommend projects/urbact-arrival-cities`\n"
     "needs no setup.\n\n";
 
+// A better message than CLI11's for the two slips it words worst: a
+// command it does not know ("cties list": "A subcommand is required") and a
+// misspelt flag ("--countrys": "The following argument was not expected").
+// "" for any other error, which CLI11 words well enough.
+std::string ParseErrorHint(CLI::App& app, const CLI::ParseError& error) {
+  CLI::App* reached = &app;
+  std::string path = "citymatch";
+  while (!reached->get_subcommands().empty()) {
+    reached = reached->get_subcommands().front();
+    absl::StrAppend(&path, " ", reached->get_name());
+  }
+  // A near miss: "cties", "--tpo"; not "update" for "create".
+  auto nearest = [](const std::string& typed,
+                    const std::vector<std::string>& known) {
+    return Nearest(typed, known, std::max<int>(1, typed.size() / 3));
+  };
+  const std::vector<std::string> extras = app.remaining(/*recurse=*/true);
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+    for (const std::string& arg : extras) {
+      if (arg.size() < 2 || arg[0] != '-') continue;
+      const std::string flag = arg.substr(0, arg.find('='));
+      std::vector<std::string> known;
+      for (const CLI::App* scope : {reached, static_cast<CLI::App*>(&app)}) {
+        for (const CLI::Option* option : scope->get_options()) {
+          for (const std::string& name : option->get_lnames()) {
+            known.push_back("--" + name);
+          }
+        }
+      }
+      const std::string near = nearest(flag, known);
+      return absl::StrCat(
+          "unknown flag ", flag,
+          near.empty() ? "" : absl::StrCat("; did you mean ", near, "?"), " (",
+          path, " --help lists them)");
+    }
+    return "";
+  }
+  // (--help is a ParseError too, and must reach CLI11.)
+  if (dynamic_cast<const CLI::RequiredError*>(&error) == nullptr ||
+      reached->get_require_subcommand_min() == 0) {
+    return "";
+  }
+  std::vector<std::string> commands;
+  for (const CLI::App* sub :
+       reached->get_subcommands([](const CLI::App*) { return true; })) {
+    commands.push_back(sub->get_name());
+  }
+  const std::string list = absl::StrJoin(commands, ", ");
+  if (extras.empty()) return absl::StrCat(path, " needs a command: ", list);
+  const std::string near = nearest(extras.front(), commands);
+  return absl::StrCat(
+      "unknown command \"", extras.front(), "\"",
+      reached == &app ? "" : absl::StrCat(" of ", path),
+      near.empty() ? "" : absl::StrCat("; did you mean \"", near, "\"?"),
+      " (commands: ", list, ")");
+}
+
 // Usage errors found after parsing (a bad role, a bad status).
 int UsageError(const absl::Status& status) {
   std::cerr << "error: " << status.message() << "\n"
@@ -624,10 +750,12 @@ int Run(int argc, char** argv) {
                  "as proto JSON)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
-  app.add_option("--timeout", timeout_seconds,
-                 "Deadline of each call in seconds (0: none)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  CLI::Option* timeout_opt = app.add_option("--timeout", timeout_seconds,
+                                            "Deadline of each call in seconds "
+                                            "(0: none); not given: 60, and 600 "
+                                            "for an import or export")
+                                 ->check(NonNegative(/*whole=*/false))
+                                 ->capture_default_str();
 
   Choice choice;
   AddCityCommands(&app, &choice);
@@ -644,6 +772,9 @@ int Run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (const std::string hint = ParseErrorHint(app, e); !hint.empty()) {
+      return UsageError(absl::InvalidArgumentError(hint));
+    }
     // --help and --version are "errors" with exit code 0.
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
@@ -669,6 +800,9 @@ int Run(int argc, char** argv) {
     client_options.token = *std::move(token);
   }
   client_options.timeout = absl::Seconds(timeout_seconds);
+  if (timeout_opt->count() > 0) {
+    client_options.transfer_timeout = client_options.timeout;
+  }
   const OutputFormat format =
       output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
   absl::StatusOr<std::unique_ptr<PartnerClient>> client =
@@ -682,6 +816,9 @@ int Run(int argc, char** argv) {
       "hint: to use another address pass --server HOST:PORT or set "
       "CITYMATCH_SERVER (deploy/serve.sh listens on $CITYMATCH_GRPC_ADDR, "
       "default 127.0.0.1:50051).\n"));
+  commands.set_deadline_hint(
+      "hint: the server is up but did not answer before the deadline; it "
+      "may be busy (--timeout sets the deadline in seconds, 0: none)\n");
   if (client_options.token.empty()) {
     commands.set_unauthenticated_hint(
         "no token was sent: pass --token or set CITYMATCH_TOKEN or "

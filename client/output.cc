@@ -84,7 +84,9 @@ std::string Number(int64_t n) { return n == 0 ? "" : absl::StrCat(n); }
 std::string PageFooter(const std::string& next_page_token, int shown,
                        int total) {
   std::string out;
-  if (total > 0) absl::StrAppend(&out, shown, " of ", total, "\n");
+  // An empty list says so: a bare header reads like a failed command.
+  if (total > 0 || shown == 0)
+    absl::StrAppend(&out, shown, " of ", total, "\n");
   if (!next_page_token.empty()) {
     absl::StrAppend(&out, "next page: --page-token ", next_page_token, "\n");
   }

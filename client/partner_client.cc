@@ -123,10 +123,9 @@ bool PartnerClient::Connected() const {
   return channel_->GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_READY;
 }
 
-absl::Time PartnerClient::Deadline() const {
-  return options_.timeout > absl::ZeroDuration()
-             ? absl::Now() + options_.timeout
-             : absl::InfiniteFuture();
+absl::Time PartnerClient::Deadline(absl::Duration timeout) {
+  return timeout > absl::ZeroDuration() ? absl::Now() + timeout
+                                        : absl::InfiniteFuture();
 }
 
 std::unique_ptr<grpc::ClientContext> PartnerClient::NewContext(
@@ -149,7 +148,7 @@ absl::StatusOr<Response> PartnerClient::Call(
                                  Response*),
     const Request& request) const {
   // One deadline for the call, retries included.
-  const absl::Time deadline = Deadline();
+  const absl::Time deadline = Deadline(options_.timeout);
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<grpc::ClientContext> context = NewContext(deadline);
     Response response;
@@ -251,7 +250,8 @@ absl::StatusOr<v1::ListTwinningsResponse> PartnerClient::ListTwinnings(
 absl::StatusOr<v1::ImportDatasetResponse> PartnerClient::ImportDataset(
     const std::map<std::string, std::string>& files, bool validate_only,
     const ImportProgress& progress) const {
-  std::unique_ptr<grpc::ClientContext> context = NewContext(Deadline());
+  std::unique_ptr<grpc::ClientContext> context =
+      NewContext(Deadline(options_.transfer_timeout));
   v1::ImportDatasetResponse response;
   std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
       catalog_->ImportDataset(context.get(), &response);
@@ -282,7 +282,8 @@ absl::StatusOr<v1::ImportDatasetResponse> PartnerClient::ImportDataset(
 
 absl::StatusOr<std::map<std::string, std::string>>
 PartnerClient::ExportDataset() const {
-  std::unique_ptr<grpc::ClientContext> context = NewContext(Deadline());
+  std::unique_ptr<grpc::ClientContext> context =
+      NewContext(Deadline(options_.transfer_timeout));
   std::unique_ptr<grpc::ClientReader<v1::DatasetChunk>> reader =
       catalog_->ExportDataset(context.get(), v1::ExportDatasetRequest());
   std::map<std::string, std::string> files;

@@ -39,8 +39,11 @@ struct ClientOptions {
   // PEM file of the root CA that signed the server's certificate. Empty means
   // plaintext; set, the channel uses TLS and trusts only this CA.
   std::string ca_cert_file;
-  // Deadline of each call (an import or export is one call).
+  // Deadline of each call; zero: none.
   absl::Duration timeout = absl::Seconds(60);
+  // Deadline of an import or an export, each one call that may move up to
+  // 256 MiB; zero: none.
+  absl::Duration transfer_timeout = absl::Minutes(10);
 };
 
 // One row the server rejected: the request field (or "file:line" for an
@@ -141,8 +144,8 @@ class PartnerClient {
   bool Connected() const;
 
  private:
-  // Now + options_.timeout, or InfiniteFuture() for no deadline.
-  absl::Time Deadline() const;
+  // Now + `timeout`, or InfiniteFuture() for no deadline (zero).
+  static absl::Time Deadline(absl::Duration timeout);
   // A context with `deadline` and the token set.
   std::unique_ptr<grpc::ClientContext> NewContext(absl::Time deadline) const;
 

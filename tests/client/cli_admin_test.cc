@@ -271,9 +271,9 @@ TEST_F(CliAdminTest, ViewerReadsAndRecommendsButCannotCreateACity) {
       As(viewer.secret, {"recommend", "urbact-arrival", "--top", "3"});
   EXPECT_EQ(recommend.exit_code, 0) << recommend;
 
-  const CliResult create =
-      As(viewer.secret,
-         {"cities", "create", "napoli", "--name", "Napoli", "--country", "IT"});
+  const CliResult create = As(
+      viewer.secret, {"cities", "create", "napoli", "--name", "Napoli",
+                      "--country", "IT", "--lat", "40.85", "--lon", "14.27"});
   EXPECT_EQ(create.exit_code, 3) << create;
   EXPECT_THAT(create.err, StartsWith("error: PERMISSION_DENIED: "));
   EXPECT_THAT(create.out, IsEmpty());
@@ -346,10 +346,11 @@ TEST_F(CliAdminTest, AuditListsTheWritesNewestFirst) {
   ASSERT_EQ(Cli({"orgs", "create", "org-audit", "--name", "Audited"}).exit_code,
             0);
   const NewToken viewer = CreateToken({"--role", "viewer", "--name", "dash"});
-  ASSERT_EQ(As(viewer.secret, {"cities", "create", "napoli", "--name", "Napoli",
-                               "--country", "IT"})
-                .exit_code,
-            3);
+  ASSERT_EQ(
+      As(viewer.secret, {"cities", "create", "napoli", "--name", "Napoli",
+                         "--country", "IT", "--lat", "40.85", "--lon", "14.27"})
+          .exit_code,
+      3);
   ASSERT_EQ(Cli({"projects", "delete", "interreg-it-at-health"}).exit_code, 0);
   // A read is not a write: not in the log.
   ASSERT_EQ(Cli({"cities", "get", "lyon"}).exit_code, 0);

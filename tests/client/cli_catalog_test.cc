@@ -133,14 +133,16 @@ TEST_F(CliCatalogTest, CreateThenGet) {
 
 TEST_F(CliCatalogTest, CreateExistingIdExitsThreeWithAlreadyExists) {
   const CliResult result =
-      Cli({"cities", "create", "lyon", "--name", "Lyon", "--country", "FR"});
+      Cli({"cities", "create", "lyon", "--name", "Lyon", "--country", "FR",
+           "--lat", "45.75", "--lon", "4.85"});
   EXPECT_EQ(result.exit_code, 3) << result;
   EXPECT_THAT(result.err, StartsWith("error: ALREADY_EXISTS: "));
 }
 
 TEST_F(CliCatalogTest, CreateInvalidCityPrintsEachFieldViolation) {
-  const CliResult result = Cli(
-      {"cities", "create", "Bad_Id", "--name", "Nowhere", "--country", "ZZ"});
+  const CliResult result =
+      Cli({"cities", "create", "Bad_Id", "--name", "Nowhere", "--country", "ZZ",
+           "--lat", "0", "--lon", "0"});
   EXPECT_EQ(result.exit_code, 3) << result;
   EXPECT_THAT(result.err, StartsWith("error: INVALID_ARGUMENT: "));
   EXPECT_THAT(result.err, HasSubstr("\n  city_id: "));
@@ -149,10 +151,10 @@ TEST_F(CliCatalogTest, CreateInvalidCityPrintsEachFieldViolation) {
 }
 
 TEST_F(CliCatalogTest, DeleteRemovesTheCity) {
-  ASSERT_EQ(
-      Cli({"cities", "create", "nantes", "--name", "Nantes", "--country", "FR"})
-          .exit_code,
-      0);
+  ASSERT_EQ(Cli({"cities", "create", "nantes", "--name", "Nantes", "--country",
+                 "FR", "--lat", "47.2", "--lon", "-1.55"})
+                .exit_code,
+            0);
   const CliResult deleted = Cli({"cities", "delete", "nantes"});
   ASSERT_EQ(deleted.exit_code, 0) << deleted;
   EXPECT_THAT(deleted.out, HasSubstr("deleted cities/nantes"));
@@ -355,6 +357,58 @@ TEST_F(CliCatalogTest, StoppedServerExitsFour) {
                                     server_->address()));
 }
 
+TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"cties", "list"},
+       "unknown command \"cties\"; did you mean \"cities\"?"},
+      {{"projects", "update", "foo"},
+       "unknown command \"update\" of citymatch projects (commands: list, "
+       "get, create, delete)"},
+      {{"recommend", "--with", "milano", "--countrys", "IT"},
+       "unknown flag --countrys; did you mean --countries?"},
+      // A space after a comma splits the list; "roma" lands in PROJECT.
+      {{"recommend", "--with", "milano,", "roma"},
+       "\"roma\" was read as the stored PROJECT to recommend for, which "
+       "cannot go with --with"},
+      {{"cities", "create", "x", "--name", "X", "--country", "FR", "--lat",
+        "45,7", "--lon", "4.8"},
+       "--lat: \"45,7\" is not a number (decimals are written with a point: "
+       "45.7)"},
+      {{"cities", "create", "x", "--name", "X", "--country", "FR", "--lat",
+        "45.7", "--lon", "4.8", "--population", "-5"},
+       "--population: must not be negative"},
+      {{"recommend", "urbact-arrival", "--top", "abc"},
+       "--top: \"abc\" is not a whole number"},
+  };
+  for (const auto& [args, message] : cases) {
+    const CliResult result = Cli(args);
+    EXPECT_EQ(result.exit_code, 2) << result;
+    EXPECT_THAT(result.err, HasSubstr(message)) << result;
+  }
+}
+
+TEST_F(CliCatalogTest, ListFlagsTakeCommasWithOrWithoutSpaces) {
+  const CliResult created =
+      Cli({"projects", "create", "p", "--title", "T", "--member",
+           "milano:lead, roma", "--member", "wien"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  const nlohmann::json project = Json({"projects", "get", "p"});
+  ASSERT_EQ(project["members"].size(), 3u) << project.dump();
+  EXPECT_EQ(project["members"][0]["city"], "cities/milano");
+  EXPECT_EQ(project["members"][0]["role"], "LEAD");
+  EXPECT_EQ(project["members"][1]["city"], "cities/roma");
+  EXPECT_EQ(project["members"][2]["city"], "cities/wien");
+}
+
+TEST_F(CliCatalogTest, ANameSearchThatFindsNothingSaysHowNamesAreWritten) {
+  const CliResult result = Cli({"cities", "list", "--name", "mailand"});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr("0 of 0"));
+  EXPECT_THAT(result.err, HasSubstr("note: no city's name contains "
+                                    "\"mailand\"; names are as GeoNames "
+                                    "writes them in English"));
+}
+
 TEST_F(CliCatalogTest, UsageErrorsExitTwo) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{
@@ -364,6 +418,10 @@ TEST_F(CliCatalogTest, UsageErrorsExitTwo) {
            {"cities", "get"},
            {"cities", "list", "--page-size", "-3"},
            {"cities", "create", "x", "--name", "X"},  // no --country
+           // 0,0 is a real place: a city's position must be given.
+           {"cities", "create", "x", "--name", "X", "--country", "FR"},
+           {"cities", "create", "x", "--name", "X", "--country", "FR", "--lat",
+            "45,7", "--lon", "4.8"},
            {"projects", "create", "p", "--title", "T", "--member",
             "milano:boss"},
            {"recommend"},

@@ -39,6 +39,20 @@ TEST(CliSupportTest, CountryFilterUpperCasesTwoLetterCodesOnly) {
   EXPECT_EQ(CountryFilter(""), "");
 }
 
+TEST(CliSupportTest, ListItemsSplitAtCommasAndDropSpacesAndEmptyItems) {
+  EXPECT_EQ(ListItems({"3173435, 3165524", "milano", " ,roma,"}),
+            (std::vector<std::string>{"3173435", "3165524", "milano", "roma"}));
+  EXPECT_TRUE(ListItems({"", " , "}).empty());
+}
+
+TEST(CliSupportTest, NearestSuggestsOnlyANearMiss) {
+  const std::vector<std::string> commands = {"list", "get", "create", "delete"};
+  EXPECT_EQ(Nearest("creat", commands, 2), "create");
+  EXPECT_EQ(Nearest("lsit", commands, 1), "list");  // a transposition
+  EXPECT_EQ(Nearest("update", commands, 2), "");
+  EXPECT_EQ(Nearest("--countrys", {"--top", "--countries"}, 3), "--countries");
+}
+
 TEST(CliSupportTest, ParseMemberReadsTheRole) {
   absl::StatusOr<v1::Membership> lead = ParseMember("cities/milano:lead");
   ASSERT_TRUE(lead.ok());

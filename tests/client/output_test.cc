@@ -10,6 +10,7 @@
 namespace citymatch {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -116,6 +117,12 @@ TEST(OutputTest, PartialListTellsHowToGoOn) {
   const std::string table = CitiesTable(response);
   EXPECT_THAT(table, HasSubstr("1 of 7\n"));
   EXPECT_THAT(table, HasSubstr("next page: --page-token TOKEN\n"));
+}
+
+TEST(OutputTest, EmptyListSaysSo) {
+  // A bare header would read like a command that failed halfway.
+  EXPECT_THAT(CitiesTable(v1::ListCitiesResponse()), EndsWith("0 of 0\n"));
+  EXPECT_THAT(ProjectsTable(v1::ListProjectsResponse()), EndsWith("0 of 0\n"));
 }
 
 TEST(OutputTest, RecommendationsShowReasonsAndWithExplainComponents) {
