@@ -161,6 +161,33 @@ int Commands::CreateProject(const v1::CreateProjectRequest& request) {
   return Show(*project, ProjectDetails(*project));
 }
 
+int Commands::UpdateProject(const std::string& name, const ProjectEdit& edit) {
+  // Optimistic concurrency: ABORTED means the etag was stale.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    absl::StatusOr<v1::Project> current = client_->GetProject(name);
+    if (!current.ok()) return ServerFailure(current.status());
+    v1::UpdateProjectRequest request;
+    *request.mutable_project() = *current;
+    absl::StatusOr<std::vector<std::string>> paths =
+        ApplyProjectEdit(edit, request.mutable_project());
+    if (!paths.ok()) {
+      // A member to drop that is not one: a bad value on the command line.
+      *err_ << FormatLocalError(paths.status());
+      return kExitUsage;
+    }
+    for (const std::string& path : *paths) {
+      request.mutable_update_mask()->add_paths(path);
+    }
+    absl::StatusOr<v1::Project> updated = client_->UpdateProject(request);
+    if (updated.ok()) return Show(*updated, ProjectDetails(*updated));
+    if (updated.status().code() != absl::StatusCode::kAborted ||
+        attempt == kAttempts) {
+      return ServerFailure(updated.status());
+    }
+  }
+}
+
 int Commands::DeleteProject(const std::string& name) {
   absl::StatusOr<v1::DeleteResponse> response = client_->DeleteProject(name);
   if (!response.ok()) return ServerFailure(response.status());

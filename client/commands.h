@@ -18,6 +18,7 @@
 #include "client/cli_support.h"
 #include "client/output.h"
 #include "client/partner_client.h"
+#include "client/project_edit.h"
 
 namespace citymatch {
 
@@ -43,6 +44,10 @@ class Commands {
   int ListProjects(v1::ListProjectsRequest request, bool all);
   int GetProject(const std::string& name);
   int CreateProject(const v1::CreateProjectRequest& request);
+  // Reads the project, applies `edit` and writes back only the fields it
+  // touched, with the etag read: a write by someone else in between is not
+  // overwritten but read again and the edit reapplied (a few times).
+  int UpdateProject(const std::string& name, const ProjectEdit& edit);
   int DeleteProject(const std::string& name);
 
   int ListThemes();

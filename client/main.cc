@@ -271,7 +271,88 @@ void AddPracticeCommands(CLI::App* app, Choice* choice) {
                   "practices", &Commands::DeletePractice, choice);
 }
 
-// projects list|get|create|delete
+// projects update PROJECT [--title ...] [--add-member ...] ...
+void AddProjectUpdateCommand(CLI::App* projects, Choice* choice) {
+  struct Flags {
+    std::string id, title, programme, status;
+    std::vector<std::string> themes, add, remove;
+    int start = 0, end = 0, wanted = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* update = projects->add_subcommand(
+      "update",
+      "Change a project: only the fields given, e.g. update my-proj "
+      "--add-member 3165524 --remove-member 3173435 --status open");
+  update->add_option("PROJECT", f->id, "id or projects/{id}")->required();
+  CLI::Option* title = update->add_option("--title", f->title, "new title");
+  CLI::Option* programme =
+      update->add_option("--programme", f->programme, "new programme");
+  CLI::Option* themes =
+      update
+          ->add_option("--themes", f->themes,
+                       "new theme labels, comma-separated (replace all)")
+          ->delimiter(',')
+          ->allow_extra_args(false);
+  update
+      ->add_option("--add-member", f->add,
+                   "CITY[:lead|:partner] to add, or to give a new role; "
+                   "repeat or comma-separate")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  update
+      ->add_option("--remove-member", f->remove,
+                   "CITY to drop; repeat or comma-separate")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  CLI::Option* start =
+      update->add_option("--start-year", f->start, "first year (0: unknown)");
+  CLI::Option* end =
+      update->add_option("--end-year", f->end, "last year (0: unknown)");
+  CLI::Option* status = update->add_option("--status", f->status,
+                                           "proposal, open, running or closed");
+  CLI::Option* wanted = update
+                            ->add_option("--wanted-partners", f->wanted,
+                                         "how many partners it still wants")
+                            ->check(NonNegative(/*whole=*/true));
+  update->callback([=] {
+    ProjectEdit edit;
+    if (title->count() > 0) edit.title = f->title;
+    if (programme->count() > 0) edit.programme = f->programme;
+    if (themes->count() > 0) edit.themes = ListItems(f->themes);
+    if (start->count() > 0) edit.start_year = f->start;
+    if (end->count() > 0) edit.end_year = f->end;
+    if (wanted->count() > 0) edit.wanted_partners = f->wanted;
+    if (status->count() > 0) {
+      absl::StatusOr<v1::ProjectStatus> parsed = ParseProjectStatus(f->status);
+      if (!parsed.ok()) {
+        choice->usage = parsed.status();
+        return;
+      }
+      edit.status = *parsed;
+    }
+    for (const std::string& m : ListItems(f->add)) {
+      absl::StatusOr<v1::Membership> member = ParseMember(m);
+      if (!member.ok()) {
+        choice->usage = member.status();
+        return;
+      }
+      edit.add_members.push_back(*member);
+    }
+    for (const std::string& c : ListItems(f->remove)) {
+      edit.remove_members.push_back(ToResourceName("cities", c));
+    }
+    if (edit.empty()) {
+      choice->usage = absl::InvalidArgumentError(
+          "projects update changes nothing without a flag (--title, "
+          "--add-member, --remove-member, --status, ...)");
+      return;
+    }
+    choice->action = [name = ToResourceName("projects", f->id), edit](
+                         Commands& c) { return c.UpdateProject(name, edit); };
+  });
+}
+
+// projects list|get|create|update|delete
 void AddProjectCommands(CLI::App* app, Choice* choice) {
   struct Flags {
     std::string id, title, programme, status, owner;
@@ -352,6 +433,8 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
       return c.CreateProject(request);
     };
   });
+
+  AddProjectUpdateCommand(projects, choice);
 
   AddNamedCommand(projects, "delete", "Delete a project", "PROJECT", "projects",
                   &Commands::DeleteProject, choice);

@@ -230,6 +230,11 @@ absl::StatusOr<v1::Project> PartnerClient::CreateProject(
   return Call(catalog_.get(), &v1::Catalog::Stub::CreateProject, request);
 }
 
+absl::StatusOr<v1::Project> PartnerClient::UpdateProject(
+    const v1::UpdateProjectRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::UpdateProject, request);
+}
+
 absl::StatusOr<v1::DeleteResponse> PartnerClient::DeleteProject(
     const std::string& name) const {
   v1::DeleteProjectRequest request;

@@ -96,6 +96,8 @@ class PartnerClient {
       const v1::ListProjectsRequest& request) const;
   absl::StatusOr<v1::Project> CreateProject(
       const v1::CreateProjectRequest& request) const;
+  absl::StatusOr<v1::Project> UpdateProject(
+      const v1::UpdateProjectRequest& request) const;
   absl::StatusOr<v1::DeleteResponse> DeleteProject(
       const std::string& name) const;
 

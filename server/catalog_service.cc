@@ -29,10 +29,12 @@ std::string ResourceTraits<City>::Blocker(const GraphSnapshot& g,
   const int c = g.CityIndex(id);
   if (c < 0) return "";
   if (!g.city_projects(c).empty()) {
+    const std::string& example = g.projects()[g.city_projects(c)[0]].id;
     return absl::StrCat("city ", id, " is a member of ",
-                        g.city_projects(c).size(), " projects (e.g. ",
-                        g.projects()[g.city_projects(c)[0]].id,
-                        "); remove it from them first");
+                        g.city_projects(c).size(), " projects (e.g. ", example,
+                        "); remove it from them first (citymatch projects "
+                        "update ",
+                        example, " --remove-member ", id, ")");
   }
   if (!g.city_practices(c).empty()) {
     return absl::StrCat(

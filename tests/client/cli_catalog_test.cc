@@ -361,9 +361,10 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"cties", "list"},
        "unknown command \"cties\"; did you mean \"cities\"?"},
-      {{"projects", "update", "foo"},
-       "unknown command \"update\" of citymatch projects (commands: list, "
-       "get, create, delete)"},
+      {{"projects", "edit", "foo"},
+       "unknown command \"edit\" of citymatch projects (commands: list, "
+       "get, create, update, delete)"},
+      {{"projects", "updte", "foo"}, "did you mean \"update\"?"},
       {{"recommend", "--with", "milano", "--countrys", "IT"},
        "unknown flag --countrys; did you mean --countries?"},
       // A space after a comma splits the list; "roma" lands in PROJECT.
@@ -398,6 +399,36 @@ TEST_F(CliCatalogTest, ListFlagsTakeCommasWithOrWithoutSpaces) {
   EXPECT_EQ(project["members"][0]["role"], "LEAD");
   EXPECT_EQ(project["members"][1]["city"], "cities/roma");
   EXPECT_EQ(project["members"][2]["city"], "cities/wien");
+}
+
+TEST_F(CliCatalogTest, ProjectsUpdateChangesOnlyWhatItNames) {
+  ASSERT_EQ(
+      Cli({"projects", "create", "p", "--title", "Desks", "--themes",
+           "migration", "--member", "milano:lead,roma", "--status", "proposal"})
+          .exit_code,
+      0);
+  const CliResult updated =
+      Cli({"projects", "update", "p", "--remove-member", "roma", "--add-member",
+           "wien, graz:lead", "--status", "open"});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  const nlohmann::json project = Json({"projects", "get", "p"});
+  EXPECT_EQ(project["title"], "Desks");
+  EXPECT_EQ(project["status"], "OPEN");
+  EXPECT_EQ(project["themes"], nlohmann::json::array({"migration"}));
+  ASSERT_EQ(project["members"].size(), 3u) << project.dump();
+  EXPECT_EQ(project["members"][0]["city"], "cities/milano");
+  EXPECT_EQ(project["members"][1]["city"], "cities/wien");
+  EXPECT_EQ(project["members"][2]["city"], "cities/graz");
+  EXPECT_EQ(project["members"][2]["role"], "LEAD");
+
+  // A city that is not a member is a bad value, and nothing is written.
+  const CliResult typo = Cli({"projects", "update", "p", "--remove-member",
+                              "torino", "--title", "Other"});
+  EXPECT_EQ(typo.exit_code, 2) << typo;
+  EXPECT_THAT(typo.err, HasSubstr("cities/torino is not a member of "
+                                  "projects/p"));
+  EXPECT_EQ(Json({"projects", "get", "p"})["title"], "Desks");
+  EXPECT_EQ(Cli({"projects", "update", "p"}).exit_code, 2);
 }
 
 TEST_F(CliCatalogTest, ANameSearchThatFindsNothingSaysHowNamesAreWritten) {
