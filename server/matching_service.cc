@@ -30,6 +30,7 @@ std::vector<std::string> CityIds(
 }
 
 PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
+                              const GraphSnapshot& graph,
                               std::vector<FieldViolation>* violations) {
   PartnerFilter filter;
   for (int i = 0; i < in.countries_size(); ++i) {
@@ -58,8 +59,20 @@ PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
     violations->push_back(
         {"filter.max_distance_km", "must be in 0..40075 (0: no bound)"});
   }
-  filter.exclude_city_ids =
-      CityIds(in.exclude_cities(), "filter.exclude_cities", violations);
+  // An unknown city could not be recommended anyway, but excluding one is
+  // most likely a city's name typed for its id ("turin"): ignored, it would
+  // leave the city the user meant to exclude in the ranking, unannounced.
+  for (int i = 0; i < in.exclude_cities_size(); ++i) {
+    const std::string field = absl::StrCat("filter.exclude_cities[", i, "]");
+    std::string id = ParseResourceName(kCities, in.exclude_cities(i));
+    if (id.empty()) {
+      violations->push_back({field, NotACityMessage(in.exclude_cities(i))});
+    } else if (graph.FindCity(id) == nullptr) {
+      violations->push_back({field, UnknownCityMessage(id)});
+    } else {
+      filter.exclude_city_ids.push_back(std::move(id));
+    }
+  }
   return filter;
 }
 
@@ -95,7 +108,7 @@ grpc::Status MatchingService::Recommend(
          absl::StrCat("must be in 0..", PartnerRecommender::kMaxResults,
                       " (0: ", kDefaultPageSize, ")")});
   }
-  PartnerFilter filter = FilterFromProto(request.filter(), &violations);
+  PartnerFilter filter = FilterFromProto(request.filter(), *graph, &violations);
   PartnerQuery query;
   switch (request.target_case()) {
     case v1::RecommendPartnersRequest::kProject: {

@@ -1,5 +1,8 @@
 #include "server/resource_names.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "graph/entities.h"
@@ -17,23 +20,40 @@ std::string ParseResourceName(absl::string_view collection,
   return IsValidId(id) ? id : "";
 }
 
-std::string NotACityMessage(absl::string_view name) {
-  // What the user probably typed as the id, offered back as a name to look
-  // up; quoted for the shell if it holds a space.
+namespace {
+
+// What the user probably typed as the id, offered back as a name to look up
+// with `citymatch cities list --name`; quoted for the shell if it holds a
+// space. A number is a mistyped id, not a name, and gets the placeholder.
+std::string NameLookup(absl::string_view name) {
   absl::string_view typed = name;
   if (const size_t slash = typed.rfind('/'); slash != typed.npos) {
     typed = typed.substr(slash + 1);
   }
-  std::string lookup = "NAME";
-  if (!typed.empty() && !absl::StrContains(typed, '"')) {
-    lookup = absl::StrContains(typed, ' ') ? absl::StrCat("\"", typed, "\"")
-                                           : std::string(typed);
+  if (typed.empty() || absl::StrContains(typed, '"') ||
+      std::all_of(typed.begin(), typed.end(), absl::ascii_isdigit)) {
+    return "NAME";
   }
+  return absl::StrContains(typed, ' ') ? absl::StrCat("\"", typed, "\"")
+                                       : std::string(typed);
+}
+
+}  // namespace
+
+std::string NotACityMessage(absl::string_view name) {
   return absl::StrCat("\"", name,
                       "\" is not a city id: a city is cities/{id} with its "
                       "GeoNames id, e.g. cities/3173435 for Milan; find it by "
                       "name with: citymatch cities list --name ",
-                      lookup);
+                      NameLookup(name));
+}
+
+std::string UnknownCityMessage(absl::string_view id) {
+  return absl::StrCat("no city has the id \"", id,
+                      "\": a city is cities/{id} with its GeoNames id, e.g. "
+                      "cities/3173435 for Milan; find it by name with: "
+                      "citymatch cities list --name ",
+                      NameLookup(id));
 }
 
 }  // namespace citymatch

@@ -27,6 +27,11 @@ std::string ParseResourceName(absl::string_view collection,
 // from the city's name, since "cities/Milan" is the usual mistake.
 std::string NotACityMessage(absl::string_view name);
 
+// Why the well-formed city id `id` refers to nothing, for a field violation:
+// "turin" is the usual case, a city's name typed where its GeoNames id
+// belongs, so it says how to find the id as NotACityMessage() does.
+std::string UnknownCityMessage(absl::string_view id);
+
 }  // namespace citymatch
 
 #endif  // CITYMATCH_SERVER_RESOURCE_NAMES_H_

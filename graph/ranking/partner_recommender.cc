@@ -48,9 +48,12 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
   std::vector<char> allowed(n, 1);
   for (int m : resolved->members) allowed[m] = 0;
   for (const std::string& id : filter.exclude_city_ids) {
-    // An unknown id excludes nothing: it cannot be recommended anyway.
     const int c = graph.CityIndex(id);
-    if (c >= 0) allowed[c] = 0;
+    if (c < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the filter excludes unknown city ", id));
+    }
+    allowed[c] = 0;
   }
   std::vector<std::string> countries;
   for (const std::string& c : filter.countries) {

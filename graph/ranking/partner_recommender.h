@@ -27,7 +27,8 @@ struct PartnerFilter {
   // Great-circle km to the nearest member; 0: no bound. Ignored by a query
   // without members (there is nothing to measure from).
   double max_distance_km = 0;
-  // Ids that are not cities of the snapshot exclude nothing.
+  // Ids of cities of the snapshot; any other id is refused (most likely a
+  // name typed for an id, it would exclude nothing).
   std::vector<std::string> exclude_city_ids;
 };
 
@@ -51,7 +52,8 @@ class PartnerRecommender {
   // The best `limit` cities for `query` that pass `filter`, best first, ties
   // broken by city id; fewer if fewer pass. Member cities never appear.
   // NotFound if a member or lead city is unknown; InvalidArgument if `limit` is
-  // not in 1..kMaxResults or the query has neither themes nor members.
+  // not in 1..kMaxResults, the query has neither themes nor members, or the
+  // filter excludes a city the snapshot does not have.
   absl::StatusOr<std::vector<Recommendation>> Recommend(
       const GraphSnapshot& graph, const PartnerQuery& query,
       const PartnerFilter& filter, int limit) const;

@@ -189,6 +189,26 @@ TEST_F(CliRecommendTest, MemberGivenByNameSaysHowToFindItsId) {
   EXPECT_THAT(result.err, Not(HasSubstr("needs at least one")));
 }
 
+TEST_F(CliRecommendTest, ExcludedCityThatDoesNotExistIsRefused) {
+  // The sample's Turin is "torino": "turin" would exclude nothing.
+  const CliResult unknown =
+      Cli({"recommend", "--with", "milano", "--exclude", "roma,turin"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown;
+  EXPECT_EQ(unknown.out, "");
+  EXPECT_EQ(unknown.err,
+            "error: INVALID_ARGUMENT: filter.exclude_cities[1]: no city has "
+            "the id \"turin\": a city is cities/{id} with its GeoNames id, "
+            "e.g. cities/3173435 for Milan; find it by name with: citymatch "
+            "cities list --name turin\n");
+
+  // A name that is not even an id keeps its own hint.
+  const CliResult name =
+      Cli({"recommend", "--with", "milano", "--exclude", "Turin"});
+  EXPECT_EQ(name.exit_code, 3) << name;
+  EXPECT_THAT(name.err, HasSubstr("\"cities/Turin\" is not a city id"));
+  EXPECT_THAT(name.err, HasSubstr("citymatch cities list --name Turin"));
+}
+
 TEST_F(CliRecommendTest, BadFilterValuePrintsTheFieldViolation) {
   const CliResult result =
       Cli({"recommend", "urbact-arrival", "--countries", "ITA"});

@@ -144,11 +144,19 @@ TEST_F(PartnerRecommenderTest, FiltersHold) {
   EXPECT_EQ(ids, (std::vector<std::string>{"4", "5", "7"}));
 
   PartnerFilter exclude;
-  exclude.exclude_city_ids = {"4", "unknown"};
+  exclude.exclude_city_ids = {"4"};
   recs = recommender_.Recommend(*graph_, LyonPorto(), exclude, 10);
   ASSERT_TRUE(recs.ok());
   EXPECT_THAT(Ids(*recs), ::testing::Not(Contains("4")));
   EXPECT_EQ(recs->size(), 5u);
+}
+
+TEST_F(PartnerRecommenderTest, ExcludingAnUnknownCityIsInvalidArgument) {
+  PartnerFilter exclude;
+  exclude.exclude_city_ids = {"4", "unknown"};
+  auto recs = recommender_.Recommend(*graph_, LyonPorto(), exclude, 10);
+  EXPECT_EQ(recs.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(recs.status().message(), HasSubstr("unknown"));
 }
 
 TEST_F(PartnerRecommenderTest, IsDeterministic) {

@@ -375,6 +375,37 @@ TEST_F(MatchingServiceTest, ExcludedCitiesNeverAppear) {
   EXPECT_EQ(head, expected);
 }
 
+TEST_F(MatchingServiceTest, ExcludingACityThatDoesNotExistIsRefused) {
+  // "turin" is a well-formed id, but Turin's is 3165524: ignored, the
+  // exclusion would leave Turin at the top of this very ranking.
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_filter()->add_exclude_cities("cities/3165524");
+  request.mutable_filter()->add_exclude_cities("cities/turin");
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "filter.exclude_cities[1]");
+  EXPECT_THAT(
+      violations[0].description,
+      AllOf(HasSubstr("no city has the id \"turin\""), HasSubstr("GeoNames"),
+            HasSubstr("citymatch cities list --name turin")));
+  EXPECT_THAT(response.recommendations(), IsEmpty());
+
+  // A stored project's request is checked the same way.
+  v1::RecommendPartnersRequest project;
+  project.set_project(kArrivalCities);
+  project.mutable_filter()->add_exclude_cities("cities/999999999");
+  status = Recommend(project, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("filter.exclude_cities[0]"));
+  // A mistyped number is no name to look up.
+  EXPECT_THAT(FieldViolations(status)[0].description,
+              HasSubstr("cities list --name NAME"));
+}
+
 TEST_F(MatchingServiceTest, MaxDistanceIsHonoured) {
   const v1::City milano = GetCity(kMilano);
   const v1::City roma = GetCity(kRoma);
