@@ -29,6 +29,20 @@ std::vector<std::string> CityIds(
   return ids;
 }
 
+// Why a draft without member cities cannot rank on `theme`, one of its themes
+// the graph cannot place: the typo is named with its likely meaning.
+std::string UnknownThemeWithoutMembersMessage(const GraphSnapshot& graph,
+                                              const std::string& theme) {
+  const std::string suggestion = graph.SuggestTheme(theme);
+  return absl::StrCat(
+      "\"", theme,
+      "\" matches no theme, and without a member city the draft gives nothing "
+      "else to rank from",
+      suggestion.empty() ? ""
+                         : absl::StrCat("; did you mean \"", suggestion, "\"?"),
+      " (citymatch themes list)");
+}
+
 PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
                               const GraphSnapshot& graph,
                               std::vector<FieldViolation>* violations) {
@@ -125,17 +139,49 @@ grpc::Status MatchingService::Recommend(
                             absl::StrCat(request.project(), " not found"));
       }
       query = PartnerRecommender::QueryFor(*project);
+      // The store accepts a project with neither members nor themes; there
+      // is nothing to rank it from.
+      if (project->members.empty() &&
+          graph->ResolveThemes(project->themes).empty()) {
+        violations.push_back(
+            {"project", absl::StrCat(request.project(),
+                                     " has no member city and no theme the "
+                                     "graph knows: nothing to rank from")});
+      }
       break;
     }
     case v1::RecommendPartnersRequest::kDraft: {
       const v1::ProjectDraft& draft = request.draft();
+      // Counted as sent: a malformed member is reported on its own.
+      const bool has_members =
+          !draft.member_cities().empty() || !draft.lead_city().empty();
       query.themes = {draft.themes().begin(), draft.themes().end()};
+      std::vector<size_t> unplaced;
+      bool placed_any = false;
       for (size_t i = 0; i < query.themes.size(); ++i) {
         std::string problem =
             CheckText(query.themes[i], kMaxLabelLength, /*required=*/true);
         if (!problem.empty()) {
           violations.push_back(
               {absl::StrCat("draft.themes[", i, "]"), problem});
+        } else if (!has_members) {
+          // One label at a time, as UnplacedThemes() does for the note.
+          if (graph->ResolveThemes({query.themes[i]}).empty()) {
+            unplaced.push_back(i);
+          } else {
+            placed_any = true;
+          }
+        }
+      }
+      // With members, a theme the graph does not know is only a note: the
+      // members still steer the ranking. Without them the themes are all the
+      // draft says; ranking around unknown ones would answer with the most
+      // popular cities, as if a typo were a question.
+      if (!placed_any) {
+        for (size_t i : unplaced) {
+          violations.push_back(
+              {absl::StrCat("draft.themes[", i, "]"),
+               UnknownThemeWithoutMembersMessage(*graph, query.themes[i])});
         }
       }
       query.member_city_ids =

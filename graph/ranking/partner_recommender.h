@@ -52,8 +52,8 @@ class PartnerRecommender {
   // The best `limit` cities for `query` that pass `filter`, best first, ties
   // broken by city id; fewer if fewer pass. Member cities never appear.
   // NotFound if a member or lead city is unknown; InvalidArgument if `limit` is
-  // not in 1..kMaxResults, the query has neither themes nor members, or the
-  // filter excludes a city the snapshot does not have.
+  // not in 1..kMaxResults, the query has no members and no theme the graph
+  // knows, or the filter excludes a city the snapshot does not have.
   absl::StatusOr<std::vector<Recommendation>> Recommend(
       const GraphSnapshot& graph, const PartnerQuery& query,
       const PartnerFilter& filter, int limit) const;

@@ -60,6 +60,14 @@ absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
       std::unique(resolved.members.begin(), resolved.members.end()),
       resolved.members.end());
   resolved.themes = graph.ResolveThemes(query.themes);
+  // Themes that all fail to resolve (typos, as a rule) leave a query without
+  // members nothing to rank from but popularity, which answers no question.
+  if (resolved.members.empty() && resolved.themes.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a partner query without member cities needs a theme "
+                     "the graph knows, got: ",
+                     absl::StrJoin(query.themes, ", ")));
+  }
   resolved.programme = ProgrammeAsStored(graph, query.programme);
   // A project not in this snapshot (deleted meanwhile) has nothing to hide.
   if (!query.project_id.empty()) {

@@ -18,7 +18,7 @@ namespace citymatch {
 // dropped), the programme as the snapshot spells it (ProgrammeAsStored()),
 // the query's own project, if the snapshot has it, as its index. NotFound
 // naming the first unknown member or lead city; InvalidArgument if the query
-// has neither themes nor members.
+// has no members and no theme the snapshot can place.
 absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
                                            const PartnerQuery& query);
 

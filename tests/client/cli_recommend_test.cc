@@ -106,6 +106,18 @@ TEST_F(CliRecommendTest, ThemeThatMatchesNothingGetsANoteOnStderr) {
   EXPECT_THAT(json.err, HasSubstr("note: theme \"migrnts\""));
 }
 
+TEST_F(CliRecommendTest, ThemesAloneThatMatchNothingAreRefused) {
+  // Without --with there is nothing else to rank from: an error naming the
+  // typo and its likely meaning, not a note over a list of popular cities.
+  const CliResult typo = Cli({"recommend", "--themes", "migrnts"});
+  EXPECT_EQ(typo.exit_code, 3) << typo;
+  EXPECT_EQ(typo.out, "");
+  EXPECT_EQ(typo.err,
+            "error: INVALID_ARGUMENT: draft.themes[0]: \"migrnts\" matches no "
+            "theme, and without a member city the draft gives nothing else to "
+            "rank from; did you mean \"migration\"? (citymatch themes list)\n");
+}
+
 TEST_F(CliRecommendTest, KnownThemesGetNoNote) {
   const CliResult known =
       Cli({"recommend", "--themes", "migration,Housing,Social inclusion",

@@ -108,6 +108,16 @@ TEST_F(PartnerRecommenderTest, QueryWithoutThemesOrMembersIsInvalidArgument) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(PartnerRecommenderTest, ThemesAloneThatMatchNothingAreInvalidArgument) {
+  PartnerQuery q;
+  q.themes = {"Quantum gardening"};
+  EXPECT_EQ(recommender_.Recommend(*graph_, q, {}, 5).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // With a member they are only ignored.
+  q.member_city_ids = {"1"};
+  EXPECT_TRUE(recommender_.Recommend(*graph_, q, {}, 5).ok());
+}
+
 TEST_F(PartnerRecommenderTest, ThemesAloneAreAQuery) {
   PartnerQuery q;
   q.themes = {"Tourism"};

@@ -477,6 +477,46 @@ TEST_F(MatchingServiceTest, ThemesTheTaxonomyPlacesAreNotListed) {
   EXPECT_THAT(response.unmatched_themes(), IsEmpty());
 }
 
+TEST_F(MatchingServiceTest, ADraftWithoutMembersAndNoKnownThemeIsRefused) {
+  // Ranked anyway, "migrnts" alone got the most popular cities, answering a
+  // typo as if it were a question.
+  v1::RecommendPartnersRequest request;
+  request.mutable_draft()->add_themes("migrnts");
+  request.mutable_draft()->add_themes("xyz");
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 2u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "draft.themes[0]");
+  EXPECT_THAT(violations[0].description,
+              AllOf(HasSubstr("\"migrnts\" matches no theme"),
+                    HasSubstr("without a member city"),
+                    HasSubstr("did you mean \"migration\"?")));
+  EXPECT_EQ(violations[1].field, "draft.themes[1]");
+  EXPECT_THAT(violations[1].description,
+              AllOf(HasSubstr("\"xyz\" matches no theme"),
+                    Not(HasSubstr("did you mean"))));
+  EXPECT_THAT(response.recommendations(), IsEmpty());
+
+  // One theme the graph knows is enough to rank from; the other is a note.
+  request.mutable_draft()->add_themes("migration");
+  status = Recommend(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.recommendations(), SizeIs(10));
+  EXPECT_THAT(Unmatched(response),
+              ElementsAre("migrnts -> migration", "xyz -> "));
+
+  // So is a member city, given as the lead.
+  v1::RecommendPartnersRequest led;
+  led.mutable_draft()->add_themes("migrnts");
+  led.mutable_draft()->set_lead_city(kMilano);
+  status = Recommend(led, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(Unmatched(response), ElementsAre("migrnts -> migration"));
+}
+
 TEST_F(MatchingServiceTest, AnUnmatchedThemeRanksAsIfItWereNotThere) {
   // What the note tells the user: a typo gets the answer of any other
   // unknown word, without the theme's evidence.
@@ -522,6 +562,35 @@ TEST(MatchingServiceLabelsTest, LabelsOfTheDataMatchAndAreSuggested) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(Unmatched(response),
               ElementsAre("Fire brigdes -> fire brigades"));
+}
+
+TEST(MatchingServiceWriteTest, AStoredProjectWithNothingToRankFromIsRefused) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  {
+    // The store takes a project before its members and themes are known.
+    grpc::ClientContext context;
+    v1::CreateProjectRequest create;
+    create.set_project_id("blank");
+    create.mutable_project()->set_title("To be planned");
+    v1::Project created;
+    grpc::Status status =
+        (*server)->catalog()->CreateProject(&context, create, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  v1::RecommendPartnersRequest request;
+  request.set_project("projects/blank");
+  v1::RecommendPartnersResponse response;
+  grpc::ClientContext context;
+  grpc::Status status =
+      (*server)->matching()->RecommendPartners(&context, request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "project");
+  EXPECT_THAT(violations[0].description,
+              HasSubstr("projects/blank has no member city and no theme"));
 }
 
 // Writes: a fresh server on the sample data, so the shared one stays as
