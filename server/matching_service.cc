@@ -148,6 +148,12 @@ grpc::Status MatchingService::Recommend(
                                      " has no member city and no theme the "
                                      "graph knows: nothing to rank from")});
       }
+      if (filter.max_distance_km > 0 && project->members.empty()) {
+        violations.push_back(
+            {"filter.max_distance_km",
+             absl::StrCat("is measured from the member cities, and ",
+                          request.project(), " has none (0: no bound)")});
+      }
       break;
     }
     case v1::RecommendPartnersRequest::kDraft: {
@@ -197,6 +203,12 @@ grpc::Status MatchingService::Recommend(
       std::string problem = CheckText(query.programme, kMaxNameLength, false);
       if (!problem.empty()) {
         violations.push_back({"draft.programme", problem});
+      }
+      // Ignored, the bound would let the farthest cities through unannounced.
+      if (filter.max_distance_km > 0 && !has_members) {
+        violations.push_back({"filter.max_distance_km",
+                              "is measured from the member cities, and the "
+                              "draft has none (0: no bound)"});
       }
       // Counted as sent: a malformed member was reported above, and the
       // draft is not empty for it.

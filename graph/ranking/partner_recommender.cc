@@ -41,6 +41,11 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
   }
   absl::StatusOr<ResolvedQuery> resolved = ResolveQuery(graph, query);
   if (!resolved.ok()) return resolved.status();
+  if (filter.max_distance_km > 0 && resolved->members.empty()) {
+    return absl::InvalidArgumentError(
+        "a distance bound is measured from the member cities, and the query "
+        "has none");
+  }
 
   // The cheap filters first; the distance filter needs a haversine per
   // member, so it only runs on cities that come out of the heap.
@@ -89,7 +94,7 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
     auto worse = [&scores](int a, int b) {
       return scores[a] != scores[b] ? scores[a] < scores[b] : a > b;
     };
-    if (filter.max_distance_km <= 0 || q.members.empty()) {
+    if (!(filter.max_distance_km > 0)) {
       // No filter left to apply: one pass keeping the best `limit` in a
       // small heap whose front is the worst of them (a heap of every city
       // was a tenth of a request).
@@ -121,11 +126,9 @@ absl::StatusOr<std::vector<Recommendation>> PartnerRecommender::Recommend(
       std::pop_heap(heap.begin(), heap.end(), worse);
       const int c = heap.back();
       heap.pop_back();
-      if (filter.max_distance_km > 0 && !q.members.empty()) {
-        int nearest;
-        if (NearestMemberKm(graph, q, c, &nearest) > filter.max_distance_km) {
-          continue;
-        }
+      int nearest;
+      if (NearestMemberKm(graph, q, c, &nearest) > filter.max_distance_km) {
+        continue;
       }
       top.push_back(c);
     }

@@ -24,8 +24,8 @@ struct PartnerFilter {
   // out: the filter promises the bound holds.
   int64_t min_population = 0;
   int64_t max_population = 0;
-  // Great-circle km to the nearest member; 0: no bound. Ignored by a query
-  // without members (there is nothing to measure from).
+  // Great-circle km to the nearest member; 0: no bound. A query without
+  // members has nothing to measure from: a bound is refused there.
   double max_distance_km = 0;
   // Ids of cities of the snapshot; any other id is refused (most likely a
   // name typed for an id, it would exclude nothing).
@@ -53,7 +53,8 @@ class PartnerRecommender {
   // broken by city id; fewer if fewer pass. Member cities never appear.
   // NotFound if a member or lead city is unknown; InvalidArgument if `limit` is
   // not in 1..kMaxResults, the query has no members and no theme the graph
-  // knows, or the filter excludes a city the snapshot does not have.
+  // knows, the filter excludes a city the snapshot does not have, or it
+  // bounds the distance to the members of a query without members.
   absl::StatusOr<std::vector<Recommendation>> Recommend(
       const GraphSnapshot& graph, const PartnerQuery& query,
       const PartnerFilter& filter, int limit) const;

@@ -166,6 +166,16 @@ TEST_F(CliRecommendTest, FiltersAreHonoured) {
   EXPECT_THAT(near, ::testing::ElementsAre("torino"));
 }
 
+TEST_F(CliRecommendTest, MaxDistanceWithoutMembersIsRefused) {
+  const CliResult result =
+      Cli({"recommend", "--themes", "migration", "--max-distance-km", "10"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err,
+            "error: INVALID_ARGUMENT: filter.max_distance_km: is measured from "
+            "the member cities, and the draft has none (0: no bound)\n");
+}
+
 TEST_F(CliRecommendTest, ExplainShowsEachScoreComponent) {
   const nlohmann::json response =
       Json({"recommend", "urbact-arrival", "--top", "2"});

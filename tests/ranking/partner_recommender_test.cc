@@ -169,6 +169,15 @@ TEST_F(PartnerRecommenderTest, ExcludingAnUnknownCityIsInvalidArgument) {
   EXPECT_THAT(recs.status().message(), HasSubstr("unknown"));
 }
 
+TEST_F(PartnerRecommenderTest, ADistanceBoundWithoutMembersIsInvalidArgument) {
+  PartnerQuery q;
+  q.themes = {"Housing"};
+  PartnerFilter near;
+  near.max_distance_km = 300;
+  EXPECT_EQ(recommender_.Recommend(*graph_, q, near, 5).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(PartnerRecommenderTest, IsDeterministic) {
   auto a = recommender_.Recommend(*graph_, LyonPorto(), {}, 6);
   auto b = recommender_.Recommend(*graph_, LyonPorto(), {}, 6);

@@ -432,6 +432,28 @@ TEST_F(MatchingServiceTest, MaxDistanceIsHonoured) {
   EXPECT_GT(farthest, 150);
 }
 
+TEST_F(MatchingServiceTest, MaxDistanceWithoutMemberCitiesIsRefused) {
+  // Ignored, the bound let cities of the whole continent through.
+  v1::RecommendPartnersRequest request;
+  request.mutable_draft()->add_themes("migration");
+  request.mutable_filter()->set_max_distance_km(10);
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "filter.max_distance_km");
+  EXPECT_THAT(violations[0].description,
+              HasSubstr("measured from the member cities, and the draft has "
+                        "none"));
+  EXPECT_THAT(response.recommendations(), IsEmpty());
+
+  // A lead is a member to measure from.
+  request.mutable_draft()->set_lead_city(kMilano);
+  ASSERT_TRUE(Recommend(request, &response).ok());
+}
+
 TEST_F(MatchingServiceTest, PopulationRangeIsHonoured) {
   v1::RecommendPartnersRequest request = MigrantsDraft();
   request.mutable_filter()->set_min_population(100000);
@@ -595,6 +617,45 @@ TEST(MatchingServiceWriteTest, AStoredProjectWithNothingToRankFromIsRefused) {
 
 // Writes: a fresh server on the sample data, so the shared one stays as
 // shipped.
+TEST(MatchingServiceWriteTest, MaxDistanceForAProjectWithoutMembersIsRefused) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  {
+    grpc::ClientContext context;
+    v1::CreateProjectRequest create;
+    create.set_project_id("seeking");
+    create.mutable_project()->set_title("Seeking partners");
+    create.mutable_project()->add_themes("Migrants");
+    v1::Project created;
+    grpc::Status status =
+        (*server)->catalog()->CreateProject(&context, create, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  auto recommend = [&](double max_distance_km,
+                       v1::RecommendPartnersResponse* response) {
+    v1::RecommendPartnersRequest request;
+    request.set_project("projects/seeking");
+    request.mutable_filter()->set_max_distance_km(max_distance_km);
+    grpc::ClientContext context;
+    return (*server)->matching()->RecommendPartners(&context, request,
+                                                    response);
+  };
+  // Its themes alone rank, as for a draft...
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = recommend(0, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.recommendations(), Not(IsEmpty()));
+  // ...and, as for a draft, a distance bound has nothing to measure from.
+  status = recommend(10, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "filter.max_distance_km");
+  EXPECT_THAT(violations[0].description,
+              HasSubstr("projects/seeking has none"));
+}
+
 TEST(MatchingServiceWriteTest, AfterAWriteTheSameIfNoneMatchGetsABody) {
   absl::StatusOr<std::unique_ptr<InProcessServer>> server =
       InProcessServer::Start(SampleFiles());
