@@ -1,5 +1,7 @@
 #include "server/matching_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "graph/ranking/query_resolver.h"
@@ -190,8 +192,25 @@ grpc::Status MatchingService::Recommend(
                UnknownThemeWithoutMembersMessage(*graph, query.themes[i])});
         }
       }
-      query.member_city_ids =
-          CityIds(draft.member_cities(), "draft.member_cities", &violations);
+      // A draft is a project not stored yet: it may have as many members as
+      // a stored one (ValidateProject), the lead included.
+      size_t members = draft.member_cities_size();
+      if (!draft.lead_city().empty() &&
+          std::find(draft.member_cities().begin(), draft.member_cities().end(),
+                    draft.lead_city()) == draft.member_cities().end()) {
+        ++members;
+      }
+      if (members > kMaxListLength) {
+        violations.push_back(
+            {"draft.member_cities",
+             absl::StrCat("at most ", kMaxListLength,
+                          " cities, the lead included (as many as a project "
+                          "may have); got ",
+                          members)});
+      } else {
+        query.member_city_ids =
+            CityIds(draft.member_cities(), "draft.member_cities", &violations);
+      }
       if (!draft.lead_city().empty()) {
         query.lead_city_id = ParseResourceName(kCities, draft.lead_city());
         if (query.lead_city_id.empty()) {

@@ -231,6 +231,17 @@ TEST_F(CliRecommendTest, ExcludedCityThatDoesNotExistIsRefused) {
   EXPECT_THAT(name.err, HasSubstr("citymatch cities list --name Turin"));
 }
 
+TEST_F(CliRecommendTest, TooManyMembersAreRefused) {
+  // Over the limit the cities are not looked up: these need not exist.
+  std::string cities = "milano";
+  for (int i = 1; i <= 100; ++i) cities += ",city" + std::to_string(i);
+  const CliResult members = Cli({"recommend", "--with", cities});
+  EXPECT_EQ(members.exit_code, 3) << members;
+  EXPECT_EQ(members.err,
+            "error: INVALID_ARGUMENT: draft.member_cities: at most 100 cities, "
+            "the lead included (as many as a project may have); got 101\n");
+}
+
 TEST_F(CliRecommendTest, BadFilterValuePrintsTheFieldViolation) {
   const CliResult result =
       Cli({"recommend", "urbact-arrival", "--countries", "ITA"});

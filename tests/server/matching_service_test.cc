@@ -20,6 +20,7 @@ namespace {
 
 using ::citymatch::testing::FieldViolations;
 using ::citymatch::testing::InProcessServer;
+using ::citymatch::testing::ListAllCities;
 using ::citymatch::testing::SampleFiles;
 using ::citymatch::testing::ShippedDataDir;
 using ::citymatch::testing::ViolatedFields;
@@ -309,6 +310,45 @@ TEST_F(MatchingServiceTest, MemberGivenByNameIsOneViolationExplainingIds) {
   EXPECT_THAT(violations[0].description,
               AllOf(HasSubstr("is not a city id"), HasSubstr("GeoNames"),
                     HasSubstr("cities list --name \"San Sebastian\"")));
+}
+
+TEST_F(MatchingServiceTest, ADraftHasAtMostAHundredMembersLikeAProject) {
+  std::vector<v1::City> cities;
+  int pages = 0;
+  ASSERT_TRUE(
+      ListAllCities(server_->catalog(), 1000, "", &cities, &pages).ok());
+  ASSERT_GE(cities.size(), 1500u);
+  auto draft = [&](int members) {
+    v1::RecommendPartnersRequest request;
+    request.mutable_draft()->add_themes("migration");
+    for (int i = 0; i < members; ++i) {
+      request.mutable_draft()->add_member_cities(cities[i].name());
+    }
+    return request;
+  };
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(draft(100), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // A lead listed among the members counts once; one more is one too many.
+  v1::RecommendPartnersRequest request = draft(100);
+  request.mutable_draft()->set_lead_city(cities[0].name());
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  request.mutable_draft()->set_lead_city(cities[100].name());
+  status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "draft.member_cities");
+  EXPECT_THAT(violations[0].description,
+              AllOf(HasSubstr("at most 100 cities, the lead included"),
+                    HasSubstr("got 101")));
+
+  // One violation for the list, not one for each of its cities.
+  status = Recommend(draft(1500), &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("draft.member_cities"));
+  EXPECT_THAT(status.error_message(), HasSubstr("got 1500"));
 }
 
 TEST_F(MatchingServiceTest, CountryThatIsNotACodeSaysWhatIsExpected) {
