@@ -75,6 +75,15 @@ PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
     violations->push_back(
         {"filter.max_distance_km", "must be in 0..40075 (0: no bound)"});
   }
+  // A hundred, as for the lists of a project: more than any search for
+  // partners needs, and it bounds the checks and violations below.
+  if (in.exclude_cities_size() > static_cast<int>(kMaxListLength)) {
+    violations->push_back(
+        {"filter.exclude_cities",
+         absl::StrCat("at most ", kMaxListLength, " cities, got ",
+                      in.exclude_cities_size())});
+    return filter;
+  }
   // An unknown city could not be recommended anyway, but excluding one is
   // most likely a city's name typed for its id ("turin"): ignored, it would
   // leave the city the user meant to exclude in the ranking, unannounced.

@@ -242,6 +242,17 @@ TEST_F(CliRecommendTest, TooManyMembersAreRefused) {
             "the lead included (as many as a project may have); got 101\n");
 }
 
+TEST_F(CliRecommendTest, TooManyExclusionsAreRefused) {
+  std::string cities = "torino";
+  for (int i = 1; i <= 100; ++i) cities += ",city" + std::to_string(i);
+  const CliResult result =
+      Cli({"recommend", "--with", "milano", "--exclude", cities});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_EQ(result.err,
+            "error: INVALID_ARGUMENT: filter.exclude_cities: at most 100 "
+            "cities, got 101\n");
+}
+
 TEST_F(CliRecommendTest, BadFilterValuePrintsTheFieldViolation) {
   const CliResult result =
       Cli({"recommend", "urbact-arrival", "--countries", "ITA"});

@@ -351,6 +351,29 @@ TEST_F(MatchingServiceTest, ADraftHasAtMostAHundredMembersLikeAProject) {
   EXPECT_THAT(status.error_message(), HasSubstr("got 1500"));
 }
 
+TEST_F(MatchingServiceTest, AtMostAHundredCitiesAreExcluded) {
+  std::vector<v1::City> cities;
+  int pages = 0;
+  ASSERT_TRUE(
+      ListAllCities(server_->catalog(), 1000, "", &cities, &pages).ok());
+  ASSERT_GE(cities.size(), 101u);
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  for (int i = 0; i < 100; ++i) {
+    request.mutable_filter()->add_exclude_cities(cities[i].name());
+  }
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  request.mutable_filter()->add_exclude_cities(cities[100].name());
+  status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<testing::Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "filter.exclude_cities");
+  EXPECT_THAT(violations[0].description, HasSubstr("at most 100 cities"));
+}
+
 TEST_F(MatchingServiceTest, CountryThatIsNotACodeSaysWhatIsExpected) {
   v1::RecommendPartnersRequest request = MigrantsDraft();
   request.mutable_filter()->add_countries("ES");
