@@ -430,8 +430,10 @@ std::string CityFilter(const GraphSnapshot& graph, const std::string& name,
                        std::vector<FieldViolation>* violations) {
   if (name.empty()) return "";
   std::string id = ParseResourceName(kCities, name);
-  if (id.empty() || graph.CityIndex(id) < 0) {
+  if (id.empty()) {
     violations->push_back({"city", NotACityMessage(name)});
+  } else if (graph.CityIndex(id) < 0) {
+    violations->push_back({"city", UnknownCityMessage(id)});
   }
   return id;
 }

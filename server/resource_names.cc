@@ -38,22 +38,23 @@ std::string NameLookup(absl::string_view name) {
                                        : std::string(typed);
 }
 
+// How a city is named, and how to find the id of one known by its name.
+std::string HowToNameACity(absl::string_view typed) {
+  return absl::StrCat(
+      "a city is cities/{id} with its GeoNames id, e.g. cities/3173435 for "
+      "Milan; find it by name with: citymatch cities list --name ",
+      NameLookup(typed));
+}
+
 }  // namespace
 
 std::string NotACityMessage(absl::string_view name) {
   return absl::StrCat("\"", name,
-                      "\" is not a city id: a city is cities/{id} with its "
-                      "GeoNames id, e.g. cities/3173435 for Milan; find it by "
-                      "name with: citymatch cities list --name ",
-                      NameLookup(name));
+                      "\" is not a city id: ", HowToNameACity(name));
 }
 
 std::string UnknownCityMessage(absl::string_view id) {
-  return absl::StrCat("no city has the id \"", id,
-                      "\": a city is cities/{id} with its GeoNames id, e.g. "
-                      "cities/3173435 for Milan; find it by name with: "
-                      "citymatch cities list --name ",
-                      NameLookup(id));
+  return absl::StrCat("no city has the id \"", id, "\": ", HowToNameACity(id));
 }
 
 }  // namespace citymatch

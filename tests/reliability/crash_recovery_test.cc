@@ -86,6 +86,49 @@ int CountCities(v1::Catalog::Stub* stub, const std::string& token,
   return found;
 }
 
+// Threads creating cities "<prefix>-w<writer>-<n>" on `server` until
+// stopped; the acknowledged ones are collected.
+class Writers {
+ public:
+  Writers(const ServerProcess& server, const std::string& token,
+          const std::string& prefix, int count) {
+    for (int w = 0; w < count; ++w) {
+      threads_.emplace_back([this, &server, token, prefix, w] {
+        auto writer = Connect(server);
+        for (int i = 0; !stop_.load(); ++i) {
+          const std::string id = absl::StrCat(prefix, "-w", w, "-", i);
+          grpc::ClientContext context;
+          Authorize(&context, token, absl::Seconds(5));
+          v1::City city;
+          if (writer->CreateCity(&context, CityRequest(id), &city).ok()) {
+            std::lock_guard<std::mutex> lock(mu_);
+            acknowledged_.insert(id);
+          }
+        }
+      });
+    }
+  }
+  ~Writers() { Stop(); }
+
+  // What was acknowledged so far.
+  std::set<std::string> Acknowledged() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return acknowledged_;
+  }
+  // Stops and joins the threads; their last calls end first.
+  void Stop() {
+    stop_ = true;
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::set<std::string> acknowledged_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
 TEST(CrashRecoveryTest, AcknowledgedWritesSurviveRepeatedSigkill) {
   TempDir data;
   // Unlimited rate: the writers share the admin token.
@@ -105,30 +148,14 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveRepeatedSigkill) {
               static_cast<int>(acknowledged.size()))
         << "round " << round << ": acknowledged cities lost";
 
-    std::mutex mu;
-    std::atomic<bool> stop{false};
-    std::vector<std::thread> writers;
-    for (int w = 0; w < kWriters; ++w) {
-      writers.emplace_back([&, w] {
-        auto writer = Connect(server);
-        for (int i = 0; !stop.load(); ++i) {
-          const std::string id = absl::StrCat("r", round, "-w", w, "-", i);
-          grpc::ClientContext context;
-          Authorize(&context, token, absl::Seconds(5));
-          v1::City city;
-          if (writer->CreateCity(&context, CityRequest(id), &city).ok()) {
-            std::lock_guard<std::mutex> lock(mu);
-            acknowledged.insert(id);
-          }
-        }
-      });
-    }
+    Writers writers(server, token, absl::StrCat("r", round), kWriters);
     // Crash at an arbitrary moment while the writers are busy.
     absl::SleepFor(absl::Milliseconds(400 + random() % 800));
     server.Kill(SIGKILL);
     absl::StatusOr<int> exit = server.Wait();
-    stop = true;
-    for (std::thread& t : writers) t.join();
+    writers.Stop();
+    const std::set<std::string> round_writes = writers.Acknowledged();
+    acknowledged.insert(round_writes.begin(), round_writes.end());
     ASSERT_TRUE(exit.ok());
     EXPECT_TRUE(WIFSIGNALED(*exit));
   }
@@ -200,38 +227,16 @@ TEST(CrashRecoveryTest, OnlineBackupIsOneCommitOfTheStoreAndServes) {
   ServerProcess server(data.path(), {"--rate_limit_qps=0"});
   ASSERT_TRUE(server.Start().ok());
   const std::string token = AdminToken(data.path());
-  std::mutex mu;
-  std::set<std::string> acknowledged;
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> writers;
-  for (int w = 0; w < 2; ++w) {
-    writers.emplace_back([&, w] {
-      auto writer = Connect(server);
-      for (int i = 0; !stop.load(); ++i) {
-        const std::string id = absl::StrCat("b-w", w, "-", i);
-        grpc::ClientContext context;
-        Authorize(&context, token, absl::Seconds(5));
-        v1::City city;
-        if (writer->CreateCity(&context, CityRequest(id), &city).ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          acknowledged.insert(id);
-        }
-      }
-    });
-  }
+  Writers writers(server, token, "b", 2);
   absl::SleepFor(absl::Milliseconds(300));
-  std::set<std::string> before_backup;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    before_backup = acknowledged;
-  }
+  const std::set<std::string> before_backup = writers.Acknowledged();
   const std::string copy = backups.path() + "/copy";
   auto [output, code] = RunServerBinary(
       absl::StrCat("--data_dir=", data.path(), " --backup_to=", copy),
       backups.path() + "/out.txt");
   absl::SleepFor(absl::Milliseconds(100));
-  stop = true;
-  for (std::thread& t : writers) t.join();
+  writers.Stop();
+  const std::set<std::string> acknowledged = writers.Acknowledged();
   ASSERT_EQ(code, 0) << output;
   ASSERT_GE(before_backup.size(), 20u) << "too few writes to mean anything";
   // The writes went on beside the backup.

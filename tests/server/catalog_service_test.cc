@@ -765,7 +765,7 @@ TEST_F(CatalogServiceTest, ListFiltersNamingNothingAreRefusedNotAnsweredEmpty) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(
         Violations(status),
-        ElementsAre(HasSubstr("city: \"cities/milan\" is not a city id"),
+        ElementsAre(HasSubstr("city: no city has the id \"milan\""),
                     HasSubstr("theme: \"migrnts\" is not a known theme; did "
                               "you mean \"migration\"?")));
   }
