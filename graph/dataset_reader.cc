@@ -24,6 +24,15 @@ namespace citymatch {
 
 namespace {
 
+// Counts every problem but keeps only the first kMaxReportedProblems: a file
+// of a million bad rows must not build a million messages nobody reads.
+void AddProblem(ParsedDataset* out, DatasetProblem problem) {
+  ++out->problem_count;
+  if (out->problems.size() < static_cast<size_t>(kMaxReportedProblems)) {
+    out->problems.push_back(std::move(problem));
+  }
+}
+
 // One file being read: its rows and where its columns are.
 class Table {
  public:
@@ -76,7 +85,7 @@ class Table {
   }
 
   void Problem(int line, std::string reason) {
-    out_->problems.push_back({file_, line, std::move(reason)});
+    AddProblem(out_, {file_, line, std::move(reason)});
   }
 
  private:
@@ -339,7 +348,6 @@ bool KeepWhatTheFormatLacks(const GraphSnapshot* existing, Practice* practice) {
 ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
                            const GraphSnapshot* existing, ReadRules rules) {
   ParsedDataset out;
-  std::vector<DatasetProblem>& problems = out.problems;
   for (const auto& file : files) {
     // Not a structured binding: C++17 lambdas cannot capture one (clang
     // refuses it).
@@ -347,10 +355,10 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
     if (std::find_if(std::begin(kDatasetFiles), std::end(kDatasetFiles),
                      [&](const char* f) { return name == f; }) ==
         std::end(kDatasetFiles)) {
-      problems.push_back({name, 0,
-                          "not a file of the interchange format (expected "
-                          "cities.csv, projects.csv, memberships.csv, "
-                          "practices.csv or twinnings.csv)"});
+      AddProblem(&out, {name, 0,
+                        "not a file of the interchange format (expected "
+                        "cities.csv, projects.csv, memberships.csv, "
+                        "practices.csv or twinnings.csv)"});
     }
   }
   auto content_of = [&](const char* name) -> const std::string* {
@@ -613,11 +621,6 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
     }
   }
 
-  if (problems.size() > static_cast<size_t>(kMaxReportedProblems)) {
-    const size_t more = problems.size() - kMaxReportedProblems + 1;
-    problems.resize(kMaxReportedProblems - 1);
-    problems.push_back({"", 0, absl::StrCat("and ", more, " more problems")});
-  }
   return out;
 }
 
@@ -663,11 +666,8 @@ absl::StatusOr<Dataset> ReadDataset(const std::string& dir) {
   if (!read.ok()) return read.status();
   ParsedDataset& parsed = *read;
   if (!parsed.problems.empty()) {
-    std::vector<std::string> lines;
-    for (const DatasetProblem& p : parsed.problems) {
-      lines.push_back(FormatProblem(p));
-    }
-    return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+    return absl::InvalidArgumentError(
+        absl::StrJoin(FormatProblems(parsed), "\n"));
   }
   return std::move(parsed.dataset);
 }
@@ -676,6 +676,17 @@ std::string FormatProblem(const DatasetProblem& p) {
   if (p.file.empty()) return p.reason;
   if (p.line == 0) return absl::StrCat(p.file, ": ", p.reason);
   return absl::StrCat(p.file, ":", p.line, ": ", p.reason);
+}
+
+std::vector<std::string> FormatProblems(const ParsedDataset& parsed) {
+  std::vector<std::string> lines;
+  for (const DatasetProblem& p : parsed.problems) {
+    lines.push_back(FormatProblem(p));
+  }
+  const int more =
+      parsed.problem_count - static_cast<int>(parsed.problems.size());
+  if (more > 0) lines.push_back(absl::StrCat("and ", more, " more problems"));
+  return lines;
 }
 
 }  // namespace citymatch

@@ -41,14 +41,18 @@ struct ParsedDataset {
   Dataset dataset;
   int projects = 0;     // project rows read (not projects only extended)
   int memberships = 0;  // membership rows read
+  // The first kMaxReportedProblems problems, in the order they were found.
   std::vector<DatasetProblem> problems;
+  // How many problems there are in all, those not kept in `problems`
+  // included: what a reply must count, whatever it lists.
+  int problem_count = 0;
   // Files of which no row was read, whatever the rules: not UTF-8, not CSV,
   // or a header without a column the file cannot do without. Their problems
   // say why.
   std::vector<std::string> unread_files;
 };
 
-// Reports at most this many problems; the rest are counted in the last one.
+// Keeps at most this many problems; problem_count counts the rest.
 inline constexpr int kMaxReportedProblems = 100;
 
 // Which rules a row must meet to be read.
@@ -101,6 +105,10 @@ absl::StatusOr<Dataset> ReadDataset(const std::string& dir);
 
 // "file:line: reason".
 std::string FormatProblem(const DatasetProblem& problem);
+
+// The problems of `parsed` as FormatProblem lines, then "and N more
+// problems" if it holds fewer than it counts.
+std::vector<std::string> FormatProblems(const ParsedDataset& parsed);
 
 }  // namespace citymatch
 

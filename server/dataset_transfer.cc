@@ -81,7 +81,8 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
                                             : absl::StrCat(p.file, ":", p.line),
                               p.reason});
       }
-      return InvalidArgument(violations);
+      return InvalidArgument(violations,
+                             static_cast<size_t>(parsed.problem_count));
     }
     response_->set_cities(static_cast<int>(parsed.dataset.cities.size()));
     response_->set_memberships(parsed.memberships);

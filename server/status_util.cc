@@ -1,5 +1,8 @@
 #include "server/status_util.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -13,33 +16,45 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 }
 
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
+  return InvalidArgument(violations, violations.size());
+}
+
+grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations,
+                             size_t total) {
+  total = std::max(total, violations.size());
   google::rpc::BadRequest bad_request;
   size_t bytes = 0;
-  for (size_t i = 0; i < violations.size(); ++i) {
-    const FieldViolation& v = violations[i];
+  size_t listed = 0;
+  bool full = false;
+  for (const FieldViolation& v : violations) {
     bytes += v.field.size() + v.description.size() + 8;  // with the framing
-    if (bytes > kMaxViolationBytes && i > 0) {
-      google::rpc::BadRequest::FieldViolation* more =
-          bad_request.add_field_violations();
-      more->set_field("request");
-      more->set_description(
-          absl::StrCat("and ", violations.size() - i,
-                       " more, not listed: a reply lists at most ",
-                       kMaxViolationBytes / 1024, " KiB of violations"));
+    if (bytes > kMaxViolationBytes && listed > 0) {
+      full = true;
       break;
     }
     google::rpc::BadRequest::FieldViolation* out =
         bad_request.add_field_violations();
     out->set_field(v.field);
     out->set_description(v.description);
+    ++listed;
+  }
+  if (listed < total) {
+    google::rpc::BadRequest::FieldViolation* more =
+        bad_request.add_field_violations();
+    more->set_field("request");
+    std::string description =
+        absl::StrCat("and ", total - listed, " more, not listed");
+    if (full) {
+      absl::StrAppend(&description, ": a reply lists at most ",
+                      kMaxViolationBytes / 1024, " KiB of violations");
+    }
+    more->set_description(std::move(description));
   }
   std::string message = "invalid request";
   if (!violations.empty()) {
     message =
         absl::StrCat(violations[0].field, ": ", violations[0].description);
-    if (violations.size() > 1) {
-      absl::StrAppend(&message, " (and ", violations.size() - 1, " more)");
-    }
+    if (total > 1) absl::StrAppend(&message, " (and ", total - 1, " more)");
   }
   google::rpc::Status details;
   details.set_code(grpc::StatusCode::INVALID_ARGUMENT);

@@ -27,6 +27,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 inline constexpr size_t kMaxViolationBytes = 4096;
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations);
 
+// As above, for `violations` that are the first of `total` (an import keeps
+// at most kMaxReportedProblems of its problems): the message and the last
+// violation count every one of the `total`, listed or not.
+grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations,
+                             size_t total);
+
 // `code` with `message` and a google.rpc.RetryInfo asking the client to wait
 // `retry_delay_ms` before retrying.
 grpc::Status WithRetryInfo(grpc::StatusCode code, const std::string& message,

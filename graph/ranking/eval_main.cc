@@ -288,8 +288,8 @@ absl::StatusOr<Dataset> ReadForEvaluation(const std::string& dir, bool strict) {
       heading = "files and rows that could not be read:";
     }
     std::cerr << heading << "\n";
-    for (const DatasetProblem& p : read->problems) {
-      std::cerr << "  " << FormatProblem(p) << "\n";
+    for (const std::string& line : FormatProblems(*read)) {
+      std::cerr << "  " << line << "\n";
     }
     if (strict) return absl::InvalidArgumentError("refused");
   }

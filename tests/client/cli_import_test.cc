@@ -41,6 +41,16 @@ std::map<std::string, std::string> ReadFolder(const std::string& dir) {
   return files;
 }
 
+// How many times `part` occurs in `text`.
+size_t CountOf(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos;
+       at = text.find(part, at + part.size())) {
+    ++count;
+  }
+  return count;
+}
+
 using CliImportTest = CliTest;
 
 TEST_F(CliImportTest, ImportGoodFolderThenListShowsTheRows) {
@@ -113,7 +123,13 @@ TEST_F(CliImportTest, ManyBadRowsAreListedAsFarAsTheReplyAllows) {
   EXPECT_EQ(result.exit_code, 3) << result;
   EXPECT_THAT(result.err, HasSubstr("error: INVALID_ARGUMENT: "));
   EXPECT_THAT(result.err, HasSubstr("\n  cities.csv:2: "));
-  EXPECT_THAT(result.err, HasSubstr("more, not listed"));
+  EXPECT_THAT(result.err, HasSubstr("(and 149 more)\n"));
+  // The rows listed and the count of the others add up to all 150.
+  const size_t listed = CountOf(result.err, "\n  cities.csv:");
+  EXPECT_GE(listed, 10u);
+  EXPECT_THAT(result.err,
+              HasSubstr(absl::StrCat("\n  request: and ", 150 - listed,
+                                     " more, not listed")));
 }
 
 TEST_F(CliImportTest, NamesEachCsvFileItSkipsAndCountsFilesRight) {

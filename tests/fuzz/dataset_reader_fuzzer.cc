@@ -54,16 +54,14 @@ bool SameContent(const Dataset& a, const Dataset& b) {
 
 void CheckProblems(const ParsedDataset& parsed,
                    const std::map<std::string, std::string>& files) {
-  FUZZ_CHECK(parsed.problems.size() <=
-             static_cast<size_t>(kMaxReportedProblems));
-  for (size_t i = 0; i < parsed.problems.size(); ++i) {
-    const DatasetProblem& p = parsed.problems[i];
+  // The first problems are kept, up to the cap; all are counted.
+  FUZZ_CHECK(parsed.problems.size() ==
+             std::min(static_cast<size_t>(parsed.problem_count),
+                      static_cast<size_t>(kMaxReportedProblems)));
+  for (const DatasetProblem& p : parsed.problems) {
     FUZZ_CHECK(!p.reason.empty());
     FUZZ_CHECK(p.line >= 0);
-    // Only the "and N more problems" summary, last of a full list, has no
-    // file.
-    FUZZ_CHECK(!p.file.empty() ||
-               i + 1 == static_cast<size_t>(kMaxReportedProblems));
+    FUZZ_CHECK(!p.file.empty());
   }
   // A file not read is one given, listed once, with a problem that says why
   // (unless the list was cut short).

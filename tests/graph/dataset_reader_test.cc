@@ -775,7 +775,7 @@ TEST(DatasetReaderTest, BadRowAtTheEndOfALargeFileIsReportedWithItsLine) {
   EXPECT_THAT(parsed.dataset.cities, SizeIs(kGood));
 }
 
-TEST(DatasetReaderTest, ProblemsAreCappedWithACountOfTheRest) {
+TEST(DatasetReaderTest, ProblemsAreCappedButCountedInFull) {
   std::string cities = kCitiesHeader;
   for (int i = 0; i < 150; ++i) {
     absl::StrAppend(&cities, "c", i, ",C,it,45,9,1\n");
@@ -783,10 +783,19 @@ TEST(DatasetReaderTest, ProblemsAreCappedWithACountOfTheRest) {
   ParsedDataset parsed = Parse({{"cities.csv", cities}});
   ASSERT_THAT(parsed.problems, SizeIs(kMaxReportedProblems));
   EXPECT_THAT(parsed.problems.front(), ProblemIs("cities.csv", 2, "country"));
-  EXPECT_THAT(parsed.problems[kMaxReportedProblems - 2],
-              ProblemIs("cities.csv", kMaxReportedProblems, "country"));
-  // 150 in all: 99 shown, the last one counts the other 51.
-  EXPECT_EQ(FormatProblem(parsed.problems.back()), "and 51 more problems");
+  EXPECT_THAT(parsed.problems.back(),
+              ProblemIs("cities.csv", kMaxReportedProblems + 1, "country"));
+  // A reply that lists fewer must still say how many there are in all.
+  EXPECT_EQ(parsed.problem_count, 150);
+  const std::vector<std::string> lines = FormatProblems(parsed);
+  ASSERT_THAT(lines, SizeIs(kMaxReportedProblems + 1));
+  EXPECT_EQ(lines.back(), "and 50 more problems");
+}
+
+TEST(DatasetReaderTest, ProblemsUnderTheCapHaveNoSummaryLine) {
+  ParsedDataset parsed = ParseCitiesWith("x1,X,it,45,9,1");
+  EXPECT_EQ(parsed.problem_count, 1);
+  EXPECT_THAT(FormatProblems(parsed), ElementsAre(HasSubstr("cities.csv:10")));
 }
 
 TEST(DatasetReaderTest, ReadDatasetFilesReadsOnlyTheInterchangeFiles) {
