@@ -17,6 +17,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/types/span.h"
 #include "graph/csv.h"
 #include "graph/validation.h"
 
@@ -238,11 +239,46 @@ std::vector<std::string> SplitLabels(const std::string& text) {
   return labels;
 }
 
-// Reports each violation of an entity as a problem of `line`.
+// A field of validation.h, named as in the API, and the column of a file
+// that holds it: a problem of an import names what the user edits ("lat",
+// not "latitude"). A field not listed has its column's name.
+struct FieldColumn {
+  absl::string_view field;
+  absl::string_view column;
+};
+constexpr FieldColumn kCityColumns[] = {{"display_name", "name"},
+                                        {"country_code", "country"},
+                                        {"latitude", "lat"},
+                                        {"longitude", "lon"}};
+constexpr FieldColumn kProjectColumns[] = {{"title", "name"}};
+constexpr FieldColumn kPracticeColumns[] = {{"title", "name"},
+                                            {"city", "city_id"}};
+
+std::string ColumnOf(absl::Span<const FieldColumn> columns,
+                     const std::string& field) {
+  for (const FieldColumn& c : columns) {
+    if (field == c.field) return std::string(c.column);
+  }
+  // "themes[1]" is the second label of the column, counted from 1 as a
+  // reader of the file counts.
+  absl::string_view index_text = field;
+  int index = 0;
+  if (absl::ConsumePrefix(&index_text, "themes[") &&
+      absl::ConsumeSuffix(&index_text, "]") &&
+      absl::SimpleAtoi(index_text, &index)) {
+    return absl::StrCat("themes label ", index + 1);
+  }
+  return field;
+}
+
+// Reports each violation of an entity as a problem of `line`, naming the
+// column of the file by `columns`.
 bool ReportViolations(Table& table, int line,
+                      absl::Span<const FieldColumn> columns,
                       const std::vector<FieldViolation>& violations) {
   for (const FieldViolation& v : violations) {
-    table.Problem(line, absl::StrCat(v.field, " ", v.description));
+    table.Problem(line,
+                  absl::StrCat(ColumnOf(columns, v.field), " ", v.description));
   }
   return violations.empty();
 }
@@ -409,7 +445,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
                                      !population_read);
                            }),
             violations.end());
-        const bool valid = ReportViolations(table, row.line, violations);
+        const bool valid =
+            ReportViolations(table, row.line, kCityColumns, violations);
         if (lat_read && lon_read && population_read && valid) {
           KeepWhatTheFormatLacks(existing, &city);
           out.dataset.cities.push_back(std::move(city));
@@ -461,7 +498,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (rules == ReadRules::kService) {
           ValidateProject(project, "", &violations);
         }
-        if (ReportViolations(table, row.line, violations) && years_read) {
+        if (ReportViolations(table, row.line, kProjectColumns, violations) &&
+            years_read) {
           if (KeepWhatTheFormatLacks(existing, &project)) {
             members_kept.insert(project.id);
           }
@@ -569,7 +607,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (rules == ReadRules::kService) {
           ValidatePractice(practice, "", &violations);
         }
-        if (!ReportViolations(table, row.line, violations) || !year_read) {
+        if (!ReportViolations(table, row.line, kPracticeColumns, violations) ||
+            !year_read) {
           continue;
         }
         KeepWhatTheFormatLacks(existing, &practice);

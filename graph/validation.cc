@@ -60,8 +60,9 @@ void CheckReference(const std::string& id, const std::string& prefix,
                     absl::string_view field, absl::string_view kind,
                     std::vector<FieldViolation>* out) {
   if (!IsValidId(id)) {
+    // Said after the field's name, as CheckText says it: "city is required".
     Add(out, prefix, field,
-        id.empty() ? absl::StrCat("a ", kind, " is required")
+        id.empty() ? std::string("is required")
                    : absl::StrCat("\"", id, "\" is not a valid ", kind,
                                   " id ([a-z0-9][a-z0-9-]{0,62})"));
   }

@@ -338,8 +338,8 @@ TEST(DatasetReaderTest, NonFiniteOrOutOfRangeCoordinatesAreRefused) {
               ElementsAre(ProblemIs("cities.csv", 2, "lat is not a finite"),
                           ProblemIs("cities.csv", 3, "lon is not a finite"),
                           ProblemIs("cities.csv", 4, "lat is not a finite"),
-                          ProblemIs("cities.csv", 5, "latitude"),
-                          ProblemIs("cities.csv", 6, "longitude"),
+                          ProblemIs("cities.csv", 5, "lat must be"),
+                          ProblemIs("cities.csv", 6, "lon must be"),
                           ProblemIs("cities.csv", 7, "lat is not a finite"),
                           ProblemIs("cities.csv", 8, "lat is not a finite")));
   // The poles and the date line themselves are fine.
@@ -373,7 +373,8 @@ TEST(DatasetReaderTest, CountryMustBeIsoAlpha2InUpperCase) {
         ParseCitiesWith(absl::StrCat("x1,X,", bad, ",45,9,1"));
     EXPECT_THAT(
         parsed.problems,
-        ElementsAre(ProblemIs("cities.csv", kAppendedCityLine, "country_code")))
+        ElementsAre(ProblemIs("cities.csv", kAppendedCityLine,
+                              absl::StrCat("country \"", bad, "\" is not"))))
         << bad;
   }
   ParsedDataset kosovo = ParseCitiesWith("pristina,Prishtina,XK,42.67,21.17,1");
@@ -392,7 +393,7 @@ TEST(DatasetReaderTest, ControlCharactersInTextAreRefused) {
               ElementsAre(ProblemIs("cities.csv", 2, "control character"),
                           ProblemIs("cities.csv", 3, "control character"),
                           ProblemIs("cities.csv", 4, "control character"),
-                          ProblemIs("projects.csv", 2, "themes[1]")));
+                          ProblemIs("projects.csv", 2, "themes label 2")));
   EXPECT_THAT(parsed.dataset.cities, IsEmpty());
   EXPECT_THAT(parsed.dataset.projects, IsEmpty());
 }
@@ -638,18 +639,49 @@ TEST(DatasetReaderTest, EveryProblemOfARowIsReportedInOneGo) {
   EXPECT_THAT(
       parsed.problems,
       ElementsAre(ProblemIs("cities.csv", 2, "lat is not a finite number"),
-                  ProblemIs("cities.csv", 2, "country_code \"at\""),
+                  ProblemIs("cities.csv", 2, "country \"at\""),
                   ProblemIs("cities.csv", 3, "lon is not a finite number"),
                   ProblemIs("cities.csv", 3, "population is not a whole"),
-                  ProblemIs("cities.csv", 3, "display_name is required"),
-                  ProblemIs("cities.csv", 3, "latitude must be"),
+                  ProblemIs("cities.csv", 3, "name is required"),
+                  ProblemIs("cities.csv", 3, "lat must be"),
                   ProblemIs("projects.csv", 2, "must be years"),
-                  ProblemIs("projects.csv", 2, "title is required"),
+                  ProblemIs("projects.csv", 2, "name is required"),
                   ProblemIs("practices.csv", 2, "start_year must be a year"),
-                  ProblemIs("practices.csv", 2, "title is required")));
+                  ProblemIs("practices.csv", 2, "name is required")));
   EXPECT_THAT(parsed.dataset.cities, IsEmpty());
   EXPECT_THAT(parsed.dataset.projects, IsEmpty());
   EXPECT_THAT(parsed.dataset.practices, IsEmpty());
+}
+
+// The API names fields display_name, country_code, latitude, title, city;
+// the user of an import edits the columns name, country, lat, name, city_id.
+TEST(DatasetReaderTest, ProblemsNameTheColumnsOfTheFile) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader, "c1,,at,91,181,5\n")},
+             {"projects.csv",
+              absl::StrCat(kProjectsHeader, "p1,,Prog,2010,2012,A|B\x01\n")},
+             {"practices.csv",
+              "id,name,city_id,themes,start_year\n"
+              "pr1,,,Housing,2015\n"
+              "pr2,P,Bad Id,Housing,2015\n"}});
+  std::vector<std::string> lines;
+  for (const DatasetProblem& p : parsed.problems) {
+    lines.push_back(FormatProblem(p));
+  }
+  EXPECT_THAT(
+      lines,
+      ElementsAre(
+          "cities.csv:2: name is required",
+          "cities.csv:2: country \"at\" is not an ISO 3166-1 alpha-2 code "
+          "in upper case",
+          "cities.csv:2: lat must be a number in -90..90",
+          "cities.csv:2: lon must be a number in -180..180",
+          "projects.csv:2: name is required",
+          "projects.csv:2: themes label 2 contains a control character",
+          "practices.csv:2: name is required",
+          "practices.csv:2: city_id is required",
+          "practices.csv:3: city_id \"Bad Id\" is not a valid city id "
+          "([a-z0-9][a-z0-9-]{0,62})"));
 }
 
 TEST(DatasetReaderTest, DanglingReferencesAreReported) {
@@ -700,7 +732,7 @@ TEST(DatasetReaderTest, MembershipOfARefusedProjectIsNotReportedTwice) {
        {"projects.csv", absl::StrCat(kProjectsHeader, "p1,,Prog,2010,2012,\n")},
        {"memberships.csv", "project_id,city_id,role\np1,wien,lead\n"}});
   EXPECT_THAT(parsed.problems,
-              ElementsAre(ProblemIs("projects.csv", 2, "title")));
+              ElementsAre(ProblemIs("projects.csv", 2, "name is required")));
 }
 
 TEST(DatasetReaderTest, ReferencesResolveAgainstAnExistingSnapshot) {

@@ -472,7 +472,7 @@ TEST_F(BadInputTest, EveryMalformedInputGetsItsCodeAndTheServerKeepsServing) {
                 "project_id,city_id,role\nnope,milano,lead\n"}}),
        kInvalid, "does not exist", "memberships.csv:2"},
       {"bad row at the end of a large file", Import({{"cities.csv", large}}),
-       kInvalid, "-90..90", "cities.csv:5002"},
+       kInvalid, "lat must be a number in -90..90", "cities.csv:5002"},
       // Anomalies the importer must accept: BOM, CRLF, quoted commas.
       {"BOM, CRLF and a quoted comma are fine",
        Import({{"cities.csv",
