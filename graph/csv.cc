@@ -6,7 +6,8 @@
 
 namespace citymatch {
 
-absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text,
+                                             char separator) {
   if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
   std::vector<CsvRow> rows;
   CsvRow row;
@@ -61,7 +62,7 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
       row_has_content = true;
       row.line = line;
     }
-    if (c == ',') {
+    if (c == separator) {
       end_field();
     } else if (after_quote) {
       return absl::InvalidArgumentError(

@@ -21,7 +21,10 @@ struct CsvRow {
 
 // Splits `text` into rows; blank lines are skipped. InvalidArgument naming
 // the line for a quote that is never closed or text after a closing quote.
-absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text);
+// The interchange format separates fields by commas; another `separator`
+// serves to recognise a file saved with it.
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text,
+                                             char separator = ',');
 
 // `field` as one CSV field: quoted only when it must be.
 std::string CsvField(absl::string_view field);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -32,6 +33,39 @@ void AddProblem(ParsedDataset* out, DatasetProblem problem) {
   if (out->problems.size() < static_cast<size_t>(kMaxReportedProblems)) {
     out->problems.push_back(std::move(problem));
   }
+}
+
+// The first line of `content` that is not empty (the header's, unless it
+// is quoted across lines) and its number.
+std::pair<absl::string_view, int> FirstLine(absl::string_view content) {
+  absl::ConsumePrefix(&content, "\xEF\xBB\xBF");
+  int number = 1;
+  for (absl::string_view line : absl::StrSplit(content, '\n')) {
+    absl::ConsumeSuffix(&line, "\r");
+    if (!line.empty()) return {line, number};
+    ++number;
+  }
+  return {"", 0};
+}
+
+// "semicolons" or "tabs" if `header`, a line, splits into several fields by
+// them but not by commas; else null. A spreadsheet set to a European locale
+// saves "id;name;..." (one field with commas), or "\"id\";\"name\";..."
+// when it quotes each field (not CSV at all with commas).
+const char* ForeignSeparator(absl::string_view header) {
+  absl::StatusOr<std::vector<CsvRow>> by_commas = ParseCsv(header);
+  if (by_commas.ok() && !by_commas->empty() &&
+      by_commas->front().fields.size() > 1) {
+    return nullptr;
+  }
+  for (const auto& [separator, name] :
+       {std::pair<char, const char*>{';', "semicolons"}, {'\t', "tabs"}}) {
+    absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(header, separator);
+    if (rows.ok() && !rows->empty() && rows->front().fields.size() > 1) {
+      return name;
+    }
+  }
+  return nullptr;
 }
 
 // One file being read: its rows and where its columns are.
@@ -103,8 +137,21 @@ class Table {
       Problem(line, "not valid UTF-8");
       return false;
     }
+    // Said once, instead of a syntax error or every column missing.
+    auto foreign_separator = [&] {
+      if (columns.size() < 2) return false;
+      const auto [header, line] = FirstLine(content);
+      const char* separators = ForeignSeparator(header);
+      if (separators == nullptr) return false;
+      Problem(line,
+              absl::StrCat("the header is one field separated by ", separators,
+                           "; the interchange format separates fields "
+                           "by commas"));
+      return true;
+    };
     absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(content);
     if (!rows.ok()) {
+      if (foreign_separator()) return false;
       // ParseCsv says "line N: reason"; make N the problem's line, so that
       // a syntax error reads file:line like every other problem.
       absl::string_view reason = rows.status().message();
@@ -127,23 +174,7 @@ class Table {
       return false;
     }
     header_ = std::move(rows->front().fields);
-    // A spreadsheet set to a European locale saves "id;name;...": one
-    // field. Said once, instead of every column missing.
-    const char* separators = nullptr;
-    if (header_.size() == 1 && columns.size() > 1) {
-      if (absl::StrContains(header_[0], ';')) {
-        separators = "semicolons";
-      } else if (absl::StrContains(header_[0], '\t')) {
-        separators = "tabs";
-      }
-    }
-    if (separators != nullptr) {
-      Problem(rows->front().line,
-              absl::StrCat("the header is one field separated by ", separators,
-                           "; the interchange format separates fields by "
-                           "commas"));
-      return false;
-    }
+    if (header_.size() == 1 && foreign_separator()) return false;
     for (size_t i = 0; i < header_.size(); ++i) {
       column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);
     }

@@ -127,6 +127,16 @@ TEST(CsvTest, TextAfterClosingQuoteIsAnError) {
   EXPECT_THAT(rows.status().message(), HasSubstr("after a closing quote"));
 }
 
+TEST(CsvTest, AnotherSeparatorSplitsAndCommasBecomeText) {
+  absl::StatusOr<std::vector<CsvRow>> rows =
+      ParseCsv("\"id\";\"lat\"\nwien;\"48,2\"\n", ';');
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(Fields(*rows),
+              ElementsAre(Row{"id", "lat"}, Row{"wien", "48,2"}));
+  // With commas, the same text is not CSV.
+  EXPECT_FALSE(ParseCsv("\"id\";\"lat\"\n").ok());
+}
+
 TEST(CsvTest, BlankLinesAreSkippedButCounted) {
   absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv("a\n\n\r\n1\n\n");
   ASSERT_TRUE(rows.ok()) << rows.status();

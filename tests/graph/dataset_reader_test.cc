@@ -197,6 +197,34 @@ TEST(DatasetReaderTest, HeaderSeparatedBySemicolonsOrTabsIsNamedAsSuch) {
   }
 }
 
+// LibreOffice quotes every field: with commas that is not CSV at all ("text
+// after a closing quote"), yet it is the same mistake.
+TEST(DatasetReaderTest, QuotedHeaderSeparatedBySemicolonsOrTabsIsNamedAsSuch) {
+  for (ReadRules rules : {ReadRules::kService, ReadRules::kEvaluation}) {
+    ParsedDataset parsed = ParseDataset(
+        {{"cities.csv",
+          "\xEF\xBB\xBF\r\n"
+          "\"id\";\"name\";\"country\";\"lat\";\"lon\";\"population\"\r\n"
+          "\"wien\";\"Wien\";\"AT\";48.2;16.37;1\r\n"},
+         // Unquoted, but its rows are: the syntax error is on line 2.
+         {"projects.csv",
+          "id;name;programme;start_year;end_year;themes\n"
+          "\"p1\";\"One\";URBACT;2010;2012;Housing\n"},
+         {"twinnings.csv", "\"city_a\"\t\"city_b\"\nwien\tgraz\n"}},
+        nullptr, rules);
+    EXPECT_THAT(
+        parsed.problems,
+        ElementsAre(ProblemIs("cities.csv", 2,
+                              "the header is one field separated by "
+                              "semicolons; the interchange format "
+                              "separates fields by commas"),
+                    ProblemIs("projects.csv", 1, "separated by semicolons"),
+                    ProblemIs("twinnings.csv", 1, "separated by tabs")));
+    EXPECT_THAT(parsed.unread_files,
+                ElementsAre("cities.csv", "projects.csv", "twinnings.csv"));
+  }
+}
+
 // A file that loses rows is still read; one that cannot be read at all is
 // listed, whatever the rules, so that no caller mistakes the rest for the
 // data set.
