@@ -214,6 +214,33 @@ class Table {
   std::vector<CsvRow> rows_;
 };
 
+// A number as the interchange format writes it: an optional sign, digits
+// with an optional decimal point ("5", "-0.5", ".5", "5."), and an optional
+// exponent ("1.5E-05", as a spreadsheet writes a small number). Not the rest
+// of what strtod and absl::SimpleAtod read: hexadecimal ("0x10" would be a
+// latitude of 16), "inf", "nan", "infinity".
+bool IsDecimalNumber(absl::string_view text) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && absl::ascii_isdigit(text[i])) ++i;
+    return i - start;
+  };
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  size_t mantissa = digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
+
 // Parses an integer field; empty means 0. A whole number written as a
 // decimal ("2016.0", as a spreadsheet or a data frame with gaps writes it)
 // is that number.
@@ -222,6 +249,7 @@ bool ParseInt(const std::string& text, int64_t* value) {
     *value = 0;
     return true;
   }
+  if (!IsDecimalNumber(text)) return false;
   if (absl::SimpleAtoi(text, value)) return true;
   double number = 0;
   // 2^53: beyond it a double no longer tells whole numbers apart.
@@ -239,7 +267,7 @@ bool ParseInt(const std::string& text, int64_t* value) {
 bool IsYear(int64_t year) { return year >= -1000000 && year <= 1000000; }
 
 bool ParseDouble(const std::string& text, double* value) {
-  return !text.empty() && absl::SimpleAtod(text, value) &&
+  return IsDecimalNumber(text) && absl::SimpleAtod(text, value) &&
          std::isfinite(*value);
 }
 

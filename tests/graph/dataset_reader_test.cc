@@ -25,6 +25,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -373,6 +374,52 @@ TEST(DatasetReaderTest, NonFiniteOrOutOfRangeCoordinatesAreRefused) {
   // The poles and the date line themselves are fine.
   ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
   EXPECT_EQ(parsed.dataset.cities[0].id, "a8");
+}
+
+// strtod, under absl::SimpleAtod, also reads hexadecimal: "0x10" was a
+// latitude of 16 and a population of 16.
+TEST(DatasetReaderTest, NumbersAreDecimalOnly) {
+  std::string cities = kCitiesHeader;
+  const std::vector<std::string> refused = {
+      "0x10", "0X1p4", "-0x1", "inf", "-Infinity", "nan", "NAN(1)", "1_0",
+      "1e",   "e5",    "+-5",  ".",   "-",         "5d",  "1e+",    "0b1"};
+  for (size_t i = 0; i < refused.size(); ++i) {
+    absl::StrAppend(&cities, "bad", i, ",B,AT,", refused[i], ",16,1\n");
+  }
+  absl::StrAppend(&cities,
+                  "ok1,A,AT,+45.5,-5,1\n"
+                  "ok2,A,AT,.5,5.,1\n"
+                  "ok3,A,AT,4.55e1,1.5E-05,1\n");
+  ParsedDataset parsed = Parse(
+      {{"cities.csv", cities},
+       {"projects.csv", absl::StrCat(kProjectsHeader, "p1,One,Prog,0x7DF,,\n",
+                                     "p2,Two,Prog,2.016e3,2016,\n")},
+       {"practices.csv",
+        "id,name,city_id,themes,start_year\npr1,P,ok1,Housing,0x7DF\n"}});
+  std::vector<::testing::Matcher<DatasetProblem>> expected;
+  for (size_t i = 0; i < refused.size(); ++i) {
+    expected.push_back(ProblemIs("cities.csv", static_cast<int>(i) + 2,
+                                 "lat is not a finite number"));
+  }
+  expected.push_back(ProblemIs("projects.csv", 2, "must be years"));
+  expected.push_back(
+      ProblemIs("practices.csv", 2, "start_year must be a year"));
+  EXPECT_THAT(parsed.problems, ElementsAreArray(expected));
+
+  ParsedDataset populations = ParseCitiesWith("x1,X,AT,45,9,0x10");
+  EXPECT_THAT(populations.problems,
+              ElementsAre(ProblemIs("cities.csv", kAppendedCityLine,
+                                    "population is not a whole number")));
+
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(3));
+  EXPECT_EQ(parsed.dataset.cities[0].lat, 45.5);
+  EXPECT_EQ(parsed.dataset.cities[0].lon, -5);
+  EXPECT_EQ(parsed.dataset.cities[1].lat, 0.5);
+  EXPECT_EQ(parsed.dataset.cities[1].lon, 5);
+  EXPECT_EQ(parsed.dataset.cities[2].lat, 45.5);
+  EXPECT_EQ(parsed.dataset.cities[2].lon, 1.5e-05);
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.projects[0].start_year, 2016);
 }
 
 TEST(DatasetReaderTest, DecimalCommaIsNamedAsSuch) {
