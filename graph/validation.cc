@@ -68,6 +68,15 @@ void CheckReference(const std::string& id, const std::string& prefix,
   }
 }
 
+// The EU writes UK and EL for the United Kingdom and Greece, and so does
+// data taken from it; ISO says GB and GR. Named where such a code is refused.
+std::string CountryHint(absl::string_view code) {
+  const std::string upper = absl::AsciiStrToUpper(code);
+  if (upper == "UK") return " (the United Kingdom is GB)";
+  if (upper == "EL") return " (Greece is GR)";
+  return "";
+}
+
 }  // namespace
 
 std::string CheckText(absl::string_view text, size_t max_length,
@@ -93,7 +102,8 @@ void ValidateCity(const City& c, const std::string& prefix,
   if (!IsIsoCountryCode(c.country)) {
     Add(out, prefix, "country_code",
         absl::StrCat("\"", c.country,
-                     "\" is not an ISO 3166-1 alpha-2 code in upper case"));
+                     "\" is not an ISO 3166-1 alpha-2 code in upper case",
+                     CountryHint(c.country)));
   }
   if (!std::isfinite(c.lat) || c.lat < -90 || c.lat > 90) {
     Add(out, prefix, "latitude", "must be a number in -90..90");
@@ -170,9 +180,9 @@ void ValidatePractice(const Practice& p, const std::string& prefix,
 
 std::string CheckCountryFilter(absl::string_view code) {
   if (IsIsoCountryCode(absl::AsciiStrToUpper(code))) return "";
-  return absl::StrCat("\"", code,
-                      "\" is not an ISO 3166-1 alpha-2 country code; expected "
-                      "a two-letter code such as IT");
+  return absl::StrCat(
+      "\"", code, "\" is not an ISO 3166-1 alpha-2 country code",
+      CountryHint(code), "; expected a two-letter code such as IT");
 }
 
 }  // namespace citymatch

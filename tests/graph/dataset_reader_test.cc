@@ -452,6 +452,19 @@ TEST(DatasetReaderTest, CountryMustBeIsoAlpha2InUpperCase) {
                               absl::StrCat("country \"", bad, "\" is not"))))
         << bad;
   }
+  for (const auto& [bad, hint] :
+       {std::pair<const char*, const char*>{"UK", "the United Kingdom is GB"},
+        {"EL", "Greece is GR"}}) {
+    ParsedDataset parsed =
+        ParseCitiesWith(absl::StrCat("x1,X,", bad, ",45,9,1"));
+    EXPECT_THAT(parsed.problems,
+                ElementsAre(ProblemIs(
+                    "cities.csv", kAppendedCityLine,
+                    absl::StrCat("country \"", bad,
+                                 "\" is not an ISO 3166-1 alpha-2 code in "
+                                 "upper case (",
+                                 hint, ")"))));
+  }
   ParsedDataset kosovo = ParseCitiesWith("pristina,Prishtina,XK,42.67,21.17,1");
   EXPECT_THAT(kosovo.problems, IsEmpty());
 }

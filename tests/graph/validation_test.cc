@@ -114,6 +114,31 @@ TEST(ValidationTest, CountryCodeMustBeAssignedAlpha2) {
   }
 }
 
+// The EU's abbreviations for two countries, common in data taken from it.
+TEST(ValidationTest, UkAndElAreRefusedWithTheIsoCode) {
+  City c = testing::Milano();
+  c.country = "UK";
+  EXPECT_THAT(Check(c),
+              ElementsAre(ViolationOf(
+                  "country_code",
+                  "\"UK\" is not an ISO 3166-1 alpha-2 code in upper case "
+                  "(the United Kingdom is GB)")));
+  c.country = "EL";
+  EXPECT_THAT(Check(c), ElementsAre(ViolationOf(
+                            "country_code",
+                            "\"EL\" is not an ISO 3166-1 alpha-2 code in "
+                            "upper case (Greece is GR)")));
+  c.country = "XX";
+  EXPECT_THAT(Check(c), ElementsAre(ViolationOf("country_code")));
+  EXPECT_THAT(Check(c)[0].description, Not(HasSubstr("(")));
+
+  EXPECT_EQ(CheckCountryFilter("uk"),
+            "\"uk\" is not an ISO 3166-1 alpha-2 country code (the United "
+            "Kingdom is GB); expected a two-letter code such as IT");
+  EXPECT_THAT(CheckCountryFilter("El"), HasSubstr("(Greece is GR)"));
+  EXPECT_EQ(CheckCountryFilter("gb"), "");
+}
+
 TEST(ValidationTest, CityProfileIsChecked) {
   City c = testing::Milano();
   c.profile.seeking_themes = {"Migrants", ""};

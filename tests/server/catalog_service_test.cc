@@ -569,6 +569,19 @@ TEST_F(CatalogServiceTest, CreateCityWithBadFieldsIsInvalidArgumentNamingThem) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// Data taken from the EU says UK and EL; the refusal names the ISO code.
+TEST_F(CatalogServiceTest, CreateCityWithTheEusCodeForACountryNamesItsIsoCode) {
+  v1::City city = Krakow();
+  city.set_country_code("UK");
+  v1::City created;
+  grpc::Status status = CreateCity("krakow", city, &created);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(FieldViolations(status).size(), 1u);
+  EXPECT_EQ(FieldViolations(status)[0].description,
+            "\"UK\" is not an ISO 3166-1 alpha-2 code in upper case (the "
+            "United Kingdom is GB)");
+}
+
 TEST_F(CatalogServiceTest, DeleteCityInAProjectIsFailedPrecondition) {
   v1::DeleteResponse deleted;
   grpc::Status status = DeleteCity("cities/roma", "", &deleted);
