@@ -93,7 +93,8 @@ absl::Status CheckPrecondition(const GraphSnapshot& graph,
 }
 
 absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
-    const Mutation& mutation) {
+    const Mutation& mutation,
+    const std::function<absl::Status()>& before_commit) {
   absl::MutexLock write_lock(&write_mu_);
   // Only this thread replaces current_, so reading it here is stable.
   std::shared_ptr<const GraphSnapshot> base = Snapshot();
@@ -119,6 +120,10 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
       std::move(builder).Build(base->version() + 1, base->taxonomy());
   if (!next.ok()) return next.status();
+  if (before_commit) {
+    absl::Status wanted = before_commit();
+    if (!wanted.ok()) return wanted;
+  }
   absl::Status status = storage_->Apply(mutation, base->version() + 1);
   if (!status.ok()) return status;
   absl::MutexLock lock(&mu_);

@@ -8,6 +8,7 @@
 #define CITYMATCH_GRAPH_GRAPH_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
@@ -37,8 +38,14 @@ class GraphStore {
   // FailedPrecondition or InvalidArgument if the result would be
   // inconsistent (a dangling reference), Unavailable if storage failed.
   // An empty mutation (only preconditions) publishes nothing.
+  //
+  // `before_commit`, if given, is called under the write lock once the
+  // mutation has been checked and built, just before it is persisted: the
+  // last moment a caller can call the write off (a client that has gone
+  // away). If it returns an error, nothing is written and Apply returns it.
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> Apply(
-      const Mutation& mutation);
+      const Mutation& mutation,
+      const std::function<absl::Status()>& before_commit = nullptr);
 
   // Blocks until the graph version exceeds `version` or `deadline` passes;
   // returns the current snapshot either way. For long polls and watches.

@@ -821,8 +821,9 @@ CatalogService::ImportDataset(grpc::CallbackServerContext* context,
   Principal principal;
   const grpc::Status admitted =
       guard_->Admit(*context, Access::kAdmin, &principal);
-  return NewImportReactor(store_, guard_->audit(), std::move(principal),
-                          admitted, options_.max_import_bytes, response);
+  return NewImportReactor(context, store_, guard_->audit(),
+                          std::move(principal), admitted,
+                          options_.max_import_bytes, response);
 }
 
 grpc::ServerWriteReactor<v1::DatasetChunk>* CatalogService::ExportDataset(

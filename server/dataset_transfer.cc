@@ -1,5 +1,6 @@
 #include "server/dataset_transfer.h"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,10 +22,12 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
  public:
   // `admitted` is the outcome of admitting the call; if it is not OK the
   // import finishes with it at once.
-  ImportReactor(GraphStore* store, AuditLog* audit, Principal principal,
+  ImportReactor(grpc::CallbackServerContext* context, GraphStore* store,
+                AuditLog* audit, Principal principal,
                 const grpc::Status& admitted, int64_t max_bytes,
                 v1::ImportDatasetResponse* response)
-      : store_(store),
+      : context_(context),
+        store_(store),
         audit_(audit),
         principal_(std::move(principal)),
         max_bytes_(max_bytes),
@@ -38,7 +41,8 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      // The client finished sending.
+      // The client finished sending, or the call was cancelled (its
+      // deadline passed, the client went away): Import() tells which.
       std::thread([this] { Done(Import()); }).detach();
       return;
     }
@@ -67,7 +71,29 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
     Finish(status);
   }
 
+  // OK while the client waits for the outcome; CANCELLED or
+  // DEADLINE_EXCEEDED once it does not, as applying the import then would
+  // write data while the client reports a failure. The deadline is compared
+  // too: gRPC marks the call cancelled only once its timer has fired.
+  absl::Status StillWanted() const {
+    if (std::chrono::system_clock::now() >= context_->deadline()) {
+      return absl::DeadlineExceededError(
+          "the deadline passed before the import was applied; nothing was "
+          "written");
+    }
+    if (context_->IsCancelled()) {
+      return absl::CancelledError(
+          "the call was cancelled before the import was applied; nothing "
+          "was written");
+    }
+    return absl::OkStatus();
+  }
+
   grpc::Status Import() {
+    // The files of a call cancelled while they were sent may be cut short.
+    if (absl::Status wanted = StillWanted(); !wanted.ok()) {
+      return ToGrpcStatus(wanted);
+    }
     if (files_.empty()) {
       return InvalidArgument({{"chunk", "the import holds no file"}});
     }
@@ -98,13 +124,22 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
     mutation.put_projects = std::move(parsed.dataset.projects);
     mutation.put_practices = std::move(parsed.dataset.practices);
     mutation.put_twinnings = std::move(parsed.dataset.twinnings);
+    // Asked again under the write lock, just before the commit: parsing,
+    // waiting for other writes and building the snapshot take time. A call
+    // cancelled during the commit itself, or after it, still has its data
+    // written while its client sees CANCELLED or DEADLINE_EXCEEDED: the
+    // client may give up at any moment, and no server can take back a
+    // commit. The audit log records OK then; it, not the client's status,
+    // tells whether such an import was applied.
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
-        store_->Apply(mutation);
+        store_->Apply(mutation, [this] { return StillWanted(); });
     if (!next.ok()) return ToGrpcStatus(next.status());
     response_->set_graph_version((*next)->version());
     return grpc::Status::OK;
   }
 
+  // Valid until OnDone(), which comes only after Finish().
+  grpc::CallbackServerContext* const context_;
   GraphStore* const store_;
   AuditLog* const audit_;
   const Principal principal_;
@@ -169,11 +204,11 @@ class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
 }  // namespace
 
 grpc::ServerReadReactor<v1::ImportDatasetRequest>* NewImportReactor(
-    GraphStore* store, AuditLog* audit, Principal principal,
-    const grpc::Status& admitted, int64_t max_bytes,
+    grpc::CallbackServerContext* context, GraphStore* store, AuditLog* audit,
+    Principal principal, const grpc::Status& admitted, int64_t max_bytes,
     v1::ImportDatasetResponse* response) {
-  return new ImportReactor(store, audit, std::move(principal), admitted,
-                           max_bytes, response);
+  return new ImportReactor(context, store, audit, std::move(principal),
+                           admitted, max_bytes, response);
 }
 
 grpc::ServerWriteReactor<v1::DatasetChunk>* NewExportReactor(

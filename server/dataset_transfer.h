@@ -18,12 +18,14 @@ namespace citymatch {
 // Collects the chunks of an import (at most `max_bytes` in all), then
 // parses and, unless the request asks only to validate, applies them on a
 // worker thread, filling `response`. Every bad row becomes a field violation
-// named "file:line". If `admitted` is not OK the call finishes with it at
+// named "file:line". Nothing is applied once `context`'s call is cancelled
+// or past its deadline: the call finishes with CANCELLED or
+// DEADLINE_EXCEEDED. If `admitted` is not OK the call finishes with it at
 // once. The outcome is recorded in `audit` for an authenticated `principal`.
 // `store` and `audit` must outlive the call.
 grpc::ServerReadReactor<v1::ImportDatasetRequest>* NewImportReactor(
-    GraphStore* store, AuditLog* audit, Principal principal,
-    const grpc::Status& admitted, int64_t max_bytes,
+    grpc::CallbackServerContext* context, GraphStore* store, AuditLog* audit,
+    Principal principal, const grpc::Status& admitted, int64_t max_bytes,
     v1::ImportDatasetResponse* response);
 
 // Sends every file of `store`'s current data set in chunks of at most

@@ -249,6 +249,32 @@ TEST_F(GraphStoreTest, FailingStorageLeavesSnapshotAndVersionUnchanged) {
   EXPECT_EQ(Persisted().version, 11);
 }
 
+// An import whose client has gone away calls its write off at the last
+// moment, under the write lock.
+TEST_F(GraphStoreTest, AWriteCalledOffBeforeTheCommitWritesNothing) {
+  std::shared_ptr<const GraphSnapshot> before = store_->Snapshot();
+  int asked = 0;
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> result =
+      store_->Apply(PutCity(MakeCity("napoli")), [&] {
+        ++asked;
+        return absl::DeadlineExceededError("the client gave up");
+      });
+  EXPECT_EQ(result.status(), absl::DeadlineExceededError("the client gave up"));
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(store_->Snapshot(), before);
+  EXPECT_EQ(Persisted().version, 10);
+
+  // A write still wanted goes ahead.
+  result = store_->Apply(PutCity(MakeCity("napoli")), [&] {
+    ++asked;
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ(Persisted().version, 11);
+  EXPECT_NE(store_->Snapshot()->FindCity("napoli"), nullptr);
+}
+
 TEST_F(GraphStoreTest, DanglingReferenceIsFailedPreconditionAndNotPersisted) {
   Project p;
   p.id = "p-ghost";

@@ -1,12 +1,23 @@
 // Catalog.ImportDataset and ExportDataset through a real server in the
 // process: all or nothing, every bad row named as "file:line", and an export
 // that imports back into the same answers.
+#include <chrono>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "citymatch/v1/admin.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "graph/graph_store.h"
+#include "graph/mutation.h"
 #include "gtest/gtest.h"
 #include "tests/server/in_process_server.h"
 #include "tests/testing/sample_data.h"
@@ -24,6 +35,7 @@ using ::citymatch::testing::ListAllProjects;
 using ::citymatch::testing::SampleFiles;
 using ::citymatch::testing::ShippedDataDir;
 using ::citymatch::testing::ViolatedFields;
+using ::testing::AnyOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -265,6 +277,141 @@ TEST(ImportExportTest, ImportLargerThanTheLimitIsResourceExhausted) {
                                     &response, false, /*chunk_bytes=*/1024);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(CityNames((*server)->catalog()).size(), 8u);
+}
+
+// The sequence number of the newest audit event, 0 if there is none.
+int64_t NewestAuditSequence(InProcessServer& server) {
+  std::unique_ptr<v1::Admin::Stub> admin = v1::Admin::NewStub(server.channel());
+  grpc::ClientContext context;
+  v1::ListAuditEventsResponse response;
+  EXPECT_TRUE(
+      admin->ListAuditEvents(&context, v1::ListAuditEventsRequest(), &response)
+          .ok());
+  return response.events().empty() ? 0 : response.events(0).sequence();
+}
+
+// The audit event of the first ImportDataset after the event `after`. The
+// server records an import's outcome when it is done with it, which may be
+// well after its client gave up: waits for it up to a minute.
+std::optional<v1::AuditEvent> AwaitAuditedImport(InProcessServer& server,
+                                                 int64_t after) {
+  std::unique_ptr<v1::Admin::Stub> admin = v1::Admin::NewStub(server.channel());
+  const absl::Time give_up = absl::Now() + absl::Minutes(1);
+  do {
+    grpc::ClientContext context;
+    v1::ListAuditEventsResponse response;
+    if (admin
+            ->ListAuditEvents(&context, v1::ListAuditEventsRequest(), &response)
+            .ok()) {
+      // Newest first.
+      for (auto e = response.events().rbegin(); e != response.events().rend();
+           ++e) {
+        if (e->sequence() > after && e->method() == "ImportDataset") return *e;
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  } while (absl::Now() < give_up);
+  return std::nullopt;
+}
+
+// The client's deadline passes while it is still sending (a large folder, a
+// slow link): the server used to apply the files it had received so far,
+// while the client reported DEADLINE_EXCEEDED.
+TEST(ImportExportTest, AnImportWhoseClientGaveUpWhileSendingWritesNothing) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<int64_t> before = GraphVersion(server->catalog());
+  ASSERT_TRUE(before.ok());
+  const std::vector<std::string> cities_before = CityNames(server->catalog());
+  const int64_t audited = NewestAuditSequence(*server);
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(2));
+  v1::ImportDatasetResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
+      server->catalog()->ImportDataset(&context, &response);
+  // A complete, valid file; the client would send more but gives up first.
+  v1::ImportDatasetRequest request;
+  request.mutable_chunk()->set_file("cities.csv");
+  request.mutable_chunk()->set_data(ManyCities(100));
+  writer->Write(request);
+  const grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << status.error_message();
+
+  const std::optional<v1::AuditEvent> event =
+      AwaitAuditedImport(*server, audited);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_THAT(event->result(), AnyOf("DEADLINE_EXCEEDED", "CANCELLED"));
+  absl::StatusOr<int64_t> after = GraphVersion(server->catalog());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *before);
+  EXPECT_EQ(CityNames(server->catalog()), cities_before);
+}
+
+// The deadline passes while the server works on a complete import: here it
+// waits for another write to finish, as it would behind a large import. The
+// client reports DEADLINE_EXCEEDED; the import must not be applied when its
+// turn comes, as it used to be.
+TEST(ImportExportTest, AnImportPastItsDeadlineBeforeItsCommitWritesNothing) {
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<int64_t> before = GraphVersion(server->catalog());
+  ASSERT_TRUE(before.ok());
+  const std::vector<std::string> cities_before = CityNames(server->catalog());
+  const int64_t audited = NewestAuditSequence(*server);
+
+  // Holds the store's write lock, and writes nothing, until released.
+  absl::Notification holding;
+  absl::Notification release;
+  std::thread other_write([&] {
+    Mutation mutation;
+    City city;
+    city.id = "holder";
+    city.name = "Holder";
+    city.country = "IT";
+    city.lat = 45;
+    city.lon = 9;
+    mutation.put_cities.push_back(city);
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> result =
+        server->server()->store()->Apply(mutation, [&] {
+          holding.Notify();
+          release.WaitForNotification();
+          return absl::AbortedError("only held the write lock");
+        });
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
+  });
+  holding.WaitForNotification();
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(2));
+  v1::ImportDatasetResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
+      server->catalog()->ImportDataset(&context, &response);
+  v1::ImportDatasetRequest request;
+  request.mutable_chunk()->set_file("cities.csv");
+  request.mutable_chunk()->set_data(ManyCities(100));
+  writer->Write(request);
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << status.error_message();
+  // The server's deadline is the client's, give or take its transport's
+  // rounding: let that pass too before the import gets the lock.
+  absl::SleepFor(absl::Seconds(1));
+  release.Notify();
+  other_write.join();
+
+  const std::optional<v1::AuditEvent> event =
+      AwaitAuditedImport(*server, audited);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_THAT(event->result(), AnyOf("DEADLINE_EXCEEDED", "CANCELLED"));
+  absl::StatusOr<int64_t> after = GraphVersion(server->catalog());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *before);
+  EXPECT_EQ(CityNames(server->catalog()), cities_before);
 }
 
 // Everything a client can read, as one comparable string.
