@@ -49,6 +49,15 @@ PartnerFilter FilterFromProto(const v1::PartnerFilter& in,
                               const GraphSnapshot& graph,
                               std::vector<FieldViolation>* violations) {
   PartnerFilter filter;
+  // Bounded as every list of a request is (ISO 3166 has 249 codes; no
+  // programme spans a hundred countries).
+  if (in.countries_size() > static_cast<int>(kMaxListLength)) {
+    violations->push_back(
+        {"filter.countries",
+         absl::StrCat("at most ", kMaxListLength, " countries, got ",
+                      in.countries_size())});
+    return filter;
+  }
   for (int i = 0; i < in.countries_size(); ++i) {
     std::string problem = CheckCountryFilter(in.countries(i));
     if (!problem.empty()) {
@@ -172,6 +181,14 @@ grpc::Status MatchingService::Recommend(
       // Counted as sent: a malformed member is reported on its own.
       const bool has_members =
           !draft.member_cities().empty() || !draft.lead_city().empty();
+      // As many themes as a stored project may carry.
+      if (draft.themes_size() > static_cast<int>(kMaxListLength)) {
+        violations.push_back(
+            {"draft.themes",
+             absl::StrCat("at most ", kMaxListLength, " themes, got ",
+                          draft.themes_size())});
+        break;
+      }
       query.themes = {draft.themes().begin(), draft.themes().end()};
       std::vector<size_t> unplaced;
       bool placed_any = false;

@@ -258,6 +258,18 @@ TEST_F(MatchingServiceTest, MalformedRequestsAreInvalidArgumentNamingTheField) {
     cases.push_back(c);
   }
   {
+    Case c{"101 themes", MigrantsDraft(), {"draft.themes"}};
+    for (int i = 0; i < 100; ++i) c.request.mutable_draft()->add_themes("x");
+    cases.push_back(c);
+  }
+  {
+    Case c{"101 countries", MigrantsDraft(), {"filter.countries"}};
+    for (int i = 0; i < 101; ++i) {
+      c.request.mutable_filter()->add_countries("IT");
+    }
+    cases.push_back(c);
+  }
+  {
     Case c{"page_size -1", MigrantsDraft(), {"page_size"}};
     c.request.set_page_size(-1);
     cases.push_back(c);
