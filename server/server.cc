@@ -141,6 +141,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
     const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
+  absl::StatusOr<std::unique_ptr<DataDirLock>> lock =
+      DataDirLock::Acquire(options.data_dir);
+  if (!lock.ok()) return lock.status();
+  server->lock_ = std::move(*lock);
   absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
       SqliteStorage::Open(options.data_dir);
   if (!storage.ok()) return storage.status();
@@ -262,9 +266,10 @@ void Server::Shutdown(absl::Duration grace) {
     grpc_server_->Shutdown(absl::ToChronoTime(deadline));
   }
   // Every call has finished, so nothing uses the stores any more.
+  const bool opened = store_ != nullptr;
   store_.reset();
   admin_storage_.reset();
-  spdlog::info("store closed");
+  if (opened) spdlog::info("store closed");
 }
 
 }  // namespace citymatch

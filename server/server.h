@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "graph/graph_store.h"
+#include "graph/storage/data_dir_lock.h"
 #include "graph/storage/sqlite_admin_storage.h"
 #include "grpcpp/grpcpp.h"
 #include "server/admin_service.h"
@@ -88,6 +89,8 @@ class Server {
  private:
   Server() = default;
 
+  // Declared first: destroyed last, once the stores are closed.
+  std::unique_ptr<DataDirLock> lock_;
   std::unique_ptr<GraphStore> store_;
   std::unique_ptr<SqliteAdminStorage> admin_storage_;
   std::unique_ptr<TokenRegistry> registry_;

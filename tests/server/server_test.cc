@@ -146,6 +146,24 @@ TEST(ServerTest, AddressInUseIsUnavailable) {
                   ::testing::HasSubstr("--grpc_addr")));
 }
 
+TEST(ServerTest, AStoreInUseByAnotherServerIsRefused) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> first =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(first.ok()) << first.status();
+  // A second server on the same store would serve a copy of the graph that
+  // the first one's writes never reach, and reuse its graph versions.
+  ServerOptions options;
+  options.data_dir = (*first)->data_dir() + "/store";
+  options.grpc_addr = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<Server>> second =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(second.status().message()),
+              ::testing::HasSubstr("is in use by another citymatch-server"));
+  // The store is free again once its server is gone (Restart reopens it).
+  ASSERT_TRUE((*first)->Restart().ok());
+}
+
 TEST(ServerTest, AddressOfAnotherMachineSaysItIsNotOurs) {
   TempDir data;
   ServerOptions options;
