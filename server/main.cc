@@ -69,10 +69,10 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "backed up graph version %lld of %s to %s: %d cities, %d projects, "
-        "%d practices, %d twinnings, and the admin store\n",
+        "%d practices, %d twinnings; %d tokens, %d organisations\n",
         static_cast<long long>(backup->graph_version), data_dir.c_str(),
         backup_dir.c_str(), backup->cities, backup->projects, backup->practices,
-        backup->twinnings);
+        backup->twinnings, backup->tokens, backup->organizations);
     return 0;
   }
 

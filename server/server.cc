@@ -145,6 +145,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
       DataDirLock::Acquire(options.data_dir);
   if (!lock.ok()) return lock.status();
   server->lock_ = std::move(*lock);
+  // Half a store (the graph copied without the admin store beside it)
+  // would start with a new admin token and none of the organisations,
+  // tokens and audit log: refused rather than silently lost.
+  {
+    std::error_code error;
+    const std::filesystem::path dir(options.data_dir);
+    if (std::filesystem::exists(dir / SqliteStorage::kFileName, error) &&
+        !std::filesystem::exists(dir / SqliteAdminStorage::kFileName, error)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          options.data_dir, " holds ", SqliteStorage::kFileName, " but not ",
+          SqliteAdminStorage::kFileName,
+          " (organisations, tokens, audit log): a store copied in part? "
+          "Copy both, or take a copy with --backup_to"));
+    }
+  }
   absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
       SqliteStorage::Open(options.data_dir);
   if (!storage.ok()) return storage.status();

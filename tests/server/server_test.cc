@@ -1,8 +1,10 @@
 // The server as a whole: health checking, restart on the same data
 // directory, and start-up errors.
+#include <filesystem>
 #include <string>
 
 #include "gmock/gmock.h"
+#include "graph/storage/sqlite_storage.h"
 #include "gtest/gtest.h"
 #include "tests/server/in_process_server.h"
 #include "tests/testing/sample_data.h"
@@ -162,6 +164,22 @@ TEST(ServerTest, AStoreInUseByAnotherServerIsRefused) {
               ::testing::HasSubstr("is in use by another citymatch-server"));
   // The store is free again once its server is gone (Restart reopens it).
   ASSERT_TRUE((*first)->Restart().ok());
+}
+
+TEST(ServerTest, AGraphStoreWithoutItsAdminStoreIsRefused) {
+  TempDir data;
+  // The graph copied without admin.db beside it: started, the server would
+  // make a new admin token and lose every organisation and token.
+  ASSERT_TRUE(SqliteStorage::Open(data.File("store")).ok());
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  options.grpc_addr = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr("holds citymatch.db but not admin.db"));
+  EXPECT_FALSE(std::filesystem::exists(data.File("store/admin.token")));
 }
 
 TEST(ServerTest, AddressOfAnotherMachineSaysItIsNotOurs) {

@@ -1,0 +1,112 @@
+#include "graph/storage/sqlite_backup.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "graph/storage/sqlite_admin_storage.h"
+#include "graph/storage/sqlite_storage.h"
+#include "gtest/gtest.h"
+#include "tests/testing/sample_data.h"
+#include "tests/testing/temp_dir.h"
+
+namespace citymatch {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// A store in `dir`: the sample graph as version 1, one organisation.
+void MakeStore(const std::string& dir) {
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> graph =
+      SqliteStorage::Open(dir);
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  Mutation seed;
+  Dataset data = testing::SampleDataset();
+  seed.put_cities = data.cities;
+  seed.put_projects = data.projects;
+  seed.put_practices = data.practices;
+  seed.put_twinnings = data.twinnings;
+  ASSERT_TRUE((*graph)->Apply(seed, 1).ok());
+  absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin =
+      SqliteAdminStorage::Open(dir);
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  OrganizationRecord org;
+  org.id = "comune-milano";
+  org.display_name = "Comune di Milano";
+  ASSERT_TRUE((*admin)->InsertOrganization(org).ok());
+}
+
+// The names in `dir`, hidden ones included.
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    names.push_back(e.path().filename().string());
+  }
+  return names;
+}
+
+TEST(SqliteBackupTest, ABackupHoldsBothStoresAndLoads) {
+  testing::TempDir data, backups;
+  MakeStore(data.File("store"));
+  if (HasFatalFailure()) return;
+  absl::StatusOr<DataDirBackup> backup =
+      BackupDataDir(data.File("store"), backups.File("b"));
+  ASSERT_TRUE(backup.ok()) << backup.status();
+  EXPECT_EQ(backup->graph_version, 1);
+  EXPECT_EQ(backup->cities, 8);
+  EXPECT_EQ(backup->projects, 4);
+  EXPECT_EQ(backup->organizations, 1);
+  EXPECT_TRUE(fs::exists(backups.File("b/citymatch.db")));
+  EXPECT_TRUE(fs::exists(backups.File("b/admin.db")));
+  // Nothing is left beside it.
+  EXPECT_EQ(Entries(backups.path()), std::vector<std::string>{"b"});
+}
+
+TEST(SqliteBackupTest, AFailedBackupLeavesNothingBehind) {
+  testing::TempDir data, backups;
+  MakeStore(data.File("store"));
+  if (HasFatalFailure()) return;
+  // The admin store is missing: the graph, copied first, must not stay.
+  fs::remove(data.File("store/admin.db"));
+  absl::StatusOr<DataDirBackup> backup =
+      BackupDataDir(data.File("store"), backups.File("b"));
+  EXPECT_EQ(backup.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(Entries(backups.path()), IsEmpty());
+}
+
+TEST(SqliteBackupTest, ABackupNeverOverwritesOne) {
+  testing::TempDir data, backups;
+  MakeStore(data.File("store"));
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(BackupDataDir(data.File("store"), backups.File("b")).ok());
+  absl::StatusOr<DataDirBackup> again =
+      BackupDataDir(data.File("store"), backups.File("b"));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Entries(backups.path()), std::vector<std::string>{"b"});
+  // An empty directory made for it is fine.
+  fs::create_directory(backups.File("empty"));
+  EXPECT_TRUE(BackupDataDir(data.File("store"), backups.File("empty")).ok());
+}
+
+TEST(SqliteBackupTest, AnSqliteFileThatIsNotAStoreIsRefused) {
+  testing::TempDir data, backups;
+  MakeStore(data.File("store"));
+  if (HasFatalFailure()) return;
+  // Any SQLite database copies; only a citymatch store restores.
+  fs::remove(data.File("store/admin.db"));
+  fs::copy_file(data.File("store/citymatch.db"), data.File("store/admin.db"));
+  absl::StatusOr<DataDirBackup> backup =
+      BackupDataDir(data.File("store"), backups.File("b"));
+  EXPECT_EQ(backup.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(backup.status().message(),
+              HasSubstr("is not a citymatch store of this build"));
+  EXPECT_THAT(Entries(backups.path()), IsEmpty());
+}
+
+}  // namespace
+}  // namespace citymatch
