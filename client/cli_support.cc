@@ -68,14 +68,18 @@ std::string Nearest(absl::string_view typed,
 absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec) {
   v1::Membership member;
   absl::string_view city = spec;
-  v1::Role role = v1::PARTNER;
+  // No role given: the server takes a new member as a partner, and an
+  // update leaves an existing member's role as it is.
+  v1::Role role = v1::ROLE_UNSPECIFIED;
   const size_t colon = spec.rfind(':');
   if (colon != absl::string_view::npos) {
     city = spec.substr(0, colon);
     const std::string role_text = absl::AsciiStrToLower(spec.substr(colon + 1));
     if (role_text == "lead") {
       role = v1::LEAD;
-    } else if (role_text != "partner") {
+    } else if (role_text == "partner") {
+      role = v1::PARTNER;
+    } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "member \"", spec, "\": the role after ':' must be lead or partner"));
     }

@@ -67,7 +67,9 @@ std::string Nearest(absl::string_view typed,
                     const std::vector<std::string>& candidates, int limit);
 
 // A project member as typed: "CITY" or "CITY:lead" / "CITY:partner", where
-// CITY is an id or "cities/{id}". InvalidArgument for another role.
+// CITY is an id or "cities/{id}"; a bare CITY has ROLE_UNSPECIFIED (a new
+// member is a partner, an existing one keeps its role). InvalidArgument for
+// another role.
 absl::StatusOr<v1::Membership> ParseMember(absl::string_view spec);
 
 // "proposal", "open", "running" or "closed" (any case). InvalidArgument

@@ -181,9 +181,15 @@ int Commands::UpdateProject(const std::string& name, const ProjectEdit& edit) {
     }
     absl::StatusOr<v1::Project> updated = client_->UpdateProject(request);
     if (updated.ok()) return Show(*updated, ProjectDetails(*updated));
-    if (updated.status().code() != absl::StatusCode::kAborted ||
-        attempt == kAttempts) {
+    if (updated.status().code() != absl::StatusCode::kAborted) {
       return ServerFailure(updated.status());
+    }
+    if (attempt == kAttempts) {
+      const int code = ServerFailure(updated.status());
+      *err_ << "projects update: read again and retried " << kAttempts
+            << " times; others keep changing " << name
+            << ": run it again later\n";
+      return code;
     }
   }
 }

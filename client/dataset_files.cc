@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace citymatch {
 
@@ -32,10 +33,15 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
     files[name] = content.str();
   }
   if (files.empty()) {
+    // A misnamed file ("citys.csv") is the likely reason: name what is there.
+    const std::vector<std::string> others = OtherCsvFiles(dir);
     return absl::InvalidArgumentError(absl::StrCat(
         dir,
         " holds none of cities.csv, projects.csv, memberships.csv, "
-        "practices.csv, twinnings.csv"));
+        "practices.csv, twinnings.csv",
+        others.empty()
+            ? ""
+            : absl::StrCat(" (it holds ", absl::StrJoin(others, ", "), ")")));
   }
   return files;
 }

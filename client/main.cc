@@ -755,7 +755,13 @@ std::string ParseErrorHint(CLI::App& app, const CLI::ParseError& error) {
   const std::vector<std::string> extras = app.remaining(/*recurse=*/true);
   if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
     for (const std::string& arg : extras) {
-      if (arg.size() < 2 || arg[0] != '-') continue;
+      if (arg.empty() || arg[0] != '-') {
+        // Most often the rest of a list split by a space after a comma.
+        return absl::StrCat("unexpected value \"", arg,
+                            "\"; a list is written without spaces after its "
+                            "commas (--with 3173435,3165524) or in quotes");
+      }
+      if (arg.size() < 2) continue;
       const std::string flag = arg.substr(0, arg.find('='));
       std::vector<std::string> known;
       for (const CLI::App* scope : {reached, static_cast<CLI::App*>(&app)}) {

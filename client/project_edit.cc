@@ -42,10 +42,15 @@ absl::StatusOr<std::vector<std::string>> ApplyProjectEdit(
       auto it = std::find_if(
           members->begin(), members->end(),
           [&](const v1::Membership& m) { return m.city() == added.city(); });
-      if (it != members->end()) {
-        it->set_role(added.role());
-      } else {
+      if (it == members->end()) {
         *members->Add() = added;
+        if (added.role() == v1::ROLE_UNSPECIFIED) {
+          members->rbegin()->set_role(v1::PARTNER);
+        }
+      } else if (added.role() != v1::ROLE_UNSPECIFIED) {
+        // Named again without a role: it keeps the one it has (a lead
+        // must not become a partner by being listed).
+        it->set_role(added.role());
       }
     }
     paths.push_back("members");

@@ -24,7 +24,8 @@ struct ProjectEdit {
   std::optional<int> end_year;
   std::optional<v1::ProjectStatus> status;
   std::optional<int> wanted_partners;
-  // Added at the end, or given the new role if already a member.
+  // Added at the end (ROLE_UNSPECIFIED: as a partner), or, if already a
+  // member, given the role stated (ROLE_UNSPECIFIED: the one it has).
   std::vector<v1::Membership> add_members;
   // "cities/{id}" of members to drop.
   std::vector<std::string> remove_members;

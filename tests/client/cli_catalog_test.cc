@@ -378,6 +378,8 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
       {{"cities", "create", "x", "--name", "X", "--country", "FR", "--lat",
         "45.7", "--lon", "4.8", "--population", "-5"},
        "--population: must not be negative"},
+      {{"projects", "update", "p", "--remove-member", "milano,", "roma"},
+       "unexpected value \"roma\"; a list is written without spaces"},
       {{"recommend", "urbact-arrival", "--top", "abc"},
        "--top: \"abc\" is not a whole number"},
   };

@@ -62,7 +62,7 @@ TEST(CliSupportTest, ParseMemberReadsTheRole) {
   absl::StatusOr<v1::Membership> bare = ParseMember("3173435");
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(bare->city(), "cities/3173435");
-  EXPECT_EQ(bare->role(), v1::PARTNER);
+  EXPECT_EQ(bare->role(), v1::ROLE_UNSPECIFIED);  // a partner, if new
 
   absl::StatusOr<v1::Membership> partner = ParseMember("lyon:Partner");
   ASSERT_TRUE(partner.ok());

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
 
@@ -11,6 +12,7 @@ namespace citymatch {
 namespace {
 
 using ::citymatch::testing::TempDir;
+using ::testing::HasSubstr;
 
 TEST(DatasetFilesTest, ReadsOnlyTheInterchangeFilesPresent) {
   TempDir dir;
@@ -42,6 +44,15 @@ TEST(DatasetFilesTest, MissingOrEmptyFolderIsAnError) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(ReadDatasetFolder(dir.path()).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DatasetFilesTest, AFolderOfMisnamedFilesNamesThem) {
+  TempDir dir;
+  dir.Write("citys.csv", "id,name\n");
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFolder(dir.path());
+  EXPECT_EQ(files.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(files.status().message(), HasSubstr("(it holds citys.csv)"));
 }
 
 TEST(DatasetFilesTest, WriteCreatesTheFolderAndRoundTrips) {

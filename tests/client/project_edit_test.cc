@@ -60,6 +60,18 @@ TEST(ProjectEditTest, MembersAreDroppedAddedOrGivenANewRole) {
   EXPECT_EQ(project.members(1).city(), "cities/wien");
 }
 
+TEST(ProjectEditTest, AMemberNamedAgainWithoutARoleKeepsItsRole) {
+  v1::Project project = Stored();
+  ProjectEdit edit;
+  edit.add_members = {Member("cities/milano", v1::ROLE_UNSPECIFIED),
+                      Member("cities/wien", v1::ROLE_UNSPECIFIED)};
+  ASSERT_TRUE(ApplyProjectEdit(edit, &project).ok());
+  ASSERT_EQ(project.members_size(), 3);
+  EXPECT_EQ(project.members(0).role(), v1::LEAD);  // still the lead
+  EXPECT_EQ(project.members(2).city(), "cities/wien");
+  EXPECT_EQ(project.members(2).role(), v1::PARTNER);
+}
+
 TEST(ProjectEditTest, DroppingACityThatIsNotAMemberIsRefused) {
   v1::Project project = Stored();
   ProjectEdit edit;
