@@ -271,6 +271,15 @@ grpc::Status MatchingService::Recommend(
   if (!violations.empty()) {
     return InvalidArgument(violations);
   }
+  // A member the graph does not have is NOT_FOUND (the contract), said with
+  // how to find a city's id: it is most often a name typed for one.
+  std::vector<std::string> members = query.member_city_ids;
+  if (!query.lead_city_id.empty()) members.push_back(query.lead_city_id);
+  for (const std::string& id : members) {
+    if (graph->FindCity(id) == nullptr) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, UnknownCityMessage(id));
+    }
+  }
 
   const int limit =
       request.page_size() == 0 ? kDefaultPageSize : request.page_size();

@@ -234,9 +234,15 @@ TEST_F(MatchingServiceTest, UnknownProjectIsNotFound) {
             grpc::StatusCode::NOT_FOUND);
   // So is a draft with an unknown member city.
   request = MigrantsDraft();
-  request.mutable_draft()->add_member_cities("cities/999999999");
-  EXPECT_EQ(Recommend(request, &response).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  request.mutable_draft()->add_member_cities("cities/atlantis");
+  grpc::Status status = Recommend(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  // Most often a name typed for an id: the message says how to find one.
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("no city has the id \"atlantis\": a city is "
+                        "cities/{id} with its GeoNames id"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("citymatch cities list --name atlantis"));
 }
 
 TEST_F(MatchingServiceTest, MalformedRequestsAreInvalidArgumentNamingTheField) {
