@@ -381,24 +381,42 @@ class FirstSeen {
   absl::flat_hash_map<std::string, int> lines_;
 };
 
-bool CheckId(Table& table, const CsvRow& row, const std::string& id,
-             FirstSeen* seen) {
+// What becomes of a row once its id is checked.
+enum class IdVerdict {
+  // A new id of the rules' syntax.
+  kRead,
+  // An id the rules refuse, reported: the rest of the row is checked too,
+  // so that one import lists every problem of the row, and the row is then
+  // refused.
+  kRefuse,
+  // Reported, and nothing else of the row is.
+  kSkip,
+};
+
+IdVerdict CheckId(Table& table, const CsvRow& row, const std::string& id,
+                  FirstSeen* seen) {
   if (table.rules() == ReadRules::kEvaluation && id.empty()) {
     table.Problem(row.line, "id is empty");
-    return false;
+    // The evaluation lists each row it skips once, with why: the rest of a
+    // row it cannot use would only add lines ("read as unknown") about
+    // values it never reads.
+    return IdVerdict::kSkip;
   }
   if (table.rules() == ReadRules::kService && !IsValidId(id)) {
     table.Problem(row.line, absl::StrCat("id \"", id,
                                          "\" does not match "
                                          "[a-z0-9][a-z0-9-]{0,62}"));
-    return false;
+    return IdVerdict::kRefuse;
   }
   if (int first = seen->Insert(id, row.line)) {
     table.Problem(row.line,
                   absl::StrCat("duplicate id ", id, ", first on line ", first));
-    return false;
+    // Only the duplicate: the fix is to delete the row or give it an id of
+    // its own, and a row repeated (two exports merged, a row pasted twice)
+    // would list again every problem already listed on its first line.
+    return IdVerdict::kSkip;
   }
-  return true;
+  return IdVerdict::kRead;
 }
 
 // A row of an import replaces what the format has a column for and keeps
@@ -474,7 +492,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!table.CheckWidth(row)) continue;
         City city;
         city.id = table.Get(row, "id");
-        if (!CheckId(table, row, city.id, &city_ids)) continue;
+        const IdVerdict id_verdict = CheckId(table, row, city.id, &city_ids);
+        if (id_verdict == IdVerdict::kSkip) continue;
         city.name = table.Get(row, "name");
         city.country = table.Get(row, "country");
         if (rules == ReadRules::kEvaluation) {
@@ -506,10 +525,11 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
             violations.end());
         const bool valid =
             ReportViolations(table, row.line, kCityColumns, violations);
-        if (lat_read && lon_read && population_read && valid) {
+        if (id_verdict == IdVerdict::kRead && lat_read && lon_read &&
+            population_read && valid) {
           KeepWhatTheFormatLacks(existing, &city);
           out.dataset.cities.push_back(std::move(city));
-        } else {
+        } else if (id_verdict == IdVerdict::kRead) {
           refused_cities.insert(city.id);
         }
       }
@@ -535,7 +555,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!table.CheckWidth(row)) continue;
         Project project;
         project.id = table.Get(row, "id");
-        if (!CheckId(table, row, project.id, &project_ids)) continue;
+        const IdVerdict id_verdict =
+            CheckId(table, row, project.id, &project_ids);
+        if (id_verdict == IdVerdict::kSkip) continue;
         project.title = table.Get(row, "name");
         project.programme = table.Get(row, "programme");
         project.themes = SplitLabels(table.Get(row, "themes"));
@@ -558,7 +580,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           ValidateProject(project, "", &violations);
         }
         if (ReportViolations(table, row.line, kProjectColumns, violations) &&
-            years_read) {
+            years_read && id_verdict == IdVerdict::kRead) {
           if (KeepWhatTheFormatLacks(existing, &project)) {
             members_kept.insert(project.id);
           }
@@ -651,7 +673,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (!table.CheckWidth(row)) continue;
         Practice practice;
         practice.id = table.Get(row, "id");
-        if (!CheckId(table, row, practice.id, &practice_ids)) continue;
+        const IdVerdict id_verdict =
+            CheckId(table, row, practice.id, &practice_ids);
+        if (id_verdict == IdVerdict::kSkip) continue;
         practice.title = table.Get(row, "name");
         practice.city_id = table.Get(row, "city_id");
         practice.themes = SplitLabels(table.Get(row, "themes"));
@@ -667,7 +691,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           ValidatePractice(practice, "", &violations);
         }
         if (!ReportViolations(table, row.line, kPracticeColumns, violations) ||
-            !year_read) {
+            !year_read || id_verdict != IdVerdict::kRead) {
           continue;
         }
         KeepWhatTheFormatLacks(existing, &practice);

@@ -500,6 +500,52 @@ TEST(DatasetReaderTest, IdsMustMatchTheIdSyntax) {
                           ProblemIs("cities.csv", 5, "\"san sebastian\"")));
 }
 
+// The id is one problem of the row among others: an import that named only
+// it would name the others only once it was fixed. A duplicate id is
+// reported alone, the row being refused whatever else it holds.
+TEST(DatasetReaderTest, ARowWithABadIdHasTheRestOfItsProblemsListedToo) {
+  ParsedDataset parsed =
+      Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
+                                         "Bad Id,,uk,\"48,2\",200,-5\n"  // 2
+                                         "graz,Graz,AT,47.07,15.45,1\n"  // 3
+                                         "graz,,at,north,15.45,1\n")},   // 4
+             {"projects.csv",
+              absl::StrCat(kProjectsHeader, "p_bad,,URBACT,1800,1700,\n")},
+             {"practices.csv",
+              "id,name,city_id,themes,start_year\nPr 1,,graz,Housing,1800\n"}});
+  std::vector<std::string> lines;
+  for (const DatasetProblem& p : parsed.problems) {
+    lines.push_back(FormatProblem(p));
+  }
+  EXPECT_THAT(
+      lines,
+      ElementsAre(
+          "cities.csv:2: id \"Bad Id\" does not match [a-z0-9][a-z0-9-]{0,62}",
+          "cities.csv:2: lat is not a finite number (\"48,2\": decimals are "
+          "written with a point)",
+          "cities.csv:2: name is required",
+          "cities.csv:2: country \"uk\" is not an ISO 3166-1 alpha-2 code in "
+          "upper case (the United Kingdom is GB)",
+          "cities.csv:2: lon must be a number in -180..180",
+          "cities.csv:2: population must not be negative",
+          "cities.csv:4: duplicate id graz, first on line 3",
+          "projects.csv:2: id \"p_bad\" does not match [a-z0-9][a-z0-9-]{0,62}",
+          "projects.csv:2: name is required",
+          "projects.csv:2: start_year must be 0 (unknown) or a year in "
+          "1900..2100, got 1800",
+          "projects.csv:2: end_year must be 0 (unknown) or a year in "
+          "1900..2100, got 1700",
+          "projects.csv:2: end_year must not be before start_year",
+          "practices.csv:2: id \"Pr 1\" does not match [a-z0-9][a-z0-9-]{0,62}",
+          "practices.csv:2: name is required",
+          "practices.csv:2: start_year must be 0 (unknown) or a year in "
+          "1900..2100, got 1800"));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.cities[0].name, "Graz");
+  EXPECT_THAT(parsed.dataset.projects, IsEmpty());
+  EXPECT_THAT(parsed.dataset.practices, IsEmpty());
+}
+
 TEST(DatasetReaderTest, PopulationMustBeAWholeNonNegativeNumber) {
   ParsedDataset parsed =
       Parse({{"cities.csv", absl::StrCat(kCitiesHeader,
