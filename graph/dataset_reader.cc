@@ -419,6 +419,14 @@ IdVerdict CheckId(Table& table, const CsvRow& row, const std::string& id,
   return IdVerdict::kRead;
 }
 
+// Notes that the row of `id` was refused, so that a row naming it is
+// skipped without a second report. Its id as written, even one that is not
+// an id: a row naming it names the refused row. Not an empty one, which
+// names no row: a reference left empty is a problem of the row that has it.
+void Refuse(const std::string& id, absl::flat_hash_set<std::string>* refused) {
+  if (!id.empty()) refused->insert(id);
+}
+
 // A row of an import replaces what the format has a column for and keeps
 // the rest of the stored resource of its id: an export imported back, or a
 // file edited in a spreadsheet, must not strip the owner of a project (its
@@ -480,8 +488,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   };
 
   FirstSeen city_ids;
-  // Cities whose own row was refused, after their id was taken: reported
-  // there, so a row that names one is skipped without a second report.
+  // Cities whose own row was refused (see Refuse): reported there, so a row
+  // that names one is skipped without a second report.
   absl::flat_hash_set<std::string> refused_cities;
   if (const std::string* content = content_of("cities.csv")) {
     Table table("cities.csv", rules, &out);
@@ -529,8 +537,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
             population_read && valid) {
           KeepWhatTheFormatLacks(existing, &city);
           out.dataset.cities.push_back(std::move(city));
-        } else if (id_verdict == IdVerdict::kRead) {
-          refused_cities.insert(city.id);
+        } else {
+          Refuse(city.id, &refused_cities);
         }
       }
     }
@@ -541,6 +549,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
   };
 
   FirstSeen project_ids;
+  absl::flat_hash_set<std::string> refused_projects;   // as refused_cities
   absl::flat_hash_map<std::string, int> project_slot;  // id -> index
   // Stored projects whose row was read: they keep their stored members
   // unless memberships.csv gives theirs, which then replace them all.
@@ -588,6 +597,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           project_slot[project.id] =
               static_cast<int>(out.dataset.projects.size());
           out.dataset.projects.push_back(std::move(project));
+        } else {
+          Refuse(project.id, &refused_projects);
         }
       }
     }
@@ -629,7 +640,7 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
               existing == nullptr ? nullptr : existing->FindProject(project_id);
           if (stored == nullptr) {
             // A project that failed its own row is reported there already.
-            if (!project_ids.contains(project_id)) {
+            if (!refused_projects.contains(project_id)) {
               table.Problem(row.line, absl::StrCat("project ", project_id,
                                                    " does not exist"));
             }
@@ -690,12 +701,21 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         if (rules == ReadRules::kService) {
           ValidatePractice(practice, "", &violations);
         }
+        const bool city_refused = refused_cities.contains(practice.city_id);
+        if (city_refused) {
+          // Its own row said what is wrong with its id ("Bad Id").
+          violations.erase(std::remove_if(violations.begin(), violations.end(),
+                                          [](const FieldViolation& v) {
+                                            return v.field == "city";
+                                          }),
+                           violations.end());
+        }
         if (!ReportViolations(table, row.line, kPracticeColumns, violations) ||
             !year_read || id_verdict != IdVerdict::kRead) {
           continue;
         }
         KeepWhatTheFormatLacks(existing, &practice);
-        if (refused_cities.contains(practice.city_id)) continue;
+        if (city_refused) continue;
         if (!city_exists(practice.city_id)) {
           table.Problem(row.line, absl::StrCat("city ", practice.city_id,
                                                " does not exist"));

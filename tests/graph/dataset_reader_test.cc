@@ -869,6 +869,32 @@ TEST(DatasetReaderTest, MembershipOfARefusedProjectIsNotReportedTwice) {
               ElementsAre(ProblemIs("projects.csv", 2, "name is required")));
 }
 
+// The row of Bad Id exists, refused: a row naming it is told so there, not
+// that no such row exists.
+TEST(DatasetReaderTest, RowsNamingARowRefusedForItsIdAreNotReportedTwice) {
+  ParsedDataset parsed = Parse(
+      {{"cities.csv", absl::StrCat(kCitiesHeader,
+                                   "c2,Two,AT,48.2,16.37,1\n"
+                                   "Bad Id,Bad,AT,47.07,15.45,1\n")},  // 3
+       {"projects.csv", absl::StrCat(kProjectsHeader,
+                                     "p1,One,Prog,2010,2012,\n"
+                                     "Bad_P,Bad,Prog,2010,2012,\n")},  // 3
+       {"memberships.csv",
+        "project_id,city_id,role\n"
+        "Bad_P,c2,partner\n"
+        "p1,Bad Id,partner\n"},
+       {"practices.csv",
+        "id,name,city_id,themes,start_year\npr1,P,Bad Id,Housing,2015\n"},
+       {"twinnings.csv", "city_a,city_b\nc2,Bad Id\n"}});
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 3, "id \"Bad Id\""),
+                          ProblemIs("projects.csv", 3, "id \"Bad_P\"")));
+  ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
+  EXPECT_THAT(parsed.dataset.projects[0].members, IsEmpty());
+  EXPECT_THAT(parsed.dataset.practices, IsEmpty());
+  EXPECT_THAT(parsed.dataset.twinnings, IsEmpty());
+}
+
 TEST(DatasetReaderTest, ReferencesResolveAgainstAnExistingSnapshot) {
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> existing =
       GraphBuilder(testing::SampleDataset()).Build(7);
