@@ -615,18 +615,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         const std::string city_id = table.Get(row, "city_id");
         const std::string role = table.Get(row, "role");
         ++out.memberships;
-        if (rules == ReadRules::kService && role != "lead" &&
-            role != "partner") {
-          table.Problem(row.line, absl::StrCat("role \"", role,
-                                               "\" is not lead or partner"));
-          continue;
-        }
-        if (refused_cities.contains(city_id)) continue;
-        if (!city_exists(city_id)) {
-          table.Problem(row.line,
-                        absl::StrCat("city ", city_id, " does not exist"));
-          continue;
-        }
+        // Reported alone, as a duplicate id is: whatever else is wrong with
+        // the row is wrong with its first line, and reported there.
         if (int first = pairs.Insert(absl::StrCat(project_id, "\x1f", city_id),
                                      row.line)) {
           table.Problem(row.line, absl::StrCat("duplicate membership of city ",
@@ -634,9 +624,13 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
                                                ", first on line ", first));
           continue;
         }
+        // Each of the row's problems, in the order of its columns, then
+        // the row is refused if there is one.
+        bool ok = true;
         auto slot = project_slot.find(project_id);
+        const Project* stored = nullptr;
         if (slot == project_slot.end()) {
-          const Project* stored =
+          stored =
               existing == nullptr ? nullptr : existing->FindProject(project_id);
           if (stored == nullptr) {
             // A project that failed its own row is reported there already.
@@ -644,8 +638,24 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
               table.Problem(row.line, absl::StrCat("project ", project_id,
                                                    " does not exist"));
             }
-            continue;
+            ok = false;
           }
+        }
+        if (refused_cities.contains(city_id)) {
+          ok = false;  // as a refused project
+        } else if (!city_exists(city_id)) {
+          table.Problem(row.line,
+                        absl::StrCat("city ", city_id, " does not exist"));
+          ok = false;
+        }
+        if (rules == ReadRules::kService && role != "lead" &&
+            role != "partner") {
+          table.Problem(row.line, absl::StrCat("role \"", role,
+                                               "\" is not lead or partner"));
+          ok = false;
+        }
+        if (!ok) continue;
+        if (slot == project_slot.end()) {
           slot = project_slot
                      .emplace(project_id,
                               static_cast<int>(out.dataset.projects.size()))

@@ -717,6 +717,31 @@ TEST(DatasetReaderTest, RoleMustBeLeadOrPartner) {
   EXPECT_THAT(parsed.dataset.projects[1].members, SizeIs(3));
 }
 
+TEST(DatasetReaderTest, EveryProblemOfAMembershipRowIsReportedInOneGo) {
+  std::map<std::string, std::string> files = testing::SampleFiles();
+  files["memberships.csv"] +=
+      "nope,atlantis,lead\n"            // line 14
+      "nope,roma,member\n"              // line 15
+      "urbact-welcome,atlantis,Lead\n"  // line 16
+      "nope,atlantis,lead\n";           // line 17
+  std::vector<std::string> lines;
+  for (const DatasetProblem& p : Parse(files).problems) {
+    lines.push_back(FormatProblem(p));
+  }
+  EXPECT_THAT(lines,
+              ElementsAre("memberships.csv:14: project nope does not exist",
+                          "memberships.csv:14: city atlantis does not exist",
+                          "memberships.csv:15: project nope does not exist",
+                          "memberships.csv:15: role \"member\" is not lead or "
+                          "partner",
+                          "memberships.csv:16: city atlantis does not exist",
+                          "memberships.csv:16: role \"Lead\" is not lead or "
+                          "partner",
+                          // Its problems are line 14's.
+                          "memberships.csv:17: duplicate membership of city "
+                          "atlantis in nope, first on line 14"));
+}
+
 // The API refuses a project of more than 100 members; so does an import,
 // whose project rows are checked before their memberships are read.
 TEST(DatasetReaderTest, AProjectHasAtMostAHundredMembers) {
