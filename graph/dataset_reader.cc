@@ -720,17 +720,24 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
                                           }),
                            violations.end());
         }
-        if (!ReportViolations(table, row.line, kPracticeColumns, violations) ||
-            !year_read || id_verdict != IdVerdict::kRead) {
+        bool valid =
+            ReportViolations(table, row.line, kPracticeColumns, violations);
+        // Looked up with the rest of the row, unless city_id is reported
+        // already (empty, or not an id).
+        if (!city_refused &&
+            std::none_of(
+                violations.begin(), violations.end(),
+                [](const FieldViolation& v) { return v.field == "city"; }) &&
+            !city_exists(practice.city_id)) {
+          table.Problem(row.line, absl::StrCat("city ", practice.city_id,
+                                               " does not exist"));
+          valid = false;
+        }
+        if (!valid || !year_read || city_refused ||
+            id_verdict != IdVerdict::kRead) {
           continue;
         }
         KeepWhatTheFormatLacks(existing, &practice);
-        if (city_refused) continue;
-        if (!city_exists(practice.city_id)) {
-          table.Problem(row.line, absl::StrCat("city ", practice.city_id,
-                                               " does not exist"));
-          continue;
-        }
         out.dataset.practices.push_back(std::move(practice));
       }
     }

@@ -806,7 +806,8 @@ TEST(DatasetReaderTest, EveryProblemOfARowIsReportedInOneGo) {
                   ProblemIs("projects.csv", 2, "must be years"),
                   ProblemIs("projects.csv", 2, "name is required"),
                   ProblemIs("practices.csv", 2, "start_year must be a year"),
-                  ProblemIs("practices.csv", 2, "name is required")));
+                  ProblemIs("practices.csv", 2, "name is required"),
+                  ProblemIs("practices.csv", 2, "city milano does not exist")));
   EXPECT_THAT(parsed.dataset.cities, IsEmpty());
   EXPECT_THAT(parsed.dataset.projects, IsEmpty());
   EXPECT_THAT(parsed.dataset.practices, IsEmpty());
@@ -862,6 +863,28 @@ TEST(DatasetReaderTest, DanglingReferencesAreReported) {
           ProblemIs("practices.csv", 4, "city atlantis does not exist"),
           ProblemIs("twinnings.csv", 4, "city atlantis does not exist"),
           ProblemIs("twinnings.csv", 5, "with itself")));
+}
+
+// An unknown city is a problem of the row like the others. A city_id that
+// cannot be an id is not looked up as well.
+TEST(DatasetReaderTest,
+     APracticeOfAnUnknownCityIsReportedWithItsOtherProblems) {
+  std::map<std::string, std::string> files = testing::SampleFiles();
+  files["practices.csv"] +=
+      "pr1,,atlantis,x,3000\n"        // line 4
+      "pr2,P,Bad Id,Housing,2015\n";  // line 5
+  std::vector<std::string> lines;
+  for (const DatasetProblem& p : Parse(files).problems) {
+    lines.push_back(FormatProblem(p));
+  }
+  EXPECT_THAT(
+      lines,
+      ElementsAre("practices.csv:4: name is required",
+                  "practices.csv:4: start_year must be 0 (unknown) or a year "
+                  "in 1900..2100, got 3000",
+                  "practices.csv:4: city atlantis does not exist",
+                  "practices.csv:5: city_id \"Bad Id\" is not a valid city id "
+                  "([a-z0-9][a-z0-9-]{0,62})"));
 }
 
 TEST(DatasetReaderTest, RowsNamingARefusedCityAreNotReportedTwice) {
