@@ -570,18 +570,23 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         project.title = table.Get(row, "name");
         project.programme = table.Get(row, "programme");
         project.themes = SplitLabels(table.Get(row, "themes"));
-        int64_t start = 0, end = 0;
+        // Each column on its own: "2016.0" is a year whatever the other
+        // holds. One that is not is unknown for the checks below, which
+        // still run (as for a city).
         bool years_read = true;
-        if (!ParseInt(table.Get(row, "start_year"), &start) ||
-            !ParseInt(table.Get(row, "end_year"), &end) || !IsYear(start) ||
-            !IsYear(end)) {
-          // Unknown for the checks below, which still run (as for a city).
-          years_read = ReadAsUnknown(table, row,
-                                     "start_year and end_year must be years");
-          start = end = 0;
-        }
-        project.start_year = static_cast<int>(start);
-        project.end_year = static_cast<int>(end);
+        auto read_year = [&](const char* column, int* year) {
+          int64_t value = 0;
+          if (!ParseInt(table.Get(row, column), &value) || !IsYear(value)) {
+            value = 0;
+            if (!ReadAsUnknown(table, row,
+                               absl::StrCat(column, " must be a year"))) {
+              years_read = false;
+            }
+          }
+          *year = static_cast<int>(value);
+        };
+        read_year("start_year", &project.start_year);
+        read_year("end_year", &project.end_year);
         // The interchange format records past cooperation.
         project.status = ProjectStatus::kClosed;
         std::vector<FieldViolation> violations;

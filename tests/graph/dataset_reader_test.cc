@@ -401,7 +401,7 @@ TEST(DatasetReaderTest, NumbersAreDecimalOnly) {
     expected.push_back(ProblemIs("cities.csv", static_cast<int>(i) + 2,
                                  "lat is not a finite number"));
   }
-  expected.push_back(ProblemIs("projects.csv", 2, "must be years"));
+  expected.push_back(ProblemIs("projects.csv", 2, "start_year must be a year"));
   expected.push_back(
       ProblemIs("practices.csv", 2, "start_year must be a year"));
   EXPECT_THAT(parsed.problems, ElementsAreArray(expected));
@@ -574,6 +574,35 @@ TEST(DatasetReaderTest, WholeNumberWrittenAsADecimalIsThatNumber) {
   ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
   EXPECT_EQ(parsed.dataset.projects[0].start_year, 2016);
   EXPECT_EQ(parsed.dataset.projects[0].end_year, 2018);
+}
+
+// "2016.0" is a year: the problem is the other column's alone.
+TEST(DatasetReaderTest, EachYearColumnIsReportedOnItsOwn) {
+  const std::map<std::string, std::string> files = {
+      {"projects.csv", absl::StrCat(kProjectsHeader,
+                                    "p4,Four,URBACT,2016.0,2017.5,\n"
+                                    "p5,Five,URBACT,20x6,2017.5,\n"
+                                    "p6,Six,URBACT,2016.0,2015,\n")}};
+  std::vector<std::string> lines;
+  for (const DatasetProblem& p : Parse(files).problems) {
+    lines.push_back(FormatProblem(p));
+  }
+  EXPECT_THAT(lines, ElementsAre("projects.csv:2: end_year must be a year",
+                                 "projects.csv:3: start_year must be a year",
+                                 "projects.csv:3: end_year must be a year",
+                                 "projects.csv:4: end_year must not be before "
+                                 "start_year"));
+  // The evaluation keeps the year that is one.
+  ParsedDataset evaluated =
+      ParseDataset(files, nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(evaluated.problems,
+              ElementsAre(ProblemIs("projects.csv", 2,
+                                    "end_year must be a year; read as unknown"),
+                          ProblemIs("projects.csv", 3, "start_year"),
+                          ProblemIs("projects.csv", 3, "end_year")));
+  ASSERT_THAT(evaluated.dataset.projects, SizeIs(3));
+  EXPECT_EQ(evaluated.dataset.projects[0].start_year, 2016);
+  EXPECT_EQ(evaluated.dataset.projects[0].end_year, 0);
 }
 
 // What the service refuses but the evaluation protocol can use is read under
@@ -775,10 +804,11 @@ TEST(DatasetReaderTest, StartYearAfterEndYearIsRefused) {
                                      "p2,Two,Prog,twenty,2015,Housing\n"
                                      "p3,Three,Prog,1850,,Housing\n"
                                      "p4,Four,Prog,2015,2015,Housing\n")}});
-  EXPECT_THAT(parsed.problems,
-              ElementsAre(ProblemIs("projects.csv", 2, "end_year"),
-                          ProblemIs("projects.csv", 3, "must be years"),
-                          ProblemIs("projects.csv", 4, "start_year")));
+  EXPECT_THAT(
+      parsed.problems,
+      ElementsAre(ProblemIs("projects.csv", 2, "end_year"),
+                  ProblemIs("projects.csv", 3, "start_year must be a year"),
+                  ProblemIs("projects.csv", 4, "start_year")));
   ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
   EXPECT_EQ(parsed.dataset.projects[0].id, "p4");
   EXPECT_EQ(parsed.projects, 1);
@@ -803,7 +833,7 @@ TEST(DatasetReaderTest, EveryProblemOfARowIsReportedInOneGo) {
                   ProblemIs("cities.csv", 3, "population is not a whole"),
                   ProblemIs("cities.csv", 3, "name is required"),
                   ProblemIs("cities.csv", 3, "lat must be"),
-                  ProblemIs("projects.csv", 2, "must be years"),
+                  ProblemIs("projects.csv", 2, "start_year must be a year"),
                   ProblemIs("projects.csv", 2, "name is required"),
                   ProblemIs("practices.csv", 2, "start_year must be a year"),
                   ProblemIs("practices.csv", 2, "name is required"),
