@@ -760,13 +760,12 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
           table.Problem(row.line, "a city cannot be twinned with itself");
           continue;
         }
-        if (refused_cities.contains(t.city_a) ||
-            refused_cities.contains(t.city_b)) {
-          continue;
-        }
         bool ok = true;
         for (const std::string& id : {t.city_a, t.city_b}) {
-          if (!city_exists(id)) {
+          // Reported on its own row; the other city is still looked up.
+          if (refused_cities.contains(id)) {
+            ok = false;
+          } else if (!city_exists(id)) {
             table.Problem(row.line,
                           absl::StrCat("city ", id, " does not exist"));
             ok = false;

@@ -928,8 +928,12 @@ TEST(DatasetReaderTest, RowsNamingARefusedCityAreNotReportedTwice) {
               "project_id,city_id,role\np1,wien,lead\np1,graz,partner\n"},
              {"practices.csv",
               "id,name,city_id,themes,start_year\ngp,G,graz,Housing,2015\n"},
-             {"twinnings.csv", "city_a,city_b\nwien,graz\n"}});
-  EXPECT_THAT(parsed.problems, ElementsAre(ProblemIs("cities.csv", 3, "lat")));
+             {"twinnings.csv", "city_a,city_b\nwien,graz\ngraz,atlantis\n"}});
+  // The other city of a row is looked up all the same.
+  EXPECT_THAT(parsed.problems,
+              ElementsAre(ProblemIs("cities.csv", 3, "lat"),
+                          ProblemIs("twinnings.csv", 3,
+                                    "city atlantis does not exist")));
   // Nor read: no row may name a city the data set does not hold.
   ASSERT_THAT(parsed.dataset.projects, SizeIs(1));
   EXPECT_THAT(parsed.dataset.projects[0].members, SizeIs(1));
