@@ -161,6 +161,9 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
         int64_t expire_ms = 0;
         if (request->has_expire_time()) {
           expire_ms = TimeUtil::TimestampToMilliseconds(request->expire_time());
+          // Stored in milliseconds, rounded up: a token must not stop
+          // working before the time asked for.
+          if (request->expire_time().nanos() % 1000000 != 0) ++expire_ms;
           if (expire_ms <= absl::ToUnixMillis(absl::Now())) {
             violations.push_back({"expire_time", "must be in the future"});
           }
