@@ -258,7 +258,7 @@ TEST(CrashRecoveryTest, OnlineBackupIsOneCommitOfTheStoreAndServes) {
       absl::StrCat("--data_dir=", data.path(), " --backup_to=", copy),
       backups.path() + "/again.txt");
   EXPECT_EQ(again_code, 1);
-  EXPECT_THAT(again, ::testing::HasSubstr("does not overwrite"));
+  EXPECT_THAT(again, ::testing::HasSubstr("a backup never overwrites one"));
   server.Kill(SIGTERM);
   ASSERT_TRUE(server.Wait(absl::Seconds(30)).ok());
 
