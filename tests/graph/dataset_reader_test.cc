@@ -53,6 +53,15 @@ ParsedDataset ParseCitiesWith(const std::string& extra_row) {
   return Parse({{"cities.csv", cities + extra_row + "\n"}});
 }
 
+// Each problem as "file:line: reason".
+std::vector<std::string> ProblemLines(const ParsedDataset& parsed) {
+  std::vector<std::string> lines;
+  for (const DatasetProblem& p : parsed.problems) {
+    lines.push_back(FormatProblem(p));
+  }
+  return lines;
+}
+
 // The sample has a header and eight cities, so an appended row is line 10.
 constexpr int kAppendedCityLine = 10;
 
@@ -513,10 +522,7 @@ TEST(DatasetReaderTest, ARowWithABadIdHasTheRestOfItsProblemsListedToo) {
               absl::StrCat(kProjectsHeader, "p_bad,,URBACT,1800,1700,\n")},
              {"practices.csv",
               "id,name,city_id,themes,start_year\nPr 1,,graz,Housing,1800\n"}});
-  std::vector<std::string> lines;
-  for (const DatasetProblem& p : parsed.problems) {
-    lines.push_back(FormatProblem(p));
-  }
+  const std::vector<std::string> lines = ProblemLines(parsed);
   EXPECT_THAT(
       lines,
       ElementsAre(
@@ -854,10 +860,7 @@ TEST(DatasetReaderTest, ProblemsNameTheColumnsOfTheFile) {
               "id,name,city_id,themes,start_year\n"
               "pr1,,,Housing,2015\n"
               "pr2,P,Bad Id,Housing,2015\n"}});
-  std::vector<std::string> lines;
-  for (const DatasetProblem& p : parsed.problems) {
-    lines.push_back(FormatProblem(p));
-  }
+  const std::vector<std::string> lines = ProblemLines(parsed);
   EXPECT_THAT(
       lines,
       ElementsAre(

@@ -667,21 +667,27 @@ TEST(MatchingServiceLabelsTest, LabelsOfTheDataMatchAndAreSuggested) {
               ElementsAre("Fire brigdes -> fire brigades"));
 }
 
+// Stores the project `id` with `themes` and no member city yet.
+void CreateProjectWithoutMembers(InProcessServer* server, const std::string& id,
+                                 const std::vector<std::string>& themes) {
+  grpc::ClientContext context;
+  v1::CreateProjectRequest create;
+  create.set_project_id(id);
+  create.mutable_project()->set_title("Looking for partners");
+  for (const std::string& t : themes) create.mutable_project()->add_themes(t);
+  v1::Project created;
+  grpc::Status status =
+      server->catalog()->CreateProject(&context, create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
 TEST(MatchingServiceWriteTest, AStoredProjectWithNothingToRankFromIsRefused) {
   absl::StatusOr<std::unique_ptr<InProcessServer>> server =
       InProcessServer::Start(SampleFiles());
   ASSERT_TRUE(server.ok()) << server.status();
-  {
-    // The store takes a project before its members and themes are known.
-    grpc::ClientContext context;
-    v1::CreateProjectRequest create;
-    create.set_project_id("blank");
-    create.mutable_project()->set_title("To be planned");
-    v1::Project created;
-    grpc::Status status =
-        (*server)->catalog()->CreateProject(&context, create, &created);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  // The store takes a project before its members and themes are known.
+  CreateProjectWithoutMembers(server->get(), "blank", {});
+  if (HasFatalFailure()) return;
   v1::RecommendPartnersRequest request;
   request.set_project("projects/blank");
   v1::RecommendPartnersResponse response;
@@ -702,17 +708,8 @@ TEST(MatchingServiceWriteTest, MaxDistanceForAProjectWithoutMembersIsRefused) {
   absl::StatusOr<std::unique_ptr<InProcessServer>> server =
       InProcessServer::Start(SampleFiles());
   ASSERT_TRUE(server.ok()) << server.status();
-  {
-    grpc::ClientContext context;
-    v1::CreateProjectRequest create;
-    create.set_project_id("seeking");
-    create.mutable_project()->set_title("Seeking partners");
-    create.mutable_project()->add_themes("Migrants");
-    v1::Project created;
-    grpc::Status status =
-        (*server)->catalog()->CreateProject(&context, create, &created);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  CreateProjectWithoutMembers(server->get(), "seeking", {"Migrants"});
+  if (HasFatalFailure()) return;
   auto recommend = [&](double max_distance_km,
                        v1::RecommendPartnersResponse* response) {
     v1::RecommendPartnersRequest request;
