@@ -81,12 +81,8 @@ void CheckReferences(const GraphSnapshot& g, const Practice& p,
 // Why `label` is refused, with the nearest known theme if one is near.
 std::string UnknownThemeMessage(const GraphSnapshot& g,
                                 absl::string_view label) {
-  const std::string suggestion = g.SuggestTheme(label);
-  return absl::StrCat(
-      "\"", label, "\" is not a known theme",
-      suggestion.empty() ? ""
-                         : absl::StrCat("; did you mean \"", suggestion, "\"?"),
-      " (citymatch themes list)");
+  return absl::StrCat("\"", label, "\" is not a known theme",
+                      ThemeHint(g.SuggestTheme(label)));
 }
 
 // An interactive write names its themes from the vocabulary: a theme id,
@@ -563,7 +559,6 @@ grpc::ServerUnaryReactor* CatalogService::ListProjects(
         [&](const Project& p) {
           const int index = graph->ProjectIndex(p.id);
           if (!city_id.empty()) {
-            if (city < 0) return false;
             const std::vector<int>& members = graph->project_members(index);
             if (!std::binary_search(members.begin(), members.end(), city)) {
               return false;

@@ -35,14 +35,11 @@ std::vector<std::string> CityIds(
 // the graph cannot place: the typo is named with its likely meaning.
 std::string UnknownThemeWithoutMembersMessage(const GraphSnapshot& graph,
                                               const std::string& theme) {
-  const std::string suggestion = graph.SuggestTheme(theme);
   return absl::StrCat(
       "\"", theme,
       "\" matches no theme, and without a member city the draft gives nothing "
       "else to rank from",
-      suggestion.empty() ? ""
-                         : absl::StrCat("; did you mean \"", suggestion, "\"?"),
-      " (citymatch themes list)");
+      ThemeHint(graph.SuggestTheme(theme)));
 }
 
 PartnerFilter FilterFromProto(const v1::PartnerFilter& in,

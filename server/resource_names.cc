@@ -57,4 +57,11 @@ std::string UnknownCityMessage(absl::string_view id) {
   return absl::StrCat("no city has the id \"", id, "\": ", HowToNameACity(id));
 }
 
+std::string ThemeHint(absl::string_view suggestion) {
+  return absl::StrCat(
+      suggestion.empty() ? ""
+                         : absl::StrCat("; did you mean \"", suggestion, "\"?"),
+      " (citymatch themes list)");
+}
+
 }  // namespace citymatch

@@ -32,6 +32,10 @@ std::string NotACityMessage(absl::string_view name);
 // belongs, so it says how to find the id as NotACityMessage() does.
 std::string UnknownCityMessage(absl::string_view id);
 
+// How a message about a theme label nothing matched ends: the nearest known
+// theme (`suggestion`, "" if none is near) and where the themes are listed.
+std::string ThemeHint(absl::string_view suggestion);
+
 }  // namespace citymatch
 
 #endif  // CITYMATCH_SERVER_RESOURCE_NAMES_H_

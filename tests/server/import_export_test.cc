@@ -314,6 +314,24 @@ std::optional<v1::AuditEvent> AwaitAuditedImport(InProcessServer& server,
   return std::nullopt;
 }
 
+// Imports 100 valid cities with a deadline 2 s away; without
+// `done_sending` the stream stays open, as a client would keep it while it
+// has more to send.
+grpc::Status ImportWithin2s(InProcessServer* server, bool done_sending) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(2));
+  v1::ImportDatasetResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
+      server->catalog()->ImportDataset(&context, &response);
+  v1::ImportDatasetRequest request;
+  request.mutable_chunk()->set_file("cities.csv");
+  request.mutable_chunk()->set_data(ManyCities(100));
+  writer->Write(request);
+  if (done_sending) writer->WritesDone();
+  return writer->Finish();
+}
+
 // The client's deadline passes while it is still sending (a large folder, a
 // slow link): the server used to apply the files it had received so far,
 // while the client reported DEADLINE_EXCEEDED.
@@ -323,18 +341,9 @@ TEST(ImportExportTest, AnImportWhoseClientGaveUpWhileSendingWritesNothing) {
   const std::string before = GraphVersionAndCities(server->catalog());
   const int64_t audited = NewestAuditSequence(*server);
 
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(2));
-  v1::ImportDatasetResponse response;
-  std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
-      server->catalog()->ImportDataset(&context, &response);
   // A complete, valid file; the client would send more but gives up first.
-  v1::ImportDatasetRequest request;
-  request.mutable_chunk()->set_file("cities.csv");
-  request.mutable_chunk()->set_data(ManyCities(100));
-  writer->Write(request);
-  const grpc::Status status = writer->Finish();
+  const grpc::Status status =
+      ImportWithin2s(server.get(), /*done_sending=*/false);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
       << status.error_message();
 
@@ -377,18 +386,8 @@ TEST(ImportExportTest, AnImportPastItsDeadlineBeforeItsCommitWritesNothing) {
   });
   holding.WaitForNotification();
 
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(2));
-  v1::ImportDatasetResponse response;
-  std::unique_ptr<grpc::ClientWriter<v1::ImportDatasetRequest>> writer =
-      server->catalog()->ImportDataset(&context, &response);
-  v1::ImportDatasetRequest request;
-  request.mutable_chunk()->set_file("cities.csv");
-  request.mutable_chunk()->set_data(ManyCities(100));
-  writer->Write(request);
-  writer->WritesDone();
-  const grpc::Status status = writer->Finish();
+  const grpc::Status status =
+      ImportWithin2s(server.get(), /*done_sending=*/true);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
       << status.error_message();
   // The server's deadline is the client's, give or take its transport's

@@ -65,6 +65,14 @@ std::vector<std::string> Unmatched(const v1::RecommendPartnersResponse& r) {
   return unmatched;
 }
 
+// A field violation on `field` whose description `description` matches.
+::testing::Matcher<testing::Violation> ViolationOf(
+    const std::string& field,
+    const ::testing::Matcher<const std::string&>& description) {
+  return AllOf(::testing::Field(&testing::Violation::field, field),
+               ::testing::Field(&testing::Violation::description, description));
+}
+
 v1::RecommendPartnersRequest MigrantsDraft() {
   v1::RecommendPartnersRequest request;
   v1::ProjectDraft* draft = request.mutable_draft();
@@ -322,12 +330,12 @@ TEST_F(MatchingServiceTest, MemberGivenByNameIsOneViolationExplainingIds) {
   grpc::Status status = Recommend(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   // The draft names a member, if a malformed one: it is not also "empty".
-  const std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "draft.member_cities[0]");
-  EXPECT_THAT(violations[0].description,
-              AllOf(HasSubstr("is not a city id"), HasSubstr("GeoNames"),
-                    HasSubstr("cities list --name \"San Sebastian\"")));
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf(
+                  "draft.member_cities[0]",
+                  AllOf(HasSubstr("is not a city id"), HasSubstr("GeoNames"),
+                        HasSubstr("cities list --name \"San Sebastian\"")))))
+      << status.error_message();
 }
 
 TEST_F(MatchingServiceTest, ADraftHasAtMostAHundredMembersLikeAProject) {
@@ -355,12 +363,12 @@ TEST_F(MatchingServiceTest, ADraftHasAtMostAHundredMembersLikeAProject) {
   request.mutable_draft()->set_lead_city(cities[100].name());
   status = Recommend(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "draft.member_cities");
-  EXPECT_THAT(violations[0].description,
-              AllOf(HasSubstr("at most 100 cities, the lead included"),
-                    HasSubstr("got 101")));
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf(
+                  "draft.member_cities",
+                  AllOf(HasSubstr("at most 100 cities, the lead included"),
+                        HasSubstr("got 101")))))
+      << status.error_message();
 
   // One violation for the list, not one for each of its cities.
   status = Recommend(draft(1500), &response);
@@ -386,10 +394,10 @@ TEST_F(MatchingServiceTest, AtMostAHundredCitiesAreExcluded) {
   request.mutable_filter()->add_exclude_cities(cities[100].name());
   status = Recommend(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  const std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "filter.exclude_cities");
-  EXPECT_THAT(violations[0].description, HasSubstr("at most 100 cities"));
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf("filter.exclude_cities",
+                                      HasSubstr("at most 100 cities"))))
+      << status.error_message();
 }
 
 TEST_F(MatchingServiceTest, CountryThatIsNotACodeSaysWhatIsExpected) {
@@ -399,12 +407,12 @@ TEST_F(MatchingServiceTest, CountryThatIsNotACodeSaysWhatIsExpected) {
   v1::RecommendPartnersResponse response;
   grpc::Status status = Recommend(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  const std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "filter.countries[1]");
-  EXPECT_THAT(violations[0].description,
-              AllOf(HasSubstr("\"Italy\" is not an ISO 3166-1 alpha-2"),
-                    HasSubstr("two-letter code such as IT")));
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf(
+                  "filter.countries[1]",
+                  AllOf(HasSubstr("\"Italy\" is not an ISO 3166-1 alpha-2"),
+                        HasSubstr("two-letter code such as IT")))))
+      << status.error_message();
 }
 
 TEST_F(MatchingServiceTest, CountryFilterIgnoresCase) {
@@ -466,13 +474,13 @@ TEST_F(MatchingServiceTest, ExcludingACityThatDoesNotExistIsRefused) {
   grpc::Status status = Recommend(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << status.error_message();
-  const std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "filter.exclude_cities[1]");
-  EXPECT_THAT(
-      violations[0].description,
-      AllOf(HasSubstr("no city has the id \"turin\""), HasSubstr("GeoNames"),
-            HasSubstr("citymatch cities list --name turin")));
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf(
+                  "filter.exclude_cities[1]",
+                  AllOf(HasSubstr("no city has the id \"turin\""),
+                        HasSubstr("GeoNames"),
+                        HasSubstr("citymatch cities list --name turin")))))
+      << status.error_message();
   EXPECT_THAT(response.recommendations(), IsEmpty());
 
   // A stored project's request is checked the same way.
@@ -522,12 +530,13 @@ TEST_F(MatchingServiceTest, MaxDistanceWithoutMemberCitiesIsRefused) {
   grpc::Status status = Recommend(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << status.error_message();
-  const std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "filter.max_distance_km");
-  EXPECT_THAT(violations[0].description,
-              HasSubstr("measured from the member cities, and the draft has "
-                        "none"));
+  EXPECT_THAT(
+      FieldViolations(status),
+      ElementsAre(ViolationOf(
+          "filter.max_distance_km",
+          HasSubstr("measured from the member cities, and the draft has "
+                    "none"))))
+      << status.error_message();
   EXPECT_THAT(response.recommendations(), IsEmpty());
 
   // A lead is a member to measure from.
@@ -695,11 +704,11 @@ TEST(MatchingServiceWriteTest, AStoredProjectWithNothingToRankFromIsRefused) {
   grpc::Status status =
       (*server)->matching()->RecommendPartners(&context, request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  const std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "project");
-  EXPECT_THAT(violations[0].description,
-              HasSubstr("projects/blank has no member city and no theme"));
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf(
+                  "project",
+                  HasSubstr("projects/blank has no member city and no theme"))))
+      << status.error_message();
 }
 
 // Writes: a fresh server on the sample data, so the shared one stays as
@@ -727,11 +736,10 @@ TEST(MatchingServiceWriteTest, MaxDistanceForAProjectWithoutMembersIsRefused) {
   // ...and, as for a draft, a distance bound has nothing to measure from.
   status = recommend(10, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  const std::vector<testing::Violation> violations = FieldViolations(status);
-  ASSERT_EQ(violations.size(), 1u) << status.error_message();
-  EXPECT_EQ(violations[0].field, "filter.max_distance_km");
-  EXPECT_THAT(violations[0].description,
-              HasSubstr("projects/seeking has none"));
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf("filter.max_distance_km",
+                                      HasSubstr("projects/seeking has none"))))
+      << status.error_message();
 }
 
 TEST(MatchingServiceWriteTest, AfterAWriteTheSameIfNoneMatchGetsABody) {
