@@ -31,7 +31,7 @@ std::ostream& operator<<(std::ostream& os, const CliResult& result);
 
 // Runs `citymatch args...` with `env` added to the environment, in the
 // working directory `cwd` ("": this process's), and waits for it, killing it
-// after 120 s (then exit_code is 128 + SIGKILL).
+// after 280 s (then exit_code is 128 + SIGKILL).
 CliResult RunCli(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env = {},
                  const std::string& cwd = "");
