@@ -473,28 +473,28 @@ void AddImportExportCommands(CLI::App* app, Choice* choice) {
     bool validate_only = false;
   };
   auto f = std::make_shared<Flags>();
-  CLI::App* import = app->add_subcommand(
+  // Not `import`: clang-format reads a line starting with it as a C++20
+  // module import and scrambles the function.
+  CLI::App* import_command = app->add_subcommand(
       "import",
       "Import a data set folder (cities.csv, projects.csv, memberships.csv, "
       "practices.csv, twinnings.csv); all or nothing");
-  import->add_option("DIR", f->dir, "the folder")->required();
-  import->add_flag("--validate-only", f->validate_only,
-                   "Only check the rows; write nothing");
-  import->callback([f, choice] {
+  import_command->add_option("DIR", f->dir, "the folder")->required();
+  import_command->add_flag("--validate-only", f->validate_only,
+                           "Only check the rows; write nothing");
+  import_command->callback([f, choice] {
     choice->action = [dir = f->dir, validate_only = f->validate_only](
-                         Commands& c) { return c.Import(dir, validate_only);
-};
-}  // namespace
-);
+                         Commands& c) { return c.Import(dir, validate_only); };
+  });
 
-CLI::App* export_ =
-    app->add_subcommand("export", "Export the whole data set into a folder");
-export_->add_option("DIR", f->dir, "the folder; created if missing")
-    ->required();
-export_->callback([f, choice] {
-  choice->action = [dir = f->dir](Commands& c) { return c.Export(dir); };
-});
-}  // namespace citymatch
+  CLI::App* export_command =
+      app->add_subcommand("export", "Export the whole data set into a folder");
+  export_command->add_option("DIR", f->dir, "the folder; created if missing")
+      ->required();
+  export_command->callback([f, choice] {
+    choice->action = [dir = f->dir](Commands& c) { return c.Export(dir); };
+  });
+}
 
 // recommend PROJECT | recommend --themes ... --with ... [filters]
 void AddRecommendCommand(CLI::App* app, Choice* choice) {
