@@ -15,6 +15,12 @@ namespace {
 // The largest page the server serves; asked for when paging through all.
 constexpr int kMaxPageSize = 1000;
 
+// Adds `paths` to `mask`.
+void SetMask(const std::vector<std::string>& paths,
+             google::protobuf::FieldMask* mask) {
+  for (const std::string& path : paths) mask->add_paths(path);
+}
+
 std::string Bytes(int64_t n) {
   if (n < 1024) return absl::StrCat(n, " B");
   if (n < (1 << 20)) return absl::StrFormat("%.1f KiB", n / 1024.0);
@@ -78,6 +84,38 @@ absl::StatusOr<Response> Commands::Pages(Request request, bool all,
   return merged;
 }
 
+template <typename Resource, typename Request, typename EditFn>
+int Commands::ReadModifyWrite(
+    const std::string& command, const std::string& name,
+    absl::StatusOr<Resource> (PartnerClient::*get)(const std::string&) const,
+    EditFn edit,
+    absl::StatusOr<Resource> (PartnerClient::*update)(const Request&) const,
+    std::string (*details)(const Resource&)) {
+  // Optimistic concurrency: ABORTED means the etag was stale.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    absl::StatusOr<Resource> current = (client_->*get)(name);
+    if (!current.ok()) return ServerFailure(current.status());
+    absl::StatusOr<Request> request = edit(*current);
+    if (!request.ok()) {
+      *err_ << FormatLocalError(request.status());
+      return kExitUsage;
+    }
+    absl::StatusOr<Resource> updated = (client_->*update)(*request);
+    if (updated.ok()) return Show(*updated, details(*updated));
+    if (updated.status().code() != absl::StatusCode::kAborted) {
+      return ServerFailure(updated.status());
+    }
+    if (attempt == kAttempts) {
+      const int code = ServerFailure(updated.status());
+      *err_ << command << ": read again and retried " << kAttempts
+            << " times; others keep changing " << name
+            << ": run it again later\n";
+      return code;
+    }
+  }
+}
+
 int Commands::ListCities(v1::ListCitiesRequest request, bool all) {
   absl::StatusOr<v1::ListCitiesResponse> response =
       Pages<v1::ListCitiesRequest, v1::ListCitiesResponse>(
@@ -107,6 +145,19 @@ int Commands::CreateCity(const v1::CreateCityRequest& request) {
   return Show(*city, CityDetails(*city));
 }
 
+int Commands::UpdateCity(const std::string& name, const CityEdit& edit) {
+  return ReadModifyWrite(
+      "cities update", name, &PartnerClient::GetCity,
+      [&edit](const v1::City& current) {
+        v1::UpdateCityRequest request;
+        *request.mutable_city() = current;
+        SetMask(ApplyCityEdit(edit, request.mutable_city()),
+                request.mutable_update_mask());
+        return request;
+      },
+      &PartnerClient::UpdateCity, &CityDetails);
+}
+
 int Commands::DeleteCity(const std::string& name) {
   absl::StatusOr<v1::DeleteResponse> response = client_->DeleteCity(name);
   if (!response.ok()) return ServerFailure(response.status());
@@ -132,6 +183,20 @@ int Commands::CreatePractice(const v1::CreatePracticeRequest& request) {
   absl::StatusOr<v1::Practice> practice = client_->CreatePractice(request);
   if (!practice.ok()) return ServerFailure(practice.status());
   return Show(*practice, PracticeDetails(*practice));
+}
+
+int Commands::UpdatePractice(const std::string& name,
+                             const PracticeEdit& edit) {
+  return ReadModifyWrite(
+      "practices update", name, &PartnerClient::GetPractice,
+      [&edit](const v1::Practice& current) {
+        v1::UpdatePracticeRequest request;
+        *request.mutable_practice() = current;
+        SetMask(ApplyPracticeEdit(edit, request.mutable_practice()),
+                request.mutable_update_mask());
+        return request;
+      },
+      &PartnerClient::UpdatePractice, &PracticeDetails);
 }
 
 int Commands::DeletePractice(const std::string& name) {
@@ -162,36 +227,20 @@ int Commands::CreateProject(const v1::CreateProjectRequest& request) {
 }
 
 int Commands::UpdateProject(const std::string& name, const ProjectEdit& edit) {
-  // Optimistic concurrency: ABORTED means the etag was stale.
-  constexpr int kAttempts = 3;
-  for (int attempt = 1;; ++attempt) {
-    absl::StatusOr<v1::Project> current = client_->GetProject(name);
-    if (!current.ok()) return ServerFailure(current.status());
-    v1::UpdateProjectRequest request;
-    *request.mutable_project() = *current;
-    absl::StatusOr<std::vector<std::string>> paths =
-        ApplyProjectEdit(edit, request.mutable_project());
-    if (!paths.ok()) {
-      // A member to drop that is not one: a bad value on the command line.
-      *err_ << FormatLocalError(paths.status());
-      return kExitUsage;
-    }
-    for (const std::string& path : *paths) {
-      request.mutable_update_mask()->add_paths(path);
-    }
-    absl::StatusOr<v1::Project> updated = client_->UpdateProject(request);
-    if (updated.ok()) return Show(*updated, ProjectDetails(*updated));
-    if (updated.status().code() != absl::StatusCode::kAborted) {
-      return ServerFailure(updated.status());
-    }
-    if (attempt == kAttempts) {
-      const int code = ServerFailure(updated.status());
-      *err_ << "projects update: read again and retried " << kAttempts
-            << " times; others keep changing " << name
-            << ": run it again later\n";
-      return code;
-    }
-  }
+  return ReadModifyWrite(
+      "projects update", name, &PartnerClient::GetProject,
+      [&edit](const v1::Project& current)
+          -> absl::StatusOr<v1::UpdateProjectRequest> {
+        v1::UpdateProjectRequest request;
+        *request.mutable_project() = current;
+        absl::StatusOr<std::vector<std::string>> paths =
+            ApplyProjectEdit(edit, request.mutable_project());
+        // A member to drop that is not one: a bad value on the command line.
+        if (!paths.ok()) return paths.status();
+        SetMask(*paths, request.mutable_update_mask());
+        return request;
+      },
+      &PartnerClient::UpdateProject, &ProjectDetails);
 }
 
 int Commands::DeleteProject(const std::string& name) {
@@ -213,6 +262,22 @@ int Commands::ListTwinnings(v1::ListTwinningsRequest request, bool all) {
           std::move(request), all, &PartnerClient::ListTwinnings);
   if (!response.ok()) return ServerFailure(response.status());
   return Show(*response, TwinningsTable(*response));
+}
+
+int Commands::CreateTwinning(const v1::Twinning& twinning) {
+  absl::StatusOr<v1::Twinning> created = client_->CreateTwinning(twinning);
+  if (!created.ok()) return ServerFailure(created.status());
+  return Show(*created, TwinningDetails(*created));
+}
+
+int Commands::DeleteTwinning(const v1::Twinning& twinning) {
+  absl::StatusOr<v1::DeleteResponse> response =
+      client_->DeleteTwinning(twinning);
+  if (!response.ok()) return ServerFailure(response.status());
+  return Show(*response,
+              absl::StrCat("deleted the twinning of ", twinning.city_a(),
+                           " and ", twinning.city_b(), " (graph version ",
+                           response->graph_version(), ")\n"));
 }
 
 int Commands::Import(const std::string& dir, bool validate_only) {

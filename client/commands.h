@@ -15,9 +15,11 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "client/city_edit.h"
 #include "client/cli_support.h"
 #include "client/output.h"
 #include "client/partner_client.h"
+#include "client/practice_edit.h"
 #include "client/project_edit.h"
 
 namespace citymatch {
@@ -34,11 +36,15 @@ class Commands {
   int ListCities(v1::ListCitiesRequest request, bool all);
   int GetCity(const std::string& name);
   int CreateCity(const v1::CreateCityRequest& request);
+  // Changes only the fields `edit` names, as UpdateProject does.
+  int UpdateCity(const std::string& name, const CityEdit& edit);
   int DeleteCity(const std::string& name);
 
   int ListPractices(v1::ListPracticesRequest request, bool all);
   int GetPractice(const std::string& name);
   int CreatePractice(const v1::CreatePracticeRequest& request);
+  // Changes only the fields `edit` names, as UpdateProject does.
+  int UpdatePractice(const std::string& name, const PracticeEdit& edit);
   int DeletePractice(const std::string& name);
 
   int ListProjects(v1::ListProjectsRequest request, bool all);
@@ -52,6 +58,9 @@ class Commands {
 
   int ListThemes();
   int ListTwinnings(v1::ListTwinningsRequest request, bool all);
+  // The order of the two cities does not matter.
+  int CreateTwinning(const v1::Twinning& twinning);
+  int DeleteTwinning(const v1::Twinning& twinning);
 
   // Sends the interchange files of `dir`, reporting progress on `err`.
   int Import(const std::string& dir, bool validate_only);
@@ -101,6 +110,20 @@ class Commands {
 
   template <typename Request, typename Response, typename ListFn>
   absl::StatusOr<Response> Pages(Request request, bool all, ListFn list);
+
+  // The update of every Update* command: reads `name` with `get`, makes the
+  // request with `edit(current)` (its error is a bad value on the command
+  // line) and sends it with `update`, then prints the result with `details`.
+  // The request carries the etag read; if the server finds it stale, the
+  // resource is read again and the edit reapplied, a few times. `command`
+  // ("projects update") names the command when it gives up.
+  template <typename Resource, typename Request, typename EditFn>
+  int ReadModifyWrite(
+      const std::string& command, const std::string& name,
+      absl::StatusOr<Resource> (PartnerClient::*get)(const std::string&) const,
+      EditFn edit,
+      absl::StatusOr<Resource> (PartnerClient::*update)(const Request&) const,
+      std::string (*details)(const Resource&));
 
   const PartnerClient* const client_;
   const OutputFormat format_;

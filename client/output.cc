@@ -251,6 +251,13 @@ std::string ProjectDetails(const v1::Project& project) {
   return out;
 }
 
+std::string TwinningDetails(const v1::Twinning& twinning) {
+  return Details({
+      {"city_a", twinning.city_a()},
+      {"city_b", twinning.city_b()},
+  });
+}
+
 std::string ImportSummary(const v1::ImportDatasetResponse& response,
                           bool validate_only) {
   return absl::StrCat(

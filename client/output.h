@@ -40,6 +40,7 @@ std::string TwinningsTable(const v1::ListTwinningsResponse& response);
 std::string CityDetails(const v1::City& city);
 std::string PracticeDetails(const v1::Practice& practice);
 std::string ProjectDetails(const v1::Project& project);
+std::string TwinningDetails(const v1::Twinning& twinning);
 
 // What an import read (or would read, if `validate_only`).
 std::string ImportSummary(const v1::ImportDatasetResponse& response,

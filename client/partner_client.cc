@@ -182,6 +182,11 @@ absl::StatusOr<v1::City> PartnerClient::CreateCity(
   return Call(catalog_.get(), &v1::Catalog::Stub::CreateCity, request);
 }
 
+absl::StatusOr<v1::City> PartnerClient::UpdateCity(
+    const v1::UpdateCityRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::UpdateCity, request);
+}
+
 absl::StatusOr<v1::DeleteResponse> PartnerClient::DeleteCity(
     const std::string& name) const {
   v1::DeleteCityRequest request;
@@ -204,6 +209,11 @@ absl::StatusOr<v1::ListPracticesResponse> PartnerClient::ListPractices(
 absl::StatusOr<v1::Practice> PartnerClient::CreatePractice(
     const v1::CreatePracticeRequest& request) const {
   return Call(catalog_.get(), &v1::Catalog::Stub::CreatePractice, request);
+}
+
+absl::StatusOr<v1::Practice> PartnerClient::UpdatePractice(
+    const v1::UpdatePracticeRequest& request) const {
+  return Call(catalog_.get(), &v1::Catalog::Stub::UpdatePractice, request);
 }
 
 absl::StatusOr<v1::DeleteResponse> PartnerClient::DeletePractice(
@@ -250,6 +260,20 @@ absl::StatusOr<v1::ListThemesResponse> PartnerClient::ListThemes() const {
 absl::StatusOr<v1::ListTwinningsResponse> PartnerClient::ListTwinnings(
     const v1::ListTwinningsRequest& request) const {
   return Call(catalog_.get(), &v1::Catalog::Stub::ListTwinnings, request);
+}
+
+absl::StatusOr<v1::Twinning> PartnerClient::CreateTwinning(
+    const v1::Twinning& twinning) const {
+  v1::CreateTwinningRequest request;
+  *request.mutable_twinning() = twinning;
+  return Call(catalog_.get(), &v1::Catalog::Stub::CreateTwinning, request);
+}
+
+absl::StatusOr<v1::DeleteResponse> PartnerClient::DeleteTwinning(
+    const v1::Twinning& twinning) const {
+  v1::DeleteTwinningRequest request;
+  *request.mutable_twinning() = twinning;
+  return Call(catalog_.get(), &v1::Catalog::Stub::DeleteTwinning, request);
 }
 
 absl::StatusOr<v1::ImportDatasetResponse> PartnerClient::ImportDataset(

@@ -81,6 +81,8 @@ class PartnerClient {
       const v1::ListCitiesRequest& request) const;
   absl::StatusOr<v1::City> CreateCity(
       const v1::CreateCityRequest& request) const;
+  absl::StatusOr<v1::City> UpdateCity(
+      const v1::UpdateCityRequest& request) const;
   absl::StatusOr<v1::DeleteResponse> DeleteCity(const std::string& name) const;
 
   absl::StatusOr<v1::Practice> GetPractice(const std::string& name) const;
@@ -88,6 +90,8 @@ class PartnerClient {
       const v1::ListPracticesRequest& request) const;
   absl::StatusOr<v1::Practice> CreatePractice(
       const v1::CreatePracticeRequest& request) const;
+  absl::StatusOr<v1::Practice> UpdatePractice(
+      const v1::UpdatePracticeRequest& request) const;
   absl::StatusOr<v1::DeleteResponse> DeletePractice(
       const std::string& name) const;
 
@@ -104,6 +108,10 @@ class PartnerClient {
   absl::StatusOr<v1::ListThemesResponse> ListThemes() const;
   absl::StatusOr<v1::ListTwinningsResponse> ListTwinnings(
       const v1::ListTwinningsRequest& request) const;
+  absl::StatusOr<v1::Twinning> CreateTwinning(
+      const v1::Twinning& twinning) const;
+  absl::StatusOr<v1::DeleteResponse> DeleteTwinning(
+      const v1::Twinning& twinning) const;
 
   // Called after each chunk is handed to gRPC: the file, the bytes of it sent
   // so far, and its size.

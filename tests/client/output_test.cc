@@ -293,5 +293,13 @@ TEST(OutputTest, OrganizationsTableListsCityIds) {
               HasSubstr("cities:       cities/milano, cities/3173435\n"));
 }
 
+TEST(OutputTest, TwinningDetailsNamesBothCities) {
+  v1::Twinning twinning;
+  twinning.set_city_a("cities/graz");
+  twinning.set_city_b("cities/sevilla");
+  EXPECT_EQ(TwinningDetails(twinning),
+            "city_a: cities/graz\ncity_b: cities/sevilla\n");
+}
+
 }  // namespace
 }  // namespace citymatch
