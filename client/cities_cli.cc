@@ -1,15 +1,95 @@
-// The `citymatch cities` commands: list, get, create, delete.
+// The `citymatch cities` commands: list, get, create, update, delete.
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "client/city_edit.h"
 #include "client/cli_support.h"
 #include "client/cli_wiring.h"
 #include "client/commands.h"
 
 namespace citymatch::cli {
+
+namespace {
+
+// cities update CITY [--name ...] [--population ...] [--languages ...] ...
+void AddCityUpdateCommand(CLI::App* cities, Choice* choice) {
+  struct Flags {
+    std::string id, name, country, contact;
+    double lat = 0, lon = 0;
+    int64_t population = 0;
+    std::vector<std::string> seeking, languages;
+    int capacity = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* update = cities->add_subcommand(
+      "update",
+      "Change a city: only the fields given, e.g. update 2996944 "
+      "--population 522250 --languages fr,en (an editor's token: only the "
+      "profile, of its organisation's cities)");
+  update->add_option("CITY", f->id, "id or cities/{id}")->required();
+  CLI::Option* display_name =
+      update->add_option("--name", f->name, "new display name");
+  CLI::Option* country =
+      update->add_option("--country", f->country, "new ISO country code");
+  CLI::Option* lat = update->add_option("--lat", f->lat, "latitude in degrees")
+                         ->check(NumberIn(-90, 90, /*whole=*/false));
+  CLI::Option* lon = update->add_option("--lon", f->lon, "longitude in degrees")
+                         ->check(NumberIn(-180, 180, /*whole=*/false));
+  CLI::Option* population = update
+                                ->add_option("--population", f->population,
+                                             "inhabitants (0: unknown)")
+                                ->check(NonNegative(/*whole=*/true));
+  CLI::Option* seeking =
+      update
+          ->add_option("--seeking-themes", f->seeking,
+                       "profile: themes it seeks help on, comma-separated "
+                       "(replace all)")
+          ->delimiter(',')
+          ->allow_extra_args(false);
+  CLI::Option* languages =
+      update
+          ->add_option("--languages", f->languages,
+                       "profile: working languages as ISO 639-1 codes, "
+                       "comma-separated (replace all)")
+          ->delimiter(',')
+          ->allow_extra_args(false);
+  CLI::Option* capacity =
+      update
+          ->add_option("--capacity", f->capacity,
+                       "profile: how many projects it can join at once (0: "
+                       "not stated)")
+          ->check(NumberIn(0, 1000, /*whole=*/true));
+  CLI::Option* contact =
+      update->add_option("--contact-organization", f->contact,
+                         "profile: the organisation that speaks for it");
+  update->callback([=] {
+    CityEdit edit;
+    if (display_name->count() > 0) edit.display_name = f->name;
+    if (country->count() > 0) edit.country_code = CountryFilter(f->country);
+    if (lat->count() > 0) edit.latitude = f->lat;
+    if (lon->count() > 0) edit.longitude = f->lon;
+    if (population->count() > 0) edit.population = f->population;
+    if (seeking->count() > 0) edit.seeking_themes = ListItems(f->seeking);
+    if (languages->count() > 0) edit.languages = ListItems(f->languages);
+    if (capacity->count() > 0) edit.capacity = f->capacity;
+    if (contact->count() > 0) edit.contact_organization = f->contact;
+    if (edit.empty()) {
+      choice->usage = absl::InvalidArgumentError(
+          "cities update changes nothing without a flag (--name, "
+          "--population, --lat, --lon, --languages, ...)");
+      return;
+    }
+    choice->action = [name = ToResourceName("cities", f->id),
+                      edit](Commands& c) { return c.UpdateCity(name, edit); };
+  });
+}
+
+}  // namespace
 
 void AddCityCommands(CLI::App* app, Choice* choice) {
   struct Flags {
@@ -70,6 +150,8 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
     city->set_population(f->population);
     choice->action = [request](Commands& c) { return c.CreateCity(request); };
   });
+
+  AddCityUpdateCommand(cities, choice);
 
   AddNamedCommand(cities, "delete", "Delete a city", "CITY", "cities",
                   &Commands::DeleteCity, choice);

@@ -30,7 +30,7 @@ struct Choice {
 // writes the flags while it parses, after the function has returned, so
 // each group keeps them in a struct that its callbacks share and keep alive.
 
-// cities list|get|create|delete
+// cities list|get|create|update|delete
 void AddCityCommands(CLI::App* app, Choice* choice);
 // practices list|get|create|delete
 void AddPracticeCommands(CLI::App* app, Choice* choice);

@@ -282,6 +282,38 @@ TEST_F(CliAdminTest, ViewerReadsAndRecommendsButCannotCreateACity) {
   EXPECT_THAT(get.err, StartsWith("error: NOT_FOUND: "));
 }
 
+TEST_F(CliAdminTest, EditorUpdatesOnlyTheProfileOfItsOrganisationsCities) {
+  ASSERT_EQ(Cli({"orgs", "create", "lyon-metro", "--name", "Métropole de Lyon",
+                 "--city", "lyon"})
+                .exit_code,
+            0);
+  const NewToken editor = CreateToken(
+      {"--role", "editor", "--org", "lyon-metro", "--name", "Lyon eds"});
+
+  const CliResult profile =
+      As(editor.secret, {"cities", "update", "lyon", "--seeking-themes",
+                         "housing", "--contact-organization", "Métropole"});
+  ASSERT_EQ(profile.exit_code, 0) << profile;
+
+  const CliResult population =
+      As(editor.secret, {"cities", "update", "lyon", "--population", "1"});
+  EXPECT_EQ(population.exit_code, 3) << population;
+  EXPECT_THAT(population.err,
+              StartsWith("error: PERMISSION_DENIED: an EDITOR may change only "
+                         "a city's profile"));
+  const CliResult other =
+      As(editor.secret, {"cities", "update", "milano", "--capacity", "1"});
+  EXPECT_EQ(other.exit_code, 3) << other;
+  EXPECT_THAT(other.err, StartsWith("error: PERMISSION_DENIED: "));
+  EXPECT_THAT(other.err, HasSubstr("not attached to cities/milano"));
+
+  const nlohmann::json lyon = Json({"cities", "get", "lyon"});
+  EXPECT_EQ(lyon["population"], "472317");
+  EXPECT_EQ(lyon["profile"]["seeking_themes"], nlohmann::json({"housing"}));
+  EXPECT_EQ(lyon["profile"]["contact_organization"], "Métropole");
+  EXPECT_FALSE(Json({"cities", "get", "milano"}).contains("profile"));
+}
+
 // ---- tokens list, revoke ---------------------------------------------------
 
 TEST_F(CliAdminTest, TokensListShowsEveryTokenButNeverASecret) {

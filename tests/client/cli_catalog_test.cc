@@ -382,6 +382,16 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
        "unexpected value \"roma\"; a list is written without spaces"},
       {{"recommend", "urbact-arrival", "--top", "abc"},
        "--top: \"abc\" is not a whole number"},
+      {{"cities", "update", "lyon", "--lat", "200"},
+       "--lat: must be in -90..90"},
+      {{"cities", "update", "lyon", "--population", "-1"},
+       "--population: must not be negative"},
+      {{"cities", "update", "lyon", "--capacity", "2.5"},
+       "--capacity: \"2.5\" is not a whole number"},
+      {{"cities", "update", "lyon"},
+       "cities update changes nothing without a flag (--name, "},
+      {{"projects", "update", "urbact-arrival"},
+       "projects update changes nothing without a flag (--title, "},
   };
   for (const auto& [args, message] : cases) {
     const CliResult result = Cli(args);
@@ -431,6 +441,51 @@ TEST_F(CliCatalogTest, ProjectsUpdateChangesOnlyWhatItNames) {
                                   "projects/p"));
   EXPECT_EQ(Json({"projects", "get", "p"})["title"], "Desks");
   EXPECT_EQ(Cli({"projects", "update", "p"}).exit_code, 2);
+}
+
+TEST_F(CliCatalogTest, CitiesUpdateChangesOnlyWhatItNames) {
+  const CliResult updated =
+      Cli({"cities", "update", "lyon", "--population", "522250", "--languages",
+           "fr, en", "--capacity", "3"});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  EXPECT_THAT(updated.out, HasSubstr("522250"));
+  nlohmann::json city = Json({"cities", "get", "lyon"});
+  EXPECT_EQ(city["population"], "522250");
+  EXPECT_EQ(city["profile"]["languages"], nlohmann::json({"fr", "en"}));
+  EXPECT_EQ(city["profile"]["capacity"], 3);
+  EXPECT_EQ(city["display_name"], "Lyon");
+  EXPECT_EQ(city["country_code"], "FR");
+  EXPECT_DOUBLE_EQ(city["latitude"].get<double>(), 45.74846);
+  EXPECT_DOUBLE_EQ(city["longitude"].get<double>(), 4.84671);
+
+  // One field of the profile leaves the others as they are.
+  ASSERT_EQ(Cli({"cities", "update", "cities/lyon", "--capacity", "4", "--lat",
+                 "45.76", "--country", "fr"})
+                .exit_code,
+            0);
+  city = Json({"cities", "get", "lyon"});
+  EXPECT_EQ(city["profile"]["capacity"], 4);
+  EXPECT_EQ(city["profile"]["languages"], nlohmann::json({"fr", "en"}));
+  EXPECT_EQ(city["population"], "522250");
+  EXPECT_DOUBLE_EQ(city["latitude"].get<double>(), 45.76);
+  EXPECT_EQ(city["country_code"], "FR");
+}
+
+TEST_F(CliCatalogTest, CitiesUpdateRefusals) {
+  const CliResult unknown =
+      Cli({"cities", "update", "atlantis", "--population", "5"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown;
+  EXPECT_THAT(unknown.err, StartsWith("error: NOT_FOUND: "));
+  EXPECT_THAT(unknown.err, HasSubstr("cities/atlantis"));
+
+  // What only the server can judge, it names by field; nothing is written.
+  const CliResult bad = Cli({"cities", "update", "lyon", "--name", "",
+                             "--country", "Frankreich", "--population", "1"});
+  EXPECT_EQ(bad.exit_code, 3) << bad;
+  EXPECT_THAT(bad.err, StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(bad.err, HasSubstr("\n  city.display_name: is required"));
+  EXPECT_THAT(bad.err, HasSubstr("\n  city.country_code: \"Frankreich\""));
+  EXPECT_EQ(Json({"cities", "get", "lyon"})["population"], "472317");
 }
 
 TEST_F(CliCatalogTest, ANameSearchThatFindsNothingSaysHowNamesAreWritten) {
