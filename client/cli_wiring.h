@@ -32,7 +32,7 @@ struct Choice {
 
 // cities list|get|create|update|delete
 void AddCityCommands(CLI::App* app, Choice* choice);
-// practices list|get|create|delete
+// practices list|get|create|update|delete
 void AddPracticeCommands(CLI::App* app, Choice* choice);
 // projects list|get|create|update|delete
 void AddProjectCommands(CLI::App* app, Choice* choice);

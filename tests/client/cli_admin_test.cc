@@ -314,6 +314,51 @@ TEST_F(CliAdminTest, EditorUpdatesOnlyTheProfileOfItsOrganisationsCities) {
   EXPECT_FALSE(Json({"cities", "get", "milano"}).contains("profile"));
 }
 
+TEST_F(CliAdminTest, EditorUpdatesOnlyItsOrganisationsPractices) {
+  ASSERT_EQ(Cli({"orgs", "create", "org-a", "--name", "A"}).exit_code, 0);
+  ASSERT_EQ(Cli({"orgs", "create", "org-b", "--name", "B"}).exit_code, 0);
+  const NewToken editor_a =
+      CreateToken({"--role", "editor", "--org", "org-a", "--name", "A eds"});
+  const NewToken editor_b =
+      CreateToken({"--role", "editor", "--org", "org-b", "--name", "B eds"});
+  ASSERT_EQ(As(editor_a.secret, {"practices", "create", "a-mentors", "--title",
+                                 "Mentors", "--city", "lyon"})
+                .exit_code,
+            0);
+
+  const CliResult own = As(editor_a.secret, {"practices", "update", "a-mentors",
+                                             "--summary", "Volunteers"});
+  ASSERT_EQ(own.exit_code, 0) << own;
+  // B may change neither A's practice nor the reference data, and A may not
+  // hand its practice to B.
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"practices", "update", "a-mentors", "--summary", "Taken"},
+           {"practices", "update", "gp-sevilla-housing", "--summary", "x"}}) {
+    const CliResult denied = As(editor_b.secret, args);
+    EXPECT_EQ(denied.exit_code, 3) << denied;
+    EXPECT_THAT(denied.err, StartsWith("error: PERMISSION_DENIED: "));
+  }
+  const CliResult give_away =
+      As(editor_a.secret,
+         {"practices", "update", "a-mentors", "--owner", "org-b"});
+  EXPECT_EQ(give_away.exit_code, 3) << give_away;
+  EXPECT_THAT(give_away.err, StartsWith("error: PERMISSION_DENIED: "));
+
+  const nlohmann::json practice = Json({"practices", "get", "a-mentors"});
+  EXPECT_EQ(practice["summary"], "Volunteers");
+  EXPECT_EQ(practice["owner"], "organizations/org-a");
+
+  // An admin may make it reference data, which no editor writes.
+  ASSERT_EQ(Cli({"practices", "update", "a-mentors", "--owner", ""}).exit_code,
+            0);
+  EXPECT_EQ(Json({"practices", "get", "a-mentors"})["owner"], "");
+  const CliResult reference = As(
+      editor_a.secret, {"practices", "update", "a-mentors", "--summary", "x"});
+  EXPECT_EQ(reference.exit_code, 3) << reference;
+  EXPECT_THAT(reference.err, HasSubstr("owned by nobody (reference data)"));
+}
+
 // ---- tokens list, revoke ---------------------------------------------------
 
 TEST_F(CliAdminTest, TokensListShowsEveryTokenButNeverASecret) {

@@ -390,6 +390,8 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
        "--capacity: \"2.5\" is not a whole number"},
       {{"cities", "update", "lyon"},
        "cities update changes nothing without a flag (--name, "},
+      {{"practices", "update", "gp-sevilla-housing"},
+       "practices update changes nothing without a flag (--title, "},
       {{"projects", "update", "urbact-arrival"},
        "projects update changes nothing without a flag (--title, "},
   };
@@ -486,6 +488,56 @@ TEST_F(CliCatalogTest, CitiesUpdateRefusals) {
   EXPECT_THAT(bad.err, HasSubstr("\n  city.display_name: is required"));
   EXPECT_THAT(bad.err, HasSubstr("\n  city.country_code: \"Frankreich\""));
   EXPECT_EQ(Json({"cities", "get", "lyon"})["population"], "472317");
+}
+
+TEST_F(CliCatalogTest, PracticesUpdateChangesOnlyWhatItNames) {
+  const CliResult updated =
+      Cli({"practices", "update", "gp-sevilla-housing", "--summary",
+           "Flats instead of dormitories", "--source-url",
+           "https://example.org/homes", "--start-year", "2015"});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  EXPECT_THAT(updated.out, HasSubstr("Flats instead of dormitories"));
+  nlohmann::json practice = Json({"practices", "get", "gp-sevilla-housing"});
+  EXPECT_EQ(practice["summary"], "Flats instead of dormitories");
+  EXPECT_EQ(practice["source_url"], "https://example.org/homes");
+  EXPECT_EQ(practice["start_year"], 2015);
+  EXPECT_EQ(practice["title"], "Homes, not shelters");
+  EXPECT_EQ(practice["city"], "cities/sevilla");
+  EXPECT_EQ(practice["themes"], nlohmann::json({"Housing", "Roma"}));
+
+  // Themes are replaced whole; a practice may move to another city.
+  ASSERT_EQ(Cli({"practices", "update", "practices/gp-sevilla-housing",
+                 "--themes", "housing,migration", "--city", "bilbao"})
+                .exit_code,
+            0);
+  practice = Json({"practices", "get", "gp-sevilla-housing"});
+  EXPECT_EQ(practice["themes"], nlohmann::json({"housing", "migration"}));
+  EXPECT_EQ(practice["city"], "cities/bilbao");
+  EXPECT_EQ(practice["summary"], "Flats instead of dormitories");
+  EXPECT_THAT(Ids(Json({"practices", "list", "--city", "bilbao"}), "practices"),
+              ElementsAre("eumia-bilbao-health", "gp-sevilla-housing"));
+}
+
+TEST_F(CliCatalogTest, PracticesUpdateRefusals) {
+  const CliResult unknown =
+      Cli({"practices", "update", "no-such-practice", "--summary", "x"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown;
+  EXPECT_THAT(unknown.err, StartsWith("error: NOT_FOUND: "));
+
+  const CliResult theme =
+      Cli({"practices", "update", "gp-sevilla-housing", "--themes", "Housng"});
+  EXPECT_EQ(theme.exit_code, 3) << theme;
+  EXPECT_THAT(theme.err, HasSubstr("practice.themes[0]: \"Housng\" is not a "
+                                   "known theme"));
+  const CliResult city =
+      Cli({"practices", "update", "gp-sevilla-housing", "--city", "atlantis"});
+  EXPECT_EQ(city.exit_code, 3) << city;
+  EXPECT_THAT(city.err, HasSubstr("practice.city"));
+  EXPECT_THAT(city.err, HasSubstr("atlantis"));
+  const nlohmann::json practice =
+      Json({"practices", "get", "gp-sevilla-housing"});
+  EXPECT_EQ(practice["city"], "cities/sevilla");
+  EXPECT_EQ(practice["themes"], nlohmann::json({"Housing", "Roma"}));
 }
 
 TEST_F(CliCatalogTest, ANameSearchThatFindsNothingSaysHowNamesAreWritten) {
