@@ -38,7 +38,7 @@ void AddPracticeCommands(CLI::App* app, Choice* choice);
 void AddProjectCommands(CLI::App* app, Choice* choice);
 // themes list
 void AddThemeCommands(CLI::App* app, Choice* choice);
-// twinnings list
+// twinnings list|create|delete
 void AddTwinningCommands(CLI::App* app, Choice* choice);
 // import DIR; export DIR
 void AddImportExportCommands(CLI::App* app, Choice* choice);

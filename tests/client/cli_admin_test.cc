@@ -359,6 +359,33 @@ TEST_F(CliAdminTest, EditorUpdatesOnlyItsOrganisationsPractices) {
   EXPECT_THAT(reference.err, HasSubstr("owned by nobody (reference data)"));
 }
 
+TEST_F(CliAdminTest, ViewerCannotUpdateAndOnlyAnAdminRecordsTwinnings) {
+  ASSERT_EQ(
+      Cli({"orgs", "create", "lyon-metro", "--name", "Lyon", "--city", "lyon"})
+          .exit_code,
+      0);
+  const NewToken viewer = CreateToken({"--role", "viewer", "--name", "dash"});
+  const NewToken editor = CreateToken(
+      {"--role", "editor", "--org", "lyon-metro", "--name", "Lyon eds"});
+  const std::vector<std::pair<std::string, std::vector<std::string>>> denied = {
+      {viewer.secret, {"cities", "update", "lyon", "--capacity", "2"}},
+      {viewer.secret,
+       {"practices", "update", "gp-sevilla-housing", "--summary", "x"}},
+      {viewer.secret, {"projects", "update", "urbact-arrival", "--title", "x"}},
+      {viewer.secret, {"twinnings", "create", "lyon", "graz"}},
+      {editor.secret, {"twinnings", "create", "lyon", "graz"}},
+      {editor.secret, {"twinnings", "delete", "lyon", "milano"}},
+  };
+  for (const auto& [secret, args] : denied) {
+    const CliResult result = As(secret, args);
+    EXPECT_EQ(result.exit_code, 3) << result;
+    EXPECT_THAT(result.err, StartsWith("error: PERMISSION_DENIED: ")) << result;
+    EXPECT_THAT(result.out, IsEmpty());
+  }
+  EXPECT_FALSE(Json({"cities", "get", "lyon"}).contains("profile"));
+  EXPECT_EQ(Json({"twinnings", "list", "--all"})["twinnings"].size(), 2u);
+}
+
 // ---- tokens list, revoke ---------------------------------------------------
 
 TEST_F(CliAdminTest, TokensListShowsEveryTokenButNeverASecret) {

@@ -394,6 +394,7 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
        "practices update changes nothing without a flag (--title, "},
       {{"projects", "update", "urbact-arrival"},
        "projects update changes nothing without a flag (--title, "},
+      {{"twinnings", "create", "lyon"}, "CITY_B is required"},
   };
   for (const auto& [args, message] : cases) {
     const CliResult result = Cli(args);
@@ -538,6 +539,50 @@ TEST_F(CliCatalogTest, PracticesUpdateRefusals) {
       Json({"practices", "get", "gp-sevilla-housing"});
   EXPECT_EQ(practice["city"], "cities/sevilla");
   EXPECT_EQ(practice["themes"], nlohmann::json({"Housing", "Roma"}));
+}
+
+TEST_F(CliCatalogTest, TwinningsCreateThenDelete) {
+  const CliResult created = Cli({"twinnings", "create", "lyon", "cities/graz"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  // The server stores each pair once, in the order of the ids.
+  EXPECT_EQ(created.out, "city_a: cities/graz\ncity_b: cities/lyon\n");
+  nlohmann::json twinnings = Json({"twinnings", "list", "--city", "lyon"});
+  EXPECT_EQ(Ids(twinnings, "twinnings", "city_a"),
+            (std::vector<std::string>{"graz", "lyon"}));
+  EXPECT_EQ(Ids(twinnings, "twinnings", "city_b"),
+            (std::vector<std::string>{"lyon", "milano"}));
+
+  const CliResult again = Cli({"twinnings", "create", "graz", "lyon"});
+  EXPECT_EQ(again.exit_code, 3) << again;
+  EXPECT_THAT(again.err, StartsWith("error: ALREADY_EXISTS: "));
+
+  // Either order names the pair.
+  const CliResult deleted = Cli({"twinnings", "delete", "graz", "lyon"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted;
+  EXPECT_THAT(deleted.out,
+              StartsWith("deleted the twinning of cities/graz and cities/lyon "
+                         "(graph version "));
+  EXPECT_EQ(
+      Ids(Json({"twinnings", "list", "--city", "lyon"}), "twinnings", "city_a"),
+      (std::vector<std::string>{"lyon"}));
+
+  const CliResult gone = Cli({"twinnings", "delete", "lyon", "graz"});
+  EXPECT_EQ(gone.exit_code, 3) << gone;
+  EXPECT_THAT(gone.err, StartsWith("error: NOT_FOUND: "));
+}
+
+TEST_F(CliCatalogTest, TwinningsOfACityWithItselfOrAnUnknownCityAreRefused) {
+  const CliResult itself = Cli({"twinnings", "create", "lyon", "cities/lyon"});
+  EXPECT_EQ(itself.exit_code, 3) << itself;
+  EXPECT_EQ(itself.err,
+            "error: INVALID_ARGUMENT: twinning.city_b: a city cannot be "
+            "twinned with itself\n");
+  const CliResult unknown = Cli({"twinnings", "create", "atlantis", "lyon"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown;
+  EXPECT_EQ(unknown.err,
+            "error: INVALID_ARGUMENT: twinning.city_a: city atlantis does not "
+            "exist\n");
+  EXPECT_EQ(Json({"twinnings", "list", "--all"})["twinnings"].size(), 2u);
 }
 
 TEST_F(CliCatalogTest, ANameSearchThatFindsNothingSaysHowNamesAreWritten) {
