@@ -46,6 +46,9 @@ absl::Status CheckPrecondition(const GraphSnapshot& graph,
                                const Precondition& p) {
   bool exists = false;
   std::string etag;
+  // What the messages call the entity: "city lyon", or for a twinning, whose
+  // id is an internal key "a|b", "twinning of a and b".
+  std::string subject = absl::StrCat(EntityKindName(p.entity), " ", p.id);
   switch (p.entity) {
     case EntityKind::kCity:
       if (const City* c = graph.FindCity(p.id)) {
@@ -68,25 +71,25 @@ absl::Status CheckPrecondition(const GraphSnapshot& graph,
     case EntityKind::kTwinning: {
       std::pair<std::string, std::string> pair =
           absl::StrSplit(p.id, absl::MaxSplits('|', 1));
+      subject = absl::StrCat(EntityKindName(p.entity), " of ", pair.first,
+                             " and ", pair.second);
       exists = graph.HasTwinning(
           Twinning::Normalized(std::move(pair.first), std::move(pair.second)));
       break;
     }
   }
-  const char* kind = EntityKindName(p.entity);
   if (p.kind == Precondition::Kind::kMustNotExist) {
     if (exists) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(kind, " ", p.id, " already exists"));
+      return absl::AlreadyExistsError(absl::StrCat(subject, " already exists"));
     }
     return absl::OkStatus();
   }
   if (!exists) {
-    return absl::NotFoundError(absl::StrCat(kind, " ", p.id, " not found"));
+    return absl::NotFoundError(absl::StrCat(subject, " not found"));
   }
   if (!p.etag.empty() && p.etag != etag) {
     return absl::AbortedError(
-        absl::StrCat(kind, " ", p.id, " was changed since etag ", p.etag,
+        absl::StrCat(subject, " was changed since etag ", p.etag,
                      " was read; read it again and retry"));
   }
   return absl::OkStatus();
