@@ -124,6 +124,10 @@ void CheckThemes(const GraphSnapshot& g, const std::vector<std::string>& themes,
     if (unknown.empty()) break;
     forget_stored(p.themes);
   }
+  for (const City& c : g.cities()) {
+    if (unknown.empty()) break;
+    forget_stored(c.profile.seeking_themes);
+  }
   std::vector<size_t> refused;
   for (const auto& [label, indices] : unknown) {
     refused.insert(refused.end(), indices.begin(), indices.end());
@@ -135,8 +139,15 @@ void CheckThemes(const GraphSnapshot& g, const std::vector<std::string>& themes,
   }
 }
 
-void CheckThemes(const GraphSnapshot&, const City&, const std::string&,
-                 std::vector<FieldViolation>*) {}
+// The themes a city seeks help on (its profile) come from the same
+// vocabulary: a typo there would be a theme of its own that nobody reading
+// the vocabulary finds.
+void CheckThemes(const GraphSnapshot& g, const City& c,
+                 const std::string& prefix,
+                 std::vector<FieldViolation>* violations) {
+  CheckThemes(g, c.profile.seeking_themes, prefix + "profile.seeking_themes",
+              violations);
+}
 
 void CheckThemes(const GraphSnapshot& g, const Project& p,
                  const std::string& prefix,

@@ -830,6 +830,28 @@ TEST_F(CatalogServiceTest, CreateProjectWithAnUnknownThemeIsRefused) {
   EXPECT_EQ(all.size(), 4u);
 }
 
+TEST_F(CatalogServiceTest, ACityProfileSeekingAnUnknownThemeIsRefused) {
+  v1::City patch;
+  patch.set_name("cities/torino");
+  patch.mutable_profile()->add_seeking_themes("housing");
+  patch.mutable_profile()->add_seeking_themes("hosing");
+  v1::City updated;
+  grpc::Status status = UpdateCity(patch, {"profile.seeking_themes"}, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Violations(status),
+              ElementsAre(HasSubstr("city.profile.seeking_themes[1]: "
+                                    "\"hosing\" is not a known theme; did "
+                                    "you mean \"housing\"?")));
+  v1::City after;
+  ASSERT_TRUE(GetCity("cities/torino", &after).ok());
+  EXPECT_THAT(after.profile().seeking_themes(), IsEmpty());
+
+  patch.mutable_profile()->set_seeking_themes(1, "Migrants");
+  ASSERT_TRUE(UpdateCity(patch, {"profile.seeking_themes"}, &updated).ok());
+  EXPECT_THAT(updated.profile().seeking_themes(),
+              ElementsAre("housing", "Migrants"));
+}
+
 TEST_F(CatalogServiceTest, ThemeIdsNamesAndSynonymsInAnyCaseAreAccepted) {
   v1::Project project = WelcomingAlps();
   for (const char* theme : {"migration", "housing", "  REFUGEES ",
