@@ -305,36 +305,52 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
   }
   if (!violations.empty()) return InvalidArgument(violations);
 
-  std::shared_ptr<const GraphSnapshot> graph = store->Snapshot();
-  const T* current = Traits::Find(*graph, id);
-  if (current == nullptr) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat(patch.name(), " not found"));
-  }
-  typename Traits::Proto merged = ToProto(*current);
-  google::protobuf::FieldMask effective = mask;
-  if (effective.paths_size() == 0) {
-    for (const std::string& path : updatable) effective.add_paths(path);
-  }
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(patch, effective, options, &merged);
-  T entity = FromProto(merged, id, prefix, &violations);
-  CheckReferences(*graph, entity, prefix, &violations);
-  CheckThemes(*graph, entity, prefix, &violations);
-  if (!violations.empty()) return InvalidArgument(violations);
-  grpc::Status allowed = CheckWrite(principal, current, &entity,
-                                    {mask.paths().begin(), mask.paths().end()});
-  if (!allowed.ok()) return allowed;
+  // The patch is merged into the stored resource as of one snapshot and
+  // committed only if that resource is still as it was then: with the
+  // client's etag if it sent one (a stale one is ABORTED), else with the
+  // etag of the version merged into, so that a masked update never writes
+  // back fields another client changed meanwhile. Without a client etag a
+  // concurrent change is merged into again, as the client asked for no
+  // check of its own.
+  constexpr int kAttempts = 100;
+  for (int attempt = 1;; ++attempt) {
+    std::shared_ptr<const GraphSnapshot> graph = store->Snapshot();
+    const T* current = Traits::Find(*graph, id);
+    if (current == nullptr) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat(patch.name(), " not found"));
+    }
+    typename Traits::Proto merged = ToProto(*current);
+    google::protobuf::FieldMask effective = mask;
+    if (effective.paths_size() == 0) {
+      for (const std::string& path : updatable) effective.add_paths(path);
+    }
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(patch, effective, options, &merged);
+    T entity = FromProto(merged, id, prefix, &violations);
+    CheckReferences(*graph, entity, prefix, &violations);
+    CheckThemes(*graph, entity, prefix, &violations);
+    if (!violations.empty()) return InvalidArgument(violations);
+    grpc::Status allowed = CheckWrite(
+        principal, current, &entity, {mask.paths().begin(), mask.paths().end()});
+    if (!allowed.ok()) return allowed;
 
-  Mutation mutation;
-  // The etag check happens under the store's lock, so two clients that read
-  // the same version cannot both win.
-  mutation.preconditions.push_back(
-      {Traits::kKind, id, Precondition::Kind::kMustExist, patch.etag()});
-  Traits::Puts(&mutation)->push_back(std::move(entity));
-  return ApplyAndReturn<T>(store, mutation, id, response);
+    Mutation mutation;
+    // The etag check happens under the store's lock, so two clients that
+    // read the same version cannot both win.
+    const bool client_etag = !patch.etag().empty();
+    mutation.preconditions.push_back(
+        {Traits::kKind, id, Precondition::Kind::kMustExist,
+         client_etag ? patch.etag() : Etag(*current)});
+    Traits::Puts(&mutation)->push_back(std::move(entity));
+    grpc::Status status = ApplyAndReturn<T>(store, mutation, id, response);
+    if (client_etag || attempt == kAttempts ||
+        status.error_code() != grpc::StatusCode::ABORTED) {
+      return status;
+    }
+  }
 }
 
 template <typename T>
