@@ -104,11 +104,35 @@ absl::StatusOr<TokenRegistry::Created> TokenRegistry::CreateToken(
   return created;
 }
 
-absl::StatusOr<TokenRecord> TokenRegistry::RevokeToken(const std::string& id) {
+absl::StatusOr<TokenRecord> TokenRegistry::RevokeToken(const std::string& id,
+                                                      absl::Time now) {
   absl::MutexLock lock(&mu_);
   auto it = tokens_.find(id);
   if (it == tokens_.end()) {
     return absl::NotFoundError(absl::StrCat("token ", id, " not found"));
+  }
+  // The last ADMIN token that works cannot be revoked: no call could create
+  // another, and the server writes admin.token only into a new store, so
+  // the store would have no administrator for good.
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  auto works = [now_ms](const TokenRecord& t) {
+    return !t.revoked && (t.expire_time_ms == 0 || now_ms < t.expire_time_ms);
+  };
+  if (it->second.role == TokenRole::kAdmin && works(it->second)) {
+    bool another = false;
+    for (const auto& [other_id, other] : tokens_) {
+      if (other_id != id && other.role == TokenRole::kAdmin && works(other)) {
+        another = true;
+        break;
+      }
+    }
+    if (!another) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "token ", id,
+          " is the last ADMIN token that works; revoking it would leave "
+          "nobody able to administer this store: create another first "
+          "(citymatch tokens create --role admin --name ...)"));
+    }
   }
   TokenRecord revoked = it->second;
   revoked.revoked = true;

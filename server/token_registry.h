@@ -49,8 +49,11 @@ class TokenRegistry {
                                       const std::string& display_name,
                                       int64_t expire_time_ms);
 
-  // NotFound if unknown. Revoking twice is fine.
-  absl::StatusOr<TokenRecord> RevokeToken(const std::string& id);
+  // NotFound if unknown. Revoking twice is fine. FailedPrecondition for the
+  // last ADMIN token that is neither revoked nor expired at `now`, which
+  // would leave the store without an administrator.
+  absl::StatusOr<TokenRecord> RevokeToken(const std::string& id,
+                                          absl::Time now = absl::Now());
 
   std::vector<OrganizationRecord> Organizations() const;
   std::vector<TokenRecord> Tokens() const;

@@ -178,6 +178,36 @@ TEST_F(TokenRegistryTest, RevokeTakesEffectAtOnce) {
             absl::StatusCode::kUnauthenticated);
 }
 
+TEST_F(TokenRegistryTest, TheLastWorkingAdminTokenCannotBeRevoked) {
+  const TokenRegistry::Created admin = MustCreateToken(TokenRole::kAdmin);
+  const TokenRegistry::Created viewer = MustCreateToken(TokenRole::kViewer);
+  absl::StatusOr<TokenRecord> refused = registry_->RevokeToken(admin.record.id);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("create another first"));
+  EXPECT_TRUE(registry_->Authenticate(admin.token).ok());
+
+  // An admin token that has expired does not count as another.
+  const int64_t expiry_ms = absl::ToUnixMillis(absl::Now()) + 3600 * 1000;
+  const TokenRegistry::Created expiring =
+      MustCreateToken(TokenRole::kAdmin, "", expiry_ms);
+  EXPECT_EQ(registry_
+                ->RevokeToken(admin.record.id,
+                              absl::FromUnixMillis(expiry_ms) + absl::Hours(1))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // With another one that works, either may go; then the other is the last.
+  ASSERT_TRUE(registry_->RevokeToken(admin.record.id).ok());
+  EXPECT_EQ(registry_->Authenticate(admin.token).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(registry_->RevokeToken(expiring.record.id).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Revoking again what is revoked already stays fine.
+  EXPECT_TRUE(registry_->RevokeToken(admin.record.id).ok());
+  EXPECT_TRUE(registry_->RevokeToken(viewer.record.id).ok());
+}
+
 TEST_F(TokenRegistryTest, RevokeUnknownIsNotFound) {
   EXPECT_EQ(registry_->RevokeToken("0123456789abcdef").status().code(),
             absl::StatusCode::kNotFound);
@@ -237,6 +267,7 @@ TEST_F(TokenRegistryTest, EverythingSurvivesAReopen) {
   CreateOrganization("a", {"milano"});
   const TokenRegistry::Created editor = MustCreateToken(TokenRole::kEditor, "a");
   const TokenRegistry::Created viewer = MustCreateToken(TokenRole::kViewer);
+  const TokenRegistry::Created admin = MustCreateToken(TokenRole::kAdmin);
   const TokenRegistry::Created revoked = MustCreateToken(TokenRole::kAdmin);
   ASSERT_TRUE(registry_->RevokeToken(revoked.record.id).ok());
 
@@ -246,7 +277,8 @@ TEST_F(TokenRegistryTest, EverythingSurvivesAReopen) {
   EXPECT_TRUE(registry_->HasOrganization("a"));
   ASSERT_EQ(registry_->Organizations().size(), 1u);
   EXPECT_THAT(registry_->Organizations()[0].city_ids, ElementsAre("milano"));
-  EXPECT_EQ(registry_->Tokens().size(), 3u);
+  EXPECT_EQ(registry_->Tokens().size(), 4u);
+  EXPECT_TRUE(registry_->Authenticate(admin.token).ok());
 
   absl::StatusOr<Principal> p = registry_->Authenticate(editor.token);
   ASSERT_TRUE(p.ok()) << p.status();
