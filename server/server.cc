@@ -167,13 +167,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
       GraphStore::Open(std::move(*storage));
   if (!store.ok()) return store.status();
   server->store_ = std::move(*store);
-  const std::shared_ptr<const GraphSnapshot> graph = server->store_->Snapshot();
-  if (!options.seed_dir.empty() && graph->version() == 0 &&
-      graph->cities().empty()) {
-    absl::Status status = Seed(server->store_.get(), options.seed_dir);
-    if (!status.ok()) return status;
-  }
-
+  // The admin store is made before the seed is read: a seed refused for a
+  // bad row then leaves both stores, empty, and the corrected seed starts
+  // on them, where the graph alone would look like a store copied in part.
   absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin_storage =
       SqliteAdminStorage::Open(options.data_dir);
   if (!admin_storage.ok()) return admin_storage.status();
@@ -185,12 +181,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   absl::StatusOr<std::string> bootstrap =
       BootstrapAdminToken(server->registry_.get(), options.data_dir);
   if (!bootstrap.ok()) return bootstrap.status();
-  server->drain_notice_ = options.drain_notice;
-  server->admin_token_path_ =
-      (std::filesystem::path(options.data_dir) / "admin.token").string();
   if (!bootstrap->empty()) {
     spdlog::info("first start: wrote an ADMIN token to {}", *bootstrap);
   }
+  const std::shared_ptr<const GraphSnapshot> graph = server->store_->Snapshot();
+  if (!options.seed_dir.empty() && graph->version() == 0 &&
+      graph->cities().empty()) {
+    absl::Status status = Seed(server->store_.get(), options.seed_dir);
+    if (!status.ok()) return status;
+  }
+
+  server->drain_notice_ = options.drain_notice;
+  server->admin_token_path_ =
+      (std::filesystem::path(options.data_dir) / "admin.token").string();
   server->limiter_ = std::make_unique<RateLimiter>(options.rate_limit_qps,
                                                    options.rate_limit_burst);
   server->audit_ = std::make_unique<AuditLog>(server->admin_storage_.get());

@@ -1,6 +1,7 @@
 // The server as a whole: health checking, restart on the same data
 // directory, and start-up errors.
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -126,6 +127,32 @@ TEST(ServerTest, BadSeedDataRefusesToStart) {
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(server.status().message()),
               ::testing::HasSubstr("cities.csv:10"));
+}
+
+TEST(ServerTest, AStoreWhoseSeedWasRefusedStartsWithTheCorrectedSeed) {
+  // A first start whose seed has a bad row refuses to start; corrected, the
+  // same command on the same directory must start and seed it, not call
+  // what the refused start left there a store copied in part.
+  TempDir data, bad_seed, good_seed;
+  std::map<std::string, std::string> files = SampleFiles();
+  good_seed.WriteAll(files);
+  files["cities.csv"] += "oops,Oops,IT,95,9,1\n";
+  bad_seed.WriteAll(files);
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  options.grpc_addr = "127.0.0.1:0";
+  options.seed_dir = bad_seed.path();
+  options.drain_notice = absl::ZeroDuration();
+  EXPECT_EQ(Server::BuildAndStart(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  options.seed_dir = good_seed.path();
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_FALSE((*server)->store()->Snapshot()->cities().empty());
+  EXPECT_TRUE(std::filesystem::exists(data.File("store/admin.token")));
+  (*server)->Shutdown(absl::ZeroDuration());
 }
 
 TEST(ServerTest, AddressInUseIsUnavailable) {
