@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -45,7 +46,24 @@ int Commands::ServerFailure(const absl::Status& status) {
     *err_ << "hint: " << unauthenticated_hint_ << "\n";
   }
   if (ExitCodeForServerStatus(status) == kExitUnreachable) {
-    if (!client_->Connected()) {
+    // A server was there when the transports disagree: gRPC words a TLS
+    // client's failed handshake with a plaintext server (or an untrusted
+    // certificate) "Ssl handshake failed", and a plaintext client's call to
+    // a TLS server, which closes the connection, "Socket closed".
+    const absl::string_view message = status.message();
+    if (!client_->Connected() &&
+        absl::StrContains(message, "Ssl handshake failed")) {
+      *err_ << "hint: a server answered but the TLS handshake failed: it may "
+               "speak plaintext (then leave out --ca_cert and "
+               "CITYMATCH_CA_CERT), or its certificate is not signed by the "
+               "CA given with --ca_cert\n";
+    } else if (!client_->Connected() &&
+               absl::StrContains(message, "Socket closed")) {
+      *err_ << "hint: the server closed the connection at once, as one that "
+               "speaks TLS does to a plaintext client: pass the CA that "
+               "signed its certificate with --ca_cert (or "
+               "CITYMATCH_CA_CERT)\n";
+    } else if (!client_->Connected()) {
       *err_ << unreachable_hint_;
     } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
       *err_ << deadline_hint_;

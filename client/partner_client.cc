@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/types/optional.h"
@@ -98,6 +99,15 @@ absl::StatusOr<std::unique_ptr<PartnerClient>> PartnerClient::Create(
   } else {
     absl::StatusOr<std::string> pem = ReadFile(options.ca_cert_file);
     if (!pem.ok()) return pem.status();
+    // gRPC would only log that it could not load a root certificate and
+    // fail every call as if no server answered.
+    if (!absl::StrContains(*pem, "-----BEGIN CERTIFICATE-----")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          options.ca_cert_file,
+          " holds no PEM certificate (-----BEGIN CERTIFICATE-----): "
+          "--ca_cert takes the certificate of the CA that signed the "
+          "server's"));
+    }
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = *std::move(pem);
     credentials = grpc::SslCredentials(ssl);

@@ -61,7 +61,8 @@ class PartnerClient {
  public:
   // Connects lazily: creating a client never fails because the server is
   // down; the first call does. NotFound / PermissionDenied if
-  // `options.ca_cert_file` cannot be read.
+  // `options.ca_cert_file` cannot be read, InvalidArgument if it holds no
+  // PEM certificate.
   static absl::StatusOr<std::unique_ptr<PartnerClient>> Create(
       const ClientOptions& options);
 

@@ -20,6 +20,7 @@ namespace citymatch::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 using CliTokenTest = CliTest;
@@ -189,6 +190,37 @@ TEST_F(CliTlsTest, PlaintextOrAnUntrustedCaCannotConnect) {
            "get", "lyon"});
   EXPECT_EQ(untrusted.exit_code, 4) << untrusted;
   EXPECT_THAT(untrusted.out, ::testing::IsEmpty());
+}
+
+TEST_F(CliTlsTest, APlaintextClientIsToldToPassTheCa) {
+  const CliResult plaintext = Cli({"--timeout=10", "cities", "get", "lyon"});
+  EXPECT_EQ(plaintext.exit_code, 4) << plaintext;
+  EXPECT_THAT(plaintext.err, HasSubstr("hint: the server closed the "
+                                       "connection at once, as one that "
+                                       "speaks TLS does"));
+  EXPECT_THAT(plaintext.err, HasSubstr("--ca_cert"));
+  EXPECT_THAT(plaintext.err, Not(HasSubstr("no citymatch server answered")));
+}
+
+TEST_F(CliTlsTest, AnUntrustedCaIsNamedAsAFailedHandshake) {
+  const CliResult untrusted =
+      Cli({"--timeout=10", "--ca_cert", certs_.File("other-ca.pem"), "cities",
+           "get", "lyon"});
+  EXPECT_EQ(untrusted.exit_code, 4) << untrusted;
+  EXPECT_THAT(untrusted.err, HasSubstr("hint: a server answered but the TLS "
+                                       "handshake failed"));
+  EXPECT_THAT(untrusted.err, Not(HasSubstr("no citymatch server answered")));
+}
+
+TEST_F(CliTlsTest, ACaFileThatHoldsNoCertificateIsALocalFailure) {
+  // The server's private key, given where its CA belongs.
+  const CliResult key = Cli({"--timeout=10", "--ca_cert",
+                             certs_.File("server.key"), "cities", "get",
+                             "lyon"});
+  EXPECT_EQ(key.exit_code, 1) << key;
+  EXPECT_THAT(key.err, HasSubstr(certs_.File("server.key") +
+                                 " holds no PEM certificate"));
+  EXPECT_THAT(key.err, Not(HasSubstr("UNAVAILABLE")));
 }
 
 }  // namespace
