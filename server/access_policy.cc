@@ -13,6 +13,13 @@ grpc::Status Denied(const std::string& why) {
   return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, why);
 }
 
+// "an EDITOR", "a VIEWER": a role as a refusal names it.
+std::string RoleWithArticle(TokenRole role) {
+  const std::string name = TokenRoleName(role);
+  const bool vowel = absl::StrContains("AEIOU", name.substr(0, 1));
+  return absl::StrCat(vowel ? "an " : "a ", name);
+}
+
 // Owned entities: an editor writes only what its organisation owns, before
 // and after the change (so it can neither take nor give away an entity).
 template <typename T>
@@ -20,9 +27,7 @@ grpc::Status CheckOwned(const Principal& p, const T* before, const T* after,
                         const char* kind) {
   if (p.role == TokenRole::kAdmin) return grpc::Status::OK;
   if (p.role != TokenRole::kEditor) {
-    return Denied(absl::StrCat("a ", TokenRoleName(p.role),
-                               " token cannot "
-                               "write ",
+    return Denied(absl::StrCat(RoleWithArticle(p.role), " token cannot write ",
                                kind, "s"));
   }
   for (const T* entity : {before, after}) {
@@ -69,8 +74,8 @@ grpc::Status CheckAccess(const Principal& p, Access access) {
       if (p.role == TokenRole::kAdmin) return grpc::Status::OK;
       break;
   }
-  return Denied(absl::StrCat("a ", TokenRoleName(p.role),
-                             " token may not make this call"));
+  return Denied(
+      absl::StrCat(RoleWithArticle(p.role), " token may not make this call"));
 }
 
 grpc::Status CheckWrite(const Principal& p, const City* before,

@@ -66,6 +66,13 @@ TEST(AccessPolicyTest, CheckAccessByRole) {
   }
 }
 
+TEST(AccessPolicyTest, ARefusalNamesTheRoleWithItsArticle) {
+  EXPECT_EQ(CheckAccess(Editor("a", {}), Access::kAdmin).error_message(),
+            "an EDITOR token may not make this call");
+  EXPECT_EQ(CheckAccess(Viewer(), Access::kWrite).error_message(),
+            "a VIEWER token may not make this call");
+}
+
 City MakeCity(const std::string& id) {
   City c;
   c.id = id;
