@@ -100,7 +100,22 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
     const std::function<absl::Status()>& before_commit) {
   absl::MutexLock write_lock(&write_mu_);
   // Only this thread replaces current_, so reading it here is stable.
+  return ApplyLocked(Snapshot(), mutation, before_commit);
+}
+
+absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyFrom(
+    const std::function<absl::StatusOr<Mutation>(const GraphSnapshot&)>& make,
+    const std::function<absl::Status()>& before_commit) {
+  absl::MutexLock write_lock(&write_mu_);
   std::shared_ptr<const GraphSnapshot> base = Snapshot();
+  absl::StatusOr<Mutation> mutation = make(*base);
+  if (!mutation.ok()) return mutation.status();
+  return ApplyLocked(std::move(base), *mutation, before_commit);
+}
+
+absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyLocked(
+    std::shared_ptr<const GraphSnapshot> base, const Mutation& mutation,
+    const std::function<absl::Status()>& before_commit) {
   if (!mutation.request_id.empty()) {
     if (mutation.request_entity.empty()) {
       return absl::InvalidArgumentError(

@@ -47,6 +47,15 @@ class GraphStore {
       const Mutation& mutation,
       const std::function<absl::Status()>& before_commit = nullptr);
 
+  // As Apply(), but the mutation is made by `make` under the write lock from
+  // the graph it is then applied to, so no other write comes between what
+  // `make` read and the commit. Other writes wait while `make` runs (reads
+  // do not). An error from `make` is returned as it is; nothing is written.
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> ApplyFrom(
+      const std::function<absl::StatusOr<Mutation>(const GraphSnapshot&)>&
+          make,
+      const std::function<absl::Status()>& before_commit = nullptr);
+
   // Blocks until the graph version exceeds `version` or `deadline` passes;
   // returns the current snapshot either way. For long polls and watches.
   std::shared_ptr<const GraphSnapshot> WaitForChange(int64_t version,
@@ -61,6 +70,12 @@ class GraphStore {
   GraphStore(std::unique_ptr<Storage> storage,
              std::shared_ptr<const GraphSnapshot> first,
              absl::flat_hash_map<std::string, std::string> requests);
+
+  // Apply() once the write lock is held and `base` is the current graph.
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> ApplyLocked(
+      std::shared_ptr<const GraphSnapshot> base, const Mutation& mutation,
+      const std::function<absl::Status()>& before_commit)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   absl::Mutex write_mu_;  // Serialises Apply().
   std::unique_ptr<Storage> storage_ ABSL_GUARDED_BY(write_mu_);

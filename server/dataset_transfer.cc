@@ -97,33 +97,67 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
     if (files_.empty()) {
       return InvalidArgument({{"chunk", "the import holds no file"}});
     }
-    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-    ParsedDataset parsed = ParseDataset(files_, graph.get());
-    if (!parsed.problems.empty()) {
-      std::vector<FieldViolation> violations;
-      for (const DatasetProblem& p : parsed.problems) {
-        violations.push_back({p.file.empty() ? "import"
-                              : p.line == 0  ? p.file
-                                            : absl::StrCat(p.file, ":", p.line),
-                              p.reason});
+    // The rows are merged into the stored resources of their ids (a project
+    // row keeps the stored members, a city row the stored profile), so what
+    // is committed must be merged into the graph it is committed onto, or a
+    // write by someone else in between would be undone. The files are read
+    // first beside other writes, and the commit requires each resource they
+    // merge into to be still as read (and each new one still new); if one
+    // changed, they are read again under the write lock, other writes
+    // waiting meanwhile.
+    grpc::Status refused;
+    auto make = [&](const GraphSnapshot& graph,
+                    bool guard) -> absl::StatusOr<Mutation> {
+      ParsedDataset parsed = ParseDataset(files_, &graph);
+      if (!parsed.problems.empty()) {
+        std::vector<FieldViolation> violations;
+        for (const DatasetProblem& p : parsed.problems) {
+          violations.push_back(
+              {p.file.empty() ? "import"
+               : p.line == 0  ? p.file
+                              : absl::StrCat(p.file, ":", p.line),
+               p.reason});
+        }
+        refused = InvalidArgument(violations,
+                                  static_cast<size_t>(parsed.problem_count));
+        return absl::InvalidArgumentError("refused");
       }
-      return InvalidArgument(violations,
-                             static_cast<size_t>(parsed.problem_count));
-    }
-    response_->set_cities(static_cast<int>(parsed.dataset.cities.size()));
-    response_->set_memberships(parsed.memberships);
-    response_->set_practices(static_cast<int>(parsed.dataset.practices.size()));
-    response_->set_twinnings(static_cast<int>(parsed.dataset.twinnings.size()));
-    response_->set_projects(parsed.projects);
+      response_->set_cities(static_cast<int>(parsed.dataset.cities.size()));
+      response_->set_memberships(parsed.memberships);
+      response_->set_practices(
+          static_cast<int>(parsed.dataset.practices.size()));
+      response_->set_twinnings(
+          static_cast<int>(parsed.dataset.twinnings.size()));
+      response_->set_projects(parsed.projects);
+      Mutation mutation;
+      mutation.put_cities = std::move(parsed.dataset.cities);
+      mutation.put_projects = std::move(parsed.dataset.projects);
+      mutation.put_practices = std::move(parsed.dataset.practices);
+      mutation.put_twinnings = std::move(parsed.dataset.twinnings);
+      if (guard) {
+        for (const City& c : mutation.put_cities) {
+          mutation.preconditions.push_back(
+              As(EntityKind::kCity, c.id, graph.FindCity(c.id)));
+        }
+        for (const Project& p : mutation.put_projects) {
+          mutation.preconditions.push_back(
+              As(EntityKind::kProject, p.id, graph.FindProject(p.id)));
+        }
+        for (const Practice& p : mutation.put_practices) {
+          mutation.preconditions.push_back(
+              As(EntityKind::kPractice, p.id, graph.FindPractice(p.id)));
+        }
+      }
+      return mutation;
+    };
+
+    std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
+    absl::StatusOr<Mutation> mutation = make(*graph, /*guard=*/true);
+    if (!mutation.ok()) return refused;
     if (validate_only_) {
       response_->set_graph_version(graph->version());
       return grpc::Status::OK;
     }
-    Mutation mutation;
-    mutation.put_cities = std::move(parsed.dataset.cities);
-    mutation.put_projects = std::move(parsed.dataset.projects);
-    mutation.put_practices = std::move(parsed.dataset.practices);
-    mutation.put_twinnings = std::move(parsed.dataset.twinnings);
     // Asked again under the write lock, just before the commit: parsing,
     // waiting for other writes and building the snapshot take time. A call
     // cancelled during the commit itself, or after it, still has its data
@@ -131,11 +165,35 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
     // client may give up at any moment, and no server can take back a
     // commit. The audit log records OK then; it, not the client's status,
     // tells whether such an import was applied.
+    auto still_wanted = [this] { return StillWanted(); };
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
-        store_->Apply(mutation, [this] { return StillWanted(); });
+        store_->Apply(*mutation, still_wanted);
+    const absl::StatusCode code = next.status().code();
+    if (code == absl::StatusCode::kAborted ||
+        code == absl::StatusCode::kAlreadyExists ||
+        code == absl::StatusCode::kNotFound) {
+      // Only the preconditions fail so: another write came in between.
+      next = store_->ApplyFrom(
+          [&](const GraphSnapshot& base) { return make(base, false); },
+          still_wanted);
+      if (!next.ok() && refused.error_code() != grpc::StatusCode::OK) {
+        return refused;
+      }
+    }
     if (!next.ok()) return ToGrpcStatus(next.status());
     response_->set_graph_version((*next)->version());
     return grpc::Status::OK;
+  }
+
+  // The precondition that keeps an import from undoing another write: the
+  // resource `stored` as the import read it (nullptr: it did not exist).
+  template <typename T>
+  static Precondition As(EntityKind kind, const std::string& id,
+                         const T* stored) {
+    if (stored == nullptr) {
+      return {kind, id, Precondition::Kind::kMustNotExist, ""};
+    }
+    return {kind, id, Precondition::Kind::kMustExist, Etag(*stored)};
   }
 
   // Valid until OnDone(), which comes only after Finish().

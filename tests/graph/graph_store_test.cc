@@ -275,6 +275,33 @@ TEST_F(GraphStoreTest, AWriteCalledOffBeforeTheCommitWritesNothing) {
   EXPECT_NE(store_->Snapshot()->FindCity("napoli"), nullptr);
 }
 
+TEST_F(GraphStoreTest, ApplyFromMakesTheMutationFromTheGraphItAppliesTo) {
+  ASSERT_TRUE(store_->Apply(PutCity(MakeCity("napoli", "Napoli"))).ok());
+  int64_t seen = 0;
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> result =
+      store_->ApplyFrom([&](const GraphSnapshot& base)
+                            -> absl::StatusOr<Mutation> {
+        seen = base.version();
+        City renamed = *base.FindCity("napoli");
+        renamed.name = "Napoli (NA)";
+        return PutCity(renamed);
+      });
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(seen, 11);
+  EXPECT_EQ((*result)->version(), 12);
+  EXPECT_EQ((*result)->FindCity("napoli")->name, "Napoli (NA)");
+  EXPECT_EQ(Persisted().version, 12);
+
+  // An error from `make` is returned as it is, and nothing is written.
+  result = store_->ApplyFrom(
+      [](const GraphSnapshot&) -> absl::StatusOr<Mutation> {
+        return absl::InvalidArgumentError("a bad row");
+      });
+  EXPECT_EQ(result.status(), absl::InvalidArgumentError("a bad row"));
+  EXPECT_EQ(store_->Snapshot()->version(), 12);
+  EXPECT_EQ(Persisted().version, 12);
+}
+
 TEST_F(GraphStoreTest, DanglingReferenceIsFailedPreconditionAndNotPersisted) {
   Project p;
   p.id = "p-ghost";

@@ -1,6 +1,7 @@
 // Catalog.ImportDataset and ExportDataset through a real server in the
 // process: all or nothing, every bad row named as "file:line", and an export
 // that imports back into the same answers.
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -551,6 +552,64 @@ TEST(ImportExportTest, AProjectRowWithoutMembershipsKeepsTheStoredMembers) {
   EXPECT_THAT(members, ElementsAre("cities/milano", "cities/roma",
                                    "cities/wien", "cities/bilbao"));
   EXPECT_EQ(project.members(0).role(), v1::LEAD);
+}
+
+TEST(ImportExportTest, AnImportKeepsWhatOthersWroteWhileItWasRead) {
+  // An import merges each row into the stored resource of its id: a project
+  // row without memberships keeps the stored members. Members another client
+  // adds while the import is read and applied must not be undone by it.
+  std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
+  ASSERT_NE(server, nullptr);
+  // Enough rows that reading them takes a while: the window for others.
+  const std::map<std::string, std::string> files = {
+      {"cities.csv", ManyCities(20000)},
+      {"projects.csv",
+       "id,name,programme,start_year,end_year,themes\n"
+       "urbact-arrival,Arrival Cities,URBACT II,2012,2015,Migrants\n"}};
+  v1::ImportDatasetResponse response;
+  ASSERT_TRUE(ImportFiles(server->catalog(), files, &response).ok());
+
+  std::atomic<bool> importing{true};
+  std::thread importer([&] {
+    for (int i = 0; i < 4; ++i) {
+      v1::ImportDatasetResponse r;
+      grpc::Status status = ImportFiles(server->catalog(), files, &r);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+    }
+    importing = false;
+  });
+  std::vector<std::string> added;
+  for (int i = 0; importing && i < 90; ++i) {
+    const std::string city = absl::StrCat("cities/c", i);
+    for (;;) {
+      v1::Project project =
+          GetProjectOrDie(server->catalog(), "projects/urbact-arrival");
+      v1::Membership* member = project.add_members();
+      member->set_city(city);
+      member->set_role(v1::PARTNER);
+      grpc::ClientContext context;
+      v1::UpdateProjectRequest request;
+      *request.mutable_project() = project;
+      request.mutable_update_mask()->add_paths("members");
+      v1::Project updated;
+      grpc::Status status =
+          server->catalog()->UpdateProject(&context, request, &updated);
+      if (status.error_code() == grpc::StatusCode::ABORTED) continue;
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      break;
+    }
+    added.push_back(city);
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  importer.join();
+  ASSERT_FALSE(added.empty());
+  v1::Project project =
+      GetProjectOrDie(server->catalog(), "projects/urbact-arrival");
+  std::vector<std::string> members;
+  for (const v1::Membership& m : project.members()) members.push_back(m.city());
+  for (const std::string& city : added) {
+    EXPECT_THAT(members, Contains(city)) << "added, then undone by an import";
+  }
 }
 
 TEST(ImportExportTest, AProjectRowWithMembershipsReplacesTheStoredMembers) {
