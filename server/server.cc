@@ -1,6 +1,11 @@
 #include "server/server.h"
 
 #include <netdb.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -106,6 +111,53 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return std::move(content).str();
 }
 
+// gRPC refuses a certificate and key that do not belong together only when
+// the listener is built, and then says no more than that it cannot listen:
+// each file is checked here, and named.
+absl::Status CheckTlsFiles(const ServerOptions& options,
+                           const std::string& cert_pem,
+                           const std::string& key_pem,
+                           const std::string& client_ca_pem) {
+  auto read_cert = [](const std::string& pem) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    return cert;
+  };
+  absl::Status status = absl::OkStatus();
+  X509* cert = read_cert(cert_pem);
+  BIO* bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  // No passphrase: an encrypted key must not make OpenSSL prompt for one.
+  pem_password_cb* no_passphrase = [](char*, int, int, void*) { return 0; };
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, no_passphrase, nullptr);
+  BIO_free(bio);
+  if (cert == nullptr) {
+    status = absl::InvalidArgumentError(absl::StrCat(
+        "--tls_cert=", options.tls_cert, " holds no PEM certificate"));
+  } else if (key == nullptr) {
+    status = absl::InvalidArgumentError(absl::StrCat(
+        "--tls_key=", options.tls_key,
+        " holds no PEM private key (without a passphrase)"));
+  } else if (X509_check_private_key(cert, key) != 1) {
+    status = absl::InvalidArgumentError(absl::StrCat(
+        "--tls_key=", options.tls_key, " is not the private key of ",
+        "--tls_cert=", options.tls_cert));
+  }
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  if (status.ok() && !options.tls_client_ca.empty()) {
+    X509* ca = read_cert(client_ca_pem);
+    if (ca == nullptr) {
+      status = absl::InvalidArgumentError(absl::StrCat(
+          "--tls_client_ca=", options.tls_client_ca,
+          " holds no PEM certificate"));
+    }
+    X509_free(ca);
+  }
+  ERR_clear_error();
+  return status;
+}
+
 // Plaintext without TLS files; TLS with them; mTLS with a client CA too.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const ServerOptions& options) {
@@ -124,12 +176,20 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadFile(options.tls_key);
   if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions ssl;
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  std::string client_ca;
   if (!options.tls_client_ca.empty()) {
     absl::StatusOr<std::string> ca = ReadFile(options.tls_client_ca);
     if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *ca;
+    client_ca = *std::move(ca);
+  }
+  if (absl::Status files = CheckTlsFiles(options, *cert, *key, client_ca);
+      !files.ok()) {
+    return files;
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls_client_ca.empty()) {
+    ssl.pem_root_certs = client_ca;
     ssl.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }

@@ -4,10 +4,13 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/server.h"
 #include "tests/security/security_testing.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -163,6 +166,47 @@ class TlsTest : public ::testing::Test {
 
 Pki* TlsTest::pki_ = nullptr;
 bool TlsTest::made_ = true;
+
+TEST_F(TlsTest, ACertificateAndKeyThatDoNotBelongTogetherAreNamed) {
+  // gRPC itself only fails to build the listener, which read as "cannot
+  // listen on 127.0.0.1:0: the address is probably in use".
+  struct Case {
+    std::string cert, key, says;
+  };
+  const std::vector<Case> cases = {
+      {"client.pem", "server.key", "is not the private key of"},
+      {"server.key", "server.pem", "holds no PEM certificate"},
+      {"server.pem", "server.pem", "holds no PEM private key"},
+  };
+  for (const Case& c : cases) {
+    TempDir data;
+    ServerOptions options;
+    options.data_dir = data.File("store");
+    options.grpc_addr = "127.0.0.1:0";
+    options.tls_cert = pki_->File(c.cert);
+    options.tls_key = pki_->File(c.key);
+    absl::StatusOr<std::unique_ptr<Server>> server =
+        Server::BuildAndStart(options);
+    EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.cert << " " << c.key << ": " << server.status();
+    EXPECT_THAT(std::string(server.status().message()),
+                ::testing::HasSubstr(c.says))
+        << c.cert << " " << c.key;
+  }
+  // A client CA file must hold a certificate too.
+  TempDir data;
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  options.grpc_addr = "127.0.0.1:0";
+  options.tls_cert = pki_->File("server.pem");
+  options.tls_key = pki_->File("server.key");
+  options.tls_client_ca = pki_->File("ca.key");
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr("--tls_client_ca"));
+}
 
 TEST_F(TlsTest, TlsClientWithTheCaAndATokenSucceeds) {
   StartServer(/*require_client_cert=*/false);
