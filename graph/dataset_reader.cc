@@ -191,8 +191,16 @@ class Table {
     bool ok = true;
     for (const std::string& name : columns) {
       if (column_.contains(name)) continue;
-      const std::string reason =
+      std::string reason =
           absl::StrCat("the header lacks the column \"", name, "\"");
+      for (const std::string& field : header_) {
+        const absl::string_view written = absl::StripAsciiWhitespace(field);
+        if (absl::EqualsIgnoreCase(written, name)) {
+          absl::StrAppend(&reason, " (it has \"", written,
+                          "\": column names are lower case)");
+          break;
+        }
+      }
       if (rules_ == ReadRules::kEvaluation &&
           std::find(keys.begin(), keys.end(), name) == keys.end()) {
         Problem(rows->front().line, absl::StrCat(reason, "; read as empty"));

@@ -185,6 +185,20 @@ TEST(DatasetReaderTest, MissingHeaderColumnIsReportedOnTheHeaderLine) {
   EXPECT_THAT(parsed.dataset.cities, IsEmpty());
 }
 
+// A header written elsewhere in another case ("ID", "Lat"): the import keeps
+// to the format's names, and says which of the header's names was meant.
+TEST(DatasetReaderTest, AColumnNameInAnotherCaseIsNamedAsSuch) {
+  ParsedDataset parsed = Parse(
+      {{"cities.csv",
+        "ID,name,country,Lat,lon,population\nwien,Wien,AT,48.2,16.37,0\n"}});
+  EXPECT_THAT(
+      ProblemLines(parsed),
+      ElementsAre("cities.csv:1: the header lacks the column \"id\" (it has "
+                  "\"ID\": column names are lower case)",
+                  "cities.csv:1: the header lacks the column \"lat\" (it has "
+                  "\"Lat\": column names are lower case)"));
+}
+
 // A spreadsheet saved with a European locale separates by semicolons: one
 // problem that says so, not every column missing.
 TEST(DatasetReaderTest, HeaderSeparatedBySemicolonsOrTabsIsNamedAsSuch) {
