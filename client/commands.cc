@@ -370,7 +370,7 @@ int Commands::Recommend(const v1::RecommendPartnersRequest& request,
   const int exit_code =
       Show(*response, RecommendationsTable(*response, explain));
   // After the answer, where it is seen; on stderr, so JSON stays parseable.
-  *err_ << UnmatchedThemeNotes(*response);
+  *err_ << UnmatchedNotes(*response);
   return exit_code;
 }
 

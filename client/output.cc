@@ -298,7 +298,7 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
   return table.Render();
 }
 
-std::string UnmatchedThemeNotes(const v1::RecommendPartnersResponse& response) {
+std::string UnmatchedNotes(const v1::RecommendPartnersResponse& response) {
   std::string notes;
   for (const v1::UnmatchedTheme& u : response.unmatched_themes()) {
     const std::string hint =
@@ -308,6 +308,17 @@ std::string UnmatchedThemeNotes(const v1::RecommendPartnersResponse& response) {
     absl::StrAppend(&notes, "note: theme \"", u.theme(),
                     "\" matches no theme; the ranking ignores it (", hint,
                     ")\n");
+  }
+  if (response.has_unmatched_programme()) {
+    const v1::UnmatchedProgramme& u = response.unmatched_programme();
+    absl::StrAppend(
+        &notes, "note: programme \"", u.programme(),
+        "\" matches no programme of the graph; the ranking uses "
+        "no programme history",
+        u.suggestion().empty()
+            ? ""
+            : absl::StrCat(" (did you mean \"", u.suggestion(), "\"?)"),
+        "\n");
   }
   return notes;
 }

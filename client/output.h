@@ -53,9 +53,10 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
                                  bool explain);
 
 // For stderr: one "note: theme "<theme>" matches no theme; ..." line per theme
-// of the request that matched nothing (the ranking ignored it), with the
-// server's "did you mean" if it has one. "" if every theme matched.
-std::string UnmatchedThemeNotes(const v1::RecommendPartnersResponse& response);
+// of the request that matched nothing (the ranking ignored it), and one
+// "note: programme ..." line if the draft's programme matched none, each with
+// the server's "did you mean" if it has one. "" if everything matched.
+std::string UnmatchedNotes(const v1::RecommendPartnersResponse& response);
 
 // An RFC 3339 time in UTC to the second ("2026-11-29T11:20:05Z"); "" if
 // `timestamp` is unset.

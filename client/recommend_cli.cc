@@ -48,8 +48,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
   CLI::Option* programme_opt = recommend->add_option(
       "--programme", f->programme,
       "draft: the programme or call applied to, as the data names it (e.g. "
-      "\"URBACT\"; any case); one without past projects ranks without "
-      "programme history");
+      "\"URBACT\"; case, blanks and punctuation aside); one without past "
+      "projects ranks without programme history, with a note");
   recommend->add_option("--top", f->top, "How many cities (1..100)")
       ->check(NumberIn(1, 100, /*whole=*/true))
       ->capture_default_str();

@@ -291,6 +291,13 @@ grpc::Status MatchingService::Recommend(
       unmatched->set_theme(theme);
       unmatched->set_suggestion(graph->SuggestTheme(theme));
     }
+    if (request.has_draft() && !query.programme.empty() &&
+        graph->ProgrammeIndex(ProgrammeAsStored(*graph, query.programme)) < 0) {
+      v1::UnmatchedProgramme* unmatched =
+          response->mutable_unmatched_programme();
+      unmatched->set_programme(query.programme);
+      unmatched->set_suggestion(SuggestProgramme(*graph, query.programme));
+    }
     response->set_graph_version(graph->version());
   }
   return ToGrpcStatus(recommendations.status());

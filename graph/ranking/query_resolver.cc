@@ -5,19 +5,37 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "graph/edit_distance.h"
 
 namespace citymatch {
 
 namespace {
 
-// Lower case, no leading or trailing blanks, single spaces: the data's
-// programme names are long and some end in a space, which nobody types.
-std::string Normalized(absl::string_view name) {
-  return absl::AsciiStrToLower(absl::StrJoin(
-      absl::StrSplit(name, absl::ByAnyChar(" \t"), absl::SkipEmpty()), " "));
+// What a programme name is compared by: its ASCII letters and digits in lower
+// case and any other non-ASCII bytes, without blanks, punctuation or dashes
+// (U+2010 to U+2015). The data writes "Croatia-Serbia" beside "Croatia –
+// Bosnia", some names end in a blank or a full stop, and nobody types them
+// as they are stored.
+std::string ProgrammeKey(absl::string_view name) {
+  std::string key;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = name[i];
+    if (absl::ascii_isalnum(c)) {
+      key.push_back(absl::ascii_tolower(c));
+    } else if (c == 0xE2 && i + 2 < name.size() &&
+               static_cast<unsigned char>(name[i + 1]) == 0x80 &&
+               static_cast<unsigned char>(name[i + 2]) >= 0x90 &&
+               static_cast<unsigned char>(name[i + 2]) <= 0x95) {
+      i += 2;  // a dash
+    } else if (c >= 0x80) {
+      key.push_back(name[i]);
+    }
+  }
+  return key;
 }
 
 }  // namespace
@@ -27,11 +45,39 @@ std::string ProgrammeAsStored(const GraphSnapshot& graph,
   if (programme.empty() || graph.ProgrammeIndex(programme) >= 0) {
     return std::string(programme);
   }
-  const std::string wanted = Normalized(programme);
+  const std::string wanted = ProgrammeKey(programme);
+  if (wanted.empty()) return std::string(programme);
   for (const std::string& name : graph.programmes()) {
-    if (Normalized(name) == wanted) return name;
+    if (ProgrammeKey(name) == wanted) return name;
   }
   return std::string(programme);
+}
+
+std::string SuggestProgramme(const GraphSnapshot& graph,
+                             absl::string_view programme) {
+  const std::string wanted = ProgrammeKey(programme);
+  if (wanted.size() < 3) return "";
+  // A part of a name ("Romania Bulgaria" for "2014 - 2020 INTERREG V-A
+  // Romania - Bulgaria"): the shortest name that holds it.
+  const std::string* best = nullptr;
+  for (const std::string& name : graph.programmes()) {
+    if (absl::StrContains(ProgrammeKey(name), wanted) &&
+        (best == nullptr || name.size() < best->size())) {
+      best = &name;
+    }
+  }
+  if (best != nullptr) return *best;
+  // Else a near miss: a typo every six characters or so.
+  const int limit = std::max<int>(2, wanted.size() / 6);
+  int best_distance = limit + 1;
+  for (const std::string& name : graph.programmes()) {
+    const int d = EditDistance(wanted, ProgrammeKey(name), limit);
+    if (d < best_distance) {
+      best_distance = d;
+      best = &name;
+    }
+  }
+  return best != nullptr ? *best : "";
 }
 
 absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,

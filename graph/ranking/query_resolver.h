@@ -23,10 +23,19 @@ absl::StatusOr<ResolvedQuery> ResolveQuery(const GraphSnapshot& graph,
                                            const PartnerQuery& query);
 
 // The snapshot's name of `programme`: itself if the snapshot has it, else
-// the first of its programmes that differs from it only in ASCII case and
-// blanks ("urbact" for "URBACT"), else itself (a programme without history).
+// the first of its programmes that differs from it only in ASCII case,
+// blanks, punctuation and dashes ("urbact" for "URBACT", "2014-2020 Interreg
+// V-A Romania-Bulgaria" for "2014 - 2020 INTERREG V-A Romania - Bulgaria"),
+// else itself (a programme without history).
 std::string ProgrammeAsStored(const GraphSnapshot& graph,
                               absl::string_view programme);
+
+// For a programme ProgrammeAsStored() cannot place, the snapshot's programme
+// it most likely means: the shortest one whose name holds it, compared as
+// ProgrammeAsStored() compares ("Romania Bulgaria"), else the nearest by
+// edit distance within one edit per six characters; "" if none.
+std::string SuggestProgramme(const GraphSnapshot& graph,
+                             absl::string_view programme);
 
 // The labels of `labels` that ResolveQuery drops: neither a theme of the
 // taxonomy (by name or keyword) nor a label of `graph`'s data. In the order

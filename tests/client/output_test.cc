@@ -185,16 +185,29 @@ TEST(OutputTest, EmptyRecommendationsSaySo) {
 
 TEST(OutputTest, UnmatchedThemesGetOneNoteEachWithTheSuggestion) {
   v1::RecommendPartnersResponse response;
-  EXPECT_EQ(UnmatchedThemeNotes(response), "");
+  EXPECT_EQ(UnmatchedNotes(response), "");
   v1::UnmatchedTheme* typo = response.add_unmatched_themes();
   typo->set_theme("migrnts");
   typo->set_suggestion("migration");
   response.add_unmatched_themes()->set_theme("xyz");
-  EXPECT_EQ(UnmatchedThemeNotes(response),
+  EXPECT_EQ(UnmatchedNotes(response),
             "note: theme \"migrnts\" matches no theme; the ranking ignores it "
             "(did you mean \"migration\"? see citymatch themes list)\n"
             "note: theme \"xyz\" matches no theme; the ranking ignores it "
             "(see citymatch themes list)\n");
+}
+
+TEST(OutputTest, AnUnmatchedProgrammeGetsANoteWithTheSuggestion) {
+  v1::RecommendPartnersResponse response;
+  response.mutable_unmatched_programme()->set_programme("URBAKT");
+  EXPECT_EQ(UnmatchedNotes(response),
+            "note: programme \"URBAKT\" matches no programme of the graph; "
+            "the ranking uses no programme history\n");
+  response.mutable_unmatched_programme()->set_suggestion("URBACT");
+  EXPECT_EQ(UnmatchedNotes(response),
+            "note: programme \"URBAKT\" matches no programme of the graph; "
+            "the ranking uses no programme history (did you mean "
+            "\"URBACT\"?)\n");
 }
 
 v1::Token SampleToken() {

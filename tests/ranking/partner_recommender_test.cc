@@ -79,6 +79,13 @@ TEST_F(PartnerRecommenderTest, AProgrammeMatchesInAnyCaseAndSpacing) {
   EXPECT_EQ(ProgrammeAsStored(*graph_, " urbact "), "URBACT");
   EXPECT_EQ(ProgrammeAsStored(*graph_, "interreg  ALPS"), "Interreg Alps");
   EXPECT_EQ(ProgrammeAsStored(*graph_, "Interreg"), "Interreg");  // none
+  EXPECT_EQ(ProgrammeAsStored(*graph_, "Interreg-Alps."), "Interreg Alps");
+  EXPECT_EQ(ProgrammeAsStored(*graph_, "Interreg \u2013 Alps"),
+            "Interreg Alps");
+  EXPECT_EQ(ProgrammeAsStored(*graph_, "--"), "--");
+  EXPECT_EQ(SuggestProgramme(*graph_, "alps"), "Interreg Alps");
+  EXPECT_EQ(SuggestProgramme(*graph_, "URBACTT"), "URBACT");
+  EXPECT_EQ(SuggestProgramme(*graph_, "Horizon Europe"), "");
   PartnerQuery typed = LyonPorto();
   typed.programme = "urbact";
   auto as_typed = recommender_.Recommend(*graph_, typed, {}, 6);

@@ -572,6 +572,51 @@ TEST_F(MatchingServiceTest, ThemesThatMatchNothingAreListedWithASuggestion) {
               ElementsAre("migrnts -> migration", "xyz -> "));
 }
 
+TEST_F(MatchingServiceTest, AProgrammeIsMatchedWithoutItsPunctuation) {
+  // Stored as "2014 - 2020 INTERREG V-A Romania - Bulgaria".
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_draft()->set_programme(
+      "2014-2020 Interreg V-A Romania-Bulgaria");
+  v1::RecommendPartnersResponse typed;
+  ASSERT_TRUE(Recommend(request, &typed).ok());
+  EXPECT_FALSE(typed.has_unmatched_programme());
+  request.mutable_draft()->set_programme(
+      "2014 - 2020 INTERREG V-A Romania - Bulgaria");
+  v1::RecommendPartnersResponse stored;
+  ASSERT_TRUE(Recommend(request, &stored).ok());
+  ASSERT_EQ(typed.recommendations_size(), stored.recommendations_size());
+  for (int i = 0; i < typed.recommendations_size(); ++i) {
+    EXPECT_EQ(typed.recommendations(i).city(),
+              stored.recommendations(i).city());
+  }
+}
+
+TEST_F(MatchingServiceTest, AProgrammeThatMatchesNoneIsSaidWithASuggestion) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  v1::RecommendPartnersResponse response;
+  // A part of a stored name.
+  request.mutable_draft()->set_programme("Interreg Romania Bulgaria");
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_THAT(response.recommendations(), SizeIs(10));
+  EXPECT_EQ(response.unmatched_programme().programme(),
+            "Interreg Romania Bulgaria");
+  // "Romania Bulgaria" alone is held by the stored name; with "Interreg"
+  // before it, only a near miss could match, and none is near.
+  EXPECT_EQ(response.unmatched_programme().suggestion(), "");
+  request.mutable_draft()->set_programme("Romania Bulgaria");
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_EQ(response.unmatched_programme().suggestion(),
+            "2014 - 2020 INTERREG V-A Romania - Bulgaria");
+  // A typo.
+  request.mutable_draft()->set_programme("URBAKT");
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_EQ(response.unmatched_programme().suggestion(), "URBACT");
+  // A programme in another case is matched, and not listed.
+  request.mutable_draft()->set_programme("urbact");
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_FALSE(response.has_unmatched_programme());
+}
+
 TEST_F(MatchingServiceTest, ThemesTheTaxonomyPlacesAreNotListed) {
   v1::RecommendPartnersRequest request = MigrantsDraft();
   request.mutable_draft()->add_themes("housing");      // a theme id
