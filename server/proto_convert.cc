@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/resource_names.h"
 
@@ -12,6 +13,23 @@ namespace {
 std::vector<std::string> ToVector(
     const google::protobuf::RepeatedPtrField<std::string>& items) {
   return {items.begin(), items.end()};
+}
+
+// Names, titles, programmes and theme labels are stored without surrounding
+// blanks, as an import reads them from a CSV cell: otherwise an export
+// imported back would rename what the API wrote (" Lyon" -> "Lyon"). Blank
+// text stays as it came, for validation to refuse as blank.
+std::string Trimmed(absl::string_view text) {
+  const absl::string_view trimmed = absl::StripAsciiWhitespace(text);
+  return std::string(trimmed.empty() ? text : trimmed);
+}
+
+std::vector<std::string> TrimmedLabels(
+    const google::protobuf::RepeatedPtrField<std::string>& labels) {
+  std::vector<std::string> out;
+  out.reserve(labels.size());
+  for (const std::string& label : labels) out.push_back(Trimmed(label));
+  return out;
 }
 
 // The id of a "cities/{id}" reference, or "" with a violation.
@@ -122,12 +140,12 @@ City FromProto(const v1::City& in, std::string id, const std::string& prefix,
                std::vector<FieldViolation>* violations) {
   City c;
   c.id = std::move(id);
-  c.name = in.display_name();
+  c.name = Trimmed(in.display_name());
   c.country = in.country_code();
   c.lat = in.latitude();
   c.lon = in.longitude();
   c.population = in.population();
-  c.profile.seeking_themes = ToVector(in.profile().seeking_themes());
+  c.profile.seeking_themes = TrimmedLabels(in.profile().seeking_themes());
   c.profile.languages = ToVector(in.profile().languages());
   c.profile.capacity = in.profile().capacity();
   c.profile.contact_organization = in.profile().contact_organization();
@@ -157,9 +175,9 @@ Project FromProto(const v1::Project& in, std::string id,
                   std::vector<FieldViolation>* violations) {
   Project p;
   p.id = std::move(id);
-  p.title = in.title();
-  p.programme = in.programme();
-  p.themes = ToVector(in.themes());
+  p.title = Trimmed(in.title());
+  p.programme = Trimmed(in.programme());
+  p.themes = TrimmedLabels(in.themes());
   for (int i = 0; i < in.members_size(); ++i) {
     const v1::Membership& m = in.members(i);
     const std::string field = absl::StrCat(prefix, "members[", i, "]");
@@ -217,9 +235,9 @@ Practice FromProto(const v1::Practice& in, std::string id,
                    std::vector<FieldViolation>* violations) {
   Practice p;
   p.id = std::move(id);
-  p.title = in.title();
+  p.title = Trimmed(in.title());
   p.city_id = CityRef(in.city(), prefix + "city", violations);
-  p.themes = ToVector(in.themes());
+  p.themes = TrimmedLabels(in.themes());
   p.start_year = in.start_year();
   p.summary = in.summary();
   p.source_url = in.source_url();

@@ -905,6 +905,30 @@ TEST_F(CatalogServiceTest, ThemeIdsNamesAndSynonymsInAnyCaseAreAccepted) {
   EXPECT_EQ(created.themes_size(), 4);
 }
 
+// As an import reads a CSV cell, so that an export imported back renames
+// nothing.
+TEST_F(CatalogServiceTest, NamesTitlesProgrammesAndLabelsAreStoredTrimmed) {
+  v1::Project project = WelcomingAlps();
+  project.set_title("  Welcoming Alps \t");
+  project.set_programme(" Interreg Alpine Space ");
+  project.add_themes("  REFUGEES ");
+  v1::Project created;
+  ASSERT_TRUE(CreateProject("welcoming-alps", project, &created).ok());
+  EXPECT_EQ(created.title(), "Welcoming Alps");
+  EXPECT_EQ(created.programme(), "Interreg Alpine Space");
+  EXPECT_THAT(created.themes(), ElementsAre("REFUGEES"));
+
+  v1::City patch;
+  patch.set_name("cities/torino");
+  patch.set_display_name(" Turin ");
+  v1::City updated;
+  ASSERT_TRUE(UpdateCity(patch, {"display_name"}, &updated).ok());
+  EXPECT_EQ(updated.display_name(), "Turin");
+  patch.set_display_name("   ");
+  EXPECT_EQ(UpdateCity(patch, {"display_name"}, &updated).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(CatalogServiceTest, AKeywordAloneDoesNotMakeAThemeKnown) {
   // "immigra" is a keyword of migration, so the ranking would place this
   // label; but no theme is named so, and a write keeps to the vocabulary.
