@@ -58,7 +58,9 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text,
       row.line = line;
       continue;
     }
-    if (!row_has_content) {
+    // A line of blanks only is a blank line too: a spreadsheet or an editor
+    // leaves them, and read as a row it would be taken for the header.
+    if (!row_has_content && c != ' ' && c != '\t') {
       row_has_content = true;
       row.line = line;
     }

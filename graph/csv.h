@@ -19,7 +19,8 @@ struct CsvRow {
   std::vector<std::string> fields;
 };
 
-// Splits `text` into rows; blank lines are skipped. InvalidArgument naming
+// Splits `text` into rows; blank lines (empty, or spaces and tabs only) are
+// skipped. InvalidArgument naming
 // the line for a quote that is never closed or text after a closing quote.
 // The interchange format separates fields by commas; another `separator`
 // serves to recognise a file saved with it.

@@ -144,6 +144,13 @@ TEST(CsvTest, BlankLinesAreSkippedButCounted) {
   EXPECT_THAT(Lines(*rows), ElementsAre(1, 4));
 }
 
+TEST(CsvTest, LinesOfBlanksOnlyAreBlankLines) {
+  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv("  \t\na, b\n \n 1,2\n");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(Fields(*rows), ElementsAre(Row{"a", " b"}, Row{" 1", "2"}));
+  EXPECT_THAT(Lines(*rows), ElementsAre(2, 4));
+}
+
 TEST(CsvTest, EmptyInputHasNoRows) {
   absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv("");
   ASSERT_TRUE(rows.ok()) << rows.status();
