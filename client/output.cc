@@ -203,7 +203,7 @@ std::string CityDetails(const v1::City& city) {
       {"country_code", city.country_code()},
       {"latitude", absl::StrFormat("%.5f", city.latitude())},
       {"longitude", absl::StrFormat("%.5f", city.longitude())},
-      {"population", absl::StrCat(city.population())},
+      {"population", Number(city.population())},
   };
   if (city.has_profile()) {
     const v1::CityProfile& p = city.profile();
@@ -238,7 +238,10 @@ std::string ProjectDetails(const v1::Project& project) {
       {"programme", project.programme()},
       {"themes", absl::StrJoin(project.themes(), ", ")},
       {"years", Years(project.start_year(), project.end_year())},
-      {"status", v1::ProjectStatus_Name(project.status())},
+      // Unset, as for imported projects: blank, as an unknown year is.
+      {"status", project.status() == v1::PROJECT_STATUS_UNSPECIFIED
+                     ? ""
+                     : v1::ProjectStatus_Name(project.status())},
       {"wanted_partners", Number(project.wanted_partners())},
       {"owner", project.owner()},
       {"etag", project.etag()},

@@ -306,6 +306,19 @@ TEST(OutputTest, OrganizationsTableListsCityIds) {
               HasSubstr("cities:       cities/milano, cities/3173435\n"));
 }
 
+TEST(OutputTest, UnknownValuesAreBlankInDetailsAsInTables) {
+  v1::City city;
+  city.set_name("cities/x");
+  EXPECT_THAT(CityDetails(city), HasSubstr("population:   \n"));
+  city.set_population(1200);
+  EXPECT_THAT(CityDetails(city), HasSubstr("population:   1200\n"));
+  v1::Project project;
+  project.set_name("projects/p");
+  EXPECT_THAT(ProjectDetails(project), Not(HasSubstr("UNSPECIFIED")));
+  project.set_status(v1::OPEN);
+  EXPECT_THAT(ProjectDetails(project), HasSubstr(" OPEN\n"));
+}
+
 TEST(OutputTest, TwinningDetailsNamesBothCities) {
   v1::Twinning twinning;
   twinning.set_city_a("cities/graz");
