@@ -3,10 +3,8 @@
 // data directory except admin.token, the SQLite WAL included, and everything
 // the real server binary printed, is searched for each whole token and for
 // its secret part.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -36,6 +34,7 @@ using ::citymatch::testing::SecretOf;
 using ::citymatch::testing::SecuredServer;
 using ::citymatch::testing::ServerProcess;
 using ::citymatch::testing::SetDeadline;
+using ::citymatch::testing::StderrToFile;
 using ::citymatch::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -191,34 +190,6 @@ TEST(SecretLeakTest, StoreAndRepliesNeverHoldASecret) {
                     .string())),
             tokens[0]);
 }
-
-// While alive, sends this process's stderr (fd 2) to a file; restores it on
-// destruction. The server child inherits fd 2 as its stderr, and
-// ServerProcess copies the child's stdout to our fd 2, so the file gets
-// everything the server prints.
-class StderrToFile {
- public:
-  explicit StderrToFile(const std::string& path) {
-    std::fflush(stderr);
-    saved_ = ::dup(STDERR_FILENO);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ok_ = saved_ >= 0 && fd >= 0 && ::dup2(fd, STDERR_FILENO) >= 0;
-    if (fd >= 0) ::close(fd);
-  }
-  ~StderrToFile() { Restore(); }
-  bool ok() const { return ok_; }
-  void Restore() {
-    if (saved_ < 0) return;
-    std::fflush(stderr);
-    ::dup2(saved_, STDERR_FILENO);
-    ::close(saved_);
-    saved_ = -1;
-  }
-
- private:
-  int saved_ = -1;
-  bool ok_ = false;
-};
 
 // Calls the server at `address` over plaintext, with `token` ("": none).
 class RemoteCaller {

@@ -1,6 +1,10 @@
 #include "tests/security/security_testing.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -31,6 +35,22 @@ std::string ForgeToken(const std::string& token) {
 
 void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+StderrToFile::StderrToFile(const std::string& path) {
+  std::fflush(stderr);
+  saved_ = ::dup(STDERR_FILENO);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ok_ = saved_ >= 0 && fd >= 0 && ::dup2(fd, STDERR_FILENO) >= 0;
+  if (fd >= 0) ::close(fd);
+}
+
+void StderrToFile::Restore() {
+  if (saved_ < 0) return;
+  std::fflush(stderr);
+  ::dup2(saved_, STDERR_FILENO);
+  ::close(saved_);
+  saved_ = -1;
 }
 
 std::string ReadFileBytes(const std::string& path) {

@@ -66,6 +66,25 @@ grpc::Status ListServicesByReflection(grpc::Channel* channel,
 // The code name of `code`: "OK", "PERMISSION_DENIED", ...
 std::string CodeName(grpc::StatusCode code);
 
+// While alive, sends this process's stderr (fd 2) to a file; restores it on
+// destruction. The server child inherits fd 2 as its stderr, and
+// ServerProcess copies the child's stdout to our fd 2, so the file gets
+// everything the server prints.
+class StderrToFile {
+ public:
+  explicit StderrToFile(const std::string& path);
+  ~StderrToFile() { Restore(); }
+  StderrToFile(const StderrToFile&) = delete;
+  StderrToFile& operator=(const StderrToFile&) = delete;
+
+  bool ok() const { return ok_; }
+  void Restore();
+
+ private:
+  int saved_ = -1;
+  bool ok_ = false;
+};
+
 class SecuredServer {
  public:
   // Starts a server seeded with SampleFiles() on a fresh data directory.
