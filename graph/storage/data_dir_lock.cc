@@ -12,16 +12,16 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "graph/storage/file_modes.h"
 
 namespace citymatch {
 
 absl::StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(
     const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create ", dir, ": ", error.message()));
+  // The server's first act on its data directory, so this is where one that
+  // does not exist yet is made, private (0700).
+  if (absl::Status made = CreateOwnerOnlyDirectory(dir); !made.ok()) {
+    return made;
   }
   const std::string path = (std::filesystem::path(dir) / "LOCK").string();
   const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -18,7 +18,7 @@ namespace citymatch {
 
 class DataDirLock {
  public:
-  // Creates `dir` if needed and takes the lock on `<dir>/LOCK`.
+  // Creates `dir` (mode 0700) if needed and takes the lock on `<dir>/LOCK`.
   // FailedPrecondition if it is held, by another process or by another
   // DataDirLock of this one; Unavailable if the file cannot be opened.
   static absl::StatusOr<std::unique_ptr<DataDirLock>> Acquire(

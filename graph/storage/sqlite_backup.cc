@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "graph/storage/file_modes.h"
 #include "graph/storage/sqlite_admin_storage.h"
 #include "graph/storage/sqlite_storage.h"
 #include "graph/storage/sqlite_util.h"
@@ -54,6 +55,10 @@ absl::Status CopyDatabase(const fs::path& from, int schema_version,
           from.string(), " is not a citymatch store of this build (schema ",
           version.Int(0), ", expected ", schema_version, ")"));
     }
+  }
+  // Private like the store it copies: a backup holds the token hashes too.
+  if (absl::Status made = CreateOwnerOnlyFile(to.string()); !made.ok()) {
+    return made;
   }
   Closer target;
   rc = sqlite3_open_v2(

@@ -26,10 +26,10 @@ class SqliteStorage : public Storage {
   static constexpr int kSchemaVersion = 2;  // 2: requests table
   static constexpr char kFileName[] = "citymatch.db";
 
-  // Opens (creating if needed) `<dir>/citymatch.db`; `dir` is created if
-  // missing. Unavailable if the file cannot be opened; DataLoss if it is not
-  // a citymatch database or fails its integrity check; FailedPrecondition
-  // for a schema newer than kSchemaVersion.
+  // Opens (creating if needed, mode 0600) `<dir>/citymatch.db`; `dir` is
+  // created (0700) if missing. Unavailable if the file cannot be opened;
+  // DataLoss if it is not a citymatch database or fails its integrity check;
+  // FailedPrecondition for a schema newer than kSchemaVersion.
   static absl::StatusOr<std::unique_ptr<SqliteStorage>> Open(
       const std::string& dir);
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "graph/storage/file_modes.h"
 
 namespace citymatch {
 
@@ -58,13 +59,11 @@ absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
                                             const std::string& file_name,
                                             const char* schema,
                                             int schema_version) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create ", dir, ": ", error.message()));
+  if (absl::Status made = CreateOwnerOnlyDirectory(dir); !made.ok()) {
+    return made;
   }
   const std::string path = (std::filesystem::path(dir) / file_name).string();
+  if (absl::Status made = CreateOwnerOnlyFile(path); !made.ok()) return made;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
