@@ -56,4 +56,19 @@ absl::Status CreateOwnerOnlyFile(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::optional<mode_t>> RestrictToOwner(
+    const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return absl::nullopt;
+    return ErrnoError("read the mode of", path, errno);
+  }
+  const mode_t mode = info.st_mode & 07777;
+  if ((mode & 077) == 0) return absl::nullopt;
+  if (::chmod(path.c_str(), 0600) != 0) {
+    return ErrnoError("restrict the mode of", path, errno);
+  }
+  return mode;
+}
+
 }  // namespace citymatch

@@ -7,9 +7,13 @@
 #ifndef CITYMATCH_GRAPH_STORAGE_FILE_MODES_H_
 #define CITYMATCH_GRAPH_STORAGE_FILE_MODES_H_
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/optional.h"
 
 namespace citymatch {
 
@@ -26,6 +30,12 @@ absl::Status CreateOwnerOnlyDirectory(const std::string& dir);
 // empty file made first (an empty file is an empty database) keeps all three
 // private. Unavailable if it cannot be created.
 absl::Status CreateOwnerOnlyFile(const std::string& path);
+
+// Sets `path` to 0600 if it exists and its group or others have any access;
+// returns the mode it had then, nullopt if it was left alone (missing, or
+// private already). Unavailable if the mode cannot be changed (a file of
+// another user).
+absl::StatusOr<absl::optional<mode_t>> RestrictToOwner(const std::string& path);
 
 }  // namespace citymatch
 

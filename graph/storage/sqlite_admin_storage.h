@@ -21,7 +21,9 @@ class SqliteAdminStorage : public AdminStorage {
   static constexpr int kSchemaVersion = 1;
   static constexpr char kFileName[] = "admin.db";
 
-  // Opens or creates `<dir>/admin.db`. Errors as SqliteStorage::Open.
+  // Opens or creates `<dir>/admin.db`, mode 0600: an existing one that group
+  // or others may read is set to 0600 first, and a warning logged. Errors as
+  // SqliteStorage::Open.
   static absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> Open(
       const std::string& dir);
   ~SqliteAdminStorage() override;

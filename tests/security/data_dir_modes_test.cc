@@ -1,6 +1,8 @@
 // The real server binary keeps its data directory to its own user: the
 // admin store (token hashes, audit log) and the graph store are 0600, WAL
-// files included, and a data directory the server creates is 0700.
+// files included, and a data directory the server creates is 0700. An
+// existing admin store that others may read is made 0600 at start, and the
+// server says so.
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -12,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/security/security_testing.h"
 #include "tests/testing/sample_data.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -19,9 +22,12 @@
 namespace citymatch {
 namespace {
 
+using ::citymatch::testing::ReadFileBytes;
 using ::citymatch::testing::SampleFiles;
 using ::citymatch::testing::ServerProcess;
+using ::citymatch::testing::StderrToFile;
 using ::citymatch::testing::TempDir;
+using ::testing::HasSubstr;
 
 // The permission bits of `path` in octal ("600"); "missing" if none.
 std::string Mode(const std::string& path) {
@@ -71,6 +77,34 @@ TEST(DataDirModesTest, ADataDirectoryTheOperatorMadeKeepsItsMode) {
   EXPECT_EQ(Mode(dir.File("admin.db")), "600");
   EXPECT_EQ(Mode(dir.File("citymatch.db")), "600");
   Stop(&server);
+}
+
+TEST(DataDirModesTest, AReadableAdminStoreIsMadePrivateAtStart) {
+  TempDir dir, logs;
+  {
+    ServerProcess first(dir.path());
+    const absl::Status started = first.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    Stop(&first);
+  }
+  // As a store made by an earlier version, or copied in with cp, is.
+  ASSERT_EQ(::chmod(dir.File("admin.db").c_str(), 0644), 0);
+
+  const std::string log_path = logs.File("server.log");
+  {
+    StderrToFile capture(log_path);
+    ASSERT_TRUE(capture.ok());
+    ServerProcess again(dir.path());
+    const absl::Status started = again.Start();
+    capture.Restore();
+    ASSERT_TRUE(started.ok()) << started << "\n" << ReadFileBytes(log_path);
+    EXPECT_EQ(Mode(dir.File("admin.db")), "600");
+    Stop(&again);
+  }
+  EXPECT_THAT(ReadFileBytes(log_path),
+              HasSubstr(dir.File("admin.db") +
+                        " was readable by other users (mode 0644); set it to "
+                        "0600"));
 }
 
 }  // namespace

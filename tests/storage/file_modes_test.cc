@@ -1,4 +1,5 @@
-// The modes of the files and directories the stores create.
+// The modes of the files and directories the stores create, and the admin
+// store's repair of a file that other users may read.
 #include "graph/storage/file_modes.h"
 
 #include <sys/stat.h>
@@ -16,6 +17,8 @@
 #include "graph/storage/sqlite_backup.h"
 #include "graph/storage/sqlite_storage.h"
 #include "gtest/gtest.h"
+#include "spdlog/sinks/ostream_sink.h"
+#include "spdlog/spdlog.h"
 #include "tests/testing/sample_data.h"
 #include "tests/testing/temp_dir.h"
 
@@ -23,6 +26,7 @@ namespace citymatch {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 // The permission bits of `path`; -1 if it does not exist.
 int Mode(const std::string& path) {
@@ -36,6 +40,22 @@ std::string Octal(int mode) {
   out << std::oct << mode;
   return out.str();
 }
+
+// Routes spdlog's default logger into a string while alive.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
+    spdlog::set_default_logger(
+        std::make_shared<spdlog::logger>("captured", sink));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  std::string text() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 // Writes to both stores of `dir`, so that each has its -wal and -shm file.
 void WriteBoth(SqliteStorage* graph, SqliteAdminStorage* admin) {
@@ -99,6 +119,39 @@ TEST(FileModesTest, APathThatIsAFileIsNoDirectory) {
   EXPECT_THAT(std::string(status.message()), HasSubstr(root.File("plain")));
 }
 
+TEST(FileModesTest, AReadableAdminStoreIsMadeOwnerOnlyWhenOpened) {
+  testing::TempDir root;
+  const std::string db = root.File(SqliteAdminStorage::kFileName);
+  {
+    absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin =
+        SqliteAdminStorage::Open(root.path());
+    ASSERT_TRUE(admin.ok()) << admin.status();
+  }
+  // As a store made before, or copied in with cp under umask 022, is; with
+  // the empty WAL a crashed server may leave.
+  ASSERT_EQ(::chmod(db.c_str(), 0644), 0);
+  root.Write(absl::StrCat(SqliteAdminStorage::kFileName, "-wal"), "");
+  ASSERT_EQ(::chmod((db + "-wal").c_str(), 0664), 0);
+
+  CapturedLog log;
+  absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin =
+      SqliteAdminStorage::Open(root.path());
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  EXPECT_EQ(Octal(Mode(db)), "600");
+  EXPECT_EQ(Octal(Mode(db + "-wal")), "600");
+  EXPECT_THAT(log.text(),
+              HasSubstr(db + " was readable by other users (mode 0644); set "
+                             "it to 0600"));
+  EXPECT_THAT(log.text(), HasSubstr(db + "-wal was readable by other users "
+                                         "(mode 0664)"));
+
+  // Once private, opening it again says nothing.
+  admin->reset();
+  CapturedLog quiet;
+  ASSERT_TRUE(SqliteAdminStorage::Open(root.path()).ok());
+  EXPECT_THAT(quiet.text(), IsEmpty());
+}
+
 TEST(FileModesTest, TheCopiesOfABackupAreOwnerOnly) {
   testing::TempDir data, backups;
   {
@@ -111,12 +164,15 @@ TEST(FileModesTest, TheCopiesOfABackupAreOwnerOnly) {
     WriteBoth(graph->get(), admin->get());
     if (HasFatalFailure()) return;
   }
+  CapturedLog log;
   absl::StatusOr<DataDirBackup> backup =
       BackupDataDir(data.path(), backups.File("b"));
   ASSERT_TRUE(backup.ok()) << backup.status();
   EXPECT_EQ(Octal(Mode(backups.File("b"))), "700");
   EXPECT_EQ(Octal(Mode(backups.File("b/citymatch.db"))), "600");
   EXPECT_EQ(Octal(Mode(backups.File("b/admin.db"))), "600");
+  // Made private from the start, not repaired when the copy is loaded.
+  EXPECT_THAT(log.text(), IsEmpty());
 }
 
 }  // namespace
