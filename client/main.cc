@@ -37,6 +37,13 @@ constexpr char kCredentialsHelp[] =
     "repository root, `citymatch recommend projects/urbact-arrival-cities`\n"
     "needs no setup.\n\n";
 
+// Said under --help: how to reach a server that speaks TLS.
+constexpr char kTlsHelp[] =
+    "TLS: --ca_cert ($CITYMATCH_CA_CERT) makes every call use TLS, trusting\n"
+    "only that CA. A server started with --tls_client_ca (mutual TLS) also\n"
+    "asks for this client's certificate: --client_cert and --client_key\n"
+    "($CITYMATCH_CLIENT_CERT, $CITYMATCH_CLIENT_KEY), PEM files.\n\n";
+
 // A better message than CLI11's for the two slips it words worst: a
 // command it does not know ("cties list": "A subcommand is required") and a
 // misspelt flag ("--countrys": "The following argument was not expected").
@@ -135,6 +142,14 @@ int Run(int argc, char** argv) {
   app.add_option("--ca_cert", client_options.ca_cert_file,
                  "PEM root CA of the server; set: use TLS")
       ->envname("CITYMATCH_CA_CERT");
+  app.add_option("--client_cert", client_options.client_cert_file,
+                 "PEM certificate this client presents, for a server that "
+                 "requires one (mutual TLS: its --tls_client_ca signed it); "
+                 "needs --client_key and --ca_cert")
+      ->envname("CITYMATCH_CLIENT_CERT");
+  app.add_option("--client_key", client_options.client_key_file,
+                 "PEM private key of --client_cert, without a passphrase")
+      ->envname("CITYMATCH_CLIENT_KEY");
   app.add_option("--output", output,
                  "table (for people) or json (the reply "
                  "as proto JSON)")
@@ -158,7 +173,7 @@ int Run(int argc, char** argv) {
   cli::AddAdminCommands(&app, &choice);
 
   // Set last: subcommands created before would inherit it.
-  app.footer(std::string(kCredentialsHelp) + kExitCodesHelp);
+  app.footer(std::string(kCredentialsHelp) + kTlsHelp + kExitCodesHelp);
 
   try {
     app.parse(argc, argv);
@@ -171,6 +186,10 @@ int Run(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   if (!choice.usage.ok()) return UsageError(choice.usage);
+  if (absl::Status tls = CheckClientCertificateOptions(client_options);
+      !tls.ok()) {
+    return UsageError(tls);
+  }
   if (!choice.action) {
     std::cerr << app.help();
     return kExitUsage;

@@ -1,6 +1,14 @@
 #include "client/partner_client.h"
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -27,13 +35,82 @@ constexpr char kRetryInfoUrl[] = "type.googleapis.com/google.rpc.RetryInfo";
 constexpr int kMaxRetries = 5;
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot read ", path));
+    const int error = errno;
+    const std::string message = absl::StrCat(
+        "cannot read ", path,
+        error != 0 ? absl::StrCat(": ", std::strerror(error)) : "");
+    if (error == EACCES || error == EPERM) {
+      return absl::PermissionDeniedError(message);
+    }
+    return absl::NotFoundError(message);
   }
   std::ostringstream content;
   content << in.rdbuf();
   return content.str();
+}
+
+struct X509Deleter {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+struct KeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+std::unique_ptr<X509, X509Deleter> PemCertificate(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ERR_clear_error();
+  return std::unique_ptr<X509, X509Deleter>(cert);
+}
+
+std::unique_ptr<EVP_PKEY, KeyDeleter> PemPrivateKey(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  // No passphrase: an encrypted key must not make OpenSSL prompt for one on
+  // the terminal; gRPC could not use it either.
+  pem_password_cb* no_passphrase = [](char*, int, int, void*) { return 0; };
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, no_passphrase, nullptr);
+  BIO_free(bio);
+  ERR_clear_error();
+  return std::unique_ptr<EVP_PKEY, KeyDeleter>(key);
+}
+
+// The client certificate and key of `options`, checked, into `ssl`. gRPC
+// would only log that it cannot use them, and every call would then fail as
+// if no server answered.
+absl::Status LoadClientCertificate(const ClientOptions& options,
+                                   grpc::SslCredentialsOptions* ssl) {
+  absl::StatusOr<std::string> cert_pem = ReadFile(options.client_cert_file);
+  if (!cert_pem.ok()) return cert_pem.status();
+  absl::StatusOr<std::string> key_pem = ReadFile(options.client_key_file);
+  if (!key_pem.ok()) return key_pem.status();
+  const auto cert = PemCertificate(*cert_pem);
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.client_cert_file,
+        " holds no PEM certificate (-----BEGIN CERTIFICATE-----): "
+        "--client_cert takes this client's certificate, signed by the CA "
+        "the server trusts for clients (its --tls_client_ca)"));
+  }
+  const auto key = PemPrivateKey(*key_pem);
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.client_key_file,
+        " holds no PEM private key without a passphrase: --client_key takes "
+        "the unencrypted private key of the --client_cert certificate"));
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.client_key_file, " (--client_key) is not the private key of ",
+        options.client_cert_file, " (--client_cert)"));
+  }
+  ssl->pem_cert_chain = *std::move(cert_pem);
+  ssl->pem_private_key = *std::move(key_pem);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -91,8 +168,34 @@ absl::optional<absl::Duration> RetryDelay(const absl::Status& status) {
          absl::Nanoseconds(retry.retry_delay().nanos());
 }
 
+absl::Status CheckClientCertificateOptions(const ClientOptions& options) {
+  const bool cert = !options.client_cert_file.empty();
+  const bool key = !options.client_key_file.empty();
+  if (cert != key) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        cert ? "--client_cert (CITYMATCH_CLIENT_CERT)"
+             : "--client_key (CITYMATCH_CLIENT_KEY)",
+        " is given without ",
+        cert ? "--client_key (CITYMATCH_CLIENT_KEY)"
+             : "--client_cert (CITYMATCH_CLIENT_CERT)",
+        ": a client certificate is presented with its private key; give "
+        "both"));
+  }
+  if (cert && options.ca_cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--client_cert and --client_key need --ca_cert (CITYMATCH_CA_CERT): "
+        "a client certificate is only presented over TLS, which --ca_cert "
+        "turns on");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<PartnerClient>> PartnerClient::Create(
     const ClientOptions& options) {
+  if (absl::Status usage = CheckClientCertificateOptions(options);
+      !usage.ok()) {
+    return usage;
+  }
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (options.ca_cert_file.empty()) {
     credentials = grpc::InsecureChannelCredentials();
@@ -110,6 +213,10 @@ absl::StatusOr<std::unique_ptr<PartnerClient>> PartnerClient::Create(
     }
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = *std::move(pem);
+    if (!options.client_cert_file.empty()) {
+      absl::Status loaded = LoadClientCertificate(options, &ssl);
+      if (!loaded.ok()) return loaded;
+    }
     credentials = grpc::SslCredentials(ssl);
   }
   grpc::ChannelArguments arguments;

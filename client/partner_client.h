@@ -39,6 +39,11 @@ struct ClientOptions {
   // PEM file of the root CA that signed the server's certificate. Empty means
   // plaintext; set, the channel uses TLS and trusts only this CA.
   std::string ca_cert_file;
+  // PEM files of the certificate this client presents and of its private key
+  // (unencrypted), for a server that requires client certificates (mutual
+  // TLS). Both or neither, and only with `ca_cert_file`.
+  std::string client_cert_file;
+  std::string client_key_file;
   // Deadline of each call; zero: none.
   absl::Duration timeout = absl::Seconds(60);
   // Deadline of an import or an export, each one call that may move up to
@@ -61,8 +66,10 @@ class PartnerClient {
  public:
   // Connects lazily: creating a client never fails because the server is
   // down; the first call does. NotFound / PermissionDenied if
-  // `options.ca_cert_file` cannot be read, InvalidArgument if it holds no
-  // PEM certificate.
+  // `options.ca_cert_file`, `client_cert_file` or `client_key_file` cannot
+  // be read; InvalidArgument, naming the file, if one holds no PEM
+  // certificate (or key), if the key is not the certificate's, or if the
+  // client files are given without the CA or one without the other.
   static absl::StatusOr<std::unique_ptr<PartnerClient>> Create(
       const ClientOptions& options);
 
@@ -173,6 +180,11 @@ class PartnerClient {
   std::unique_ptr<v1::Admin::Stub> admin_;
   const ClientOptions options_;
 };
+
+// InvalidArgument, naming the flags and their variables, if only one of
+// `options.client_cert_file` and `client_key_file` is set, or both without
+// `ca_cert_file`: a usage error, found before any file is read.
+absl::Status CheckClientCertificateOptions(const ClientOptions& options);
 
 // The status as the CLI keeps it: code and message of `status`, and its
 // google.rpc.BadRequest field violations (if any) as a payload.

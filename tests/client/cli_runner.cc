@@ -34,7 +34,9 @@ bool IsCliVariable(absl::string_view entry) {
          absl::StartsWith(entry, "CITYMATCH_TOKEN=") ||
          absl::StartsWith(entry, "CITYMATCH_TOKEN_FILE=") ||
          absl::StartsWith(entry, "CITYMATCH_DATA_DIR=") ||
-         absl::StartsWith(entry, "CITYMATCH_CA_CERT=");
+         absl::StartsWith(entry, "CITYMATCH_CA_CERT=") ||
+         absl::StartsWith(entry, "CITYMATCH_CLIENT_CERT=") ||
+         absl::StartsWith(entry, "CITYMATCH_CLIENT_KEY=");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // End-to-end tests of how `citymatch` authenticates: the bearer token
-// (--token, CITYMATCH_TOKEN) and TLS with a private root CA (--ca_cert).
+// (--token, CITYMATCH_TOKEN), TLS with a private root CA (--ca_cert) and
+// mutual TLS with a client certificate (--client_cert, --client_key).
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -136,10 +137,13 @@ std::string Pem(EVP_PKEY* key) {
   return pem;
 }
 
-// A server that speaks TLS only, with a certificate from a private CA.
+// A server that speaks TLS only, with a certificate from a private CA; and
+// client certificates, one from that CA and one from another.
 class CliTlsTest : public CliTest {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartTlsServer({}); }
+
+  void StartTlsServer(std::vector<std::string> extra_flags) {
     Key ca_key(EVP_EC_gen("P-256"));
     Cert ca =
         MakeCert("citymatch test CA", ca_key.get(), true, nullptr, nullptr);
@@ -149,21 +153,45 @@ class CliTlsTest : public CliTest {
     Key other_key(EVP_EC_gen("P-256"));
     Cert other_ca =
         MakeCert("another CA", other_key.get(), true, nullptr, nullptr);
+    Key client_key(EVP_EC_gen("P-256"));
+    Cert client = MakeCert("citymatch test client", client_key.get(), false,
+                           ca.get(), ca_key.get());
+    Key stranger_key(EVP_EC_gen("P-256"));
+    Cert stranger = MakeCert("citymatch stranger", stranger_key.get(), false,
+                             other_ca.get(), other_key.get());
     certs_.Write("ca.pem", Pem(ca.get()));
     certs_.Write("other-ca.pem", Pem(other_ca.get()));
     certs_.Write("server.pem", Pem(server.get()));
     certs_.Write("server.key", Pem(server_key.get()));
+    certs_.Write("client.pem", Pem(client.get()));
+    certs_.Write("client.key", Pem(client_key.get()));
+    certs_.Write("stranger.pem", Pem(stranger.get()));
+    certs_.Write("stranger.key", Pem(stranger_key.get()));
 
     seed_.WriteAll(SampleFiles());
-    server_ = std::make_unique<ServerProcess>(
-        data_.path(),
-        std::vector<std::string>{"--seed_dir=" + seed_.path(),
-                                 "--tls_cert=" + certs_.File("server.pem"),
-                                 "--tls_key=" + certs_.File("server.key")});
+    std::vector<std::string> flags = {"--seed_dir=" + seed_.path(),
+                                      "--tls_cert=" + certs_.File("server.pem"),
+                                      "--tls_key=" + certs_.File("server.key")};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    server_ = std::make_unique<ServerProcess>(data_.path(), flags);
     const absl::Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started;
     std::ifstream token_file(data_.File("admin.token"));
     token_file >> token_;
+  }
+
+  // --ca_cert and, if `name` is not empty, the client certificate `name`.pem
+  // with its key, then `args`.
+  std::vector<std::string> Tls(const std::string& name,
+                               const std::vector<std::string>& args) const {
+    std::vector<std::string> full = {"--timeout=10", "--ca_cert",
+                                     certs_.File("ca.pem")};
+    if (!name.empty()) {
+      full.insert(full.end(), {"--client_cert", certs_.File(name + ".pem"),
+                               "--client_key", certs_.File(name + ".key")});
+    }
+    full.insert(full.end(), args.begin(), args.end());
+    return full;
   }
 
   TempDir certs_;
@@ -221,6 +249,109 @@ TEST_F(CliTlsTest, ACaFileThatHoldsNoCertificateIsALocalFailure) {
   EXPECT_THAT(key.err, HasSubstr(certs_.File("server.key") +
                                  " holds no PEM certificate"));
   EXPECT_THAT(key.err, Not(HasSubstr("UNAVAILABLE")));
+}
+
+TEST_F(CliTlsTest, ClientCertificateFlagsWithoutTheirPartnerAreUsageErrors) {
+  const CliResult cert_only =
+      Cli({"--ca_cert", certs_.File("ca.pem"), "--client_cert",
+           certs_.File("client.pem"), "cities", "get", "lyon"});
+  EXPECT_EQ(cert_only.exit_code, 2) << cert_only;
+  EXPECT_THAT(cert_only.err,
+              HasSubstr("--client_cert (CITYMATCH_CLIENT_CERT) is given "
+                        "without --client_key (CITYMATCH_CLIENT_KEY)"));
+
+  const CliResult key_only =
+      Cli({"cities", "get", "lyon"},
+          {{"CITYMATCH_CA_CERT", certs_.File("ca.pem")},
+           {"CITYMATCH_CLIENT_KEY", certs_.File("client.key")}});
+  EXPECT_EQ(key_only.exit_code, 2) << key_only;
+  EXPECT_THAT(key_only.err,
+              HasSubstr("--client_key (CITYMATCH_CLIENT_KEY) is given "
+                        "without --client_cert (CITYMATCH_CLIENT_CERT)"));
+
+  // A client certificate is only presented over TLS, which --ca_cert asks
+  // for: without it, the flags (or variables) would be silently ignored.
+  const CliResult no_ca =
+      Cli({"--client_cert", certs_.File("client.pem"), "--client_key",
+           certs_.File("client.key"), "cities", "get", "lyon"});
+  const CliResult no_ca_env =
+      Cli({"cities", "get", "lyon"},
+          {{"CITYMATCH_CLIENT_CERT", certs_.File("client.pem")},
+           {"CITYMATCH_CLIENT_KEY", certs_.File("client.key")}});
+  for (const CliResult& result : {no_ca, no_ca_env}) {
+    EXPECT_EQ(result.exit_code, 2) << result;
+    EXPECT_THAT(result.err, HasSubstr("--client_cert and --client_key need "
+                                      "--ca_cert (CITYMATCH_CA_CERT)"));
+  }
+}
+
+TEST_F(CliTlsTest, ClientCertificateFilesThatCannotBeUsedAreLocalFailures) {
+  struct Case {
+    std::string cert, key, says;
+  };
+  const std::vector<Case> cases = {
+      {certs_.File("missing.pem"), certs_.File("client.key"),
+       "cannot read " + certs_.File("missing.pem")},
+      {certs_.File("client.pem"), certs_.File("missing.key"),
+       "cannot read " + certs_.File("missing.key")},
+      {certs_.File("client.key"), certs_.File("client.key"),
+       certs_.File("client.key") + " holds no PEM certificate"},
+      {certs_.File("client.pem"), certs_.File("client.pem"),
+       certs_.File("client.pem") + " holds no PEM private key"},
+      {certs_.File("client.pem"), certs_.File("stranger.key"),
+       certs_.File("stranger.key") + " (--client_key) is not the private " +
+           "key of " + certs_.File("client.pem")},
+  };
+  for (const Case& c : cases) {
+    const CliResult result = Cli(
+        {"--timeout=10", "--ca_cert", certs_.File("ca.pem"), "--client_cert",
+         c.cert, "--client_key", c.key, "cities", "get", "lyon"});
+    EXPECT_EQ(result.exit_code, 1) << c.cert << " " << c.key << "\n" << result;
+    EXPECT_THAT(result.err, HasSubstr(c.says)) << result;
+    EXPECT_THAT(result.err, Not(HasSubstr("UNAVAILABLE"))) << result;
+  }
+}
+
+TEST_F(CliTlsTest, HelpListsTheClientCertificateFlags) {
+  const CliResult help = RunCli({"--help"});
+  EXPECT_EQ(help.exit_code, 0) << help;
+  for (const char* text :
+       {"--client_cert", "--client_key", "CITYMATCH_CLIENT_CERT",
+        "CITYMATCH_CLIENT_KEY", "mutual TLS"}) {
+    EXPECT_THAT(help.out, HasSubstr(text));
+  }
+}
+
+// A server that also requires a client certificate signed by its CA.
+class CliMutualTlsTest : public CliTlsTest {
+ protected:
+  void SetUp() override {
+    // The CA that signs the server's certificate signs its clients' too.
+    StartTlsServer({"--tls_client_ca=" + certs_.File("ca.pem")});
+  }
+};
+
+TEST_F(CliMutualTlsTest, AClientCertificateFromTheServersCaConnects) {
+  const CliResult flags = Cli(Tls("client", {"cities", "get", "lyon"}));
+  EXPECT_EQ(flags.exit_code, 0) << flags;
+  EXPECT_THAT(flags.out, HasSubstr("Lyon"));
+
+  const CliResult from_env =
+      Cli({"cities", "get", "lyon"},
+          {{"CITYMATCH_CA_CERT", certs_.File("ca.pem")},
+           {"CITYMATCH_CLIENT_CERT", certs_.File("client.pem")},
+           {"CITYMATCH_CLIENT_KEY", certs_.File("client.key")}});
+  EXPECT_EQ(from_env.exit_code, 0) << from_env;
+  EXPECT_THAT(from_env.out, HasSubstr("Lyon"));
+
+  // The certificate is not a token: the token is still required.
+  TempDir empty;
+  std::vector<std::string> args = {"--server", server_->address()};
+  const std::vector<std::string> tls = Tls("client", {"cities", "get", "lyon"});
+  args.insert(args.end(), tls.begin(), tls.end());
+  const CliResult no_token = RunCli(args, {}, empty.path());
+  EXPECT_EQ(no_token.exit_code, 3) << no_token;
+  EXPECT_THAT(no_token.err, StartsWith("error: UNAUTHENTICATED: "));
 }
 
 }  // namespace

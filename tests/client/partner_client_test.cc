@@ -73,6 +73,24 @@ TEST(PartnerClientTest, UnreadableCaCertFailsBeforeAnyCall) {
             absl::StatusCode::kNotFound);
 }
 
+TEST(PartnerClientTest, AClientCertificateNeedsItsKeyAndTheCa) {
+  ClientOptions options;
+  options.client_cert_file = "/nonexistent/client.pem";
+  EXPECT_EQ(PartnerClient::Create(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options.client_key_file = "/nonexistent/client.key";
+  EXPECT_EQ(PartnerClient::Create(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options.client_cert_file.clear();
+  options.ca_cert_file = "/nonexistent/ca.pem";
+  EXPECT_EQ(PartnerClient::Create(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // All three given: now the files are read, and the first is missing.
+  options.client_cert_file = "/nonexistent/client.pem";
+  EXPECT_EQ(PartnerClient::Create(options).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST(PartnerClientTest, CallsToANonListeningPortAreUnavailable) {
   ClientOptions options;
   options.server = "127.0.0.1:1";
