@@ -49,14 +49,40 @@ int Commands::ServerFailure(const absl::Status& status) {
     // A server was there when the transports disagree: gRPC words a TLS
     // client's failed handshake with a plaintext server (or an untrusted
     // certificate) "Ssl handshake failed", and a plaintext client's call to
-    // a TLS server, which closes the connection, "Socket closed".
+    // a TLS server, which closes the connection, "Socket closed". A server
+    // that requires a client certificate (mutual TLS) checks it only after
+    // the client has finished its side of a TLS 1.3 handshake, so a TLS
+    // client it refuses sees "Socket closed" too: which of the two it was,
+    // only whether this client speaks TLS tells.
     const absl::string_view message = status.message();
+    const bool tls = !client_->options().ca_cert_file.empty();
+    const bool client_cert = !client_->options().client_cert_file.empty();
     if (!client_->Connected() &&
         absl::StrContains(message, "Ssl handshake failed")) {
       *err_ << "hint: a server answered but the TLS handshake failed: it may "
                "speak plaintext (then leave out --ca_cert and "
                "CITYMATCH_CA_CERT), or its certificate is not signed by the "
-               "CA given with --ca_cert\n";
+               "CA given with --ca_cert, or "
+            << (client_cert ? "it did not accept the client certificate "
+                              "given with --client_cert"
+                            : "it may require a client certificate "
+                              "(--client_cert, --client_key)")
+            << "\n";
+    } else if (!client_->Connected() && tls && !client_cert &&
+               absl::StrContains(message, "Socket closed")) {
+      *err_ << "hint: the server closed the connection after the TLS "
+               "handshake, as one that requires a client certificate "
+               "(mutual TLS: its --tls_client_ca) does when none is "
+               "presented: pass this client's certificate and key with "
+               "--client_cert and --client_key (or CITYMATCH_CLIENT_CERT and "
+               "CITYMATCH_CLIENT_KEY)\n";
+    } else if (!client_->Connected() && tls &&
+               absl::StrContains(message, "Socket closed")) {
+      *err_ << "hint: the server closed the connection after the TLS "
+               "handshake, as one that requires a client certificate does "
+               "when it refuses the one presented: the certificate given with "
+               "--client_cert must be signed by the CA the server trusts for "
+               "clients (its --tls_client_ca), and not be expired\n";
     } else if (!client_->Connected() &&
                absl::StrContains(message, "Socket closed")) {
       *err_ << "hint: the server closed the connection at once, as one that "

@@ -161,6 +161,10 @@ class PartnerClient {
   // rather than that it answered with that error.
   bool Connected() const;
 
+  // The options this client was made with (TLS or not, a client
+  // certificate or not), for hints about a failed connection.
+  const ClientOptions& options() const { return options_; }
+
  private:
   // Now + `timeout`, or InfiniteFuture() for no deadline (zero).
   static absl::Time Deadline(absl::Duration timeout);

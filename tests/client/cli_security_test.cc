@@ -354,5 +354,24 @@ TEST_F(CliMutualTlsTest, AClientCertificateFromTheServersCaConnects) {
   EXPECT_THAT(no_token.err, StartsWith("error: UNAUTHENTICATED: "));
 }
 
+TEST_F(CliMutualTlsTest, WithoutAClientCertificateTheHintNamesTheFlags) {
+  const CliResult result = Cli(Tls("", {"cities", "get", "lyon"}));
+  EXPECT_EQ(result.exit_code, 4) << result;
+  EXPECT_THAT(result.out, ::testing::IsEmpty());
+  EXPECT_THAT(result.err, HasSubstr("client certificate"));
+  EXPECT_THAT(result.err, HasSubstr("--client_cert"));
+  EXPECT_THAT(result.err, HasSubstr("--client_key"));
+  EXPECT_THAT(result.err, Not(HasSubstr("no citymatch server answered")));
+}
+
+TEST_F(CliMutualTlsTest, AClientCertificateFromAnotherCaIsRefused) {
+  const CliResult result = Cli(Tls("stranger", {"cities", "get", "lyon"}));
+  EXPECT_EQ(result.exit_code, 4) << result;
+  EXPECT_THAT(result.out, ::testing::IsEmpty());
+  EXPECT_THAT(result.err, HasSubstr("refuses the one presented"));
+  EXPECT_THAT(result.err, HasSubstr("--tls_client_ca"));
+  EXPECT_THAT(result.err, Not(HasSubstr("no citymatch server answered")));
+}
+
 }  // namespace
 }  // namespace citymatch::testing
