@@ -43,11 +43,19 @@ ABSL_FLAG(std::string, backup_to, "",
           "directory, which must not hold one, and exit. A server may be "
           "running on --data_dir meanwhile; restore by starting one with "
           "--data_dir on the copy.");
+ABSL_FLAG(bool, new_admin_token, false,
+          "At start, create a new ADMIN token and write it to "
+          "<data_dir>/admin.token (mode 0600, replacing the file if there is "
+          "one; the token it held stays valid until revoked), then serve. "
+          "The way back in after the file was lost or a backup restored. "
+          "Recorded in the audit log; give it once.");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "citymatch-server --data_dir=DIR [--grpc_addr=HOST:PORT]\n"
-      "       citymatch-server --data_dir=DIR --backup_to=BACKUP_DIR");
+      "       citymatch-server --data_dir=DIR --backup_to=BACKUP_DIR\n"
+      "       citymatch-server --data_dir=DIR --new_admin_token  (then "
+      "serves)");
   // Abseil's --help lists the flags of a file named after the program
   // (citymatch-server.cc) and found none; ours are defined in this file.
   absl::FlagsUsageConfig usage;
@@ -60,6 +68,16 @@ int main(int argc, char** argv) {
 
   if (const std::string backup_dir = absl::GetFlag(FLAGS_backup_to);
       !backup_dir.empty()) {
+    // A backup copies no secret, and a token made here would go to the
+    // original store, not to the copy: --new_admin_token belongs to the
+    // server started on the restored copy.
+    if (absl::GetFlag(FLAGS_new_admin_token)) {
+      spdlog::error(
+          "--new_admin_token cannot be combined with --backup_to: a backup "
+          "never holds admin.token; give --new_admin_token to the server "
+          "started on the restored copy");
+      return 1;
+    }
     const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
     absl::StatusOr<citymatch::DataDirBackup> backup =
         citymatch::BackupDataDir(data_dir, backup_dir);
@@ -100,6 +118,7 @@ int main(int argc, char** argv) {
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.rate_limit_qps = absl::GetFlag(FLAGS_rate_limit_qps);
   options.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  options.new_admin_token = absl::GetFlag(FLAGS_new_admin_token);
   absl::StatusOr<std::unique_ptr<citymatch::Server>> server =
       citymatch::Server::BuildAndStart(options);
   if (!server.ok()) {

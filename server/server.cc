@@ -196,6 +196,38 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// --new_admin_token: a new ADMIN token in <data_dir>/admin.token, audited as
+// any token creation. No token called for it, so the event names the new
+// token as its own creator under the method "NewAdminToken": the operator
+// who started the server acts through it.
+absl::Status WriteNewAdminToken(TokenRegistry* registry, AuditLog* audit,
+                                const std::string& data_dir) {
+  absl::StatusOr<NewAdminTokenResult> created =
+      NewAdminToken(registry, data_dir);
+  if (!created.ok()) return created.status();
+  const std::string name = absl::StrCat("tokens/", created->record.id);
+  Principal creator;
+  creator.token_id = created->record.id;
+  creator.role = TokenRole::kAdmin;
+  audit->Record(creator, "NewAdminToken", name, grpc::Status::OK);
+  std::string before;
+  if (created->replaced && created->replaced_token_id.empty()) {
+    before = "; the token it held before did not work on this store";
+  } else if (created->replaced) {
+    before = absl::StrCat(
+        "; tokens/", created->replaced_token_id,
+        ", which it held before, stays valid until revoked (citymatch tokens "
+        "revoke tokens/",
+        created->replaced_token_id, ")");
+  }
+  spdlog::warn(
+      "--new_admin_token: created ADMIN token {} and wrote it to {}{}. Every "
+      "start with --new_admin_token creates another: leave the flag out "
+      "from now on",
+      name, created->path, before);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
@@ -238,11 +270,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
       TokenRegistry::Open(server->admin_storage_.get());
   if (!registry.ok()) return registry.status();
   server->registry_ = std::move(*registry);
+  server->audit_ = std::make_unique<AuditLog>(server->admin_storage_.get());
   absl::StatusOr<std::string> bootstrap =
       BootstrapAdminToken(server->registry_.get(), options.data_dir);
   if (!bootstrap.ok()) return bootstrap.status();
   if (!bootstrap->empty()) {
     spdlog::info("first start: wrote an ADMIN token to {}", *bootstrap);
+  } else if (options.new_admin_token) {
+    absl::Status status = WriteNewAdminToken(
+        server->registry_.get(), server->audit_.get(), options.data_dir);
+    if (!status.ok()) return status;
   }
   const std::shared_ptr<const GraphSnapshot> graph = server->store_->Snapshot();
   if (!options.seed_dir.empty() && graph->version() == 0 &&
@@ -252,11 +289,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   }
 
   server->drain_notice_ = options.drain_notice;
-  server->admin_token_path_ =
-      (std::filesystem::path(options.data_dir) / "admin.token").string();
+  server->admin_token_path_ = AdminTokenPath(options.data_dir);
   server->limiter_ = std::make_unique<RateLimiter>(options.rate_limit_qps,
                                                    options.rate_limit_burst);
-  server->audit_ = std::make_unique<AuditLog>(server->admin_storage_.get());
   server->guard_ = std::make_unique<RequestGuard>(
       server->registry_.get(), server->limiter_.get(), server->audit_.get());
 

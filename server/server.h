@@ -48,16 +48,20 @@ struct ServerOptions {
   // no limit.
   double rate_limit_qps = 100;
   double rate_limit_burst = 200;
+  // At start, create another ADMIN token and write it to
+  // `<data_dir>/admin.token` (NewAdminToken), for an operator who has none
+  // left. In a new store the first token written there is enough.
+  bool new_admin_token = false;
   CatalogOptions catalog;
 };
 
 class Server {
  public:
-  // Opens the stores and starts serving. On first start (no token yet) it
-  // writes an ADMIN token to `<data_dir>/admin.token`. Unavailable if the
-  // address cannot be bound; the stores' errors (DataLoss, ...) as they
-  // are; InvalidArgument if the seed data set has bad rows or a TLS file
-  // cannot be read.
+  // Opens the stores and starts serving. On first start (no token yet), or
+  // with `new_admin_token`, it writes an ADMIN token to
+  // `<data_dir>/admin.token`. Unavailable if the address cannot be bound;
+  // the stores' errors (DataLoss, ...) as they are; InvalidArgument if the
+  // seed data set has bad rows or a TLS file cannot be read.
   static absl::StatusOr<std::unique_ptr<Server>> BuildAndStart(
       const ServerOptions& options);
 

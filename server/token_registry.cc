@@ -4,7 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -112,8 +116,8 @@ absl::StatusOr<TokenRecord> TokenRegistry::RevokeToken(const std::string& id,
     return absl::NotFoundError(absl::StrCat("token ", id, " not found"));
   }
   // The last ADMIN token that works cannot be revoked: no call could create
-  // another, and the server writes admin.token only into a new store, so
-  // the store would have no administrator for good.
+  // another, so nobody could administer the store until someone with access
+  // to its directory restarted the server with --new_admin_token.
   const int64_t now_ms = absl::ToUnixMillis(now);
   auto works = [now_ms](const TokenRecord& t) {
     return !t.revoked && (t.expire_time_ms == 0 || now_ms < t.expire_time_ms);
@@ -166,29 +170,92 @@ bool TokenRegistry::empty() const {
   return tokens_.empty();
 }
 
+namespace {
+
+// Writes `token` to `path` with mode 0600, replacing whatever is there in
+// one rename: a crash or a full disk leaves either the old file or the new
+// one whole, never a half-written or empty token. The file is created with
+// 0600 from the start, so the secret is never readable by others.
+absl::Status WriteTokenFile(const std::string& path, const std::string& token) {
+  const std::filesystem::path target(path);
+  std::string temp = path + ".XXXXXX";
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  const std::string content = token + "\n";
+  bool written = fchmod(fd, 0600) == 0 &&
+                 write(fd, content.data(), content.size()) ==
+                     static_cast<ssize_t>(content.size()) &&
+                 fsync(fd) == 0;
+  const int error = errno;
+  if (close(fd) != 0) written = false;
+  if (!written || rename(temp.c_str(), path.c_str()) != 0) {
+    const int cause = written ? errno : error;
+    unlink(temp.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(cause)));
+  }
+  // The rename itself must survive a power loss too.
+  const std::string dir =
+      target.has_parent_path() ? target.parent_path().string() : ".";
+  if (const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+      dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string AdminTokenPath(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "admin.token").string();
+}
+
 absl::StatusOr<std::string> BootstrapAdminToken(TokenRegistry* registry,
                                                 const std::string& data_dir) {
   if (!registry->empty()) return std::string();
   absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
       TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0);
   if (!created.ok()) return created.status();
-  const std::string path =
-      (std::filesystem::path(data_dir) / "admin.token").string();
-  // Created with 0600 from the start, so the secret is never world-readable.
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) {
-    return absl::UnavailableError(absl::StrCat("cannot write ", path));
-  }
-  fchmod(fd, 0600);
-  const std::string content = created->token + "\n";
-  const bool written = write(fd, content.data(), content.size()) ==
-                           static_cast<ssize_t>(content.size()) &&
-                       fsync(fd) == 0;
-  close(fd);
-  if (!written) {
-    return absl::UnavailableError(absl::StrCat("cannot write ", path));
-  }
+  const std::string path = AdminTokenPath(data_dir);
+  absl::Status written = WriteTokenFile(path, created->token);
+  if (!written.ok()) return written;
   return path;
+}
+
+absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,
+                                                  const std::string& data_dir) {
+  NewAdminTokenResult result;
+  result.path = AdminTokenPath(data_dir);
+  // Which token the file held, so that the caller can say it stays valid;
+  // read before the new token replaces it.
+  if (std::ifstream old(result.path); old.is_open()) {
+    result.replaced = true;
+    std::string token;
+    if (old >> token) {
+      if (absl::StatusOr<Principal> holder = registry->Authenticate(token);
+          holder.ok()) {
+        result.replaced_token_id = holder->token_id;
+      }
+    }
+  }
+  // The token is stored before its secret is written: the other order
+  // could leave a file naming a token that does not exist in place of one
+  // that worked.
+  absl::StatusOr<TokenRegistry::Created> created =
+      registry->CreateToken(TokenRole::kAdmin, "", kNewAdminTokenName, 0);
+  if (!created.ok()) return created.status();
+  result.record = created->record;
+  absl::Status written = WriteTokenFile(result.path, created->token);
+  if (!written.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        written.message(), " (ADMIN token tokens/", result.record.id,
+        " was created, but nobody knows its secret)"));
+  }
+  return result;
 }
 
 }  // namespace citymatch

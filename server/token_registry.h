@@ -72,11 +72,38 @@ class TokenRegistry {
   absl::btree_map<std::string, TokenRecord> tokens_ ABSL_GUARDED_BY(mu_);
 };
 
+// `<data_dir>/admin.token`, where the server writes an ADMIN token's secret.
+std::string AdminTokenPath(const std::string& data_dir);
+
 // Creates an ADMIN token and writes it to `<data_dir>/admin.token` (mode
 // 0600) if `registry` has no token yet, so that a new installation needs no
 // configuration. Returns the path written, or "" if tokens existed.
 absl::StatusOr<std::string> BootstrapAdminToken(TokenRegistry* registry,
                                                 const std::string& data_dir);
+
+// The display name of the tokens NewAdminToken creates.
+inline constexpr char kNewAdminTokenName[] =
+    "recovery admin (--new_admin_token)";
+
+struct NewAdminTokenResult {
+  TokenRecord record;  // the new token, without its secret
+  std::string path;    // where its secret was written
+  // True if the file was there before; then the id of the token it held if
+  // that token works in this store ("" if not): it stays valid.
+  bool replaced = false;
+  std::string replaced_token_id;
+};
+
+// Creates an ADMIN token and writes its secret to `<data_dir>/admin.token`
+// (mode 0600), atomically replacing a file already there: the way back in
+// for whoever has no ADMIN token left, because the file was deleted or the
+// store was restored from a backup (which never holds the secret). It needs
+// no other authentication, since whoever can open the store can read every
+// secret it guards. The token the file held before is not revoked. Errors
+// of the registry as they are; Unavailable if the file cannot be written
+// (the token then exists, but nobody knows its secret).
+absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,
+                                                  const std::string& data_dir);
 
 }  // namespace citymatch
 

@@ -1,7 +1,11 @@
 // End-to-end tests of the administration commands (`citymatch orgs`,
-// `tokens`, `audit`) and of where the CLI finds its token when none is given
-// (--token_file, CITYMATCH_TOKEN_FILE, ${CITYMATCH_DATA_DIR:-var}/admin.token
-// under the working directory), against a real citymatch-server.
+// `tokens`, `audit`), of `citymatch-server --new_admin_token` and of where
+// the CLI finds its token when none is given (--token_file,
+// CITYMATCH_TOKEN_FILE, ${CITYMATCH_DATA_DIR:-var}/admin.token under the
+// working directory), against a real citymatch-server.
+#include <signal.h>
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -442,6 +446,101 @@ TEST_F(CliAdminTest, RevokedTokenStopsWorkingAtOnce) {
       Cli({"tokens", "revoke", "tokens/0000000000000000"});
   EXPECT_EQ(unknown.exit_code, 3) << unknown;
   EXPECT_THAT(unknown.err, StartsWith("error: NOT_FOUND: "));
+}
+
+// ---- citymatch-server --new_admin_token ------------------------------------
+
+// The "tokens/{id}" of a "cm_<id>_<secret>" token (the secret may hold '_').
+std::string TokenName(const std::string& token) {
+  const std::vector<std::string> parts =
+      absl::StrSplit(token, absl::MaxSplits('_', 2));
+  return parts.size() == 3 ? "tokens/" + parts[1] : "";
+}
+
+TEST_F(CliAdminTest, NewAdminTokenLetsTheAdminInAfterTheTokenFileWasLost) {
+  const std::string lost = token_;
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  ASSERT_TRUE(std::filesystem::remove(data_.File("admin.token")));
+
+  StartServer("", {"--new_admin_token"});
+  ASSERT_FALSE(token_.empty()) << "no admin.token after --new_admin_token";
+  EXPECT_NE(token_, lost);
+  const std::string name = TokenName(token_);
+  struct stat st;
+  ASSERT_EQ(stat(data_.File("admin.token").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+
+  // The new token administers the store...
+  const CliResult org =
+      As(token_, {"orgs", "create", "after-recovery", "--name", "After"});
+  EXPECT_EQ(org.exit_code, 0) << org;
+  const nlohmann::json tokens = Json({"tokens", "list", "--all"});
+  ASSERT_TRUE(tokens.contains("tokens")) << tokens;
+  bool listed = false;
+  for (const nlohmann::json& t : tokens["tokens"]) {
+    if (t.value("name", "") != name) continue;
+    listed = true;
+    EXPECT_EQ(t.value("role", ""), "ADMIN") << t;
+    EXPECT_EQ(t.value("display_name", ""), "recovery admin (--new_admin_token)")
+        << t;
+  }
+  EXPECT_TRUE(listed) << name << " not in " << tokens;
+  // ... and the lost one was not revoked: whoever still holds it is in too.
+  const CliResult old = As(lost, {"orgs", "list"});
+  EXPECT_EQ(old.exit_code, 0) << old;
+
+  // The creation is audited like any other, just before the write above.
+  const nlohmann::json audit = Json({"audit", "--page-size", "2"});
+  ASSERT_EQ(audit["events"].size(), 2u) << audit;
+  const nlohmann::json& created = audit["events"][1];
+  EXPECT_EQ(created.value("method", ""), "NewAdminToken") << audit;
+  EXPECT_EQ(created.value("resource", ""), name) << audit;
+  EXPECT_EQ(created.value("token", ""), name) << audit;
+  EXPECT_EQ(created.value("role", ""), "ADMIN") << audit;
+  EXPECT_EQ(created.value("result", ""), "OK") << audit;
+  EXPECT_EQ(audit["events"][0].value("method", ""), "CreateOrganization");
+}
+
+TEST_F(CliAdminTest, NewAdminTokenReplacesTheFileAndTheOldTokenStaysValid) {
+  const std::string old = token_;
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  StartServer("", {"--new_admin_token"});
+  EXPECT_NE(token_, old);
+  EXPECT_EQ(As(token_, {"tokens", "list"}).exit_code, 0);
+  EXPECT_EQ(As(old, {"tokens", "list"}).exit_code, 0);
+  // Given once; a later start without it keeps both, and the file.
+  const std::string recovered = token_;
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  StartServer("");
+  EXPECT_EQ(token_, recovered);
+  EXPECT_EQ(Json({"tokens", "list", "--all"})["tokens"].size(), 2u);
+}
+
+TEST_F(CliAdminTest, NewAdminTokenOpensAStoreRestoredFromABackup) {
+  TempDir backups;
+  const std::string copy = backups.File("copy");
+  const CliResult backup =
+      RunBuiltBinary("server/citymatch-server",
+                     {"--data_dir=" + data_.path(), "--backup_to=" + copy});
+  ASSERT_EQ(backup.exit_code, 0) << backup;
+  // A backup holds no secret.
+  ASSERT_FALSE(std::filesystem::exists(copy + "/admin.token"));
+
+  ServerProcess restored(copy, {"--new_admin_token"});
+  const absl::Status started = restored.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  std::ifstream in(copy + "/admin.token");
+  std::string token;
+  ASSERT_TRUE(in >> token) << "no admin.token in the restored store";
+  const CliResult list =
+      RunCli({"--server", restored.address(), "--token", token, "orgs", "list"},
+             {}, empty_.path());
+  EXPECT_EQ(list.exit_code, 0) << list;
+  restored.Kill(SIGTERM);
+  EXPECT_TRUE(restored.Wait().ok());
 }
 
 // ---- audit -----------------------------------------------------------------

@@ -1,8 +1,11 @@
 // citymatch-server run as a binary, for what only its main() does: flags,
 // --help, and what it says when it cannot start.
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/cli_runner.h"
@@ -23,7 +26,8 @@ TEST(ServerMainTest, HelpListsTheServersOwnFlags) {
   EXPECT_THAT(help.out, Not(HasSubstr("No flags matched")));
   for (const char* flag :
        {"--data_dir ", "--grpc_addr ", "--seed_dir ", "--tls_cert ",
-        "--rate_limit_qps ", "--shutdown_grace "}) {
+        "--rate_limit_qps ", "--shutdown_grace ", "--backup_to ",
+        "--new_admin_token "}) {
     EXPECT_THAT(help.out, HasSubstr(flag)) << help;
   }
 }
@@ -50,6 +54,63 @@ TEST(ServerMainTest, NoHttpAddrNoWarning) {
   const CliResult result = StartOnForeignAddress({});
   EXPECT_EQ(result.exit_code, 1) << result;
   EXPECT_THAT(result.out + result.err, Not(HasSubstr("HTTP/JSON")));
+}
+
+// The token in the file `path`; "" if it cannot be read.
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  in >> token;
+  return token;
+}
+
+// The <id> and <secret> of "cm_<id>_<secret>" (the secret may hold '_').
+std::vector<std::string> IdAndSecret(const std::string& token) {
+  std::vector<std::string> parts =
+      absl::StrSplit(token, absl::MaxSplits('_', 2));
+  if (parts.size() != 3) return {"", ""};
+  return {parts[1], parts[2]};
+}
+
+TEST(ServerMainTest, NewAdminTokenSaysWhereItIsAndThatTheOldOneStaysValid) {
+  TempDir data;
+  const std::string store = data.File("store");
+  const std::string file = store + "/admin.token";
+  // Each start writes its token, then fails to listen and exits.
+  const std::vector<std::string> flags = {"--data_dir=" + store,
+                                          "--grpc_addr=192.0.2.1:0"};
+  ASSERT_EQ(RunBuiltBinary(kServer, flags).exit_code, 1);
+  const std::vector<std::string> old = IdAndSecret(ReadToken(file));
+  ASSERT_FALSE(old[0].empty());
+
+  std::vector<std::string> recover = flags;
+  recover.push_back("--new_admin_token");
+  const CliResult result = RunBuiltBinary(kServer, recover);
+  EXPECT_EQ(result.exit_code, 1) << result;
+  const std::string log = result.out + result.err;
+  const std::vector<std::string> token = IdAndSecret(ReadToken(file));
+  ASSERT_FALSE(token[0].empty());
+  EXPECT_NE(token[0], old[0]);
+  EXPECT_THAT(log, HasSubstr("--new_admin_token: created ADMIN token tokens/" +
+                             token[0] + " and wrote it to " + file));
+  EXPECT_THAT(log, HasSubstr("tokens/" + old[0] +
+                             ", which it held before, stays valid until "
+                             "revoked"));
+  // Ids only: no secret reaches the log.
+  EXPECT_THAT(log, Not(HasSubstr(old[1])));
+  EXPECT_THAT(log, Not(HasSubstr(token[1])));
+}
+
+TEST(ServerMainTest, NewAdminTokenIsNotForABackup) {
+  TempDir data;
+  const CliResult result = RunBuiltBinary(
+      kServer, {"--data_dir=" + data.File("store"),
+                "--backup_to=" + data.File("copy"), "--new_admin_token"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.out + result.err,
+              HasSubstr("--new_admin_token cannot be combined with "
+                        "--backup_to"));
+  EXPECT_FALSE(std::filesystem::exists(data.File("copy")));
 }
 
 }  // namespace

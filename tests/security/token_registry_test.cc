@@ -5,9 +5,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -353,6 +356,104 @@ TEST_F(TokenRegistryTest, BootstrapDoesNothingWhenTokensExist) {
       BootstrapAdminToken(registry_.get(), dir_.path());
   ASSERT_TRUE(path.ok()) << path.status();
   EXPECT_EQ(*path, "");
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
+}
+
+// The whole of `path`, whitespace stripped ("" if it cannot be read).
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream content;
+  content << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(content.str()));
+}
+
+// The names of the files in `dir`.
+std::vector<std::string> FileNames(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(TokenRegistryTest, NewAdminTokenAfterTheFileWasLost) {
+  ASSERT_TRUE(BootstrapAdminToken(registry_.get(), dir_.path()).ok());
+  const std::string lost = ReadToken(dir_.File("admin.token"));
+  ASSERT_TRUE(std::filesystem::remove(dir_.File("admin.token")));
+
+  absl::StatusOr<NewAdminTokenResult> created =
+      NewAdminToken(registry_.get(), dir_.path());
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->path, dir_.File("admin.token"));
+  EXPECT_FALSE(created->replaced);
+  EXPECT_EQ(created->record.display_name, kNewAdminTokenName);
+  struct stat st;
+  ASSERT_EQ(stat(created->path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  const std::string token = ReadToken(created->path);
+  absl::StatusOr<Principal> p = registry_->Authenticate(token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, TokenRole::kAdmin);
+  EXPECT_EQ(p->token_id, created->record.id);
+  // The lost token was not revoked: whoever still has it keeps working.
+  EXPECT_TRUE(registry_->Authenticate(lost).ok());
+  EXPECT_EQ(registry_->Tokens().size(), 2u);
+
+  // Stored, like any token.
+  Open();
+  EXPECT_TRUE(registry_->Authenticate(token).ok());
+}
+
+TEST_F(TokenRegistryTest, NewAdminTokenReplacesTheFileAndNamesTheOldToken) {
+  ASSERT_TRUE(BootstrapAdminToken(registry_.get(), dir_.path()).ok());
+  const std::string old = ReadToken(dir_.File("admin.token"));
+  absl::StatusOr<Principal> old_principal = registry_->Authenticate(old);
+  ASSERT_TRUE(old_principal.ok());
+
+  absl::StatusOr<NewAdminTokenResult> created =
+      NewAdminToken(registry_.get(), dir_.path());
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(created->replaced);
+  EXPECT_EQ(created->replaced_token_id, old_principal->token_id);
+  const std::string token = ReadToken(created->path);
+  EXPECT_NE(token, old);
+  EXPECT_TRUE(registry_->Authenticate(token).ok());
+  EXPECT_TRUE(registry_->Authenticate(old).ok());
+  struct stat st;
+  ASSERT_EQ(stat(created->path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  // Replaced by a rename: no temporary file is left beside it.
+  for (const std::string& name : FileNames(dir_.path())) {
+    EXPECT_THAT(name, Not(HasSubstr("admin.token."))) << name;
+  }
+}
+
+TEST_F(TokenRegistryTest, NewAdminTokenReplacesAFileHoldingNoWorkingToken) {
+  ASSERT_TRUE(BootstrapAdminToken(registry_.get(), dir_.path()).ok());
+  {
+    std::ofstream out(dir_.File("admin.token"), std::ios::trunc);
+    // Well-formed, but never stored here (another store's token, say).
+    out << GenerateToken().token << "\n";
+  }
+  absl::StatusOr<NewAdminTokenResult> created =
+      NewAdminToken(registry_.get(), dir_.path());
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(created->replaced);
+  EXPECT_EQ(created->replaced_token_id, "");
+  EXPECT_TRUE(registry_->Authenticate(ReadToken(created->path)).ok());
+}
+
+TEST_F(TokenRegistryTest, NewAdminTokenNeedsAWritableStore) {
+  FlakyAdminStorage flaky(storage_.get());
+  absl::StatusOr<std::unique_ptr<TokenRegistry>> registry =
+      TokenRegistry::Open(&flaky);
+  ASSERT_TRUE(registry.ok());
+  flaky.fail_writes = true;
+  absl::StatusOr<NewAdminTokenResult> created =
+      NewAdminToken(registry->get(), dir_.path());
+  EXPECT_TRUE(absl::IsUnavailable(created.status())) << created.status();
+  // No file names a token that was never stored.
   EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
 }
 
