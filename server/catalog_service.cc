@@ -1,6 +1,7 @@
 #include "server/catalog_service.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <type_traits>
 
@@ -9,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "graph/name_folding.h"
 #include "graph/theme_taxonomy.h"
@@ -19,6 +21,7 @@
 #include "server/proto_convert.h"
 #include "server/resource_traits.h"
 #include "server/status_util.h"
+#include "spdlog/spdlog.h"
 
 namespace citymatch {
 
@@ -353,10 +356,24 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
   }
 }
 
+// Deletes the entity `name`. A city also leaves every organisation attached
+// to it, in the same operation: projects, practices and twinnings that hold
+// a city refuse its deletion (Blocker), as they are data a user must decide
+// about, but an organisation's cities cannot be changed by any call, so
+// refusing would make such a city undeletable; and an organisation left
+// holding the id would give its editors the profile of any city created
+// later under that id. The organisations are in the admin store, another
+// SQLite database, so the order is what keeps a crash harmless: the city
+// leaves them first, under the graph's write lock once its deletion has
+// passed every check (so only a failing disk can still stop it), and is
+// deleted after. A crash in between leaves the city without those
+// organisations, which only takes access away; the other order could leave
+// an organisation holding an id that no city has. If the deletion fails
+// after all, the city is attached to them again.
 template <typename T>
-grpc::Status Delete(GraphStore* store, const Principal& principal,
-                    const std::string& name, const std::string& etag,
-                    v1::DeleteResponse* response) {
+grpc::Status Delete(GraphStore* store, TokenRegistry* registry,
+                    const Principal& principal, const std::string& name,
+                    const std::string& etag, v1::DeleteResponse* response) {
   using Traits = ResourceTraits<T>;
   const std::string id = ParseResourceName(Traits::kCollection, name);
   if (id.empty()) {
@@ -375,9 +392,34 @@ grpc::Status Delete(GraphStore* store, const Principal& principal,
   mutation.preconditions.push_back(
       {Traits::kKind, id, Precondition::Kind::kMustExist, etag});
   Traits::Deletes(&mutation)->push_back(id);
+  std::vector<std::string> detached;  // organisations the city left
+  std::function<absl::Status()> before_commit;
+  if constexpr (std::is_same_v<T, City>) {
+    before_commit = [&]() -> absl::Status {
+      absl::StatusOr<std::vector<std::string>> left = registry->DetachCity(id);
+      if (!left.ok()) return left.status();
+      detached = *std::move(left);
+      return absl::OkStatus();
+    };
+  }
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-      store->Apply(mutation);
-  if (!graph.ok()) return ToGrpcStatus(graph.status());
+      store->Apply(mutation, before_commit);
+  if (!graph.ok()) {
+    if (!detached.empty()) {
+      absl::Status undone = registry->ReattachCity(id, detached);
+      if (!undone.ok()) {
+        spdlog::error(
+            "{} was not deleted, but it could not be attached again to "
+            "organizations {}: {}",
+            name, absl::StrJoin(detached, ", "), undone.ToString());
+      }
+    }
+    return ToGrpcStatus(graph.status());
+  }
+  if (!detached.empty()) {
+    spdlog::info("deleted {}; it left organizations {}", name,
+                 absl::StrJoin(detached, ", "));
+  }
   response->set_graph_version((*graph)->version());
   return grpc::Status::OK;
 }
@@ -423,17 +465,15 @@ grpc::ServerUnaryReactor* ServeUpdate(
 }
 
 template <typename T>
-grpc::ServerUnaryReactor* ServeDelete(const RequestGuard& guard,
-                                      GraphStore* store,
-                                      grpc::CallbackServerContext* context,
-                                      const char* method,
-                                      const std::string& name,
-                                      const std::string& etag,
-                                      v1::DeleteResponse* response) {
-  return ServeWrite(guard, context, Access::kWrite, method, name,
-                    [&](const Principal& p) {
-                      return Delete<T>(store, p, name, etag, response);
-                    });
+grpc::ServerUnaryReactor* ServeDelete(
+    const RequestGuard& guard, GraphStore* store, TokenRegistry* registry,
+    grpc::CallbackServerContext* context, const char* method,
+    const std::string& name, const std::string& etag,
+    v1::DeleteResponse* response) {
+  return ServeWrite(
+      guard, context, Access::kWrite, method, name, [&](const Principal& p) {
+        return Delete<T>(store, registry, p, name, etag, response);
+      });
 }
 
 // True if `labels` carry `theme` (a theme id or a label) under `graph`'s
@@ -476,9 +516,10 @@ std::vector<int> ThemeFilter(const GraphSnapshot& graph,
 
 }  // namespace
 
-CatalogService::CatalogService(GraphStore* store, const RequestGuard* guard,
+CatalogService::CatalogService(GraphStore* store, TokenRegistry* registry,
+                               const RequestGuard* guard,
                                CatalogOptions options)
-    : store_(store), guard_(guard), options_(options) {}
+    : store_(store), registry_(registry), guard_(guard), options_(options) {}
 
 // ---- Cities ----------------------------------------------------------------
 
@@ -549,7 +590,7 @@ grpc::ServerUnaryReactor* CatalogService::UpdateCity(
 grpc::ServerUnaryReactor* CatalogService::DeleteCity(
     grpc::CallbackServerContext* context, const v1::DeleteCityRequest* request,
     v1::DeleteResponse* response) {
-  return ServeDelete<City>(*guard_, store_, context, "DeleteCity",
+  return ServeDelete<City>(*guard_, store_, registry_, context, "DeleteCity",
                            request->name(), request->etag(), response);
 }
 
@@ -621,8 +662,9 @@ grpc::ServerUnaryReactor* CatalogService::UpdateProject(
 grpc::ServerUnaryReactor* CatalogService::DeleteProject(
     grpc::CallbackServerContext* context,
     const v1::DeleteProjectRequest* request, v1::DeleteResponse* response) {
-  return ServeDelete<Project>(*guard_, store_, context, "DeleteProject",
-                              request->name(), request->etag(), response);
+  return ServeDelete<Project>(*guard_, store_, registry_, context,
+                              "DeleteProject", request->name(), request->etag(),
+                              response);
 }
 
 // ---- Practices -------------------------------------------------------------
@@ -688,8 +730,9 @@ grpc::ServerUnaryReactor* CatalogService::UpdatePractice(
 grpc::ServerUnaryReactor* CatalogService::DeletePractice(
     grpc::CallbackServerContext* context,
     const v1::DeletePracticeRequest* request, v1::DeleteResponse* response) {
-  return ServeDelete<Practice>(*guard_, store_, context, "DeletePractice",
-                               request->name(), request->etag(), response);
+  return ServeDelete<Practice>(*guard_, store_, registry_, context,
+                               "DeletePractice", request->name(),
+                               request->etag(), response);
 }
 
 // ---- Themes ----------------------------------------------------------------

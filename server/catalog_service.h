@@ -11,6 +11,7 @@
 #include "citymatch/v1/catalog.grpc.pb.h"
 #include "graph/graph_store.h"
 #include "server/request_guard.h"
+#include "server/token_registry.h"
 
 namespace citymatch {
 
@@ -25,9 +26,10 @@ struct CatalogOptions {
 
 class CatalogService final : public v1::Catalog::CallbackService {
  public:
-  // `store` and `guard` must outlive the service.
-  CatalogService(GraphStore* store, const RequestGuard* guard,
-                 CatalogOptions options);
+  // `store`, `registry` (whose organisations a deleted city leaves) and
+  // `guard` must outlive the service.
+  CatalogService(GraphStore* store, TokenRegistry* registry,
+                 const RequestGuard* guard, CatalogOptions options);
 
   grpc::ServerUnaryReactor* GetCity(grpc::CallbackServerContext* context,
                                     const v1::GetCityRequest* request,
@@ -111,6 +113,7 @@ class CatalogService final : public v1::Catalog::CallbackService {
 
  private:
   GraphStore* const store_;
+  TokenRegistry* const registry_;
   const RequestGuard* const guard_;
   const CatalogOptions options_;
 };

@@ -296,7 +296,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
       server->registry_.get(), server->limiter_.get(), server->audit_.get());
 
   server->catalog_ = std::make_unique<CatalogService>(
-      server->store_.get(), server->guard_.get(), options.catalog);
+      server->store_.get(), server->registry_.get(), server->guard_.get(),
+      options.catalog);
   server->matching_ = std::make_unique<MatchingService>(server->store_.get(),
                                                         server->guard_.get());
   server->admin_ = std::make_unique<AdminService>(

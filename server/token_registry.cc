@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -144,6 +145,57 @@ absl::StatusOr<TokenRecord> TokenRegistry::RevokeToken(const std::string& id,
   if (!status.ok()) return status;
   it->second = revoked;
   return revoked;
+}
+
+absl::StatusOr<std::vector<std::string>> TokenRegistry::DetachCity(
+    const std::string& city_id) {
+  absl::MutexLock lock(&mu_);
+  std::vector<OrganizationRecord> changed;
+  for (const auto& [id, org] : organizations_) {
+    if (std::find(org.city_ids.begin(), org.city_ids.end(), city_id) ==
+        org.city_ids.end()) {
+      continue;
+    }
+    OrganizationRecord without = org;
+    without.city_ids.erase(
+        std::remove(without.city_ids.begin(), without.city_ids.end(), city_id),
+        without.city_ids.end());
+    changed.push_back(std::move(without));
+  }
+  std::vector<std::string> ids;
+  if (changed.empty()) return ids;
+  absl::Status status = storage_->UpdateOrganizationCities(changed);
+  if (!status.ok()) return status;
+  for (OrganizationRecord& org : changed) {
+    ids.push_back(org.id);
+    organizations_[org.id] = std::move(org);
+  }
+  return ids;
+}
+
+absl::Status TokenRegistry::ReattachCity(
+    const std::string& city_id,
+    const std::vector<std::string>& organization_ids) {
+  absl::MutexLock lock(&mu_);
+  std::vector<OrganizationRecord> changed;
+  for (const std::string& id : organization_ids) {
+    auto it = organizations_.find(id);
+    if (it == organizations_.end()) continue;
+    const std::vector<std::string>& cities = it->second.city_ids;
+    if (std::find(cities.begin(), cities.end(), city_id) != cities.end()) {
+      continue;
+    }
+    OrganizationRecord with = it->second;
+    with.city_ids.push_back(city_id);
+    changed.push_back(std::move(with));
+  }
+  if (changed.empty()) return absl::OkStatus();
+  absl::Status status = storage_->UpdateOrganizationCities(changed);
+  if (!status.ok()) return status;
+  for (OrganizationRecord& org : changed) {
+    organizations_[org.id] = std::move(org);
+  }
+  return absl::OkStatus();
 }
 
 std::vector<OrganizationRecord> TokenRegistry::Organizations() const {

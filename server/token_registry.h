@@ -55,6 +55,17 @@ class TokenRegistry {
   absl::StatusOr<TokenRecord> RevokeToken(const std::string& id,
                                           absl::Time now = absl::Now());
 
+  // Removes `city_id` from every organisation attached to it, in storage
+  // (one transaction) and then here, and returns their ids: the city is
+  // being deleted, and a city created later with the same id must not be
+  // theirs to edit. Unavailable if storage failed; then nothing changed.
+  absl::StatusOr<std::vector<std::string>> DetachCity(
+      const std::string& city_id);
+  // Attaches `city_id` again to each of `organization_ids` that lacks it:
+  // undoes DetachCity when the city was not deleted after all.
+  absl::Status ReattachCity(const std::string& city_id,
+                            const std::vector<std::string>& organization_ids);
+
   std::vector<OrganizationRecord> Organizations() const;
   std::vector<TokenRecord> Tokens() const;
   bool HasOrganization(const std::string& id) const;

@@ -58,6 +58,11 @@ class AdminStorage {
 
   // Insert; AlreadyExists if the id is taken. Unavailable on I/O failure.
   virtual absl::Status InsertOrganization(const OrganizationRecord& org) = 0;
+  // Sets the cities of each of `organizations` (found by id; their other
+  // fields are not written), all in one transaction. NotFound if one does
+  // not exist, Unavailable on I/O failure; either way nothing changed.
+  virtual absl::Status UpdateOrganizationCities(
+      const std::vector<OrganizationRecord>& organizations) = 0;
   // Insert or replace by id.
   virtual absl::Status PutToken(const TokenRecord& token) = 0;
 

@@ -128,6 +128,29 @@ absl::Status SqliteAdminStorage::InsertOrganization(
   return status;
 }
 
+absl::Status SqliteAdminStorage::UpdateOrganizationCities(
+    const std::vector<OrganizationRecord>& organizations) {
+  absl::MutexLock lock(&mu_);
+  absl::Status status = SqliteExec(db_, "BEGIN IMMEDIATE");
+  if (!status.ok()) return status;
+  {
+    SqliteStatement q(db_,
+                      "UPDATE organizations SET city_ids = ?2 WHERE id = ?1");
+    for (const OrganizationRecord& org : organizations) {
+      status =
+          q.Bind(1, org.id).Bind(2, absl::StrJoin(org.city_ids, ",")).Run();
+      if (status.ok() && sqlite3_changes(db_) == 0) {
+        status = absl::NotFoundError(
+            absl::StrCat("organization ", org.id, " not found"));
+      }
+      if (!status.ok()) break;
+    }
+  }
+  if (status.ok()) status = SqliteExec(db_, "COMMIT");
+  if (!status.ok()) SqliteExec(db_, "ROLLBACK").IgnoreError();
+  return status;
+}
+
 absl::Status SqliteAdminStorage::PutToken(const TokenRecord& t) {
   absl::MutexLock lock(&mu_);
   SqliteStatement q(db_,

@@ -31,6 +31,8 @@ class SqliteAdminStorage : public AdminStorage {
   absl::StatusOr<std::vector<OrganizationRecord>> LoadOrganizations() override;
   absl::StatusOr<std::vector<TokenRecord>> LoadTokens() override;
   absl::Status InsertOrganization(const OrganizationRecord& org) override;
+  absl::Status UpdateOrganizationCities(
+      const std::vector<OrganizationRecord>& organizations) override;
   absl::Status PutToken(const TokenRecord& token) override;
   absl::StatusOr<int64_t> AppendAudit(const AuditRecord& event) override;
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(int64_t before,

@@ -141,6 +141,37 @@ TEST_F(CliAdminTest, OrgsCreateRefusesADuplicateAndAnUnknownCity) {
   EXPECT_EQ(no_name.exit_code, 2) << no_name;
 }
 
+TEST_F(CliAdminTest, CitiesDeleteTakesTheCityOutOfItsOrganisations) {
+  const std::vector<std::string> napoli = {
+      "cities", "create", "napoli", "--name", "Napoli", "--country",
+      "IT",     "--lat",  "40.85",  "--lon",  "14.27"};
+  ASSERT_EQ(Cli(napoli).exit_code, 0);
+  ASSERT_EQ(Cli({"orgs", "create", "campania", "--name", "Regione Campania",
+                 "--city", "napoli", "--city", "roma"})
+                .exit_code,
+            0);
+  const NewToken editor = CreateToken(
+      {"--role", "editor", "--org", "campania", "--name", "Campania eds"});
+  const CliResult before =
+      As(editor.secret, {"cities", "update", "napoli", "--capacity", "2"});
+  ASSERT_EQ(before.exit_code, 0) << before;
+
+  const CliResult deleted = Cli({"cities", "delete", "napoli"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted;
+  const nlohmann::json list = Json({"orgs", "list"});
+  EXPECT_EQ(list["organizations"][0]["cities"], nlohmann::json({"cities/roma"}))
+      << list;
+
+  // Napoli created again is not Campania's to edit.
+  ASSERT_EQ(Cli(napoli).exit_code, 0);
+  const CliResult after =
+      As(editor.secret, {"cities", "update", "napoli", "--capacity", "3"});
+  EXPECT_EQ(after.exit_code, 3) << after;
+  EXPECT_THAT(after.err, StartsWith("error: PERMISSION_DENIED: "));
+  EXPECT_THAT(after.err, HasSubstr("not attached to cities/napoli"));
+  EXPECT_FALSE(Json({"cities", "get", "napoli"}).contains("profile"));
+}
+
 // ---- tokens create ---------------------------------------------------------
 
 TEST_F(CliAdminTest, TokensCreateReturnsAWorkingSecretForEachRole) {

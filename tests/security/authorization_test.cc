@@ -2,6 +2,7 @@
 // server: what viewers and editors may do, organisation scoping, revocation
 // taking effect at once, the audit log, the bearer header and the per-token
 // rate limit.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -395,6 +396,101 @@ TEST_F(AuthorizationTest, EditorChangesTheProfileOfItsCityButNotItsPopulation) {
   Caller b = As(editor_b_.token);
   EXPECT_EQ(UpdateCity(b, patch, "profile").error_code(),
             Code::PERMISSION_DENIED);
+}
+
+TEST_F(AuthorizationTest, DeletedCityLeavesItsOrganizationsForGood) {
+  Caller admin = As(server_->AdminToken());
+  ASSERT_TRUE(CreateCity(admin, "bologna").ok());
+  ASSERT_TRUE(server_->CreateOrganization("c", {"milano", "bologna"}).ok());
+  ASSERT_TRUE(server_->CreateOrganization("d", {"bologna"}).ok());
+  const IssuedToken editor_c = MustCreate(v1::EDITOR, "c");
+  Caller c = As(editor_c.token);
+  v1::City bologna;
+  ASSERT_TRUE(GetCity(c, "bologna", &bologna).ok());
+  bologna.clear_etag();
+  bologna.mutable_profile()->set_capacity(2);
+  ASSERT_TRUE(UpdateCity(c, bologna, "profile").ok());
+
+  v1::DeleteCityRequest remove;
+  remove.set_name("cities/bologna");
+  v1::DeleteResponse removed;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::Status status = admin.catalog->DeleteCity(&context, remove, &removed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Gone from both organisations, the other cities kept.
+  auto organizations = [&]() {
+    std::map<std::string, std::vector<std::string>> cities;
+    v1::ListOrganizationsResponse list;
+    grpc::ClientContext list_context;
+    SetDeadline(&list_context);
+    EXPECT_TRUE(admin.admin
+                    ->ListOrganizations(&list_context,
+                                        v1::ListOrganizationsRequest(), &list)
+                    .ok());
+    for (const v1::Organization& o : list.organizations()) {
+      cities[o.name()] = {o.cities().begin(), o.cities().end()};
+    }
+    return cities;
+  };
+  using Cities = std::map<std::string, std::vector<std::string>>;
+  const Cities expected = {{"organizations/c", {"cities/milano"}},
+                           {"organizations/d", {}}};
+  EXPECT_EQ(organizations(), expected);
+
+  // A city created again under the id is not the old organisation's to
+  // edit, not even after a restart (the admin store kept the change).
+  ASSERT_TRUE(CreateCity(admin, "bologna").ok());
+  ASSERT_TRUE(GetCity(c, "bologna", &bologna).ok());
+  bologna.clear_etag();
+  bologna.mutable_profile()->set_capacity(9);
+  status = UpdateCity(c, bologna, "profile");
+  EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("not attached to cities/bologna"));
+  ASSERT_TRUE(server_->Restart().ok());
+  admin = As(server_->AdminToken());
+  c = As(editor_c.token);
+  EXPECT_EQ(organizations(), expected);
+  EXPECT_EQ(UpdateCity(c, bologna, "profile").error_code(),
+            Code::PERMISSION_DENIED);
+  // Milano is still theirs.
+  v1::City milano;
+  ASSERT_TRUE(GetCity(c, "milano", &milano).ok());
+  milano.clear_etag();
+  milano.mutable_profile()->set_capacity(4);
+  EXPECT_TRUE(UpdateCity(c, milano, "profile").ok());
+}
+
+TEST_F(AuthorizationTest, RefusedCityDeletionKeepsItsOrganizations) {
+  Caller admin = As(server_->AdminToken());
+  ASSERT_TRUE(CreateCity(admin, "bologna").ok());
+  ASSERT_TRUE(server_->CreateOrganization("c", {"milano", "bologna"}).ok());
+  auto delete_city = [&](const std::string& id, const std::string& etag) {
+    v1::DeleteCityRequest remove;
+    remove.set_name("cities/" + id);
+    remove.set_etag(etag);
+    v1::DeleteResponse removed;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return admin.catalog->DeleteCity(&context, remove, &removed).error_code();
+  };
+  // Milano leads a project; Bologna's etag is stale.
+  EXPECT_EQ(delete_city("milano", ""), Code::FAILED_PRECONDITION);
+  EXPECT_EQ(delete_city("bologna", "0000000000000000"), Code::ABORTED);
+
+  v1::ListOrganizationsResponse list;
+  grpc::ClientContext list_context;
+  SetDeadline(&list_context);
+  ASSERT_TRUE(admin.admin
+                  ->ListOrganizations(&list_context,
+                                      v1::ListOrganizationsRequest(), &list)
+                  .ok());
+  ASSERT_EQ(list.organizations_size(), 1);
+  EXPECT_THAT(list.organizations(0).cities(),
+              ::testing::ElementsAre("cities/milano", "cities/bologna"));
 }
 
 TEST_F(AuthorizationTest, AuditLogShowsWritesWithWhoMethodResourceAndResult) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -45,6 +46,11 @@ class FlakyAdminStorage : public AdminStorage {
   absl::Status InsertOrganization(const OrganizationRecord& org) override {
     if (fail_writes) return absl::UnavailableError("disk full");
     return inner_->InsertOrganization(org);
+  }
+  absl::Status UpdateOrganizationCities(
+      const std::vector<OrganizationRecord>& organizations) override {
+    if (fail_writes) return absl::UnavailableError("disk full");
+    return inner_->UpdateOrganizationCities(organizations);
   }
   absl::Status PutToken(const TokenRecord& token) override {
     if (fail_writes) return absl::UnavailableError("disk full");
@@ -320,6 +326,91 @@ TEST_F(TokenRegistryTest, FailedWritesChangeNothing) {
   EXPECT_EQ(registry.CreateOrganization(org).status().code(),
             absl::StatusCode::kUnavailable);
   EXPECT_FALSE(registry.HasOrganization("a"));
+}
+
+// The cities of each organisation, by id.
+std::map<std::string, std::vector<std::string>> CitiesByOrganization(
+    const TokenRegistry& registry) {
+  std::map<std::string, std::vector<std::string>> cities;
+  for (const OrganizationRecord& org : registry.Organizations()) {
+    cities[org.id] = org.city_ids;
+  }
+  return cities;
+}
+
+TEST_F(TokenRegistryTest, DetachCityTakesItFromEveryOrganizationForGood) {
+  CreateOrganization("a", {"milano", "bologna", "torino"});
+  CreateOrganization("b", {"bologna"});
+  CreateOrganization("c", {"roma"});
+  const TokenRegistry::Created editor =
+      MustCreateToken(TokenRole::kEditor, "a");
+
+  absl::StatusOr<std::vector<std::string>> left =
+      registry_->DetachCity("bologna");
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_THAT(*left, ElementsAre("a", "b"));
+  using Cities = std::map<std::string, std::vector<std::string>>;
+  const Cities expected = {
+      {"a", {"milano", "torino"}}, {"b", {}}, {"c", {"roma"}}};
+  EXPECT_EQ(CitiesByOrganization(*registry_), expected);
+  // Editors lose it at once...
+  absl::StatusOr<Principal> p = registry_->Authenticate(editor.token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_THAT(p->organization_city_ids, ElementsAre("milano", "torino"));
+  // ... and after a restart.
+  Open();
+  EXPECT_EQ(CitiesByOrganization(*registry_), expected);
+
+  // A city no organisation holds: nothing to do.
+  left = registry_->DetachCity("wien");
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_THAT(*left, ::testing::IsEmpty());
+}
+
+TEST_F(TokenRegistryTest, ReattachCityUndoesDetachCity) {
+  CreateOrganization("a", {"milano", "bologna"});
+  CreateOrganization("b", {"bologna"});
+  absl::StatusOr<std::vector<std::string>> left =
+      registry_->DetachCity("bologna");
+  ASSERT_TRUE(left.ok()) << left.status();
+  ASSERT_TRUE(registry_->ReattachCity("bologna", *left).ok());
+  using Cities = std::map<std::string, std::vector<std::string>>;
+  const Cities expected = {{"a", {"milano", "bologna"}}, {"b", {"bologna"}}};
+  EXPECT_EQ(CitiesByOrganization(*registry_), expected);
+  // Twice changes nothing more.
+  ASSERT_TRUE(registry_->ReattachCity("bologna", *left).ok());
+  Open();
+  EXPECT_EQ(CitiesByOrganization(*registry_), expected);
+}
+
+TEST_F(TokenRegistryTest, DetachCityThatCannotBeStoredChangesNothing) {
+  CreateOrganization("a", {"milano", "bologna"});
+  FlakyAdminStorage flaky(storage_.get());
+  absl::StatusOr<std::unique_ptr<TokenRegistry>> opened =
+      TokenRegistry::Open(&flaky);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  flaky.fail_writes = true;
+  EXPECT_EQ((*opened)->DetachCity("bologna").status().code(),
+            absl::StatusCode::kUnavailable);
+  using Cities = std::map<std::string, std::vector<std::string>>;
+  const Cities expected = {{"a", {"milano", "bologna"}}};
+  EXPECT_EQ(CitiesByOrganization(**opened), expected);
+  Open();
+  EXPECT_EQ(CitiesByOrganization(*registry_), expected);
+}
+
+TEST_F(TokenRegistryTest, UpdateOrganizationCitiesIsAllOrNothing) {
+  CreateOrganization("a", {"milano", "bologna"});
+  OrganizationRecord a;
+  a.id = "a";
+  a.city_ids = {"milano"};
+  OrganizationRecord missing;
+  missing.id = "nobody";
+  EXPECT_EQ(storage_->UpdateOrganizationCities({a, missing}).code(),
+            absl::StatusCode::kNotFound);
+  Open();
+  EXPECT_THAT(registry_->Organizations()[0].city_ids,
+              ElementsAre("milano", "bologna"));
 }
 
 TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
