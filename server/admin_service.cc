@@ -50,9 +50,31 @@ v1::Token ToProto(const TokenRecord& t) {
   return out;
 }
 
+// The ids of `names` ("cities/{id}"), each a city of `graph`; a violation
+// for each that is not.
+std::vector<std::string> ExistingCities(
+    const GraphSnapshot& graph,
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    std::vector<FieldViolation>* violations) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string id = ParseResourceName(kCities, names[i]);
+    if (id.empty() || graph.FindCity(id) == nullptr) {
+      violations->push_back(
+          {absl::StrCat("organization.cities[", i, "]"),
+           id.empty()
+               ? NotACityMessage(names[i])
+               : absl::StrCat("\"", names[i], "\" is not an existing city")});
+    } else {
+      ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
 }  // namespace
 
-AdminService::AdminService(TokenRegistry* registry, const GraphStore* store,
+AdminService::AdminService(TokenRegistry* registry, GraphStore* store,
                            const RequestGuard* guard)
     : registry_(registry), store_(store), guard_(guard) {}
 
@@ -76,24 +98,28 @@ grpc::ServerUnaryReactor* AdminService::CreateOrganization(
         if (!problem.empty()) {
           violations.push_back({"organization.display_name", problem});
         }
-        std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-        const auto& cities = request->organization().cities();
-        for (int i = 0; i < cities.size(); ++i) {
-          const std::string id = ParseResourceName(kCities, cities[i]);
-          if (id.empty() || graph->FindCity(id) == nullptr) {
-            violations.push_back(
-                {absl::StrCat("organization.cities[", i, "]"),
-                 id.empty() ? NotACityMessage(cities[i])
-                            : absl::StrCat("\"", cities[i],
-                                           "\" is not an existing city")});
-          } else {
-            org.city_ids.push_back(id);
-          }
-        }
-        if (!violations.empty()) return InvalidArgument(violations);
+        // The cities are checked and the organisation stored under the
+        // graph's write lock (writing nothing to the graph): DeleteCity
+        // takes a city out of every organisation under that lock, so a city
+        // deleted meanwhile is either refused here or taken out of this
+        // organisation too, never left in it for a later city of that id.
         absl::StatusOr<OrganizationRecord> created =
-            registry_->CreateOrganization(std::move(org));
-        if (!created.ok()) return ToGrpcStatus(created.status());
+            absl::UnknownError("not created");
+        absl::StatusOr<std::shared_ptr<const GraphSnapshot>> checked =
+            store_->ApplyFrom(
+                [&](const GraphSnapshot& graph) -> absl::StatusOr<Mutation> {
+                  org.city_ids = ExistingCities(
+                      graph, request->organization().cities(), &violations);
+                  // Reported below, with every violation.
+                  if (!violations.empty()) {
+                    return absl::InvalidArgumentError("bad request");
+                  }
+                  created = registry_->CreateOrganization(std::move(org));
+                  if (!created.ok()) return created.status();
+                  return Mutation();
+                });
+        if (!violations.empty()) return InvalidArgument(violations);
+        if (!checked.ok()) return ToGrpcStatus(checked.status());
         *response = ToProto(*created);
         return grpc::Status::OK;
       });

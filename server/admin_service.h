@@ -14,8 +14,9 @@ namespace citymatch {
 
 class AdminService final : public v1::Admin::CallbackService {
  public:
-  // All must outlive the service.
-  AdminService(TokenRegistry* registry, const GraphStore* store,
+  // All must outlive the service. `store` is read, and its write lock taken
+  // while an organisation is created.
+  AdminService(TokenRegistry* registry, GraphStore* store,
                const RequestGuard* guard);
 
   grpc::ServerUnaryReactor* CreateOrganization(
@@ -44,7 +45,7 @@ class AdminService final : public v1::Admin::CallbackService {
 
  private:
   TokenRegistry* const registry_;
-  const GraphStore* const store_;
+  GraphStore* const store_;
   const RequestGuard* const guard_;
 };
 

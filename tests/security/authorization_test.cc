@@ -4,6 +4,7 @@
 // rate limit.
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -462,6 +463,42 @@ TEST_F(AuthorizationTest, DeletedCityLeavesItsOrganizationsForGood) {
   milano.clear_etag();
   milano.mutable_profile()->set_capacity(4);
   EXPECT_TRUE(UpdateCity(c, milano, "profile").ok());
+}
+
+// An organisation created while one of its cities is deleted either is
+// refused the city or loses it with the deletion: it never ends up holding
+// the id of a city that does not exist.
+TEST_F(AuthorizationTest,
+       CityDeletedWhileAnOrganizationIsCreatedIsNotLeftInIt) {
+  Caller admin = As(server_->AdminToken());
+  constexpr int kRounds = 40;
+  for (int i = 0; i < kRounds; ++i) {
+    const std::string city = absl::StrCat("race-", i);
+    ASSERT_TRUE(CreateCity(admin, city).ok());
+    std::thread remover([&] {
+      v1::DeleteCityRequest remove;
+      remove.set_name("cities/" + city);
+      v1::DeleteResponse removed;
+      grpc::ClientContext context;
+      SetDeadline(&context);
+      EXPECT_TRUE(admin.catalog->DeleteCity(&context, remove, &removed).ok());
+    });
+    // Refused if the city is already gone.
+    const grpc::Status created =
+        server_->CreateOrganization(absl::StrCat("org-", i), {city});
+    EXPECT_TRUE(created.ok() || created.error_code() == Code::INVALID_ARGUMENT)
+        << created.error_message();
+    remover.join();
+  }
+  v1::ListOrganizationsRequest request;
+  request.set_page_size(1000);
+  v1::ListOrganizationsResponse list;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  ASSERT_TRUE(admin.admin->ListOrganizations(&context, request, &list).ok());
+  for (const v1::Organization& o : list.organizations()) {
+    EXPECT_THAT(o.cities(), ::testing::IsEmpty()) << o.name();
+  }
 }
 
 TEST_F(AuthorizationTest, RefusedCityDeletionKeepsItsOrganizations) {
