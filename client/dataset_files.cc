@@ -52,7 +52,9 @@ std::vector<std::string> OtherCsvFiles(const std::string& dir) {
   for (fs::directory_iterator it(dir, error), end; !error && it != end;
        it.increment(error)) {
     const std::string name = it->path().filename().string();
-    if (!absl::EndsWith(name, ".csv")) continue;
+    // "cities.CSV" too: the files are read by their exact names, and one
+    // saved with an upper-case extension must not be skipped unnamed.
+    if (!absl::EndsWithIgnoreCase(name, ".csv")) continue;
     if (std::find(std::begin(kInterchangeFiles), std::end(kInterchangeFiles),
                   name) == std::end(kInterchangeFiles)) {
       others.push_back(name);

@@ -29,8 +29,9 @@ inline constexpr const char* kInterchangeFiles[] = {
 absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
     const std::string& dir);
 
-// The names of the .csv files in `dir` that are not interchange files,
-// sorted: ReadDatasetFolder leaves them out. Empty if `dir` cannot be read.
+// The names of the .csv files in `dir` (any case: "cities.CSV") that are not
+// interchange files, sorted: ReadDatasetFolder leaves them out. Empty if `dir`
+// cannot be read.
 std::vector<std::string> OtherCsvFiles(const std::string& dir);
 
 // Writes each of `files` into `dir`, creating it if needed and replacing

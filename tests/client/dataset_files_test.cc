@@ -33,8 +33,10 @@ TEST(DatasetFilesTest, OtherCsvFilesAreTheOnesReadingLeavesOut) {
   dir.Write("zz_extra.csv", "x\n");
   dir.Write("eumia_practices.csv", "x\n");
   dir.Write("README.md", "x\n");
+  dir.Write("projects.CSV", "id\n");
   EXPECT_EQ(OtherCsvFiles(dir.path()),
-            (std::vector<std::string>{"eumia_practices.csv", "zz_extra.csv"}));
+            (std::vector<std::string>{"eumia_practices.csv", "projects.CSV",
+                                      "zz_extra.csv"}));
   EXPECT_TRUE(OtherCsvFiles(dir.File("missing")).empty());
 }
 
