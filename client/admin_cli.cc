@@ -33,12 +33,9 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
   org_create->add_option("ID", f->org_id, "the new organisation's id")
       ->required();
   org_create->add_option("--name", f->org_name, "display name")->required();
-  org_create
-      ->add_option("--city", f->org_cities,
-                   "a city whose profile its editors may change, by id "
-                   "(cities list --name finds it); repeat or comma-separate")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  AddListOption(org_create, "--city", &f->org_cities,
+                "a city whose profile its editors may change, by id "
+                "(cities list --name finds it); repeat or comma-separate");
   org_create->callback([f, choice] {
     v1::CreateOrganizationRequest request;
     request.set_organization_id(f->org_id);

@@ -45,19 +45,13 @@ void AddCityUpdateCommand(CLI::App* cities, Choice* choice) {
                                              "inhabitants (0: unknown)")
                                 ->check(NonNegative(/*whole=*/true));
   CLI::Option* seeking =
-      update
-          ->add_option("--seeking-themes", f->seeking,
-                       "profile: themes it seeks help on, comma-separated "
-                       "(replace all)")
-          ->delimiter(',')
-          ->allow_extra_args(false);
+      AddListOption(update, "--seeking-themes", &f->seeking,
+                    "profile: themes it seeks help on, comma-separated "
+                    "(replace all)");
   CLI::Option* languages =
-      update
-          ->add_option("--languages", f->languages,
-                       "profile: working languages as ISO 639-1 codes, "
-                       "comma-separated (replace all)")
-          ->delimiter(',')
-          ->allow_extra_args(false);
+      AddListOption(update, "--languages", &f->languages,
+                    "profile: working languages as ISO 639-1 codes, "
+                    "comma-separated (replace all)");
   CLI::Option* capacity =
       update
           ->add_option("--capacity", f->capacity,

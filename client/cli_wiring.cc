@@ -47,6 +47,14 @@ CLI::Validator NonNegative(bool whole) {
   return NumberIn(0, std::numeric_limits<double>::max(), whole);
 }
 
+CLI::Option* AddListOption(CLI::App* app, const std::string& name,
+                           std::vector<std::string>* items,
+                           const std::string& help) {
+  return app->add_option(name, *items, help)
+      ->delimiter(',')
+      ->allow_extra_args(false);
+}
+
 void AddListFlags(CLI::App* list, ListFlags* flags) {
   list->add_option("--page-size", flags->page_size,
                    "Rows per page (0: the server's default, 50)")

@@ -54,6 +54,13 @@ CLI::Validator NumberIn(double lowest, double highest, bool whole);
 // NumberIn from 0 with no upper bound.
 CLI::Validator NonNegative(bool whole);
 
+// A flag that takes a list: comma-separated, repeatable ("--with a,b",
+// "--with a --with b"), and never swallowing the positional arguments after
+// it. ListItems() trims and drops empty items.
+CLI::Option* AddListOption(CLI::App* app, const std::string& name,
+                           std::vector<std::string>* items,
+                           const std::string& help);
+
 // Flags shared by the list subcommands.
 struct ListFlags {
   int page_size = 0;

@@ -32,11 +32,8 @@ void AddPracticeUpdateCommand(CLI::App* practices, Choice* choice) {
   CLI::Option* city =
       update->add_option("--city", f->city, "the city that runs it");
   CLI::Option* themes =
-      update
-          ->add_option("--themes", f->themes,
-                       "new theme labels, comma-separated (replace all)")
-          ->delimiter(',')
-          ->allow_extra_args(false);
+      AddListOption(update, "--themes", &f->themes,
+                    "new theme labels, comma-separated (replace all)");
   CLI::Option* start = update->add_option("--start-year", f->start,
                                           "year it started (0: unknown)");
   CLI::Option* summary =
@@ -93,9 +90,8 @@ void AddPracticeCommands(CLI::App* app, Choice* choice) {
   create->add_option("ID", f->id, "the new practice's id")->required();
   create->add_option("--title", f->title, "title")->required();
   create->add_option("--city", f->city, "the city that runs it")->required();
-  create->add_option("--themes", f->themes, "theme labels, comma-separated")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  AddListOption(create, "--themes", &f->themes,
+                "theme labels, comma-separated");
   create->add_option("--start-year", f->start, "year it started");
   create->add_option("--summary", f->summary, "short description");
   create->add_option("--source-url", f->url, "where to read more");

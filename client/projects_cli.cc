@@ -32,22 +32,13 @@ void AddProjectUpdateCommand(CLI::App* projects, Choice* choice) {
   CLI::Option* programme =
       update->add_option("--programme", f->programme, "new programme");
   CLI::Option* themes =
-      update
-          ->add_option("--themes", f->themes,
-                       "new theme labels, comma-separated (replace all)")
-          ->delimiter(',')
-          ->allow_extra_args(false);
-  update
-      ->add_option("--add-member", f->add,
-                   "CITY[:lead|:partner] to add, or to give a new role; "
-                   "repeat or comma-separate")
-      ->delimiter(',')
-      ->allow_extra_args(false);
-  update
-      ->add_option("--remove-member", f->remove,
-                   "CITY to drop; repeat or comma-separate")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+      AddListOption(update, "--themes", &f->themes,
+                    "new theme labels, comma-separated (replace all)");
+  AddListOption(update, "--add-member", &f->add,
+                "CITY[:lead|:partner] to add, or to give a new role; "
+                "repeat or comma-separate");
+  AddListOption(update, "--remove-member", &f->remove,
+                "CITY to drop; repeat or comma-separate");
   CLI::Option* start =
       update->add_option("--start-year", f->start, "first year (0: unknown)");
   CLI::Option* end =
@@ -125,14 +116,10 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
                      "programme or call, as the data names it (e.g. "
                      "\"URBACT\"; any case): its past projects are the "
                      "history recommendations draw on");
-  create->add_option("--themes", f->themes, "theme labels, comma-separated")
-      ->delimiter(',')
-      ->allow_extra_args(false);
-  create
-      ->add_option("--member", f->members,
-                   "CITY[:lead|:partner]; repeat or comma-separate")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  AddListOption(create, "--themes", &f->themes,
+                "theme labels, comma-separated");
+  AddListOption(create, "--member", &f->members,
+                "CITY[:lead|:partner]; repeat or comma-separate");
   create->add_option("--start-year", f->start, "first year");
   create->add_option("--end-year", f->end, "last year");
   create->add_option("--status", f->status,

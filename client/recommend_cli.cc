@@ -31,18 +31,12 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
   recommend->add_option("PROJECT", f->project,
                         "id or projects/{id} of a stored project");
   CLI::Option* themes_opt =
-      recommend
-          ->add_option("--themes", f->themes,
-                       "draft: theme ids or labels, comma-separated")
-          ->delimiter(',')
-          ->allow_extra_args(false);
+      AddListOption(recommend, "--themes", &f->themes,
+                    "draft: theme ids or labels, comma-separated");
   CLI::Option* with_opt =
-      recommend
-          ->add_option("--with", f->with,
-                       "draft: member cities by id (cities list --name finds "
-                       "it), comma-separated")
-          ->delimiter(',')
-          ->allow_extra_args(false);
+      AddListOption(recommend, "--with", &f->with,
+                    "draft: member cities by id (cities list --name finds "
+                    "it), comma-separated");
   CLI::Option* lead_opt =
       recommend->add_option("--lead", f->lead, "draft: the lead city");
   CLI::Option* programme_opt = recommend->add_option(
@@ -53,11 +47,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
   recommend->add_option("--top", f->top, "How many cities (1..100)")
       ->check(NumberIn(1, 100, /*whole=*/true))
       ->capture_default_str();
-  recommend
-      ->add_option("--countries", f->countries,
-                   "Only these ISO country codes, comma-separated")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  AddListOption(recommend, "--countries", &f->countries,
+                "Only these ISO country codes, comma-separated");
   recommend
       ->add_option("--min-population", f->min_population,
                    "Only cities with at least this many inhabitants")
@@ -70,11 +61,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
       ->add_option("--max-distance-km", f->max_distance_km,
                    "Only cities this close to the nearest member")
       ->check(NonNegative(/*whole=*/false));
-  recommend
-      ->add_option("--exclude", f->exclude,
-                   "Never these cities, comma-separated")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  AddListOption(recommend, "--exclude", &f->exclude,
+                "Never these cities, comma-separated");
   recommend->add_flag("--explain", f->explain,
                       "Show each score component: name, value, contribution");
   // PROJECT and the draft's flags exclude each other, checked here rather
