@@ -24,7 +24,7 @@ absl::StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(
     return made;
   }
   const std::string path = (std::filesystem::path(dir) / "LOCK").string();
-  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));

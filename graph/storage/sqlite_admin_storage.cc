@@ -6,9 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "graph/storage/file_modes.h"
 #include "graph/storage/sqlite_util.h"
-#include "spdlog/spdlog.h"
 #include "sqlite3.h"
 
 namespace citymatch {
@@ -30,34 +28,10 @@ CREATE TABLE IF NOT EXISTS audit_events (
   method TEXT NOT NULL, resource TEXT NOT NULL, result TEXT NOT NULL);
 )sql";
 
-// A store made by an earlier version of the server, or copied in under a
-// umask of 022, may be readable by group or others: it holds token hashes
-// and the audit log, so it is made private before it is opened, with the
-// -wal and -shm files a server that crashed leaves behind. Only warned
-// about if that fails (a file of another user): refusing to start would not
-// make the file any less readable.
-void RestrictExistingStore(const std::string& dir) {
-  const std::string db =
-      (std::filesystem::path(dir) / SqliteAdminStorage::kFileName).string();
-  for (const std::string& path : {db, db + "-wal", db + "-shm"}) {
-    absl::StatusOr<absl::optional<mode_t>> was = RestrictToOwner(path);
-    if (!was.ok()) {
-      spdlog::warn("{} may be readable by other users: {}", path,
-                   std::string(was.status().message()));
-    } else if (was->has_value()) {
-      spdlog::warn(
-          "{} was readable by other users (mode {:04o}); set it to 0600: it "
-          "holds token hashes and the audit log",
-          path, static_cast<unsigned>(**was));
-    }
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> SqliteAdminStorage::Open(
     const std::string& dir) {
-  RestrictExistingStore(dir);
   absl::StatusOr<sqlite3*> db =
       OpenSqliteDatabase(dir, kFileName, kSchema, kSchemaVersion);
   if (!db.ok()) return db.status();

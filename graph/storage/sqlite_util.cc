@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/storage/file_modes.h"
+#include "spdlog/spdlog.h"
 
 namespace citymatch {
 
@@ -53,6 +54,27 @@ absl::Status Migrate(sqlite3* db, const char* schema, int schema_version) {
   return status;
 }
 
+// A store made by an earlier version of the server, or copied in under a
+// umask of 022, may be readable by group or others; the admin store holds
+// token hashes and the audit log, and the graph is only for token holders.
+// So it is made private before it is opened, with the -wal and -shm files a
+// server that crashed leaves behind. Only warned about if that fails (a file
+// of another user): refusing to start would not make it any less readable.
+void RestrictExistingDatabase(const std::string& path) {
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    absl::StatusOr<absl::optional<mode_t>> was = RestrictToOwner(file);
+    if (!was.ok()) {
+      spdlog::warn("{} may be readable by other users: {}", file,
+                   std::string(was.status().message()));
+    } else if (was->has_value()) {
+      spdlog::warn(
+          "{} was readable by other users (mode {:04o}); set it to 0600: "
+          "only token holders may read what the server keeps",
+          file, static_cast<unsigned>(**was));
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
@@ -63,6 +85,7 @@ absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
     return made;
   }
   const std::string path = (std::filesystem::path(dir) / file_name).string();
+  RestrictExistingDatabase(path);
   if (absl::Status made = CreateOwnerOnlyFile(path); !made.ok()) return made;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(

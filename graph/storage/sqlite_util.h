@@ -24,9 +24,10 @@ absl::Status SqliteExec(sqlite3* db, const char* sql);
 
 // Opens or creates `<dir>/<file_name>` (creating `dir`) in WAL mode with
 // synchronous=FULL; a new file (and its -wal and -shm files) is 0600 and a
-// new `dir` 0700 (see file_modes.h), checks its integrity and brings its schema
-// to `schema_version` by running `schema` (idempotent CREATE ... IF NOT EXISTS
-// statements) once. The caller owns the result (sqlite3_close_v2).
+// new `dir` 0700 (see file_modes.h), an existing file that group or others
+// may read is made 0600 with a warning, checks its integrity and brings its
+// schema to `schema_version` by running `schema` (idempotent CREATE ... IF NOT
+// EXISTS statements) once. The caller owns the result (sqlite3_close_v2).
 // Unavailable if it cannot be opened; DataLoss if it is not a database or
 // fails the check; FailedPrecondition if its schema is newer.
 absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,

@@ -1,8 +1,8 @@
 // The real server binary keeps its data directory to its own user: the
 // admin store (token hashes, audit log) and the graph store are 0600, WAL
 // files included, and a data directory the server creates is 0700. An
-// existing admin store that others may read is made 0600 at start, and the
-// server says so.
+// existing store that others may read is made 0600 at start, and the server
+// says so.
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -56,6 +56,7 @@ TEST(DataDirModesTest, AFreshServerKeepsItsStoreToItsUser) {
 
   EXPECT_EQ(Mode(dir), "700");
   EXPECT_EQ(Mode(dir + "/admin.token"), "600");
+  EXPECT_EQ(Mode(dir + "/LOCK"), "600");
   // While it runs, each store has its WAL and shared-memory index beside it
   // (the seed wrote the graph, the bootstrap token the admin store).
   for (const char* file : {"admin.db", "citymatch.db"}) {
@@ -79,7 +80,7 @@ TEST(DataDirModesTest, ADataDirectoryTheOperatorMadeKeepsItsMode) {
   Stop(&server);
 }
 
-TEST(DataDirModesTest, AReadableAdminStoreIsMadePrivateAtStart) {
+TEST(DataDirModesTest, ReadableStoresAreMadePrivateAtStart) {
   TempDir dir, logs;
   {
     ServerProcess first(dir.path());
@@ -87,8 +88,12 @@ TEST(DataDirModesTest, AReadableAdminStoreIsMadePrivateAtStart) {
     ASSERT_TRUE(started.ok()) << started;
     Stop(&first);
   }
-  // As a store made by an earlier version, or copied in with cp, is.
-  ASSERT_EQ(::chmod(dir.File("admin.db").c_str(), 0644), 0);
+  // As stores made by an earlier version, or copied in with cp, are.
+  const std::vector<std::string> stores = {dir.File("admin.db"),
+                                           dir.File("citymatch.db")};
+  for (const std::string& store : stores) {
+    ASSERT_EQ(::chmod(store.c_str(), 0644), 0) << store;
+  }
 
   const std::string log_path = logs.File("server.log");
   {
@@ -98,13 +103,17 @@ TEST(DataDirModesTest, AReadableAdminStoreIsMadePrivateAtStart) {
     const absl::Status started = again.Start();
     capture.Restore();
     ASSERT_TRUE(started.ok()) << started << "\n" << ReadFileBytes(log_path);
-    EXPECT_EQ(Mode(dir.File("admin.db")), "600");
+    for (const std::string& store : stores) {
+      EXPECT_EQ(Mode(store), "600") << store;
+    }
     Stop(&again);
   }
-  EXPECT_THAT(ReadFileBytes(log_path),
-              HasSubstr(dir.File("admin.db") +
-                        " was readable by other users (mode 0644); set it to "
-                        "0600"));
+  const std::string log = ReadFileBytes(log_path);
+  for (const std::string& store : stores) {
+    EXPECT_THAT(
+        log, HasSubstr(store + " was readable by other users (mode 0644); set "
+                               "it to 0600"));
+  }
 }
 
 }  // namespace
