@@ -266,16 +266,18 @@ std::string AdminTokenPath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "admin.token").string();
 }
 
-absl::StatusOr<std::string> BootstrapAdminToken(TokenRegistry* registry,
-                                                const std::string& data_dir) {
-  if (!registry->empty()) return std::string();
+absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
+    TokenRegistry* registry, const std::string& data_dir) {
+  if (!registry->empty()) return absl::nullopt;
   absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
       TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0);
   if (!created.ok()) return created.status();
-  const std::string path = AdminTokenPath(data_dir);
-  absl::Status written = WriteTokenFile(path, created->token);
+  NewAdminTokenResult result;
+  result.record = created->record;
+  result.path = AdminTokenPath(data_dir);
+  absl::Status written = WriteTokenFile(result.path, created->token);
   if (!written.ok()) return written;
-  return path;
+  return result;
 }
 
 absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,

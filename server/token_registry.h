@@ -86,12 +86,6 @@ class TokenRegistry {
 // `<data_dir>/admin.token`, where the server writes an ADMIN token's secret.
 std::string AdminTokenPath(const std::string& data_dir);
 
-// Creates an ADMIN token and writes it to `<data_dir>/admin.token` (mode
-// 0600) if `registry` has no token yet, so that a new installation needs no
-// configuration. Returns the path written, or "" if tokens existed.
-absl::StatusOr<std::string> BootstrapAdminToken(TokenRegistry* registry,
-                                                const std::string& data_dir);
-
 // The display name of the tokens NewAdminToken creates.
 inline constexpr char kNewAdminTokenName[] =
     "recovery admin (--new_admin_token)";
@@ -104,6 +98,13 @@ struct NewAdminTokenResult {
   bool replaced = false;
   std::string replaced_token_id;
 };
+
+// Creates an ADMIN token and writes it to `<data_dir>/admin.token` (mode
+// 0600) if `registry` has no token yet, so that a new installation needs no
+// configuration. Returns the token and the path written, nullopt if tokens
+// existed.
+absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
+    TokenRegistry* registry, const std::string& data_dir);
 
 // Creates an ADMIN token and writes its secret to `<data_dir>/admin.token`
 // (mode 0600), atomically replacing a file already there: the way back in

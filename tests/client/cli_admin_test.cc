@@ -611,6 +611,13 @@ TEST_F(CliAdminTest, AuditListsTheWritesNewestFirst) {
   }
   EXPECT_EQ(events[1].value("token", ""), viewer.name);
   EXPECT_NE(events[1].value("token", ""), admin_token);
+  // The first event of the store: the server made the ADMIN token the CLI
+  // reads from admin.token, and nobody else could have.
+  const nlohmann::json& first = events.back();
+  EXPECT_EQ(first.value("method", ""), "BootstrapAdminToken") << audit;
+  EXPECT_EQ(first.value("resource", ""), admin_token) << audit;
+  EXPECT_EQ(first.value("token", ""), admin_token) << audit;
+  EXPECT_EQ(first.value("role", ""), "ADMIN") << audit;
   for (size_t i = 1; i < events.size(); ++i) {
     EXPECT_GT(std::stoll(events[i - 1].value("sequence", "0")),
               std::stoll(events[i].value("sequence", "0")))

@@ -414,27 +414,30 @@ TEST_F(TokenRegistryTest, UpdateOrganizationCitiesIsAllOrNothing) {
 }
 
 TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
-  absl::StatusOr<std::string> path =
+  absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
       BootstrapAdminToken(registry_.get(), dir_.path());
-  ASSERT_TRUE(path.ok()) << path.status();
-  EXPECT_EQ(*path, dir_.File("admin.token"));
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(created->has_value());
+  const std::string path = (*created)->path;
+  EXPECT_EQ(path, dir_.File("admin.token"));
   struct stat st;
-  ASSERT_EQ(stat(path->c_str(), &st), 0);
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
-  std::ifstream in(*path);
+  std::ifstream in(path);
   std::stringstream content;
   content << in.rdbuf();
   const std::string token(absl::StripAsciiWhitespace(content.str()));
   absl::StatusOr<Principal> p = registry_->Authenticate(token);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->role, TokenRole::kAdmin);
+  EXPECT_EQ(p->token_id, (*created)->record.id);
 
   // Tokens exist now: a second start writes nothing and keeps the file.
-  absl::StatusOr<std::string> again =
+  absl::StatusOr<absl::optional<NewAdminTokenResult>> again =
       BootstrapAdminToken(registry_.get(), dir_.path());
   ASSERT_TRUE(again.ok()) << again.status();
-  EXPECT_EQ(*again, "");
-  std::ifstream in2(*path);
+  EXPECT_FALSE(again->has_value());
+  std::ifstream in2(path);
   std::stringstream content2;
   content2 << in2.rdbuf();
   EXPECT_EQ(content2.str(), content.str());
@@ -443,10 +446,10 @@ TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
 
 TEST_F(TokenRegistryTest, BootstrapDoesNothingWhenTokensExist) {
   MustCreateToken(TokenRole::kViewer);
-  absl::StatusOr<std::string> path =
+  absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
       BootstrapAdminToken(registry_.get(), dir_.path());
-  ASSERT_TRUE(path.ok()) << path.status();
-  EXPECT_EQ(*path, "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_FALSE(created->has_value());
   EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
 }
 
