@@ -1,5 +1,6 @@
 #include "server/admin_service.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -57,14 +58,20 @@ std::vector<std::string> ExistingCities(
     const google::protobuf::RepeatedPtrField<std::string>& names,
     std::vector<FieldViolation>* violations) {
   std::vector<std::string> ids;
+  absl::flat_hash_map<std::string, int> first_index;
   for (int i = 0; i < names.size(); ++i) {
+    const std::string field = absl::StrCat("organization.cities[", i, "]");
     const std::string id = ParseResourceName(kCities, names[i]);
     if (id.empty() || graph.FindCity(id) == nullptr) {
       violations->push_back(
-          {absl::StrCat("organization.cities[", i, "]"),
-           id.empty()
-               ? NotACityMessage(names[i])
-               : absl::StrCat("\"", names[i], "\" is not an existing city")});
+          {field, id.empty() ? NotACityMessage(names[i])
+                             : absl::StrCat("\"", names[i],
+                                            "\" is not an existing city")});
+    } else if (auto [it, first] = first_index.emplace(id, i); !first) {
+      violations->push_back(
+          {field,
+           ListedTwiceMessage(names[i], absl::StrCat("organization.cities[",
+                                                     it->second, "]"))});
     } else {
       ids.push_back(id);
     }

@@ -57,6 +57,12 @@ std::string UnknownCityMessage(absl::string_view id) {
   return absl::StrCat("no city has the id \"", id, "\": ", HowToNameACity(id));
 }
 
+std::string ListedTwiceMessage(absl::string_view name,
+                               absl::string_view first_field) {
+  return absl::StrCat("\"", name, "\" is listed twice (first as ", first_field,
+                      ")");
+}
+
 std::string ThemeHint(absl::string_view suggestion) {
   return absl::StrCat(
       suggestion.empty() ? ""

@@ -32,6 +32,13 @@ std::string NotACityMessage(absl::string_view name);
 // belongs, so it says how to find the id as NotACityMessage() does.
 std::string UnknownCityMessage(absl::string_view id);
 
+// Why the city at one place of a list of cities is refused: `name` is the
+// same city as the one at `first_field` ("draft.member_cities[0]"). A city
+// listed twice would count twice where each counts once (the partners a
+// draft ranks from, the cities of an organisation).
+std::string ListedTwiceMessage(absl::string_view name,
+                               absl::string_view first_field);
+
 // How a message about a theme label nothing matched ends: the nearest known
 // theme (`suggestion`, "" if none is near) and where the themes are listed.
 std::string ThemeHint(absl::string_view suggestion);

@@ -137,6 +137,16 @@ TEST_F(CliAdminTest, OrgsCreateRefusesADuplicateAndAnUnknownCity) {
   EXPECT_THAT(unknown_city.err, StartsWith("error: INVALID_ARGUMENT: "));
   EXPECT_THAT(unknown_city.err, HasSubstr("organization.cities[0]"));
 
+  const CliResult twice =
+      Cli({"orgs", "create", "lyon-twice", "--name", "Twice", "--city", "lyon",
+           "--city", "milano", "--city", "lyon"});
+  EXPECT_EQ(twice.exit_code, 3) << twice;
+  EXPECT_THAT(twice.err,
+              HasSubstr("organization.cities[2]: \"cities/lyon\" is listed "
+                        "twice (first as organization.cities[0])"));
+  const CliResult listed = Cli({"orgs", "list"});
+  EXPECT_THAT(listed.out, Not(HasSubstr("lyon-twice")));
+
   const CliResult no_name = Cli({"orgs", "create", "nameless"});
   EXPECT_EQ(no_name.exit_code, 2) << no_name;
 }

@@ -338,6 +338,21 @@ TEST_F(MatchingServiceTest, MemberGivenByNameIsOneViolationExplainingIds) {
       << status.error_message();
 }
 
+// Listed twice, a member would weigh twice in the ranking, where a stored
+// project cannot list a city twice at all.
+TEST_F(MatchingServiceTest, AMemberListedTwiceIsAViolation) {
+  v1::RecommendPartnersRequest request = MigrantsDraft();
+  request.mutable_draft()->add_member_cities(kMilano);
+  v1::RecommendPartnersResponse response;
+  grpc::Status status = Recommend(request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(ViolationOf("draft.member_cities[2]",
+                                      HasSubstr("is listed twice (first as "
+                                                "draft.member_cities[0])"))))
+      << status.error_message();
+}
+
 TEST_F(MatchingServiceTest, ADraftHasAtMostAHundredMembersLikeAProject) {
   std::vector<v1::City> cities;
   int pages = 0;
