@@ -67,6 +67,10 @@ absl::StatusOr<std::vector<std::string>> ApplyProjectEdit(
     project->set_status(*edit.status);
     paths.push_back("status");
   }
+  if (edit.owner) {
+    project->set_owner(*edit.owner);
+    paths.push_back("owner");
+  }
   if (edit.wanted_partners) {
     project->set_wanted_partners(*edit.wanted_partners);
     paths.push_back("wanted_partners");

@@ -24,6 +24,8 @@ struct ProjectEdit {
   std::optional<int> end_year;
   std::optional<v1::ProjectStatus> status;
   std::optional<int> wanted_partners;
+  // "organizations/{id}", or "" for none (reference data).
+  std::optional<std::string> owner;
   // Added at the end (ROLE_UNSPECIFIED: as a partner), or, if already a
   // member, given the role stated (ROLE_UNSPECIFIED: the one it has).
   std::vector<v1::Membership> add_members;
@@ -32,7 +34,7 @@ struct ProjectEdit {
 
   bool empty() const {
     return !title && !programme && !themes && !start_year && !end_year &&
-           !status && !wanted_partners && add_members.empty() &&
+           !status && !wanted_partners && !owner && add_members.empty() &&
            remove_members.empty();
   }
 };

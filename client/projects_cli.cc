@@ -18,7 +18,7 @@ namespace {
 // projects update PROJECT [--title ...] [--add-member ...] ...
 void AddProjectUpdateCommand(CLI::App* projects, Choice* choice) {
   struct Flags {
-    std::string id, title, programme, status;
+    std::string id, title, programme, status, owner;
     std::vector<std::string> themes, add, remove;
     int start = 0, end = 0, wanted = 0;
   };
@@ -49,6 +49,10 @@ void AddProjectUpdateCommand(CLI::App* projects, Choice* choice) {
                             ->add_option("--wanted-partners", f->wanted,
                                          "how many partners it still wants")
                             ->check(NonNegative(/*whole=*/true));
+  CLI::Option* owner =
+      update->add_option("--owner", f->owner,
+                         "owning organisation, id or organizations/{id}; "
+                         "\"\": none (reference data)");
   update->callback([=] {
     ProjectEdit edit;
     if (title->count() > 0) edit.title = f->title;
@@ -57,6 +61,10 @@ void AddProjectUpdateCommand(CLI::App* projects, Choice* choice) {
     if (start->count() > 0) edit.start_year = f->start;
     if (end->count() > 0) edit.end_year = f->end;
     if (wanted->count() > 0) edit.wanted_partners = f->wanted;
+    if (owner->count() > 0) {
+      edit.owner =
+          f->owner.empty() ? "" : ToResourceName("organizations", f->owner);
+    }
     if (status->count() > 0) {
       absl::StatusOr<v1::ProjectStatus> parsed = ParseProjectStatus(f->status);
       if (!parsed.ok()) {

@@ -307,6 +307,29 @@ TEST_F(CliAdminTest, EditorCreatesProjectsOwnedByItsOrganisationOnly) {
   EXPECT_EQ(deleted.exit_code, 3) << deleted;
   EXPECT_THAT(deleted.err, StartsWith("error: PERMISSION_DENIED: "));
   EXPECT_EQ(Cli({"projects", "get", "a-welcome"}).exit_code, 0);
+
+  // A may not hand its project to B; an admin may, and B's editors then
+  // change it.
+  const CliResult give_away = As(
+      editor_a.secret, {"projects", "update", "a-welcome", "--owner", "org-b"});
+  EXPECT_EQ(give_away.exit_code, 3) << give_away;
+  EXPECT_THAT(give_away.err, StartsWith("error: PERMISSION_DENIED: "));
+  const CliResult handed =
+      Cli({"projects", "update", "a-welcome", "--owner", "org-b"});
+  ASSERT_EQ(handed.exit_code, 0) << handed;
+  EXPECT_EQ(Json({"projects", "get", "a-welcome"})["owner"],
+            "organizations/org-b");
+  const CliResult b_edits = As(
+      editor_b.secret, {"projects", "update", "a-welcome", "--status", "open"});
+  EXPECT_EQ(b_edits.exit_code, 0) << b_edits;
+  // And reference data, which no editor writes.
+  ASSERT_EQ(Cli({"projects", "update", "a-welcome", "--owner", ""}).exit_code,
+            0);
+  EXPECT_EQ(Json({"projects", "get", "a-welcome"})["owner"], "");
+  EXPECT_EQ(As(editor_b.secret,
+               {"projects", "update", "a-welcome", "--status", "running"})
+                .exit_code,
+            3);
 }
 
 TEST_F(CliAdminTest, ViewerReadsAndRecommendsButCannotCreateACity) {

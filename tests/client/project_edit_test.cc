@@ -33,12 +33,14 @@ TEST(ProjectEditTest, OnlyTheFieldsGivenAreChangedAndMasked) {
   v1::Project project = Stored();
   ProjectEdit edit;
   edit.status = v1::OPEN;
+  edit.owner = "organizations/comune-milano";
   edit.wanted_partners = 3;
   absl::StatusOr<std::vector<std::string>> paths =
       ApplyProjectEdit(edit, &project);
   ASSERT_TRUE(paths.ok()) << paths.status();
-  EXPECT_THAT(*paths, ElementsAre("status", "wanted_partners"));
+  EXPECT_THAT(*paths, ElementsAre("status", "owner", "wanted_partners"));
   EXPECT_EQ(project.status(), v1::OPEN);
+  EXPECT_EQ(project.owner(), "organizations/comune-milano");
   EXPECT_EQ(project.wanted_partners(), 3);
   EXPECT_EQ(project.title(), "Arrival");
   EXPECT_EQ(project.members_size(), 2);
