@@ -1,5 +1,6 @@
 #include "client/commands.h"
 
+#include <random>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -135,9 +136,18 @@ int Commands::ReadModifyWrite(
     EditFn edit,
     absl::StatusOr<Resource> (PartnerClient::*update)(const Request&) const,
     std::string (*details)(const Resource&)) {
-  // Optimistic concurrency: ABORTED means the etag was stale.
-  constexpr int kAttempts = 3;
+  // Optimistic concurrency: ABORTED means the etag was stale. Writers that
+  // lost a race and retried at once would race each other again, so each
+  // waits a random part of a window that doubles with every attempt (25 ms,
+  // then 50, 100, 200): at most a few tenths of a second in all.
+  constexpr int kAttempts = 5;
+  std::minstd_rand jitter(std::random_device{}());
   for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) {
+      const int window_ms = 25 << (attempt - 2);
+      absl::SleepFor(absl::Milliseconds(
+          std::uniform_int_distribution<int>(0, window_ms)(jitter)));
+    }
     absl::StatusOr<Resource> current = (client_->*get)(name);
     if (!current.ok()) return ServerFailure(current.status());
     absl::StatusOr<Request> request = edit(*current);

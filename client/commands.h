@@ -115,8 +115,9 @@ class Commands {
   // request with `edit(current)` (its error is a bad value on the command
   // line) and sends it with `update`, then prints the result with `details`.
   // The request carries the etag read; if the server finds it stale, the
-  // resource is read again and the edit reapplied, a few times. `command`
-  // ("projects update") names the command when it gives up.
+  // resource is read again and the edit reapplied, a few times, after
+  // growing random pauses. `command` ("projects update") names the command
+  // when it gives up.
   template <typename Resource, typename Request, typename EditFn>
   int ReadModifyWrite(
       const std::string& command, const std::string& name,

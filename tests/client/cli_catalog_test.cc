@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/time/clock.h"
@@ -444,6 +445,46 @@ TEST_F(CliCatalogTest, ProjectsUpdateChangesOnlyWhatItNames) {
                                   "projects/p"));
   EXPECT_EQ(Json({"projects", "get", "p"})["title"], "Desks");
   EXPECT_EQ(Cli({"projects", "update", "p"}).exit_code, 2);
+}
+
+// Seven users add a member to one project at the same moment. Each update
+// that says it succeeded is in the project (none overwrote another), and one
+// that gave up says so: no write is lost in silence.
+TEST_F(CliCatalogTest, ConcurrentProjectUpdatesLoseNoMember) {
+  ASSERT_EQ(Cli({"projects", "create", "busy", "--title", "Busy", "--member",
+                 "milano:lead"})
+                .exit_code,
+            0);
+  std::vector<std::string> added;
+  for (const std::string& city : kSampleCities) {
+    if (city != "milano") added.push_back(city);
+  }
+  std::vector<CliResult> results(added.size());
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < added.size(); ++i) {
+    writers.emplace_back([&, i] {
+      results[i] =
+          Cli({"projects", "update", "busy", "--add-member", added[i]});
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+
+  std::set<std::string> expected = {"cities/milano"};
+  for (size_t i = 0; i < added.size(); ++i) {
+    if (results[i].exit_code == 0) {
+      expected.insert("cities/" + added[i]);
+    } else {
+      EXPECT_EQ(results[i].exit_code, 3) << results[i];
+      EXPECT_THAT(results[i].err, HasSubstr("run it again later"));
+    }
+  }
+  EXPECT_GT(expected.size(), 1u) << "no update went through";
+  const nlohmann::json project = Json({"projects", "get", "busy"});
+  std::set<std::string> members;
+  for (const nlohmann::json& m : project["members"]) {
+    members.insert(m.value("city", ""));
+  }
+  EXPECT_EQ(members, expected) << project.dump();
 }
 
 TEST_F(CliCatalogTest, CitiesUpdateChangesOnlyWhatItNames) {
