@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "client/city_edit.h"
 #include "client/cli_support.h"
 #include "client/cli_wiring.h"
@@ -103,7 +104,17 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
   list->add_option("--name", f->name_contains,
                    "Only cities whose name contains this, ignoring case and "
                    "accents (finds a city's id: --name dusseldorf); names "
-                   "are in English as GeoNames writes them (Milan, Munich)");
+                   "are in English as GeoNames writes them (Milan, Munich)")
+      // The server would refuse it too, but by its field's name.
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const bool blank =
+                !text.empty() && absl::StripAsciiWhitespace(text).empty();
+            return blank ? "is blank: give part of a city's name (--name "
+                           "milan), or leave the flag out"
+                         : "";
+          },
+          ""));
   list->callback([f, choice] {
     auto request = PageRequest<v1::ListCitiesRequest>(f->list);
     request.set_country_code(CountryFilter(f->country));

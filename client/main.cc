@@ -64,10 +64,22 @@ std::string ParseErrorHint(CLI::App& app, const CLI::ParseError& error) {
   if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
     for (const std::string& arg : extras) {
       if (arg.empty() || arg[0] != '-') {
-        // Most often the rest of a list split by a space after a comma.
-        return absl::StrCat("unexpected value \"", arg,
-                            "\"; a list is written without spaces after its "
-                            "commas (--with 3173435,3165524) or in quotes");
+        // After a list flag, most often the rest of the list split by a
+        // space after a comma; else a value its flag was left out of
+        // ("twinnings list 2643743" for --city 2643743).
+        bool after_list = false;
+        for (const CLI::Option* option : reached->get_options()) {
+          after_list |= option->get_delimiter() == ',' && option->count() > 0;
+        }
+        if (after_list) {
+          return absl::StrCat("unexpected value \"", arg,
+                              "\"; a list is written without spaces after "
+                              "its commas (--with 3173435,3165524) or in "
+                              "quotes");
+        }
+        return absl::StrCat("unexpected value \"", arg, "\"; ", path,
+                            " takes it only after a flag (", path,
+                            " --help lists them)");
       }
       if (arg.size() < 2) continue;
       const std::string flag = arg.substr(0, arg.find('='));

@@ -396,6 +396,11 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
       {{"projects", "update", "urbact-arrival"},
        "projects update changes nothing without a flag (--title, "},
       {{"twinnings", "create", "lyon"}, "CITY_B is required"},
+      {{"cities", "list", "--name", " "},
+       "--name: is blank: give part of a city's name"},
+      {{"twinnings", "list", "lyon"},
+       "unexpected value \"lyon\"; citymatch twinnings list takes it only "
+       "after a flag (citymatch twinnings list --help lists them)"},
   };
   for (const auto& [args, message] : cases) {
     const CliResult result = Cli(args);
