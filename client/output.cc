@@ -192,8 +192,9 @@ std::string TwinningsTable(const v1::ListTwinningsResponse& response) {
   for (const v1::Twinning& t : response.twinnings()) {
     table.AddRow({IdOf(t.city_a()), IdOf(t.city_b())});
   }
-  return table.Render() +
-         PageFooter(response.next_page_token(), response.twinnings_size(), 0);
+  return table.Render() + PageFooter(response.next_page_token(),
+                                     response.twinnings_size(),
+                                     response.total_size());
 }
 
 std::string CityDetails(const v1::City& city) {

@@ -799,6 +799,7 @@ grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
     const std::string city_id =
         CityFilter(*graph, request->city(), &violations);
     if (!violations.empty()) return InvalidArgument(violations);
+    int total = 0;
     response->set_next_page_token(Paginate(
         graph->twinnings(), page, scope,
         [](const Twinning& t) { return absl::StrCat(t.city_a, "|", t.city_b); },
@@ -806,7 +807,8 @@ grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
           return city_id.empty() || t.city_a == city_id || t.city_b == city_id;
         },
         [&](const Twinning& t) { *response->add_twinnings() = ToProto(t); },
-        nullptr));
+        &total));
+    response->set_total_size(total);
     return grpc::Status::OK;
   });
 }

@@ -284,7 +284,12 @@ TEST_F(CliCatalogTest, TwinningsListByCity) {
   EXPECT_EQ(std::set<std::string>({t["city_a"].get<std::string>(),
                                    t["city_b"].get<std::string>()}),
             std::set<std::string>({"cities/lyon", "cities/milano"}));
+  EXPECT_EQ(twinnings["total_size"], 1) << twinnings;
   EXPECT_EQ(Json({"twinnings", "list", "--all"})["twinnings"].size(), 2u);
+  // A page says how much of the whole it is, as the other lists do.
+  const CliResult page = Cli({"twinnings", "list", "--page-size", "1"});
+  ASSERT_EQ(page.exit_code, 0) << page;
+  EXPECT_THAT(page.out, HasSubstr("1 of 2\n"));
 }
 
 TEST_F(CliCatalogTest, UnreachableServerExitsFour) {
