@@ -78,7 +78,8 @@ absl::StatusOr<OrganizationRecord> TokenRegistry::CreateOrganization(
 
 absl::StatusOr<TokenRegistry::Created> TokenRegistry::CreateToken(
     TokenRole role, const std::string& organization_id,
-    const std::string& display_name, int64_t expire_time_ms) {
+    const std::string& display_name, int64_t expire_time_ms,
+    const std::function<absl::Status(const std::string& token)>& before_store) {
   if (role == TokenRole::kEditor && organization_id.empty()) {
     return absl::InvalidArgumentError("an EDITOR token needs an organization");
   }
@@ -102,6 +103,11 @@ absl::StatusOr<TokenRegistry::Created> TokenRegistry::CreateToken(
   if (!organization_id.empty() && !organizations_.contains(organization_id)) {
     return absl::NotFoundError(
         absl::StrCat("organization ", organization_id, " not found"));
+  }
+  if (before_store) {
+    if (absl::Status done = before_store(created.token); !done.ok()) {
+      return done;
+    }
   }
   absl::Status status = storage_->PutToken(record);
   if (!status.ok()) return status;
@@ -269,14 +275,15 @@ std::string AdminTokenPath(const std::string& data_dir) {
 absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
     TokenRegistry* registry, const std::string& data_dir) {
   if (!registry->empty()) return absl::nullopt;
-  absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
-      TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0);
-  if (!created.ok()) return created.status();
   NewAdminTokenResult result;
-  result.record = created->record;
   result.path = AdminTokenPath(data_dir);
-  absl::Status written = WriteTokenFile(result.path, created->token);
-  if (!written.ok()) return written;
+  absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
+      TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0,
+      [&](const std::string& token) {
+        return WriteTokenFile(result.path, token);
+      });
+  if (!created.ok()) return created.status();
+  result.record = created->record;
   return result;
 }
 

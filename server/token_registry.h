@@ -8,6 +8,7 @@
 #ifndef CITYMATCH_SERVER_TOKEN_REGISTRY_H_
 #define CITYMATCH_SERVER_TOKEN_REGISTRY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,11 +44,15 @@ class TokenRegistry {
     std::string token;  // the secret token, to show once
   };
   // InvalidArgument if an editor has no organisation (or another role has
-  // one); NotFound if the organisation does not exist.
-  absl::StatusOr<Created> CreateToken(TokenRole role,
-                                      const std::string& organization_id,
-                                      const std::string& display_name,
-                                      int64_t expire_time_ms);
+  // one); NotFound if the organisation does not exist. `before_store`, if
+  // given, is called with the secret token just before the token is stored
+  // (under the registry's lock); if it fails, nothing is stored and its
+  // error is returned.
+  absl::StatusOr<Created> CreateToken(
+      TokenRole role, const std::string& organization_id,
+      const std::string& display_name, int64_t expire_time_ms,
+      const std::function<absl::Status(const std::string& token)>&
+          before_store = nullptr);
 
   // NotFound if unknown. Revoking twice is fine. FailedPrecondition for the
   // last ADMIN token that is neither revoked nor expired at `now`, which
@@ -102,7 +107,9 @@ struct NewAdminTokenResult {
 // Creates an ADMIN token and writes it to `<data_dir>/admin.token` (mode
 // 0600) if `registry` has no token yet, so that a new installation needs no
 // configuration. Returns the token and the path written, nullopt if tokens
-// existed.
+// existed. The file is written first: if it cannot be, no token is stored,
+// and the next start tries again instead of serving a store whose only
+// ADMIN token nobody knows.
 absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
     TokenRegistry* registry, const std::string& data_dir);
 

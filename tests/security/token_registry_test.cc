@@ -444,6 +444,38 @@ TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
   EXPECT_EQ(registry_->Tokens().size(), 1u);
 }
 
+// The whole of `path`, whitespace stripped ("" if it cannot be read).
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream content;
+  content << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(content.str()));
+}
+
+// A first start that cannot write admin.token must not leave a store whose
+// only ADMIN token nobody knows: the next start, with the cause fixed,
+// writes one.
+TEST_F(TokenRegistryTest, BootstrapStoresNoTokenIfTheFileCannotBeWritten) {
+  const std::string path = dir_.File("admin.token");
+  ASSERT_TRUE(std::filesystem::create_directory(path));
+  absl::StatusOr<absl::optional<NewAdminTokenResult>> failed =
+      BootstrapAdminToken(registry_.get(), dir_.path());
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(failed.status().message(), HasSubstr(path));
+  EXPECT_TRUE(registry_->empty());
+  Open();
+  EXPECT_TRUE(registry_->empty());
+
+  ASSERT_TRUE(std::filesystem::remove(path));
+  absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
+      BootstrapAdminToken(registry_.get(), dir_.path());
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(created->has_value());
+  absl::StatusOr<Principal> admin = registry_->Authenticate(ReadToken(path));
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  EXPECT_EQ(admin->role, TokenRole::kAdmin);
+}
+
 TEST_F(TokenRegistryTest, BootstrapDoesNothingWhenTokensExist) {
   MustCreateToken(TokenRole::kViewer);
   absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
@@ -451,14 +483,6 @@ TEST_F(TokenRegistryTest, BootstrapDoesNothingWhenTokensExist) {
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_FALSE(created->has_value());
   EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
-}
-
-// The whole of `path`, whitespace stripped ("" if it cannot be read).
-std::string ReadToken(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream content;
-  content << in.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(content.str()));
 }
 
 // The names of the files in `dir`.
