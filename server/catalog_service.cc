@@ -795,14 +795,20 @@ grpc::ServerUnaryReactor* CatalogService::ListTwinnings(
     PageRequest page = ParsePageRequest(
         request->page_size(), request->page_token(), scope,
         options_.default_page_size, options_.max_page_size, &violations);
+    // A token issued when the key's separator was '|' goes on where it left
+    // off: ids hold neither character.
+    std::replace(page.after.begin(), page.after.end(), '|', ',');
     std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
     const std::string city_id =
         CityFilter(*graph, request->city(), &violations);
     if (!violations.empty()) return InvalidArgument(violations);
     int total = 0;
+    // The key must sort as the pairs do (city_a, then city_b): a separator
+    // below every id character keeps "317109" before "3171095", which '|'
+    // would not, and the page after (317109, x) would skip (3171095, y).
     response->set_next_page_token(Paginate(
         graph->twinnings(), page, scope,
-        [](const Twinning& t) { return absl::StrCat(t.city_a, "|", t.city_b); },
+        [](const Twinning& t) { return absl::StrCat(t.city_a, ",", t.city_b); },
         [&](const Twinning& t) {
           return city_id.empty() || t.city_a == city_id || t.city_b == city_id;
         },
