@@ -299,7 +299,11 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
   std::vector<FieldViolation> violations;
   for (const std::string& path : mask.paths()) {
     const std::string top = path.substr(0, path.find('.'));
-    if (std::find(updatable.begin(), updatable.end(), top) == updatable.end()) {
+    // A sub-path must name a field too: the merge below skips one that does
+    // not ("display_name.first", "profile.capcity", "members.role"), and the
+    // update would answer OK having changed nothing.
+    if (std::find(updatable.begin(), updatable.end(), top) == updatable.end() ||
+        !FieldMaskUtil::IsValidPath<typename Traits::Proto>(path)) {
       violations.push_back(
           {"update_mask",
            absl::StrCat("\"", path, "\" is not an updatable field of a ",

@@ -545,6 +545,32 @@ TEST_F(CatalogServiceTest, UpdateWithUnknownMaskPathIsInvalidArgument) {
   EXPECT_EQ(after.display_name(), "Roma");
 }
 
+// The merge skips a sub-path that names no field, so such an update used to
+// answer OK having changed nothing.
+TEST_F(CatalogServiceTest, UpdateWithUnknownMaskSubPathIsInvalidArgument) {
+  v1::City patch;
+  patch.set_name("cities/roma");
+  patch.set_display_name("Rome");
+  patch.mutable_profile()->set_capacity(3);
+  v1::City updated;
+  for (const std::string& path :
+       {std::string("display_name.text"), std::string("profile.capcity"),
+        std::string("profile.capacity.value")}) {
+    grpc::Status status = UpdateCity(patch, {path}, &updated);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << path;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("update_mask")) << path;
+  }
+  v1::City after;
+  ASSERT_TRUE(GetCity("cities/roma", &after).ok());
+  EXPECT_EQ(after.display_name(), "Roma");
+  EXPECT_FALSE(after.has_profile());
+  // A sub-path that names a field is a partial update of the message.
+  grpc::Status status = UpdateCity(patch, {"profile.capacity"}, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.profile().capacity(), 3);
+  EXPECT_EQ(updated.display_name(), "Roma");
+}
+
 TEST_F(CatalogServiceTest, UpdateUnknownCityIsNotFound) {
   v1::City patch = Krakow();
   patch.set_name("cities/krakow");
