@@ -15,6 +15,22 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       std::string(status.message()));
 }
 
+namespace {
+
+// `text` cut to at most `max_bytes`, at a UTF-8 character boundary, and
+// marked as cut.
+std::string Cut(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  constexpr absl::string_view kMark = "...";
+  size_t end = max_bytes - kMark.size();
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return absl::StrCat(absl::string_view(text).substr(0, end), kMark);
+}
+
+}  // namespace
+
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
   return InvalidArgument(violations, violations.size());
 }
@@ -22,20 +38,30 @@ grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations,
                              size_t total) {
   total = std::max(total, violations.size());
+  std::string message = "invalid request";
+  if (!violations.empty()) {
+    message = absl::StrCat(
+        Cut(violations[0].field, kMaxViolationFieldBytes), ": ",
+        Cut(violations[0].description, kMaxViolationDescriptionBytes));
+    if (total > 1) absl::StrAppend(&message, " (and ", total - 1, " more)");
+  }
   google::rpc::BadRequest bad_request;
-  size_t bytes = 0;
+  // The message travels in the details too, and in a trailer of its own.
+  size_t bytes = message.size();
   size_t listed = 0;
   bool full = false;
   for (const FieldViolation& v : violations) {
-    bytes += v.field.size() + v.description.size() + 8;  // with the framing
+    std::string field = Cut(v.field, kMaxViolationFieldBytes);
+    std::string description = Cut(v.description, kMaxViolationDescriptionBytes);
+    bytes += field.size() + description.size() + 8;  // with the framing
     if (bytes > kMaxViolationBytes && listed > 0) {
       full = true;
       break;
     }
     google::rpc::BadRequest::FieldViolation* out =
         bad_request.add_field_violations();
-    out->set_field(v.field);
-    out->set_description(v.description);
+    out->set_field(std::move(field));
+    out->set_description(std::move(description));
     ++listed;
   }
   if (listed < total) {
@@ -49,12 +75,6 @@ grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations,
                       kMaxViolationBytes / 1024, " KiB of violations");
     }
     more->set_description(std::move(description));
-  }
-  std::string message = "invalid request";
-  if (!violations.empty()) {
-    message =
-        absl::StrCat(violations[0].field, ": ", violations[0].description);
-    if (total > 1) absl::StrAppend(&message, " (and ", total - 1, " more)");
   }
   google::rpc::Status details;
   details.set_code(grpc::StatusCode::INVALID_ARGUMENT);

@@ -23,8 +23,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // clients cap (gRPC's default is 8 KiB, and a reply over it reaches the
 // client as RESOURCE_EXHAUSTED instead of the violations): they hold the
 // violations that fit in kMaxViolationBytes, then one saying how many more
-// there are.
+// there are. A field is cut to kMaxViolationFieldBytes and a description to
+// kMaxViolationDescriptionBytes: one that echoes what the request sent (a
+// name thousands of bytes long) would pass the limit on its own.
 inline constexpr size_t kMaxViolationBytes = 4096;
+inline constexpr size_t kMaxViolationFieldBytes = 128;
+inline constexpr size_t kMaxViolationDescriptionBytes = 512;
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations);
 
 // As above, for `violations` that are the first of `total` (an import keeps

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "graph/storage/sqlite_storage.h"
 #include "gtest/gtest.h"
+#include "server/status_util.h"
 #include "tests/server/in_process_server.h"
 #include "tests/testing/sample_data.h"
 #include "tests/testing/temp_dir.h"
@@ -53,6 +54,68 @@ TEST(ServerTest, ServesOnARealPortToo) {
   grpc::Status status = catalog->GetCity(&context, request, &city);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(city.display_name(), "Wien");
+}
+
+// Calls the Catalog on a server's real port with its ADMIN token, as an
+// outside client does: with gRPC's default limits, among them 8 KiB for a
+// reply's metadata, which the in-process channel does not apply.
+class RealPortClient {
+ public:
+  explicit RealPortClient(InProcessServer& server)
+      : token_(server.AdminToken()),
+        catalog_(v1::Catalog::NewStub(grpc::CreateChannel(
+            absl::StrCat("127.0.0.1:", server.server()->grpc_port()),
+            grpc::InsecureChannelCredentials()))) {}
+
+  template <typename Method, typename Request, typename Response>
+  grpc::Status Call(Method method, const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+    return (catalog_.get()->*method)(&context, request, response);
+  }
+
+ private:
+  const std::string token_;
+  std::unique_ptr<v1::Catalog::Stub> catalog_;
+};
+
+// Field violations travel in the reply's metadata; a violation echoing a
+// long value the request sent used to pass a client's cap on it, and the
+// client saw RESOURCE_EXHAUSTED instead of the violations.
+TEST(ServerTest, ViolationsEchoingLongValuesReachAClientOnARealPort) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  RealPortClient client(**server);
+
+  v1::GetCityRequest get;
+  get.set_name(absl::StrCat("cities/", std::string(20000, 'x')));
+  v1::City city;
+  grpc::Status status = client.Call(&v1::Catalog::Stub::GetCity, get, &city);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_THAT(testing::ViolatedFields(status), ::testing::ElementsAre("name"));
+
+  // Multi-byte text is cut between characters, and every bad field is
+  // still named.
+  v1::CreateCityRequest create;
+  create.set_city_id("krakow");
+  create.mutable_city()->set_display_name("Kraków");
+  std::string country = "x";
+  for (int i = 0; i < 1500; ++i) country += "ó";
+  create.mutable_city()->set_country_code(country);
+  create.mutable_city()->set_latitude(500);
+  v1::City created;
+  status = client.Call(&v1::Catalog::Stub::CreateCity, create, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_THAT(testing::ViolatedFields(status),
+              ::testing::ElementsAre("city.country_code", "city.latitude"));
+  for (const testing::Violation& v : testing::FieldViolations(status)) {
+    EXPECT_LE(v.description.size(), kMaxViolationDescriptionBytes);
+  }
 }
 
 TEST(ServerTest, DataSurvivesARestartOnTheSameDataDir) {
