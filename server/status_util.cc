@@ -9,12 +9,6 @@
 
 namespace citymatch {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
-}
-
 namespace {
 
 // `text` cut to at most `max_bytes`, at a UTF-8 character boundary, and
@@ -30,6 +24,12 @@ std::string Cut(const std::string& text, size_t max_bytes) {
 }
 
 }  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      Cut(std::string(status.message()), kMaxMessageBytes));
+}
 
 grpc::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
   return InvalidArgument(violations, violations.size());

@@ -15,6 +15,10 @@
 
 namespace citymatch {
 
+// The message is cut to kMaxMessageBytes: it may echo what the request sent
+// (a stale etag, a token name), and a client refuses a reply whose metadata
+// passes its limit (gRPC's default is 8 KiB) as RESOURCE_EXHAUSTED.
+inline constexpr size_t kMaxMessageBytes = 1024;
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // INVALID_ARGUMENT with `violations` as google.rpc.BadRequest details. The

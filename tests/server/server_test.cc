@@ -118,6 +118,36 @@ TEST(ServerTest, ViolationsEchoingLongValuesReachAClientOnARealPort) {
   }
 }
 
+// A status message may echo what the request sent too, and passed the cap in
+// the same way: here a stale etag of 10,000 bytes.
+TEST(ServerTest, MessagesEchoingLongValuesReachAClientOnARealPort) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(server.ok()) << server.status();
+  RealPortClient client(**server);
+  const std::string etag(10000, 'e');
+
+  v1::UpdateCityRequest update;
+  update.mutable_city()->set_name("cities/roma");
+  update.mutable_city()->set_display_name("Rome");
+  update.mutable_city()->set_etag(etag);
+  update.mutable_update_mask()->add_paths("display_name");
+  v1::City city;
+  grpc::Status status =
+      client.Call(&v1::Catalog::Stub::UpdateCity, update, &city);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED)
+      << status.error_message();
+  EXPECT_LE(status.error_message().size(), kMaxMessageBytes);
+
+  v1::DeleteProjectRequest remove;
+  remove.set_name("projects/urbact-arrival");
+  remove.set_etag(etag);
+  v1::DeleteResponse deleted;
+  status = client.Call(&v1::Catalog::Stub::DeleteProject, remove, &deleted);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED)
+      << status.error_message();
+}
+
 TEST(ServerTest, DataSurvivesARestartOnTheSameDataDir) {
   absl::StatusOr<std::unique_ptr<InProcessServer>> started =
       InProcessServer::Start(SampleFiles());
