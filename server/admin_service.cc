@@ -193,12 +193,26 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
         if (!problem.empty()) violations.push_back({"display_name", problem});
         int64_t expire_ms = 0;
         if (request->has_expire_time()) {
-          expire_ms = TimeUtil::TimestampToMilliseconds(request->expire_time());
-          // Stored in milliseconds, rounded up: a token must not stop
-          // working before the time asked for.
-          if (request->expire_time().nanos() % 1000000 != 0) ++expire_ms;
-          if (expire_ms <= absl::ToUnixMillis(absl::Now())) {
-            violations.push_back({"expire_time", "must be in the future"});
+          const google::protobuf::Timestamp& expire = request->expire_time();
+          // Outside the range a Timestamp may hold (years 1 to 9999) the
+          // token would be stored, and every reply naming it (this one,
+          // ListTokens) would fail converting its expiry back. Its last
+          // second is left out too: rounded up below, it would pass the end.
+          if (expire.seconds() < TimeUtil::kTimestampMinSeconds ||
+              expire.seconds() >= TimeUtil::kTimestampMaxSeconds ||
+              expire.nanos() < 0 || expire.nanos() > 999999999) {
+            violations.push_back(
+                {"expire_time",
+                 "is not a valid timestamp (years 1 to 9999, nanos in "
+                 "0..999999999)"});
+          } else {
+            expire_ms = TimeUtil::TimestampToMilliseconds(expire);
+            // Stored in milliseconds, rounded up: a token must not stop
+            // working before the time asked for.
+            if (expire.nanos() % 1000000 != 0) ++expire_ms;
+            if (expire_ms <= absl::ToUnixMillis(absl::Now())) {
+              violations.push_back({"expire_time", "must be in the future"});
+            }
           }
         }
         if (!violations.empty()) return InvalidArgument(violations);

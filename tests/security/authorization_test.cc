@@ -350,6 +350,44 @@ TEST_F(AuthorizationTest, TokenCannotBeCreatedAlreadyExpired) {
   EXPECT_EQ(created.token(), "");
 }
 
+// An expiry beyond what a Timestamp holds used to be stored, after which
+// every ListTokens failed converting it back, and so did the reply.
+TEST_F(AuthorizationTest, TokenExpiryOutsideTheTimestampRangeIsRefused) {
+  for (const auto& [seconds, nanos] :
+       std::vector<std::pair<int64_t, int32_t>>{{int64_t{1} << 50, 0},
+                                                {253402300799, 999999999},
+                                                {4102444800, -1},
+                                                {4102444800, 1000000000}}) {
+    v1::CreateTokenRequest r;
+    r.set_role(v1::VIEWER);
+    r.set_display_name("far future");
+    r.mutable_expire_time()->set_seconds(seconds);
+    r.mutable_expire_time()->set_nanos(nanos);
+    v1::CreateTokenResponse created;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = server_->admin()->CreateToken(&context, r, &created);
+    EXPECT_EQ(status.error_code(), Code::INVALID_ARGUMENT)
+        << seconds << " " << nanos << ": " << status.error_message();
+    google::rpc::Status details;
+    ASSERT_TRUE(details.ParseFromString(status.error_details()));
+    ASSERT_EQ(details.details_size(), 1);
+    google::rpc::BadRequest bad_request;
+    ASSERT_TRUE(details.details(0).UnpackTo(&bad_request));
+    ASSERT_EQ(bad_request.field_violations_size(), 1);
+    EXPECT_EQ(bad_request.field_violations(0).field(), "expire_time");
+  }
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::ListTokensResponse tokens;
+  grpc::Status status =
+      server_->admin()->ListTokens(&context, v1::ListTokensRequest(), &tokens);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const v1::Token& t : tokens.tokens()) {
+    EXPECT_NE(t.display_name(), "far future");
+  }
+}
+
 TEST_F(AuthorizationTest, RevocationAndTokensSurviveARestart) {
   CreatePrincipals();
   ASSERT_TRUE(server_->RevokeToken(viewer_.name).ok());
