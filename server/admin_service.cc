@@ -252,11 +252,10 @@ grpc::ServerUnaryReactor* AdminService::RevokeToken(
     v1::Token* response) {
   return ServeWrite(*guard_, context, Access::kAdmin, "RevokeToken",
                     request->name(), [&](const Principal&) {
-                      const absl::string_view name = request->name();
-                      std::string id;
-                      if (name.substr(0, kTokens.size()) == kTokens) {
-                        id = std::string(name.substr(kTokens.size()));
-                      }
+                      // A token id is an id like any other: "tokens/a/b" is
+                      // malformed, not a token that happens to be unknown.
+                      const std::string id =
+                          ParseResourceName(kTokens, request->name());
                       if (id.empty()) {
                         return InvalidArgument(
                             {{"name", "is not a token name (tokens/{id})"}});

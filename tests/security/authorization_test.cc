@@ -388,6 +388,29 @@ TEST_F(AuthorizationTest, TokenExpiryOutsideTheTimestampRangeIsRefused) {
   }
 }
 
+TEST_F(AuthorizationTest, RevokingAMalformedTokenNameIsInvalidArgument) {
+  for (const std::string& name :
+       {std::string("tokens/a/b"), std::string("tokens/ABC"),
+        std::string("tokens/") + std::string(100, 'a'), std::string("tokens/"),
+        std::string("cities/3173435")}) {
+    v1::RevokeTokenRequest r;
+    r.set_name(name);
+    v1::Token revoked;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    EXPECT_EQ(server_->admin()->RevokeToken(&context, r, &revoked).error_code(),
+              Code::INVALID_ARGUMENT)
+        << name;
+  }
+  v1::RevokeTokenRequest r;
+  r.set_name("tokens/0123456789abcdef");
+  v1::Token revoked;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  EXPECT_EQ(server_->admin()->RevokeToken(&context, r, &revoked).error_code(),
+            Code::NOT_FOUND);
+}
+
 TEST_F(AuthorizationTest, RevocationAndTokensSurviveARestart) {
   CreatePrincipals();
   ASSERT_TRUE(server_->RevokeToken(viewer_.name).ok());
