@@ -1,5 +1,7 @@
 #include "server/admin_service.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -21,7 +23,12 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 
 google::protobuf::Timestamp ToTimestamp(int64_t ms) {
-  return TimeUtil::MillisecondsToTimestamp(ms);
+  // A store may hold an expiry beyond what a Timestamp can (CreateToken took
+  // any once), and converting it would fail every reply naming the token:
+  // it is shown as the nearest a Timestamp holds.
+  constexpr int64_t kMin = TimeUtil::kTimestampMinSeconds * 1000;
+  constexpr int64_t kMax = TimeUtil::kTimestampMaxSeconds * 1000 + 999;
+  return TimeUtil::MillisecondsToTimestamp(std::clamp(ms, kMin, kMax));
 }
 
 v1::Organization ToProto(const OrganizationRecord& o) {

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "graph/storage/sqlite_admin_storage.h"
 #include "gtest/gtest.h"
 #include "tests/security/security_testing.h"
 
@@ -386,6 +387,39 @@ TEST_F(AuthorizationTest, TokenExpiryOutsideTheTimestampRangeIsRefused) {
   for (const v1::Token& t : tokens.tokens()) {
     EXPECT_NE(t.display_name(), "far future");
   }
+}
+
+// A store written before CreateToken refused such expiries may hold one.
+TEST_F(AuthorizationTest, StoredExpiryOutsideTheTimestampRangeIsListed) {
+  server_->Shutdown();
+  {
+    absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> storage =
+        SqliteAdminStorage::Open(server_->data_dir());
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    TokenRecord token;
+    token.id = "feedfacefeedface";
+    token.display_name = "far future";
+    token.role = TokenRole::kViewer;
+    token.salt = "salt";
+    token.hash = std::string(32, 'h');
+    token.create_time_ms = absl::ToUnixMillis(absl::Now());
+    token.expire_time_ms = int64_t{1} << 60;
+    ASSERT_TRUE((*storage)->PutToken(token).ok());
+  }
+  ASSERT_TRUE(server_->Restart().ok());
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::ListTokensResponse tokens;
+  grpc::Status status =
+      server_->admin()->ListTokens(&context, v1::ListTokensRequest(), &tokens);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  bool seen = false;
+  for (const v1::Token& t : tokens.tokens()) {
+    if (t.name() != "tokens/feedfacefeedface") continue;
+    seen = true;
+    EXPECT_EQ(t.expire_time().seconds(), 253402300799);
+  }
+  EXPECT_TRUE(seen);
 }
 
 TEST_F(AuthorizationTest, RevokingAMalformedTokenNameIsInvalidArgument) {
