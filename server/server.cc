@@ -338,7 +338,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
                      WhyCannotListen(options.grpc_addr),
                      "; choose another address with --grpc_addr"));
   }
-  server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+  // Each service by name too: a probe configured with a service name (as
+  // Kubernetes' and Envoy's may be) would otherwise get NOT_FOUND. The
+  // shutdown's SetServingStatus(false) turns these to NOT_SERVING as well.
+  grpc::HealthCheckServiceInterface* health =
+      server->grpc_server_->GetHealthCheckService();
+  for (const char* service :
+       {v1::Catalog::service_full_name(), v1::Matching::service_full_name(),
+        v1::Admin::service_full_name()}) {
+    health->SetServingStatus(service, true);
+  }
+  health->SetServingStatus(true);
   spdlog::info(
       "citymatch-server serving gRPC on port {} with {} (graph "
       "version {})",

@@ -44,6 +44,11 @@ TEST(ShutdownTest, HealthAnswersNotServingWhileDraining) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_TRUE(saw_not_serving);
+  // So does each service asked by name.
+  absl::StatusOr<int> catalog =
+      testing::HealthCheck(channel.get(), "citymatch.v1.Catalog");
+  // (No ASSERT: the stopper thread must still be joined.)
+  EXPECT_TRUE(catalog.ok() && *catalog == kNotServing) << catalog.status();
   EXPECT_FALSE(stopped.HasBeenNotified());
   EXPECT_TRUE(stopped.WaitForNotificationWithTimeout(absl::Seconds(15)));
   stopper.join();

@@ -27,6 +27,13 @@ TEST(ServerTest, HealthServiceReportsServing) {
   absl::StatusOr<int> serving = HealthCheck((*server)->channel().get(), "");
   ASSERT_TRUE(serving.ok()) << serving.status();
   EXPECT_EQ(*serving, 1);  // SERVING
+  // So is each of its services, asked by name.
+  for (const char* service : {"citymatch.v1.Catalog", "citymatch.v1.Matching",
+                              "citymatch.v1.Admin"}) {
+    serving = HealthCheck((*server)->channel().get(), service);
+    ASSERT_TRUE(serving.ok()) << service << ": " << serving.status();
+    EXPECT_EQ(*serving, 1) << service;
+  }
   // A service the server does not know is NOT_FOUND, as the health protocol
   // says.
   absl::StatusOr<int> unknown =
