@@ -97,10 +97,26 @@ absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
     sqlite3_close(db);
     return status;
   }
+  // SQLite opens a file this process may not write read-only, without an
+  // error: the server would start, serve reads and fail every write with
+  // "attempt to write a readonly database", naming no file.
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    sqlite3_close(db);
+    return absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     " cannot be written by this process (its mode or owner?); "
+                     "the store must be writable"));
+  }
   // A writer that finds the file locked waits instead of failing at once.
   sqlite3_busy_timeout(db, 5000);
   absl::Status status =
       SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  // The first statement that writes; it fails in a directory where the -wal
+  // and -shm files cannot be made, and SQLite's message names no file.
+  if (!status.ok()) {
+    status =
+        absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
+  }
   if (status.ok()) {
     SqliteStatement check(db, "PRAGMA quick_check");
     if (!check.Step()) {

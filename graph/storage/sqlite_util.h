@@ -29,7 +29,8 @@ absl::Status SqliteExec(sqlite3* db, const char* sql);
 // schema to `schema_version` by running `schema` (idempotent CREATE ... IF NOT
 // EXISTS statements) once. The caller owns the result (sqlite3_close_v2).
 // Unavailable if it cannot be opened; DataLoss if it is not a database or
-// fails the check; FailedPrecondition if its schema is newer.
+// fails the check; FailedPrecondition if its schema is newer, or if this
+// process may only read it.
 absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
                                             const std::string& file_name,
                                             const char* schema,

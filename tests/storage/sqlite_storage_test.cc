@@ -1,5 +1,7 @@
 #include "graph/storage/sqlite_storage.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -282,6 +284,47 @@ TEST(SqliteStorageTest, DirectoryThatIsAFileIsUnavailable) {
       SqliteStorage::Open(dir.File("plain-file"));
   ASSERT_FALSE(storage.ok());
   EXPECT_EQ(storage.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(SqliteStorageTest, StoreThatCannotBeWrittenIsRefusedAtOpen) {
+  // Root writes a file whatever its mode says.
+  if (::geteuid() == 0) GTEST_SKIP() << "file modes do not bind root";
+  testing::TempDir dir;
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+        SqliteStorage::Open(dir.path());
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    ASSERT_TRUE((*storage)->Apply(PutAll(testing::SampleDataset()), 1).ok());
+  }
+  const std::string file = dir.File(SqliteStorage::kFileName);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read);
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+      SqliteStorage::Open(dir.path());
+  ASSERT_FALSE(storage.ok());
+  EXPECT_EQ(storage.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(storage.status().message(), HasSubstr(file));
+  EXPECT_THAT(storage.status().message(),
+              HasSubstr("cannot be written by this process"));
+}
+
+TEST(SqliteStorageTest, StoreInADirectoryThatCannotBeWrittenIsNamed) {
+  if (::geteuid() == 0) GTEST_SKIP() << "file modes do not bind root";
+  testing::TempDir dir;
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+        SqliteStorage::Open(dir.path());
+    ASSERT_TRUE(storage.ok()) << storage.status();
+  }
+  // Closed cleanly, so there is no -wal file: it would have to be made.
+  std::filesystem::permissions(
+      dir.path(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+      SqliteStorage::Open(dir.path());
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all);
+  ASSERT_FALSE(storage.ok());
+  EXPECT_THAT(storage.status().message(),
+              HasSubstr(dir.File(SqliteStorage::kFileName)));
 }
 
 TEST(SqliteStorageTest, CleanCloseLeavesNoWal) {
