@@ -58,8 +58,10 @@ int Commands::ServerFailure(const absl::Status& status) {
     const absl::string_view message = status.message();
     const bool tls = !client_->options().ca_cert_file.empty();
     const bool client_cert = !client_->options().client_cert_file.empty();
-    if (!client_->Connected() &&
-        absl::StrContains(message, "Ssl handshake failed")) {
+    // A server that stops or is killed during a call closes the connection
+    // too ("Socket closed"), but only after it was made.
+    const bool reached = client_->Reached();
+    if (!reached && absl::StrContains(message, "Ssl handshake failed")) {
       *err_ << "hint: a server answered but the TLS handshake failed: it may "
                "speak plaintext (then leave out --ca_cert and "
                "CITYMATCH_CA_CERT), or its certificate is not signed by the "
@@ -69,7 +71,7 @@ int Commands::ServerFailure(const absl::Status& status) {
                             : "it may require a client certificate "
                               "(--client_cert, --client_key)")
             << "\n";
-    } else if (!client_->Connected() && tls && !client_cert &&
+    } else if (!reached && tls && !client_cert &&
                absl::StrContains(message, "Socket closed")) {
       *err_ << "hint: the server closed the connection after the TLS "
                "handshake, as one that requires a client certificate "
@@ -77,21 +79,23 @@ int Commands::ServerFailure(const absl::Status& status) {
                "presented: pass this client's certificate and key with "
                "--client_cert and --client_key (or CITYMATCH_CLIENT_CERT and "
                "CITYMATCH_CLIENT_KEY)\n";
-    } else if (!client_->Connected() && tls &&
-               absl::StrContains(message, "Socket closed")) {
+    } else if (!reached && tls && absl::StrContains(message, "Socket closed")) {
       *err_ << "hint: the server closed the connection after the TLS "
                "handshake, as one that requires a client certificate does "
                "when it refuses the one presented: the certificate given with "
                "--client_cert must be signed by the CA the server trusts for "
                "clients (its --tls_client_ca), and not be expired\n";
-    } else if (!client_->Connected() &&
-               absl::StrContains(message, "Socket closed")) {
+    } else if (!reached && absl::StrContains(message, "Socket closed")) {
       *err_ << "hint: the server closed the connection at once, as one that "
                "speaks TLS does to a plaintext client: pass the CA that "
                "signed its certificate with --ca_cert (or "
                "CITYMATCH_CA_CERT)\n";
-    } else if (!client_->Connected()) {
+    } else if (!reached) {
       *err_ << unreachable_hint_;
+    } else if (!client_->Connected() &&
+               status.code() == absl::StatusCode::kUnavailable) {
+      *err_ << "hint: the connection to the server broke before it "
+               "answered: it stopped, or was stopped, during the call\n";
     } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
       *err_ << deadline_hint_;
     }
@@ -359,6 +363,14 @@ int Commands::Import(const std::string& dir, bool validate_only) {
   if (!response.ok()) {
     if (!FieldViolations(response.status()).empty()) {
       *err_ << "import: rejected, nothing was written\n";
+    } else if (response.status().code() == absl::StatusCode::kUnavailable &&
+               client_->Reached() && !client_->Connected()) {
+      // The import is one transaction, committed or not when the server
+      // went away; only the stored data can tell which.
+      *err_ << "import: the server went away before it answered; an import "
+               "is applied whole or not at all: once it serves again, look "
+               "for the rows (citymatch audit lists ImportDataset OK for an "
+               "import that was applied)\n";
     } else if (response.status().code() ==
                absl::StatusCode::kDeadlineExceeded) {
       // The server does not apply an import whose caller is gone, but one

@@ -240,6 +240,8 @@ bool PartnerClient::Connected() const {
   return channel_->GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_READY;
 }
 
+bool PartnerClient::Reached() const { return reached_ || Connected(); }
+
 absl::Time PartnerClient::Deadline(absl::Duration timeout) {
   return timeout > absl::ZeroDuration() ? absl::Now() + timeout
                                         : absl::InfiniteFuture();
@@ -270,8 +272,16 @@ absl::StatusOr<Response> PartnerClient::Call(
     std::unique_ptr<grpc::ClientContext> context = NewContext(deadline);
     Response response;
     grpc::Status status = (stub->*method)(context.get(), request, &response);
-    if (status.ok()) return response;
+    if (status.ok()) {
+      reached_ = true;
+      return response;
+    }
     absl::Status error = FromGrpcStatus(status);
+    // Any other code is the server's answer.
+    if (error.code() != absl::StatusCode::kUnavailable &&
+        error.code() != absl::StatusCode::kDeadlineExceeded) {
+      reached_ = true;
+    }
     // A rate-limited call was refused before it ran, so even a write is safe
     // to send again. Paging through a large list (--all) relies on this.
     absl::optional<absl::Duration> delay = RetryDelay(error);
@@ -415,6 +425,9 @@ absl::StatusOr<v1::ImportDatasetResponse> PartnerClient::ImportDataset(
       // A failed write means the call is over (the server gave up early, or
       // the connection broke); Finish() below says why.
       sending = writer->Write(request);
+      // A message is taken only over a connection that was made: a server
+      // was there, whatever ends the call later.
+      if (sending) reached_ = true;
       offset += length;
       if (sending && progress) progress(file, offset, size);
     } while (sending && offset < size);
@@ -434,7 +447,10 @@ PartnerClient::ExportDataset() const {
       catalog_->ExportDataset(context.get(), v1::ExportDatasetRequest());
   std::map<std::string, std::string> files;
   v1::DatasetChunk chunk;
-  while (reader->Read(&chunk)) files[chunk.file()].append(chunk.data());
+  while (reader->Read(&chunk)) {
+    reached_ = true;
+    files[chunk.file()].append(chunk.data());
+  }
   grpc::Status status = reader->Finish();
   if (!status.ok()) return FromGrpcStatus(status);
   return files;

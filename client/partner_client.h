@@ -8,10 +8,12 @@
 // row without the caller touching gRPC types.
 //
 // Thread-safe: the generated stubs are, and a PartnerClient holds no other
-// mutable state; calls may be made from several threads at once.
+// mutable state than an atomic flag; calls may be made from several threads
+// at once.
 #ifndef CITYMATCH_CLIENT_PARTNER_CLIENT_H_
 #define CITYMATCH_CLIENT_PARTNER_CLIENT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -161,6 +163,12 @@ class PartnerClient {
   // rather than that it answered with that error.
   bool Connected() const;
 
+  // True if a call of this client got through to the server: one was
+  // answered, or an import had data taken. Unlike Connected(), it stays true
+  // once the connection breaks (the server stopped or was killed during the
+  // call), which a failed handshake never allows.
+  bool Reached() const;
+
   // The options this client was made with (TLS or not, a client
   // certificate or not), for hints about a failed connection.
   const ClientOptions& options() const { return options_; }
@@ -183,6 +191,8 @@ class PartnerClient {
   std::unique_ptr<v1::Matching::Stub> matching_;
   std::unique_ptr<v1::Admin::Stub> admin_;
   const ClientOptions options_;
+  // See Reached(). Set by const calls, so mutable.
+  mutable std::atomic<bool> reached_{false};
 };
 
 // InvalidArgument, naming the flags and their variables, if only one of

@@ -8,8 +8,11 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/cli_fixture.h"
@@ -279,6 +282,69 @@ TEST_F(CliImportTest, LargeFileTravelsInChunks) {
   EXPECT_EQ(Json({"cities", "list", "--page-size", "1"})["total_size"],
             kCities + 8);
   EXPECT_EQ(Json({"cities", "get", "gen-1029999"})["population"], "29999");
+}
+
+// True once a TCP connection to or from local `port` is established (gRPC
+// listens on IPv6 sockets that take IPv4 too, so both tables are read).
+bool ConnectionEstablished(int port) {
+  const std::string suffix =
+      absl::StrCat(":", absl::Hex(port, absl::kZeroPad4));
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream tcp(table);
+    std::string line;
+    std::getline(tcp, line);  // the header
+    while (std::getline(tcp, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      if (state == "01" && (absl::EndsWithIgnoreCase(local, suffix) ||
+                            absl::EndsWithIgnoreCase(remote, suffix))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+TEST_F(CliImportTest, ServerKilledDuringAnImportIsNotTakenForAnotherProblem) {
+  // Large enough that the server is still receiving or reading it when it
+  // is killed.
+  constexpr int kCities = 300000;
+  std::string cities = "id,name,country,lat,lon,population\n";
+  for (int i = 0; i < kCities; ++i) {
+    absl::StrAppend(&cities, "gen-", i, ",Generated town ", i, ",FR,45.5,4.5,",
+                    i, "\n");
+  }
+  TempDir folder;
+  folder.Write("cities.csv", cities);
+
+  const int port = server_->port();
+  std::thread killer([this, port] {
+    const absl::Time give_up = absl::Now() + absl::Seconds(60);
+    while (!ConnectionEstablished(port) && absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    // Some of the data is on its way by then.
+    absl::SleepFor(absl::Milliseconds(300));
+    server_->Kill(SIGKILL);
+  });
+  const CliResult result = Cli({"import", folder.path()});
+  killer.join();
+  ASSERT_TRUE(server_->Wait().ok());
+
+  EXPECT_EQ(result.exit_code, 4) << result;
+  // Neither a TLS server nor one that never answered.
+  EXPECT_THAT(result.err, Not(HasSubstr("TLS"))) << result;
+  EXPECT_THAT(result.err, Not(HasSubstr("no citymatch server answered")))
+      << result;
+  EXPECT_THAT(result.err, HasSubstr("applied whole or not at all")) << result;
+  EXPECT_THAT(result.err, HasSubstr("the connection to the server broke"))
+      << result;
+
+  // And so it was.
+  StartServer("");
+  const int total = Json({"cities", "list", "--page-size", "1"})["total_size"];
+  EXPECT_TRUE(total == 8 || total == kCities + 8) << total;
 }
 
 }  // namespace
