@@ -111,6 +111,17 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return std::move(content).str();
 }
 
+// `time` as OpenSSL prints it ("Jan  2 00:00:00 2020 GMT").
+std::string AsnTime(const ASN1_TIME* time) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  ASN1_TIME_print(bio, time);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string text(data, size > 0 ? static_cast<size_t>(size) : 0);
+  BIO_free(bio);
+  return text;
+}
+
 // gRPC refuses a certificate and key that do not belong together only when
 // the listener is built, and then says no more than that it cannot listen:
 // each file is checked here, and named.
@@ -142,6 +153,17 @@ absl::Status CheckTlsFiles(const ServerOptions& options,
     status = absl::InvalidArgumentError(absl::StrCat(
         "--tls_key=", options.tls_key, " is not the private key of ",
         "--tls_cert=", options.tls_cert));
+  } else if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0) {
+    // Every client would fail its handshake with "certificate verify
+    // failed", which names neither the file nor the date.
+    status = absl::InvalidArgumentError(absl::StrCat(
+        "--tls_cert=", options.tls_cert, " expired on ",
+        AsnTime(X509_get0_notAfter(cert)), ": clients refuse it; renew it"));
+  } else if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
+    status = absl::InvalidArgumentError(
+        absl::StrCat("--tls_cert=", options.tls_cert, " is not valid before ",
+                     AsnTime(X509_get0_notBefore(cert)),
+                     ": clients refuse it until then (is the clock right?)"));
   }
   X509_free(cert);
   EVP_PKEY_free(key);

@@ -208,6 +208,46 @@ TEST_F(TlsTest, ACertificateAndKeyThatDoNotBelongTogetherAreNamed) {
               ::testing::HasSubstr("--tls_client_ca"));
 }
 
+TEST_F(TlsTest, AnExpiredCertificateIsRefusedAtStart) {
+  // Every client would fail its handshake ("certificate verify failed")
+  // with nothing in the server's log. `openssl x509` of OpenSSL 3.0 cannot
+  // date a certificate in the past; `openssl ca` can.
+  TempDir ca;
+  ca.Write("index.txt", "");
+  ca.Write("serial", "1000\n");
+  ca.Write("ca.cnf", absl::StrCat("[ca]\ndefault_ca = past\n[past]\n",
+                                  "database = ", ca.File("index.txt"), "\n",
+                                  "new_certs_dir = ", ca.path(), "\n",
+                                  "serial = ", ca.File("serial"), "\n",
+                                  "default_md = sha256\npolicy = any\n",
+                                  "[any]\ncommonName = supplied\n"));
+  const std::string expired = ca.File("expired.pem");
+  ASSERT_TRUE(citymatch::Run(
+      absl::StrCat("openssl ca -batch -notext -config ", ca.File("ca.cnf"),
+                   " -cert ", pki_->File("ca.pem"), " -keyfile ",
+                   pki_->File("ca.key"), " -in ", pki_->File("server.csr"),
+                   " -startdate 20200101000000Z"
+                   " -enddate 20200102000000Z -out ",
+                   expired),
+      ca.File("openssl.log")))
+      << ReadFileBytes(ca.File("openssl.log"));
+
+  TempDir data;
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  options.grpc_addr = "127.0.0.1:0";
+  options.tls_cert = expired;
+  options.tls_key = pki_->File("server.key");
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument)
+      << server.status();
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr(absl::StrCat("--tls_cert=", expired,
+                                                " expired on Jan  2 00:00:00 "
+                                                "2020 GMT")));
+}
+
 TEST_F(TlsTest, TlsClientWithTheCaAndATokenSucceeds) {
   StartServer(/*require_client_cert=*/false);
   auto channel = Channel(Tls("ca", ""), admin_token_);
