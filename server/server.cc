@@ -264,6 +264,11 @@ absl::Status WriteNewAdminToken(TokenRegistry* registry, AuditLog* audit,
 absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
     const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
+  // Checked first: a bad TLS file must not leave a new store behind, with
+  // an admin token and the seed, as if the server had started.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options);
+  if (!credentials.ok()) return credentials.status();
   absl::StatusOr<std::unique_ptr<DataDirLock>> lock =
       DataDirLock::Acquire(options.data_dir);
   if (!lock.ok()) return lock.status();
@@ -336,9 +341,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
                                                         server->guard_.get());
   server->admin_ = std::make_unique<AdminService>(
       server->registry_.get(), server->store_.get(), server->guard_.get());
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      Credentials(options);
-  if (!credentials.ok()) return credentials.status();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

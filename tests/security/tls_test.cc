@@ -2,6 +2,7 @@
 // throwaway CA and certificates made by the `openssl` command for this test
 // run. Every call has a deadline, so a failure never hangs.
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -192,6 +193,8 @@ TEST_F(TlsTest, ACertificateAndKeyThatDoNotBelongTogetherAreNamed) {
     EXPECT_THAT(std::string(server.status().message()),
                 ::testing::HasSubstr(c.says))
         << c.cert << " " << c.key;
+    // Refused before the store is made: no admin token, no seed.
+    EXPECT_FALSE(std::filesystem::exists(options.data_dir)) << c.cert;
   }
   // A client CA file must hold a certificate too.
   TempDir data;
