@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -64,7 +65,17 @@ int main(int argc, char** argv) {
         return absl::EndsWith(file, "server/main.cc");
       };
   absl::SetFlagsUsageConfig(usage);
-  absl::ParseCommandLine(argc, argv);
+  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  // Abseil leaves words that are no flag to the program, and this one takes
+  // none: `citymatch-server /srv/citymatch` would otherwise serve a new,
+  // empty store in ./var.
+  if (rest.size() > 1) {
+    spdlog::error(
+        "unexpected argument \"{}\": citymatch-server takes only flags, "
+        "such as --data_dir=DIR (see --help)",
+        rest[1]);
+    return 1;
+  }
 
   if (const std::string backup_dir = absl::GetFlag(FLAGS_backup_to);
       !backup_dir.empty()) {

@@ -32,6 +32,20 @@ TEST(ServerMainTest, HelpListsTheServersOwnFlags) {
   }
 }
 
+TEST(ServerMainTest, AnArgumentThatIsNoFlagIsRefused) {
+  // Taken for the data directory, it used to be ignored: the server served
+  // a new, empty store in ./var instead. (On an address that is not this
+  // machine's, a server that did start would exit at once.)
+  TempDir cwd;
+  TempDir data;
+  const CliResult result = RunBuiltBinary(
+      kServer, {"--grpc_addr=192.0.2.1:0", data.path()}, {}, cwd.path());
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.out + result.err,
+              HasSubstr("unexpected argument \"" + data.path() + "\""));
+  EXPECT_FALSE(std::filesystem::exists(cwd.File("var"))) << result;
+}
+
 // Runs the server with `flags` on an address that is not this machine's,
 // so it logs what it says at start and exits at once.
 CliResult StartOnForeignAddress(const std::vector<std::string>& flags) {
