@@ -38,9 +38,10 @@ namespace {
 std::string WhyCannotListen(const std::string& address) {
   constexpr char kLikely[] =
       "the address is probably in use by another process, or not permitted";
+  if (absl::StartsWith(address, "unix:")) return kLikely;
   const size_t colon = address.rfind(':');
-  if (colon == std::string::npos || absl::StartsWith(address, "unix:")) {
-    return kLikely;
+  if (colon == std::string::npos) {
+    return "it is not HOST:PORT (e.g. 127.0.0.1:50051)";
   }
   std::string host = address.substr(0, colon);
   const std::string port = address.substr(colon + 1);

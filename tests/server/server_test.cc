@@ -275,6 +275,23 @@ TEST(ServerTest, AddressInUseIsUnavailable) {
                   ::testing::HasSubstr("--grpc_addr")));
 }
 
+TEST(ServerTest, AnAddressThatIsNotHostAndPortIsNamedAsSuch) {
+  // Not "in use by another process". (gRPC takes a bare host it can
+  // resolve on its default port.)
+  TempDir data;
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  options.grpc_addr = "no-such-host.invalid";
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::AllOf(
+                  ::testing::HasSubstr("cannot listen on no-such-host.invalid"),
+                  ::testing::HasSubstr("it is not HOST:PORT"),
+                  ::testing::Not(::testing::HasSubstr("in use"))));
+}
+
 TEST(ServerTest, AStoreInUseByAnotherServerIsRefused) {
   absl::StatusOr<std::unique_ptr<InProcessServer>> first =
       InProcessServer::Start(SampleFiles());
