@@ -416,7 +416,7 @@ void Server::Shutdown(absl::Duration grace) {
   }
   const absl::Time deadline = absl::Now() + grace;
   // A BuildAndStart that failed before the gRPC server was built (a bad seed
-  // data set, a bad TLS file) only has stores to close.
+  // data set, an address it cannot listen on) only has stores to close.
   if (grpc_server_ != nullptr) {
     spdlog::info(
         "shutting down: health NOT_SERVING, draining calls for up "
