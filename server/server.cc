@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -265,6 +266,19 @@ absl::Status WriteNewAdminToken(TokenRegistry* registry, AuditLog* audit,
 absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
     const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
+  // gRPC reads an address without a port as port 443 and listens there
+  // without a word ("localhost" for "localhost:50051").
+  if (!absl::StartsWith(options.grpc_addr, "unix:")) {
+    const size_t colon = options.grpc_addr.rfind(':');
+    const std::string port =
+        colon == std::string::npos ? "" : options.grpc_addr.substr(colon + 1);
+    if (port.empty() ||
+        !std::all_of(port.begin(), port.end(), absl::ascii_isdigit)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--grpc_addr=", options.grpc_addr,
+                       " is not HOST:PORT (e.g. 127.0.0.1:50051)"));
+    }
+  }
   // Checked first: a bad TLS file must not leave a new store behind, with
   // an admin token and the seed, as if the server had started.
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
