@@ -105,6 +105,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
+  if (grace < absl::ZeroDuration()) {
+    spdlog::error("--shutdown_grace={} is negative; 0 stops at once",
+                  absl::FormatDuration(grace));
+    return 1;
+  }
+
   // Block the signals in every thread; one thread waits for them.
   sigset_t signals;
   sigemptyset(&signals);
@@ -140,7 +147,6 @@ int main(int argc, char** argv) {
   std::printf("listening on port %d\n", (*server)->grpc_port());
   std::fflush(stdout);
 
-  const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
   std::thread watcher([&] {
     int signal = 0;
     sigwait(&signals, &signal);

@@ -56,6 +56,13 @@ CliResult StartOnForeignAddress(const std::vector<std::string>& flags) {
   return RunBuiltBinary(kServer, args);
 }
 
+TEST(ServerMainTest, ANegativeShutdownGraceIsRefused) {
+  const CliResult result = StartOnForeignAddress({"--shutdown_grace=-5s"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.out + result.err,
+              HasSubstr("--shutdown_grace=-5s is negative"));
+}
+
 TEST(ServerMainTest, HttpAddrWarnsThatNoGatewayIsBuilt) {
   const CliResult result = StartOnForeignAddress({"--http_addr=127.0.0.1:0"});
   EXPECT_EQ(result.exit_code, 1) << result;
