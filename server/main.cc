@@ -98,10 +98,11 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "backed up graph version %lld of %s to %s: %d cities, %d projects, "
-        "%d practices, %d twinnings; %d tokens, %d organisations\n",
+        "%d practices, %d twinnings; %d token%s, %d organisation%s\n",
         static_cast<long long>(backup->graph_version), data_dir.c_str(),
         backup_dir.c_str(), backup->cities, backup->projects, backup->practices,
-        backup->twinnings, backup->tokens, backup->organizations);
+        backup->twinnings, backup->tokens, backup->tokens == 1 ? "" : "s",
+        backup->organizations, backup->organizations == 1 ? "" : "s");
     return 0;
   }
 
