@@ -63,6 +63,14 @@ class AdminStorage {
   // not exist, Unavailable on I/O failure; either way nothing changed.
   virtual absl::Status UpdateOrganizationCities(
       const std::vector<OrganizationRecord>& organizations) = 0;
+  // Sets the display name and the cities of `org` (found by id; its
+  // create time is not written) in one transaction. NotFound if it does not
+  // exist, Unavailable on I/O failure; either way nothing changed.
+  virtual absl::Status UpdateOrganization(const OrganizationRecord& org) = 0;
+  // Deletes the organisation `id` in one transaction. Its tokens are not
+  // touched: whoever deletes it checks that none of them works any more.
+  // NotFound if it does not exist, Unavailable on I/O failure.
+  virtual absl::Status DeleteOrganization(const std::string& id) = 0;
   // Insert or replace by id.
   virtual absl::Status PutToken(const TokenRecord& token) = 0;
 

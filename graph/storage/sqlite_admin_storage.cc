@@ -125,6 +125,34 @@ absl::Status SqliteAdminStorage::UpdateOrganizationCities(
   return status;
 }
 
+// One statement each: SQLite runs it in a transaction of its own.
+absl::Status SqliteAdminStorage::UpdateOrganization(
+    const OrganizationRecord& org) {
+  absl::MutexLock lock(&mu_);
+  SqliteStatement q(db_,
+                    "UPDATE organizations SET display_name = ?2, city_ids = ?3 "
+                    "WHERE id = ?1");
+  absl::Status status = q.Bind(1, org.id)
+                            .Bind(2, org.display_name)
+                            .Bind(3, absl::StrJoin(org.city_ids, ","))
+                            .Run();
+  if (status.ok() && sqlite3_changes(db_) == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("organization ", org.id, " not found"));
+  }
+  return status;
+}
+
+absl::Status SqliteAdminStorage::DeleteOrganization(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  SqliteStatement q(db_, "DELETE FROM organizations WHERE id = ?1");
+  absl::Status status = q.Bind(1, id).Run();
+  if (status.ok() && sqlite3_changes(db_) == 0) {
+    return absl::NotFoundError(absl::StrCat("organization ", id, " not found"));
+  }
+  return status;
+}
+
 absl::Status SqliteAdminStorage::PutToken(const TokenRecord& t) {
   absl::MutexLock lock(&mu_);
   SqliteStatement q(db_,

@@ -33,6 +33,8 @@ class SqliteAdminStorage : public AdminStorage {
   absl::Status InsertOrganization(const OrganizationRecord& org) override;
   absl::Status UpdateOrganizationCities(
       const std::vector<OrganizationRecord>& organizations) override;
+  absl::Status UpdateOrganization(const OrganizationRecord& org) override;
+  absl::Status DeleteOrganization(const std::string& id) override;
   absl::Status PutToken(const TokenRecord& token) override;
   absl::StatusOr<int64_t> AppendAudit(const AuditRecord& event) override;
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(int64_t before,

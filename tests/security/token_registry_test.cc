@@ -52,6 +52,14 @@ class FlakyAdminStorage : public AdminStorage {
     if (fail_writes) return absl::UnavailableError("disk full");
     return inner_->UpdateOrganizationCities(organizations);
   }
+  absl::Status UpdateOrganization(const OrganizationRecord& org) override {
+    if (fail_writes) return absl::UnavailableError("disk full");
+    return inner_->UpdateOrganization(org);
+  }
+  absl::Status DeleteOrganization(const std::string& id) override {
+    if (fail_writes) return absl::UnavailableError("disk full");
+    return inner_->DeleteOrganization(id);
+  }
   absl::Status PutToken(const TokenRecord& token) override {
     if (fail_writes) return absl::UnavailableError("disk full");
     return inner_->PutToken(token);
