@@ -13,9 +13,23 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/token_secrets.h"
 
 namespace citymatch {
+
+namespace {
+
+// Whether `t` is accepted at `now_ms`: neither revoked nor expired.
+bool Works(const TokenRecord& t, int64_t now_ms) {
+  return !t.revoked && (t.expire_time_ms == 0 || now_ms < t.expire_time_ms);
+}
+
+bool Contains(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<TokenRegistry>> TokenRegistry::Open(
     AdminStorage* storage) {
@@ -126,9 +140,7 @@ absl::StatusOr<TokenRecord> TokenRegistry::RevokeToken(const std::string& id,
   // another, so nobody could administer the store until someone with access
   // to its directory restarted the server with --new_admin_token.
   const int64_t now_ms = absl::ToUnixMillis(now);
-  auto works = [now_ms](const TokenRecord& t) {
-    return !t.revoked && (t.expire_time_ms == 0 || now_ms < t.expire_time_ms);
-  };
+  auto works = [now_ms](const TokenRecord& t) { return Works(t, now_ms); };
   if (it->second.role == TokenRole::kAdmin && works(it->second)) {
     bool another = false;
     for (const auto& [other_id, other] : tokens_) {
@@ -202,6 +214,99 @@ absl::Status TokenRegistry::ReattachCity(
     organizations_[org.id] = std::move(org);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<OrganizationRecord> TokenRegistry::UpdateOrganization(
+    const std::string& id, const std::string& display_name,
+    const std::vector<std::string>& add_city_ids,
+    const std::vector<std::string>& remove_city_ids) {
+  absl::MutexLock lock(&mu_);
+  auto it = organizations_.find(id);
+  if (it == organizations_.end()) {
+    return absl::NotFoundError(absl::StrCat("organization ", id, " not found"));
+  }
+  OrganizationRecord changed = it->second;
+  if (!display_name.empty()) changed.display_name = display_name;
+  // Checked again here, under the registry's lock, though callers check
+  // first to name the field: a removal that finds nothing to remove must
+  // not be reported as done.
+  for (const std::string& city : remove_city_ids) {
+    if (Contains(add_city_ids, city)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "city ", city, " cannot be both added to and removed from ", id));
+    }
+    if (!Contains(changed.city_ids, city)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "city ", city, " is not one of the cities of organization ", id));
+    }
+  }
+  changed.city_ids.erase(
+      std::remove_if(changed.city_ids.begin(), changed.city_ids.end(),
+                     [&](const std::string& city) {
+                       return Contains(remove_city_ids, city);
+                     }),
+      changed.city_ids.end());
+  for (const std::string& city : add_city_ids) {
+    if (!Contains(changed.city_ids, city)) changed.city_ids.push_back(city);
+  }
+  // A retry of an update that was applied finds nothing left to write.
+  if (changed.display_name == it->second.display_name &&
+      changed.city_ids == it->second.city_ids) {
+    return changed;
+  }
+  absl::Status status = storage_->UpdateOrganization(changed);
+  if (!status.ok()) return status;
+  it->second = changed;
+  return changed;
+}
+
+absl::StatusOr<OrganizationRecord> TokenRegistry::DeleteOrganization(
+    const std::string& id, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = organizations_.find(id);
+  if (it == organizations_.end()) {
+    return absl::NotFoundError(absl::StrCat("organization ", id, " not found"));
+  }
+  // Checked under the same lock as CreateToken's check that the
+  // organisation exists, so no token can be created for it meanwhile.
+  const std::vector<std::string> working = WorkingTokensLocked(id, now);
+  if (!working.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "organization ", id, " still has tokens that work: tokens/",
+        absl::StrJoin(working, ", tokens/"),
+        "; revoke them first (citymatch tokens revoke ", working[0], ")"));
+  }
+  absl::Status status = storage_->DeleteOrganization(id);
+  if (!status.ok()) return status;
+  OrganizationRecord deleted = std::move(it->second);
+  organizations_.erase(it);
+  return deleted;
+}
+
+absl::optional<OrganizationRecord> TokenRegistry::FindOrganization(
+    const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = organizations_.find(id);
+  if (it == organizations_.end()) return absl::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> TokenRegistry::WorkingTokens(
+    const std::string& organization_id, absl::Time now) const {
+  absl::MutexLock lock(&mu_);
+  return WorkingTokensLocked(organization_id, now);
+}
+
+std::vector<std::string> TokenRegistry::WorkingTokensLocked(
+    const std::string& organization_id, absl::Time now) const {
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  std::vector<std::string> ids;
+  for (const auto& [token_id, token] : tokens_) {
+    if (token.organization_id == organization_id && Works(token, now_ms)) {
+      ids.push_back(token_id);
+    }
+  }
+  return ids;
 }
 
 std::vector<OrganizationRecord> TokenRegistry::Organizations() const {

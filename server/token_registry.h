@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "absl/types/optional.h"
 #include "graph/storage/admin_storage.h"
 #include "server/principal.h"
 
@@ -71,6 +72,38 @@ class TokenRegistry {
   absl::Status ReattachCity(const std::string& city_id,
                             const std::vector<std::string>& organization_ids);
 
+  // Changes the organisation `id`: its display name unless `display_name`
+  // is empty; the cities of `add_city_ids` it lacks are appended, those of
+  // `remove_city_ids` taken out; in storage (one transaction) and then here,
+  // and returns it as it is then. Adding a city it has already changes
+  // nothing, so a retry succeeds. NotFound if unknown; InvalidArgument if a
+  // city to remove is not one of its cities or is also added; Unavailable if
+  // storage failed. On error nothing changed. The caller checks that the
+  // added cities exist (under the graph's write lock, as DetachCity runs).
+  absl::StatusOr<OrganizationRecord> UpdateOrganization(
+      const std::string& id, const std::string& display_name,
+      const std::vector<std::string>& add_city_ids,
+      const std::vector<std::string>& remove_city_ids);
+
+  // Deletes the organisation `id`, in storage and then here, and returns it.
+  // NotFound if unknown; FailedPrecondition, naming them, while tokens act
+  // for it that still work at `now` (neither revoked nor expired): they
+  // would keep writing for an organisation that no longer exists, and for
+  // any organisation created later with the id. Its revoked and expired
+  // tokens are kept, as the record of who acted for it. Unavailable if
+  // storage failed; then nothing changed. The caller checks that it owns
+  // nothing in the graph.
+  absl::StatusOr<OrganizationRecord> DeleteOrganization(
+      const std::string& id, absl::Time now = absl::Now());
+
+  // The organisation `id`, if it exists.
+  absl::optional<OrganizationRecord> FindOrganization(
+      const std::string& id) const;
+  // The ids of the tokens that act for organisation `id` and still work at
+  // `now`, by id.
+  std::vector<std::string> WorkingTokens(const std::string& organization_id,
+                                         absl::Time now = absl::Now()) const;
+
   std::vector<OrganizationRecord> Organizations() const;
   std::vector<TokenRecord> Tokens() const;
   bool HasOrganization(const std::string& id) const;
@@ -80,6 +113,10 @@ class TokenRegistry {
 
  private:
   explicit TokenRegistry(AdminStorage* storage) : storage_(storage) {}
+
+  std::vector<std::string> WorkingTokensLocked(
+      const std::string& organization_id, absl::Time now) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   AdminStorage* const storage_;
   mutable absl::Mutex mu_;

@@ -421,6 +421,123 @@ TEST_F(TokenRegistryTest, UpdateOrganizationCitiesIsAllOrNothing) {
               ElementsAre("milano", "bologna"));
 }
 
+TEST_F(TokenRegistryTest, UpdateOrganizationRenamesAndChangesCitiesForGood) {
+  CreateOrganization("a", {"milano", "bologna"});
+  CreateOrganization("b", {"bologna"});
+  const TokenRegistry::Created editor =
+      MustCreateToken(TokenRole::kEditor, "a");
+
+  absl::StatusOr<OrganizationRecord> updated = registry_->UpdateOrganization(
+      "a", "Comune di Milano", {"torino", "milano"}, {"bologna"});
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->display_name, "Comune di Milano");
+  // Kept in order, the new one appended; milano it had already.
+  EXPECT_THAT(updated->city_ids, ElementsAre("milano", "torino"));
+  // Its editors have the new cities at once...
+  absl::StatusOr<Principal> p = registry_->Authenticate(editor.token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_THAT(p->organization_city_ids, ElementsAre("milano", "torino"));
+  // ... and after a restart; b is as it was.
+  Open();
+  using Cities = std::map<std::string, std::vector<std::string>>;
+  const Cities expected = {{"a", {"milano", "torino"}}, {"b", {"bologna"}}};
+  EXPECT_EQ(CitiesByOrganization(*registry_), expected);
+  EXPECT_EQ(registry_->FindOrganization("a")->display_name, "Comune di Milano");
+
+  // "" keeps the name; the same change again changes nothing.
+  updated = registry_->UpdateOrganization("a", "", {"torino"}, {});
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->display_name, "Comune di Milano");
+  EXPECT_THAT(updated->city_ids, ElementsAre("milano", "torino"));
+}
+
+TEST_F(TokenRegistryTest, UpdateOrganizationRefusesWhatItCannotDo) {
+  CreateOrganization("a", {"milano"});
+  EXPECT_EQ(
+      registry_->UpdateOrganization("nobody", "X", {}, {}).status().code(),
+      absl::StatusCode::kNotFound);
+  // A city to remove that it does not have is not quietly done.
+  absl::StatusOr<OrganizationRecord> updated =
+      registry_->UpdateOrganization("a", "Renamed", {"roma"}, {"torino"});
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(updated.status().message(), HasSubstr("torino"));
+  updated = registry_->UpdateOrganization("a", "", {"milano"}, {"milano"});
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  // Nothing of the refused changes was applied.
+  Open();
+  EXPECT_EQ(registry_->FindOrganization("a")->display_name, "Organisation a");
+  EXPECT_THAT(registry_->FindOrganization("a")->city_ids,
+              ElementsAre("milano"));
+}
+
+TEST_F(TokenRegistryTest, UpdateOrganizationThatCannotBeStoredChangesNothing) {
+  CreateOrganization("a", {"milano"});
+  FlakyAdminStorage flaky(storage_.get());
+  absl::StatusOr<std::unique_ptr<TokenRegistry>> opened =
+      TokenRegistry::Open(&flaky);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  TokenRegistry& registry = **opened;
+  flaky.fail_writes = true;
+  EXPECT_EQ(registry.UpdateOrganization("a", "Renamed", {"roma"}, {"milano"})
+                .status()
+                .code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(registry.FindOrganization("a")->display_name, "Organisation a");
+  EXPECT_THAT(registry.FindOrganization("a")->city_ids, ElementsAre("milano"));
+  EXPECT_EQ(registry.DeleteOrganization("a").status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(registry.HasOrganization("a"));
+  Open();
+  EXPECT_TRUE(registry_->HasOrganization("a"));
+}
+
+TEST_F(TokenRegistryTest, DeleteOrganizationWaitsForItsTokensToStopWorking) {
+  CreateOrganization("a", {"milano"});
+  CreateOrganization("b", {});
+  const TokenRegistry::Created first = MustCreateToken(TokenRole::kEditor, "a");
+  const TokenRegistry::Created second =
+      MustCreateToken(TokenRole::kEditor, "a");
+  const absl::Time now = absl::Now();
+  const TokenRegistry::Created expiring = MustCreateToken(
+      TokenRole::kEditor, "a", absl::ToUnixMillis(now + absl::Hours(1)));
+  MustCreateToken(TokenRole::kEditor, "b");
+
+  std::vector<std::string> working = {first.record.id, second.record.id,
+                                      expiring.record.id};
+  std::sort(working.begin(), working.end());
+  EXPECT_EQ(registry_->WorkingTokens("a", now), working);
+  absl::StatusOr<OrganizationRecord> deleted =
+      registry_->DeleteOrganization("a", now);
+  EXPECT_EQ(deleted.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(deleted.status().message(),
+              HasSubstr("tokens/" + first.record.id));
+  EXPECT_THAT(deleted.status().message(), HasSubstr("citymatch tokens revoke"));
+
+  ASSERT_TRUE(registry_->RevokeToken(first.record.id).ok());
+  ASSERT_TRUE(registry_->RevokeToken(second.record.id).ok());
+  // The last one still works now, but not once it has expired.
+  EXPECT_THAT(registry_->WorkingTokens("a", now),
+              ElementsAre(expiring.record.id));
+  EXPECT_EQ(registry_->DeleteOrganization("a", now).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  deleted = registry_->DeleteOrganization("a", now + absl::Hours(2));
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(deleted->id, "a");
+  EXPECT_THAT(deleted->city_ids, ElementsAre("milano"));
+  EXPECT_FALSE(registry_->HasOrganization("a"));
+  // No token can be made for it any more; its old ones are kept.
+  EXPECT_EQ(
+      registry_->CreateToken(TokenRole::kEditor, "a", "x", 0).status().code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(registry_->Tokens().size(), 4u);
+  EXPECT_EQ(registry_->DeleteOrganization("a").status().code(),
+            absl::StatusCode::kNotFound);
+  Open();
+  EXPECT_FALSE(registry_->HasOrganization("a"));
+  EXPECT_TRUE(registry_->HasOrganization("b"));
+  EXPECT_EQ(registry_->Tokens().size(), 4u);
+}
+
 TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
   absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
       BootstrapAdminToken(registry_.get(), dir_.path());
