@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/call_helpers.h"
@@ -59,15 +60,16 @@ v1::Token ToProto(const TokenRecord& t) {
 }
 
 // The ids of `names` ("cities/{id}"), each a city of `graph`; a violation
-// for each that is not.
+// under `list`[i] ("organization.cities[0]") for each that is not, or that
+// repeats an earlier one.
 std::vector<std::string> ExistingCities(
     const GraphSnapshot& graph,
     const google::protobuf::RepeatedPtrField<std::string>& names,
-    std::vector<FieldViolation>* violations) {
+    absl::string_view list, std::vector<FieldViolation>* violations) {
   std::vector<std::string> ids;
   absl::flat_hash_map<std::string, int> first_index;
   for (int i = 0; i < names.size(); ++i) {
-    const std::string field = absl::StrCat("organization.cities[", i, "]");
+    const std::string field = absl::StrCat(list, "[", i, "]");
     const std::string id = ParseResourceName(kCities, names[i]);
     if (id.empty() || graph.FindCity(id) == nullptr) {
       violations->push_back(
@@ -76,14 +78,106 @@ std::vector<std::string> ExistingCities(
                                             "\" is not an existing city")});
     } else if (auto [it, first] = first_index.emplace(id, i); !first) {
       violations->push_back(
-          {field,
-           ListedTwiceMessage(names[i], absl::StrCat("organization.cities[",
-                                                     it->second, "]"))});
+          {field, ListedTwiceMessage(
+                      names[i], absl::StrCat(list, "[", it->second, "]"))});
     } else {
       ids.push_back(id);
     }
   }
   return ids;
+}
+
+// A city of a list, and where the list has it.
+struct ListedCity {
+  int index;
+  std::string id;
+};
+
+// The cities of `names` ("cities/{id}"), whether they exist or not; a
+// violation under `list`[i] for each name that is not a city name or that
+// repeats an earlier one.
+std::vector<ListedCity> ParseCityList(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    absl::string_view list, std::vector<FieldViolation>* violations) {
+  std::vector<ListedCity> cities;
+  absl::flat_hash_map<std::string, int> first_index;
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string field = absl::StrCat(list, "[", i, "]");
+    const std::string id = ParseResourceName(kCities, names[i]);
+    if (id.empty()) {
+      violations->push_back({field, NotACityMessage(names[i])});
+    } else if (auto [it, first] = first_index.emplace(id, i); !first) {
+      violations->push_back(
+          {field, ListedTwiceMessage(
+                      names[i], absl::StrCat(list, "[", it->second, "]"))});
+    } else {
+      cities.push_back({i, id});
+    }
+  }
+  return cities;
+}
+
+std::string NotAnOrganizationMessage(absl::string_view name) {
+  return absl::StrCat("\"", name,
+                      "\" is not an organization name (organizations/{id})");
+}
+
+// "1 project", "2 projects".
+std::string Count(size_t n, absl::string_view noun) {
+  return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
+// Why organisation `id` cannot be deleted while it owns projects or
+// practices of `graph`; "" if it owns none. Reference data has no owner, so
+// a project can be handed to another organisation or to none.
+std::string OwnedBlocker(const GraphSnapshot& graph, const std::string& id) {
+  std::vector<std::string> projects, practices;
+  for (const Project& p : graph.projects()) {
+    if (p.owner == id) projects.push_back(p.id);
+  }
+  for (const Practice& p : graph.practices()) {
+    if (p.owner == id) practices.push_back(p.id);
+  }
+  if (projects.empty() && practices.empty()) return "";
+  std::vector<std::string> owned, commands;
+  if (!projects.empty()) {
+    owned.push_back(absl::StrCat(Count(projects.size(), "project"), " (e.g. ",
+                                 projects[0], ")"));
+    commands.push_back(absl::StrCat("citymatch projects update ", projects[0],
+                                    " --owner OTHER"));
+  }
+  if (!practices.empty()) {
+    owned.push_back(absl::StrCat(Count(practices.size(), "practice"), " (e.g. ",
+                                 practices[0], ")"));
+    commands.push_back(absl::StrCat("citymatch practices update ", practices[0],
+                                    " --owner OTHER"));
+  }
+  return absl::StrCat(
+      "it owns ", absl::StrJoin(owned, " and "),
+      projects.size() + practices.size() == 1 ? "; hand it over"
+                                              : "; hand them over",
+      " to another organisation first (", absl::StrJoin(commands, ", "),
+      "; --owner \"\" makes one reference data, owned by nobody)");
+}
+
+// Why organisation `id` cannot be deleted while `tokens` act for it and
+// still work; "" if none does.
+std::string TokenBlocker(const std::vector<std::string>& tokens) {
+  if (tokens.empty()) return "";
+  constexpr size_t kNamed = 5;
+  std::vector<std::string> named;
+  for (size_t i = 0; i < tokens.size() && i < kNamed; ++i) {
+    named.push_back(ResourceName(kTokens, tokens[i]));
+  }
+  if (tokens.size() > kNamed) {
+    named.push_back(absl::StrCat(tokens.size() - kNamed, " more"));
+  }
+  const bool one = tokens.size() == 1;
+  return absl::StrCat(
+      Count(tokens.size(), "token"),
+      one ? " acts for it and still works (" : " act for it and still work (",
+      absl::StrJoin(named, ", "), "); revoke ", one ? "it" : "them",
+      " first (citymatch tokens revoke ", tokens[0], ")");
 }
 
 }  // namespace
@@ -122,8 +216,9 @@ grpc::ServerUnaryReactor* AdminService::CreateOrganization(
         absl::StatusOr<std::shared_ptr<const GraphSnapshot>> checked =
             store_->ApplyFrom(
                 [&](const GraphSnapshot& graph) -> absl::StatusOr<Mutation> {
-                  org.city_ids = ExistingCities(
-                      graph, request->organization().cities(), &violations);
+                  org.city_ids =
+                      ExistingCities(graph, request->organization().cities(),
+                                     "organization.cities", &violations);
                   // Reported below, with every violation.
                   if (!violations.empty()) {
                     return absl::InvalidArgumentError("bad request");
@@ -160,6 +255,149 @@ grpc::ServerUnaryReactor* AdminService::ListOrganizations(
         nullptr));
     return grpc::Status::OK;
   });
+}
+
+grpc::ServerUnaryReactor* AdminService::UpdateOrganization(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateOrganizationRequest* request, v1::Organization* response) {
+  return ServeWrite(
+      *guard_, context, Access::kAdmin, "UpdateOrganization", request->name(),
+      [&](const Principal&) {
+        std::vector<FieldViolation> violations;
+        const std::string id =
+            ParseResourceName(kOrganizations, request->name());
+        if (id.empty()) {
+          violations.push_back(
+              {"name", NotAnOrganizationMessage(request->name())});
+        }
+        // "" keeps the name, so a name can never be blanked; one given is
+        // held to CreateOrganization's rules.
+        if (!request->display_name().empty()) {
+          std::string problem = CheckText(request->display_name(),
+                                          kMaxNameLength, /*required=*/true);
+          if (!problem.empty()) violations.push_back({"display_name", problem});
+        }
+        if (request->display_name().empty() && request->add_cities().empty() &&
+            request->remove_cities().empty()) {
+          violations.push_back(
+              {"request",
+               "changes nothing: give a display_name, add_cities or "
+               "remove_cities"});
+        }
+        const std::vector<ListedCity> removed = ParseCityList(
+            request->remove_cities(), "remove_cities", &violations);
+        for (const ListedCity& r : removed) {
+          for (int i = 0; i < request->add_cities().size(); ++i) {
+            if (ParseResourceName(kCities, request->add_cities(i)) == r.id) {
+              violations.push_back(
+                  {absl::StrCat("remove_cities[", r.index, "]"),
+                   absl::StrCat("\"", request->remove_cities(r.index),
+                                "\" is also added (add_cities[", i, "])")});
+              break;
+            }
+          }
+        }
+        // As in CreateOrganization: the added cities are checked and the
+        // organisation written under the graph's write lock (writing
+        // nothing to the graph), so a city deleted meanwhile is either
+        // refused here or taken out by DeleteCity after, never left in.
+        // The lock also orders this update with every other one.
+        absl::StatusOr<OrganizationRecord> updated =
+            absl::UnknownError("not updated");
+        absl::StatusOr<std::shared_ptr<const GraphSnapshot>> checked =
+            store_->ApplyFrom(
+                [&](const GraphSnapshot& graph) -> absl::StatusOr<Mutation> {
+                  const std::vector<std::string> added = ExistingCities(
+                      graph, request->add_cities(), "add_cities", &violations);
+                  // Reported below, with every violation.
+                  if (!violations.empty()) {
+                    return absl::InvalidArgumentError("bad request");
+                  }
+                  absl::optional<OrganizationRecord> current =
+                      registry_->FindOrganization(id);
+                  if (!current.has_value()) {
+                    return absl::NotFoundError(
+                        absl::StrCat(request->name(), " not found"));
+                  }
+                  // A removal that finds nothing to remove is refused: a
+                  // typo must not pass for done.
+                  std::vector<std::string> remove_ids;
+                  for (const ListedCity& r : removed) {
+                    if (std::find(current->city_ids.begin(),
+                                  current->city_ids.end(),
+                                  r.id) == current->city_ids.end()) {
+                      violations.push_back(
+                          {absl::StrCat("remove_cities[", r.index, "]"),
+                           absl::StrCat("\"", request->remove_cities(r.index),
+                                        "\" is not one of the cities of ",
+                                        request->name())});
+                    }
+                    remove_ids.push_back(r.id);
+                  }
+                  if (!violations.empty()) {
+                    return absl::InvalidArgumentError("bad request");
+                  }
+                  updated = registry_->UpdateOrganization(
+                      id, request->display_name(), added, remove_ids);
+                  if (!updated.ok()) return updated.status();
+                  return Mutation();
+                });
+        if (!violations.empty()) return InvalidArgument(violations);
+        if (!checked.ok()) return ToGrpcStatus(checked.status());
+        *response = ToProto(*updated);
+        return grpc::Status::OK;
+      });
+}
+
+grpc::ServerUnaryReactor* AdminService::DeleteOrganization(
+    grpc::CallbackServerContext* context,
+    const v1::DeleteOrganizationRequest* request, v1::Organization* response) {
+  return ServeWrite(
+      *guard_, context, Access::kAdmin, "DeleteOrganization", request->name(),
+      [&](const Principal&) {
+        const std::string id =
+            ParseResourceName(kOrganizations, request->name());
+        if (id.empty()) {
+          return InvalidArgument(
+              {{"name", NotAnOrganizationMessage(request->name())}});
+        }
+        // The owners are checked and the organisation deleted under the
+        // graph's write lock (writing nothing to the graph). Projects and
+        // practices check that their owner exists under that lock too, so
+        // none can be given to this organisation between the check and the
+        // delete, and none is left owned by an organisation that is gone.
+        absl::StatusOr<OrganizationRecord> deleted =
+            absl::UnknownError("not deleted");
+        absl::StatusOr<std::shared_ptr<const GraphSnapshot>> checked =
+            store_->ApplyFrom(
+                [&](const GraphSnapshot& graph) -> absl::StatusOr<Mutation> {
+                  if (!registry_->FindOrganization(id).has_value()) {
+                    return absl::NotFoundError(
+                        absl::StrCat(request->name(), " not found"));
+                  }
+                  // Every reason at once, so that one attempt tells all
+                  // there is to do.
+                  std::vector<std::string> blockers;
+                  for (std::string blocker :
+                       {TokenBlocker(registry_->WorkingTokens(id)),
+                        OwnedBlocker(graph, id)}) {
+                    if (!blocker.empty()) blockers.push_back(blocker);
+                  }
+                  if (!blockers.empty()) {
+                    return absl::FailedPreconditionError(
+                        absl::StrCat(request->name(), " cannot be deleted: ",
+                                     absl::StrJoin(blockers, "; and ")));
+                  }
+                  // The registry checks the tokens again under its own
+                  // lock, which CreateToken takes too.
+                  deleted = registry_->DeleteOrganization(id);
+                  if (!deleted.ok()) return deleted.status();
+                  return Mutation();
+                });
+        if (!checked.ok()) return ToGrpcStatus(checked.status());
+        *response = ToProto(*deleted);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* AdminService::CreateToken(

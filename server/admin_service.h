@@ -15,7 +15,7 @@ namespace citymatch {
 class AdminService final : public v1::Admin::CallbackService {
  public:
   // All must outlive the service. `store` is read, and its write lock taken
-  // while an organisation is created.
+  // while an organisation is created, changed or deleted.
   AdminService(TokenRegistry* registry, GraphStore* store,
                const RequestGuard* guard);
 
@@ -27,6 +27,14 @@ class AdminService final : public v1::Admin::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListOrganizationsRequest* request,
       v1::ListOrganizationsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateOrganization(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateOrganizationRequest* request,
+      v1::Organization* response) override;
+  grpc::ServerUnaryReactor* DeleteOrganization(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteOrganizationRequest* request,
+      v1::Organization* response) override;
   grpc::ServerUnaryReactor* CreateToken(
       grpc::CallbackServerContext* context,
       const v1::CreateTokenRequest* request,

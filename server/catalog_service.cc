@@ -194,14 +194,59 @@ grpc::Status Get(const GraphStore& store, const std::string& name,
   return grpc::Status::OK;
 }
 
+// The owner of a project or practice; cities have none.
+const std::string* OwnerOf(const City&) { return nullptr; }
+const std::string* OwnerOf(const Project& p) { return &p.owner; }
+const std::string* OwnerOf(const Practice& p) { return &p.owner; }
+
+// Why `owner`, the value of `field`, is refused: it names no organisation.
+FieldViolation UnknownOwner(const std::string& field,
+                            const std::string& owner) {
+  return {field, absl::StrCat("organizations/", owner,
+                              " is not an existing organization (citymatch "
+                              "orgs list)")};
+}
+
+// A new owner must be an organisation that exists: one never created or
+// since deleted would leave the entity to whoever creates an organisation
+// of that id later, and an organisation that owns it cannot be deleted.
+// `owner` "" (none, reference data) passes. Checked against `registry` now,
+// to name the field, and again by the check returned here, which Apply runs
+// under the graph's write lock: DeleteOrganization checks the owners under
+// that lock, so the two cannot pass each other.
+std::function<absl::Status()> CheckOwner(const TokenRegistry& registry,
+                                         const std::string& owner,
+                                         const std::string& field,
+                                         std::vector<FieldViolation>* refused) {
+  if (owner.empty()) return nullptr;
+  if (!registry.HasOrganization(owner)) {
+    refused->push_back(UnknownOwner(field, owner));
+    return nullptr;
+  }
+  return [&registry, owner, field, refused]() -> absl::Status {
+    if (registry.HasOrganization(owner)) return absl::OkStatus();
+    refused->push_back(UnknownOwner(field, owner));
+    return absl::InvalidArgumentError("owner deleted");
+  };
+}
+
 // Applies `mutation` and fills `response` with the stored entity `id`.
+// `before_commit` as in GraphStore::Apply; violations it left in `refused`
+// are the answer if it refused.
 template <typename T>
-grpc::Status ApplyAndReturn(GraphStore* store, const Mutation& mutation,
-                            const std::string& id,
-                            typename ResourceTraits<T>::Proto* response) {
+grpc::Status ApplyAndReturn(
+    GraphStore* store, const Mutation& mutation, const std::string& id,
+    typename ResourceTraits<T>::Proto* response,
+    const std::function<absl::Status()>& before_commit = nullptr,
+    const std::vector<FieldViolation>* refused = nullptr) {
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-      store->Apply(mutation);
-  if (!graph.ok()) return ToGrpcStatus(graph.status());
+      store->Apply(mutation, before_commit);
+  if (!graph.ok()) {
+    if (refused != nullptr && !refused->empty()) {
+      return InvalidArgument(*refused);
+    }
+    return ToGrpcStatus(graph.status());
+  }
   *response = ToProto(*ResourceTraits<T>::Find(**graph, id));
   return grpc::Status::OK;
 }
@@ -237,9 +282,9 @@ std::optional<grpc::Status> Replay(
 }
 
 template <typename T>
-grpc::Status Create(GraphStore* store, const Principal& principal,
-                    const std::string& id_field, const std::string& id,
-                    const std::string& request_id,
+grpc::Status Create(GraphStore* store, const TokenRegistry& registry,
+                    const Principal& principal, const std::string& id_field,
+                    const std::string& id, const std::string& request_id,
                     const typename ResourceTraits<T>::Proto& resource,
                     typename ResourceTraits<T>::Proto* response) {
   using Traits = ResourceTraits<T>;
@@ -266,13 +311,23 @@ grpc::Status Create(GraphStore* store, const Principal& principal,
           Replay<T>(*store, request_id, id, response)) {
     return *replayed;
   }
+  // After CheckWrite, which refuses an editor every owner but its own, so
+  // that editors cannot probe which organisations exist.
+  std::vector<FieldViolation> owner_refused;
+  std::function<absl::Status()> owner_check;
+  if (const std::string* owner = OwnerOf(entity)) {
+    owner_check =
+        CheckOwner(registry, *owner, prefix + "owner", &owner_refused);
+    if (!owner_refused.empty()) return InvalidArgument(owner_refused);
+  }
   Mutation mutation;
   mutation.preconditions.push_back(
       {Traits::kKind, id, Precondition::Kind::kMustNotExist, ""});
   mutation.request_id = request_id;
   if (!request_id.empty()) mutation.request_entity = RequestEntityKey<T>(id);
   Traits::Puts(&mutation)->push_back(std::move(entity));
-  grpc::Status status = ApplyAndReturn<T>(store, mutation, id, response);
+  grpc::Status status = ApplyAndReturn<T>(store, mutation, id, response,
+                                          owner_check, &owner_refused);
   if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
     // A concurrent retry of the same request may have won the race.
     if (std::optional<grpc::Status> replayed =
@@ -284,7 +339,8 @@ grpc::Status Create(GraphStore* store, const Principal& principal,
 }
 
 template <typename T>
-grpc::Status Update(GraphStore* store, const Principal& principal,
+grpc::Status Update(GraphStore* store, const TokenRegistry& registry,
+                    const Principal& principal,
                     const typename ResourceTraits<T>::Proto& patch,
                     const google::protobuf::FieldMask& mask,
                     typename ResourceTraits<T>::Proto* response) {
@@ -343,6 +399,16 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
     grpc::Status allowed = CheckWrite(
         principal, current, &entity, {mask.paths().begin(), mask.paths().end()});
     if (!allowed.ok()) return allowed;
+    // Only a new owner is checked: an update of anything else leaves the
+    // owner as it is (an owner stored before owners were checked included).
+    std::vector<FieldViolation> owner_refused;
+    std::function<absl::Status()> owner_check;
+    const std::string* owner = OwnerOf(entity);
+    if (owner != nullptr && *owner != *OwnerOf(*current)) {
+      owner_check =
+          CheckOwner(registry, *owner, prefix + "owner", &owner_refused);
+      if (!owner_refused.empty()) return InvalidArgument(owner_refused);
+    }
 
     Mutation mutation;
     // The etag check happens under the store's lock, so two clients that
@@ -352,7 +418,8 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
         {Traits::kKind, id, Precondition::Kind::kMustExist,
          client_etag ? patch.etag() : Etag(*current)});
     Traits::Puts(&mutation)->push_back(std::move(entity));
-    grpc::Status status = ApplyAndReturn<T>(store, mutation, id, response);
+    grpc::Status status = ApplyAndReturn<T>(store, mutation, id, response,
+                                            owner_check, &owner_refused);
     if (client_etag || attempt == kAttempts ||
         status.error_code() != grpc::StatusCode::ABORTED) {
       return status;
@@ -363,10 +430,10 @@ grpc::Status Update(GraphStore* store, const Principal& principal,
 // Deletes the entity `name`. A city also leaves every organisation attached
 // to it, in the same operation: projects, practices and twinnings that hold
 // a city refuse its deletion (Blocker), as they are data a user must decide
-// about, but an organisation's cities cannot be changed by any call, so
-// refusing would make such a city undeletable; and an organisation left
-// holding the id would give its editors the profile of any city created
-// later under that id. The organisations are in the admin store, another
+// about, but an organisation's cities are access rights, not data: refusing
+// would make a city's deletion wait for an UpdateOrganization of every
+// organisation that lists it; and an organisation left holding the id would
+// give its editors the profile of any city created later under that id. The organisations are in the admin store, another
 // SQLite database, so the order is what keeps a crash harmless: the city
 // leaves them first, under the graph's write lock once its deletion has
 // passed every check (so only a failing disk can still stop it), and is
@@ -441,7 +508,7 @@ grpc::ServerUnaryReactor* ServeGet(
 
 template <typename T>
 grpc::ServerUnaryReactor* ServeCreate(
-    const RequestGuard& guard, GraphStore* store,
+    const RequestGuard& guard, GraphStore* store, const TokenRegistry& registry,
     grpc::CallbackServerContext* context, const char* method,
     const std::string& id_field, const std::string& id,
     const std::string& request_id,
@@ -450,21 +517,22 @@ grpc::ServerUnaryReactor* ServeCreate(
   return ServeWrite(guard, context, Access::kWrite, method,
                     ResourceName(ResourceTraits<T>::kCollection, id),
                     [&](const Principal& p) {
-                      return Create<T>(store, p, id_field, id, request_id,
-                                       resource, response);
+                      return Create<T>(store, registry, p, id_field, id,
+                                       request_id, resource, response);
                     });
 }
 
 template <typename T>
 grpc::ServerUnaryReactor* ServeUpdate(
-    const RequestGuard& guard, GraphStore* store,
+    const RequestGuard& guard, GraphStore* store, const TokenRegistry& registry,
     grpc::CallbackServerContext* context, const char* method,
     const typename ResourceTraits<T>::Proto& patch,
     const google::protobuf::FieldMask& mask,
     typename ResourceTraits<T>::Proto* response) {
   return ServeWrite(guard, context, Access::kWrite, method, patch.name(),
                     [&](const Principal& p) {
-                      return Update<T>(store, p, patch, mask, response);
+                      return Update<T>(store, registry, p, patch, mask,
+                                       response);
                     });
 }
 
@@ -579,15 +647,15 @@ grpc::ServerUnaryReactor* CatalogService::ListCities(
 grpc::ServerUnaryReactor* CatalogService::CreateCity(
     grpc::CallbackServerContext* context, const v1::CreateCityRequest* request,
     v1::City* response) {
-  return ServeCreate<City>(*guard_, store_, context, "CreateCity", "city_id",
-                           request->city_id(), request->request_id(),
+  return ServeCreate<City>(*guard_, store_, *registry_, context, "CreateCity",
+                           "city_id", request->city_id(), request->request_id(),
                            request->city(), response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdateCity(
     grpc::CallbackServerContext* context, const v1::UpdateCityRequest* request,
     v1::City* response) {
-  return ServeUpdate<City>(*guard_, store_, context, "UpdateCity",
+  return ServeUpdate<City>(*guard_, store_, *registry_, context, "UpdateCity",
                            request->city(), request->update_mask(), response);
 }
 
@@ -649,18 +717,18 @@ grpc::ServerUnaryReactor* CatalogService::ListProjects(
 grpc::ServerUnaryReactor* CatalogService::CreateProject(
     grpc::CallbackServerContext* context,
     const v1::CreateProjectRequest* request, v1::Project* response) {
-  return ServeCreate<Project>(*guard_, store_, context, "CreateProject",
-                              "project_id", request->project_id(),
-                              request->request_id(), request->project(),
-                              response);
+  return ServeCreate<Project>(*guard_, store_, *registry_, context,
+                              "CreateProject", "project_id",
+                              request->project_id(), request->request_id(),
+                              request->project(), response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdateProject(
     grpc::CallbackServerContext* context,
     const v1::UpdateProjectRequest* request, v1::Project* response) {
-  return ServeUpdate<Project>(*guard_, store_, context, "UpdateProject",
-                              request->project(), request->update_mask(),
-                              response);
+  return ServeUpdate<Project>(*guard_, store_, *registry_, context,
+                              "UpdateProject", request->project(),
+                              request->update_mask(), response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeleteProject(
@@ -717,18 +785,18 @@ grpc::ServerUnaryReactor* CatalogService::ListPractices(
 grpc::ServerUnaryReactor* CatalogService::CreatePractice(
     grpc::CallbackServerContext* context,
     const v1::CreatePracticeRequest* request, v1::Practice* response) {
-  return ServeCreate<Practice>(*guard_, store_, context, "CreatePractice",
-                               "practice_id", request->practice_id(),
-                               request->request_id(), request->practice(),
-                               response);
+  return ServeCreate<Practice>(*guard_, store_, *registry_, context,
+                               "CreatePractice", "practice_id",
+                               request->practice_id(), request->request_id(),
+                               request->practice(), response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::UpdatePractice(
     grpc::CallbackServerContext* context,
     const v1::UpdatePracticeRequest* request, v1::Practice* response) {
-  return ServeUpdate<Practice>(*guard_, store_, context, "UpdatePractice",
-                               request->practice(), request->update_mask(),
-                               response);
+  return ServeUpdate<Practice>(*guard_, store_, *registry_, context,
+                               "UpdatePractice", request->practice(),
+                               request->update_mask(), response);
 }
 
 grpc::ServerUnaryReactor* CatalogService::DeletePractice(

@@ -26,8 +26,9 @@ struct CatalogOptions {
 
 class CatalogService final : public v1::Catalog::CallbackService {
  public:
-  // `store`, `registry` (whose organisations a deleted city leaves) and
-  // `guard` must outlive the service.
+  // `store`, `registry` (whose organisations a deleted city leaves, and
+  // which says whether an owner exists) and `guard` must outlive the
+  // service.
   CatalogService(GraphStore* store, TokenRegistry* registry,
                  const RequestGuard* guard, CatalogOptions options);
 

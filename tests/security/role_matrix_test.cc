@@ -418,6 +418,32 @@ grpc::Status RevokeToken(const CallEnv& env) {
       env.admin, &v1::Admin::Stub::RevokeToken, r);
 }
 
+// Setup: an organisation of the row's own, so that each row changes or
+// deletes a different one.
+grpc::Status AdminCreateOrganization(const CallEnv& env) {
+  return Setup(env.server->CreateOrganization(env.tag, {}),
+               "CreateOrganization " + env.tag);
+}
+
+grpc::Status UpdateOrganization(const CallEnv& env) {
+  grpc::Status setup = AdminCreateOrganization(env);
+  if (!setup.ok()) return setup;
+  v1::UpdateOrganizationRequest r;
+  r.set_name("organizations/" + env.tag);
+  r.add_add_cities("cities/lyon");
+  return Unary<v1::UpdateOrganizationRequest, v1::Organization>(
+      env.admin, &v1::Admin::Stub::UpdateOrganization, r);
+}
+
+grpc::Status DeleteOrganization(const CallEnv& env) {
+  grpc::Status setup = AdminCreateOrganization(env);
+  if (!setup.ok()) return setup;
+  v1::DeleteOrganizationRequest r;
+  r.set_name("organizations/" + env.tag);
+  return Unary<v1::DeleteOrganizationRequest, v1::Organization>(
+      env.admin, &v1::Admin::Stub::DeleteOrganization, r);
+}
+
 std::vector<Case> Cases() {
   using C = v1::Catalog::Stub;
   using A = v1::Admin::Stub;
@@ -578,6 +604,10 @@ std::vector<Case> Cases() {
              e.admin, &A::ListOrganizations, v1::ListOrganizationsRequest());
        },
        kAdminOnly},
+      {"Admin/UpdateOrganization", "attach a city", true, UpdateOrganization,
+       kAdminOnly},
+      {"Admin/DeleteOrganization", "one without tokens or projects", true,
+       DeleteOrganization, kAdminOnly},
       {"Admin/CreateToken", "VIEWER token", true,
        [](const CallEnv& e) { return CreateToken(e, v1::VIEWER, ""); },
        kAdminOnly},

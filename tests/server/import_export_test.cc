@@ -497,6 +497,19 @@ void SetWhatTheFormatLacks(v1::Catalog::Stub* catalog) {
 TEST(ImportExportTest, AnExportImportedBackIntoItsServerChangesNothing) {
   std::unique_ptr<InProcessServer> server = StartOrDie(SampleFiles());
   ASSERT_NE(server, nullptr);
+  {
+    // The owner of the project below must exist.
+    std::unique_ptr<v1::Admin::Stub> admin =
+        v1::Admin::NewStub(server->channel());
+    v1::CreateOrganizationRequest request;
+    request.set_organization_id("milano-comune");
+    request.mutable_organization()->set_display_name("Comune di Milano");
+    v1::Organization created;
+    grpc::ClientContext context;
+    grpc::Status status =
+        admin->CreateOrganization(&context, request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
   SetWhatTheFormatLacks(server->catalog());
   if (::testing::Test::HasFatalFailure()) return;
   const std::vector<std::string> before =
