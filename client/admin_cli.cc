@@ -19,7 +19,7 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
   struct Flags {
     ListFlags list;
     std::string org_id, org_name;
-    std::vector<std::string> org_cities;
+    std::vector<std::string> org_cities, add_cities, remove_cities;
     std::string role, org, name, expires;
   };
   auto f = std::make_shared<Flags>();
@@ -47,6 +47,52 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
       return c.CreateOrganization(request);
     };
   });
+  CLI::App* org_update = orgs->add_subcommand(
+      "update",
+      "Rename an organisation or attach and detach cities (the others stay), "
+      "e.g. update milano --add-city 3165524 --remove-city 3173435");
+  org_update->add_option("ORG", f->org_id, "id or organizations/{id}")
+      ->required();
+  CLI::Option* new_name =
+      org_update->add_option("--name", f->org_name, "new display name");
+  AddListOption(org_update, "--add-city", &f->add_cities,
+                "a city whose profile its editors may change from now on, by "
+                "id (cities list --name finds it); repeat or comma-separate");
+  AddListOption(org_update, "--remove-city", &f->remove_cities,
+                "a city of the organisation to detach; repeat or "
+                "comma-separate");
+  org_update->callback([f, choice, new_name] {
+    v1::UpdateOrganizationRequest request;
+    request.set_name(ToResourceName("organizations", f->org_id));
+    request.set_display_name(f->org_name);
+    for (const std::string& c : ListItems(f->add_cities)) {
+      request.add_add_cities(ToResourceName("cities", c));
+    }
+    for (const std::string& c : ListItems(f->remove_cities)) {
+      request.add_remove_cities(ToResourceName("cities", c));
+    }
+    // `--name ""` would keep the name ("" keeps it), so it is no change.
+    if (new_name->count() > 0 && f->org_name.empty()) {
+      choice->usage =
+          absl::InvalidArgumentError("orgs update --name needs a name");
+      return;
+    }
+    if (request.display_name().empty() && request.add_cities().empty() &&
+        request.remove_cities().empty()) {
+      choice->usage = absl::InvalidArgumentError(
+          "orgs update changes nothing without a flag (--name, --add-city, "
+          "--remove-city)");
+      return;
+    }
+    choice->action = [request](Commands& c) {
+      return c.UpdateOrganization(request);
+    };
+  });
+  AddNamedCommand(orgs, "delete",
+                  "Delete an organisation once no token of it works and it "
+                  "owns no project or practice, e.g. delete milano",
+                  "ORG", "organizations", &Commands::DeleteOrganization,
+                  choice);
   CLI::App* org_list = orgs->add_subcommand("list", "List organisations by id");
   AddListFlags(org_list, &f->list);
   org_list->callback([f, choice] {

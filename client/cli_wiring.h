@@ -44,7 +44,8 @@ void AddTwinningCommands(CLI::App* app, Choice* choice);
 void AddImportExportCommands(CLI::App* app, Choice* choice);
 // recommend PROJECT | recommend --themes ... --with ... [filters]
 void AddRecommendCommand(CLI::App* app, Choice* choice);
-// orgs create|list; tokens create|list|revoke; audit (admin tokens only)
+// orgs create|update|delete|list; tokens create|list|revoke; audit (admin
+// tokens only)
 void AddAdminCommands(CLI::App* app, Choice* choice);
 
 // A number flag's check. CLI11's own Range and NonNegativeNumber say

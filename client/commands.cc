@@ -438,6 +438,22 @@ int Commands::ListOrganizations(v1::ListOrganizationsRequest request,
   return Show(*response, OrganizationsTable(*response));
 }
 
+int Commands::UpdateOrganization(const v1::UpdateOrganizationRequest& request) {
+  absl::StatusOr<v1::Organization> organization =
+      client_->UpdateOrganization(request);
+  if (!organization.ok()) return ServerFailure(organization.status());
+  return Show(*organization, OrganizationDetails(*organization));
+}
+
+int Commands::DeleteOrganization(const std::string& name) {
+  absl::StatusOr<v1::Organization> organization =
+      client_->DeleteOrganization(name);
+  if (!organization.ok()) return ServerFailure(organization.status());
+  return Show(*organization,
+              absl::StrCat("deleted ", organization->name(), "\n",
+                           OrganizationDetails(*organization)));
+}
+
 int Commands::CreateToken(const v1::CreateTokenRequest& request) {
   absl::StatusOr<v1::CreateTokenResponse> response =
       client_->CreateToken(request);

@@ -73,6 +73,10 @@ class Commands {
   // nothing else ever shows one.
   int CreateOrganization(const v1::CreateOrganizationRequest& request);
   int ListOrganizations(v1::ListOrganizationsRequest request, bool all);
+  // Prints the organisation as it is after the change.
+  int UpdateOrganization(const v1::UpdateOrganizationRequest& request);
+  // Prints the organisation deleted.
+  int DeleteOrganization(const std::string& name);
   int CreateToken(const v1::CreateTokenRequest& request);
   int ListTokens(v1::ListTokensRequest request, bool all);
   int RevokeToken(const std::string& name);

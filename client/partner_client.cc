@@ -471,6 +471,18 @@ absl::StatusOr<v1::ListOrganizationsResponse> PartnerClient::ListOrganizations(
   return Call(admin_.get(), &v1::Admin::Stub::ListOrganizations, request);
 }
 
+absl::StatusOr<v1::Organization> PartnerClient::UpdateOrganization(
+    const v1::UpdateOrganizationRequest& request) const {
+  return Call(admin_.get(), &v1::Admin::Stub::UpdateOrganization, request);
+}
+
+absl::StatusOr<v1::Organization> PartnerClient::DeleteOrganization(
+    const std::string& name) const {
+  v1::DeleteOrganizationRequest request;
+  request.set_name(name);
+  return Call(admin_.get(), &v1::Admin::Stub::DeleteOrganization, request);
+}
+
 absl::StatusOr<v1::CreateTokenResponse> PartnerClient::CreateToken(
     const v1::CreateTokenRequest& request) const {
   return Call(admin_.get(), &v1::Admin::Stub::CreateToken, request);

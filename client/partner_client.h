@@ -149,6 +149,11 @@ class PartnerClient {
       const v1::CreateOrganizationRequest& request) const;
   absl::StatusOr<v1::ListOrganizationsResponse> ListOrganizations(
       const v1::ListOrganizationsRequest& request) const;
+  absl::StatusOr<v1::Organization> UpdateOrganization(
+      const v1::UpdateOrganizationRequest& request) const;
+  // `name` is "organizations/{id}"; the reply is the deleted organisation.
+  absl::StatusOr<v1::Organization> DeleteOrganization(
+      const std::string& name) const;
   absl::StatusOr<v1::CreateTokenResponse> CreateToken(
       const v1::CreateTokenRequest& request) const;
   absl::StatusOr<v1::ListTokensResponse> ListTokens(

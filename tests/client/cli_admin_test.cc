@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -180,6 +181,169 @@ TEST_F(CliAdminTest, CitiesDeleteTakesTheCityOutOfItsOrganisations) {
   EXPECT_THAT(after.err, StartsWith("error: PERMISSION_DENIED: "));
   EXPECT_THAT(after.err, HasSubstr("not attached to cities/napoli"));
   EXPECT_FALSE(Json({"cities", "get", "napoli"}).contains("profile"));
+}
+
+// ---- orgs update, orgs delete ----------------------------------------------
+
+TEST_F(CliAdminTest, OrgsUpdateDecidesWhichProfilesItsEditorsMayChange) {
+  ASSERT_EQ(Cli({"orgs", "create", "lyon-metro", "--name", "Metropole",
+                 "--city", "lyon"})
+                .exit_code,
+            0);
+  const NewToken editor = CreateToken(
+      {"--role", "editor", "--org", "lyon-metro", "--name", "Lyon eds"});
+  const std::vector<std::string> edit_wien = {"cities", "update", "wien",
+                                              "--capacity", "2"};
+  const CliResult before = As(editor.secret, edit_wien);
+  EXPECT_EQ(before.exit_code, 3) << before;
+  EXPECT_THAT(before.err, HasSubstr("not attached to cities/wien"));
+
+  // Flags repeat or take commas; ids bare or as names.
+  const CliResult attached =
+      Cli({"orgs", "update", "lyon-metro", "--add-city", "wien,cities/graz",
+           "--remove-city", "cities/lyon", "--name", "Métropole de Lyon"});
+  ASSERT_EQ(attached.exit_code, 0) << attached;
+  EXPECT_THAT(attached.out, HasSubstr("organizations/lyon-metro"));
+  EXPECT_THAT(attached.out, HasSubstr("Métropole de Lyon"));
+  EXPECT_THAT(attached.out, HasSubstr("cities/wien, cities/graz"));
+  EXPECT_THAT(attached.out, HasSubstr("create_time:"));
+  const CliResult after = As(editor.secret, edit_wien);
+  EXPECT_EQ(after.exit_code, 0) << after;
+  const CliResult lyon =
+      As(editor.secret, {"cities", "update", "lyon", "--capacity", "2"});
+  EXPECT_EQ(lyon.exit_code, 3) << lyon;
+  EXPECT_THAT(lyon.err, HasSubstr("not attached to cities/lyon"));
+
+  const CliResult detached = Cli(
+      {"orgs", "update", "organizations/lyon-metro", "--remove-city", "wien"});
+  ASSERT_EQ(detached.exit_code, 0) << detached;
+  const CliResult gone = As(editor.secret, edit_wien);
+  EXPECT_EQ(gone.exit_code, 3) << gone;
+  EXPECT_THAT(gone.err, StartsWith("error: PERMISSION_DENIED: "));
+
+  // A restart keeps every change.
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  StartServer("");
+  const nlohmann::json list = Json({"orgs", "list"});
+  ASSERT_EQ(list["organizations"].size(), 1u) << list;
+  EXPECT_EQ(list["organizations"][0]["display_name"], "Métropole de Lyon");
+  EXPECT_EQ(list["organizations"][0]["cities"],
+            nlohmann::json({"cities/graz"}));
+  EXPECT_EQ(As(editor.secret, {"cities", "update", "graz", "--capacity", "1"})
+                .exit_code,
+            0);
+  EXPECT_EQ(As(editor.secret, edit_wien).exit_code, 3);
+}
+
+TEST_F(CliAdminTest, OrgsUpdateRefusesNoChangeATypoAndAnUnknownOrganisation) {
+  ASSERT_EQ(Cli({"orgs", "create", "campania", "--name", "Campania", "--city",
+                 "roma"})
+                .exit_code,
+            0);
+  const CliResult nothing = Cli({"orgs", "update", "campania"});
+  EXPECT_EQ(nothing.exit_code, 2) << nothing;
+  EXPECT_THAT(nothing.err, HasSubstr("changes nothing"));
+  const CliResult blank = Cli({"orgs", "update", "campania", "--name", ""});
+  EXPECT_EQ(blank.exit_code, 2) << blank;
+
+  // A city it does not have is not quietly "removed".
+  const CliResult typo =
+      Cli({"orgs", "update", "campania", "--remove-city", "roma,milano"});
+  EXPECT_EQ(typo.exit_code, 3) << typo;
+  EXPECT_THAT(typo.err, StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(typo.err,
+              HasSubstr("remove_cities[1]: \"cities/milano\" is not one of "
+                        "the cities of organizations/campania"));
+  const CliResult unknown_city =
+      Cli({"orgs", "update", "campania", "--add-city", "nowhere"});
+  EXPECT_EQ(unknown_city.exit_code, 3) << unknown_city;
+  EXPECT_THAT(unknown_city.err,
+              HasSubstr("add_cities[0]: \"cities/nowhere\" is not an "
+                        "existing city"));
+  EXPECT_EQ(Json({"orgs", "list"})["organizations"][0]["cities"],
+            nlohmann::json({"cities/roma"}));
+
+  const CliResult unknown =
+      Cli({"orgs", "update", "atlantis", "--name", "Atlantis"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown;
+  EXPECT_THAT(unknown.err, StartsWith("error: NOT_FOUND: "));
+  const CliResult unknown_delete = Cli({"orgs", "delete", "atlantis"});
+  EXPECT_EQ(unknown_delete.exit_code, 3) << unknown_delete;
+  EXPECT_THAT(unknown_delete.err, StartsWith("error: NOT_FOUND: "));
+}
+
+TEST_F(CliAdminTest, OrgsDeleteWaitsUntilNoTokenWorksAndNothingIsOwned) {
+  ASSERT_EQ(Cli({"orgs", "create", "org-a", "--name", "A", "--city", "milano"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli({"orgs", "create", "org-b", "--name", "B"}).exit_code, 0);
+  const NewToken editor =
+      CreateToken({"--role", "editor", "--org", "org-a", "--name", "A eds"});
+  ASSERT_EQ(Cli({"projects", "create", "a-welcome", "--title", "Welcome",
+                 "--member", "milano:lead", "--owner", "org-a"})
+                .exit_code,
+            0);
+
+  const CliResult refused = Cli({"orgs", "delete", "org-a"});
+  EXPECT_EQ(refused.exit_code, 3) << refused;
+  EXPECT_THAT(refused.err, StartsWith("error: FAILED_PRECONDITION: "));
+  EXPECT_THAT(refused.err, HasSubstr(editor.name));
+  EXPECT_THAT(refused.err, HasSubstr("citymatch tokens revoke"));
+  EXPECT_THAT(refused.err, HasSubstr("1 project (e.g. a-welcome)"));
+  EXPECT_THAT(refused.err,
+              HasSubstr("citymatch projects update a-welcome --owner OTHER"));
+  // The editor still works: nothing was deleted.
+  EXPECT_EQ(As(editor.secret, {"cities", "update", "milano", "--capacity", "1"})
+                .exit_code,
+            0);
+
+  ASSERT_EQ(Cli({"tokens", "revoke", editor.name}).exit_code, 0);
+  const CliResult owned = Cli({"orgs", "delete", "organizations/org-a"});
+  EXPECT_EQ(owned.exit_code, 3) << owned;
+  EXPECT_THAT(owned.err, Not(HasSubstr("tokens/")));
+  EXPECT_THAT(owned.err, HasSubstr("1 project"));
+
+  ASSERT_EQ(
+      Cli({"projects", "update", "a-welcome", "--owner", "org-b"}).exit_code,
+      0);
+  const CliResult deleted = Cli({"orgs", "delete", "org-a"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted;
+  EXPECT_THAT(deleted.out, StartsWith("deleted organizations/org-a\n"));
+  EXPECT_THAT(deleted.out, HasSubstr("cities/milano"));
+  EXPECT_THAT(Ids(Json({"orgs", "list"}), "organizations"),
+              ElementsAre("org-b"));
+
+  // Nothing can be given to it any more.
+  const CliResult handed =
+      Cli({"projects", "update", "a-welcome", "--owner", "org-a"});
+  EXPECT_EQ(handed.exit_code, 3) << handed;
+  EXPECT_THAT(handed.err, HasSubstr("project.owner"));
+  EXPECT_EQ(Cli({"tokens", "create", "--role", "editor", "--org", "org-a",
+                 "--name", "x"})
+                .exit_code,
+            3);
+
+  // Still gone after a restart, and the audit log has both calls.
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  StartServer("");
+  EXPECT_THAT(Ids(Json({"orgs", "list"}), "organizations"),
+              ElementsAre("org-b"));
+  const CliResult audit = Cli({"audit"});
+  EXPECT_THAT(audit.out, HasSubstr("DeleteOrganization"));
+  EXPECT_THAT(audit.out, HasSubstr("FAILED_PRECONDITION"));
+}
+
+TEST_F(CliAdminTest, OrgsUpdateAndDeleteHelpGiveAnExample) {
+  for (const char* verb : {"update", "delete"}) {
+    const CliResult help = RunCli({"orgs", verb, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << help;
+    EXPECT_THAT(help.out, HasSubstr(absl::StrCat("e.g. ", verb, " milano")));
+  }
+  const CliResult help = RunCli({"orgs", "update", "--help"});
+  EXPECT_THAT(help.out, HasSubstr("--add-city"));
+  EXPECT_THAT(help.out, HasSubstr("--remove-city"));
 }
 
 // ---- tokens create ---------------------------------------------------------
