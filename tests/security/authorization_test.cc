@@ -23,6 +23,7 @@ using ::citymatch::testing::ForgeToken;
 using ::citymatch::testing::HealthCheck;
 using ::citymatch::testing::IssuedToken;
 using ::citymatch::testing::ListServicesByReflection;
+using ::citymatch::testing::ProjectOwnedBy;
 using ::citymatch::testing::SecuredServer;
 using ::citymatch::testing::SetDeadline;
 using ::testing::HasSubstr;
@@ -35,20 +36,6 @@ struct Caller {
   std::unique_ptr<v1::Matching::Stub> matching;
   std::unique_ptr<v1::Admin::Stub> admin;
 };
-
-v1::Project ProjectOwnedBy(const std::string& org) {
-  v1::Project p;
-  p.set_title("Arrival support");
-  p.set_programme("URBACT IV");
-  p.add_themes("Migrants");
-  v1::Membership* lead = p.add_members();
-  lead->set_city("cities/milano");
-  lead->set_role(v1::LEAD);
-  p.set_start_year(2025);
-  p.set_status(v1::PROPOSAL);
-  if (!org.empty()) p.set_owner("organizations/" + org);
-  return p;
-}
 
 class AuthorizationTest : public ::testing::Test {
  protected:

@@ -21,6 +21,7 @@ namespace citymatch {
 namespace {
 
 using ::citymatch::testing::IssuedToken;
+using ::citymatch::testing::ProjectOwnedBy;
 using ::citymatch::testing::SecuredServer;
 using ::citymatch::testing::SetDeadline;
 using ::citymatch::testing::ViolatedFields;
@@ -110,26 +111,11 @@ class OrganizationsTest : public ::testing::Test {
     return catalog->UpdateCity(&context, r, &response);
   }
 
-  // A valid project owned by `owner` ("" none).
-  static v1::Project NewProject(const std::string& owner) {
-    v1::Project p;
-    p.set_title("Arrival support");
-    p.set_programme("URBACT IV");
-    p.add_themes("Migrants");
-    v1::Membership* lead = p.add_members();
-    lead->set_city("cities/milano");
-    lead->set_role(v1::LEAD);
-    p.set_start_year(2025);
-    p.set_status(v1::PROPOSAL);
-    if (!owner.empty()) p.set_owner("organizations/" + owner);
-    return p;
-  }
-
   // CreateProject as the admin.
   grpc::Status CreateProject(const std::string& id, const std::string& owner) {
     v1::CreateProjectRequest r;
     r.set_project_id(id);
-    *r.mutable_project() = NewProject(owner);
+    *r.mutable_project() = ProjectOwnedBy(owner);
     v1::Project response;
     grpc::ClientContext context;
     SetDeadline(&context);
@@ -407,7 +393,7 @@ TEST_F(OrganizationsTest, AnOwnerMustBeAnExistingOrganization) {
   for (const std::string owner : {"b", "ghost"}) {
     v1::CreateProjectRequest r;
     r.set_project_id("by-editor");
-    *r.mutable_project() = NewProject(owner);
+    *r.mutable_project() = ProjectOwnedBy(owner);
     v1::Project response;
     grpc::ClientContext context;
     SetDeadline(&context);

@@ -182,6 +182,20 @@ absl::StatusOr<std::unique_ptr<SecuredServer>> SecuredServer::Start(
   return server;
 }
 
+v1::Project ProjectOwnedBy(const std::string& org) {
+  v1::Project p;
+  p.set_title("Arrival support");
+  p.set_programme("URBACT IV");
+  p.add_themes("Migrants");
+  v1::Membership* lead = p.add_members();
+  lead->set_city("cities/milano");
+  lead->set_role(v1::LEAD);
+  p.set_start_year(2025);
+  p.set_status(v1::PROPOSAL);
+  if (!org.empty()) p.set_owner("organizations/" + org);
+  return p;
+}
+
 SecuredServer::~SecuredServer() { Shutdown(); }
 
 absl::Status SecuredServer::Boot() {

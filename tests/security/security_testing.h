@@ -66,6 +66,10 @@ grpc::Status ListServicesByReflection(grpc::Channel* channel,
 // The code name of `code`: "OK", "PERMISSION_DENIED", ...
 std::string CodeName(grpc::StatusCode code);
 
+// A valid project (URBACT, led by cities/milano) owned by
+// organizations/`org` ("": none, reference data).
+v1::Project ProjectOwnedBy(const std::string& org);
+
 // While alive, sends this process's stderr (fd 2) to a file; restores it on
 // destruction. The server child inherits fd 2 as its stderr, and
 // ServerProcess copies the child's stdout to our fd 2, so the file gets
