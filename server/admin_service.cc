@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -67,54 +66,16 @@ std::vector<std::string> ExistingCities(
     const google::protobuf::RepeatedPtrField<std::string>& names,
     absl::string_view list, std::vector<FieldViolation>* violations) {
   std::vector<std::string> ids;
-  absl::flat_hash_map<std::string, int> first_index;
-  for (int i = 0; i < names.size(); ++i) {
-    const std::string field = absl::StrCat(list, "[", i, "]");
-    const std::string id = ParseResourceName(kCities, names[i]);
-    if (id.empty() || graph.FindCity(id) == nullptr) {
-      violations->push_back(
-          {field, id.empty() ? NotACityMessage(names[i])
-                             : absl::StrCat("\"", names[i],
-                                            "\" is not an existing city")});
-    } else if (auto [it, first] = first_index.emplace(id, i); !first) {
-      violations->push_back(
-          {field, ListedTwiceMessage(
-                      names[i], absl::StrCat(list, "[", it->second, "]"))});
-    } else {
-      ids.push_back(id);
-    }
+  for (ListedCity& city :
+       ParseCityList(names, list, violations, [&](const std::string& id) {
+         return graph.FindCity(id) != nullptr
+                    ? std::string()
+                    : absl::StrCat("\"", ResourceName(kCities, id),
+                                   "\" is not an existing city");
+       })) {
+    ids.push_back(std::move(city.id));
   }
   return ids;
-}
-
-// A city of a list, and where the list has it.
-struct ListedCity {
-  int index;
-  std::string id;
-};
-
-// The cities of `names` ("cities/{id}"), whether they exist or not; a
-// violation under `list`[i] for each name that is not a city name or that
-// repeats an earlier one.
-std::vector<ListedCity> ParseCityList(
-    const google::protobuf::RepeatedPtrField<std::string>& names,
-    absl::string_view list, std::vector<FieldViolation>* violations) {
-  std::vector<ListedCity> cities;
-  absl::flat_hash_map<std::string, int> first_index;
-  for (int i = 0; i < names.size(); ++i) {
-    const std::string field = absl::StrCat(list, "[", i, "]");
-    const std::string id = ParseResourceName(kCities, names[i]);
-    if (id.empty()) {
-      violations->push_back({field, NotACityMessage(names[i])});
-    } else if (auto [it, first] = first_index.emplace(id, i); !first) {
-      violations->push_back(
-          {field, ListedTwiceMessage(
-                      names[i], absl::StrCat(list, "[", it->second, "]"))});
-    } else {
-      cities.push_back({i, id});
-    }
-  }
-  return cities;
 }
 
 std::string NotAnOrganizationMessage(absl::string_view name) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "graph/ranking/query_resolver.h"
@@ -15,25 +14,13 @@ namespace citymatch {
 
 namespace {
 
-// Parses "cities/{id}" references, reporting each bad one.
+// Parses "cities/{id}" references, reporting each bad or repeated one.
 std::vector<std::string> CityIds(
     const google::protobuf::RepeatedPtrField<std::string>& names,
     const std::string& field, std::vector<FieldViolation>* violations) {
   std::vector<std::string> ids;
-  absl::flat_hash_map<std::string, int> first_index;
-  for (int i = 0; i < names.size(); ++i) {
-    std::string id = ParseResourceName(kCities, names[i]);
-    if (id.empty()) {
-      violations->push_back(
-          {absl::StrCat(field, "[", i, "]"), NotACityMessage(names[i])});
-    } else if (auto [it, first] = first_index.emplace(id, i); !first) {
-      violations->push_back(
-          {absl::StrCat(field, "[", i, "]"),
-           ListedTwiceMessage(names[i],
-                              absl::StrCat(field, "[", it->second, "]"))});
-    } else {
-      ids.push_back(std::move(id));
-    }
+  for (ListedCity& city : ParseCityList(names, field, violations)) {
+    ids.push_back(std::move(city.id));
   }
   return ids;
 }

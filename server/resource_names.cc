@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -61,6 +62,36 @@ std::string ListedTwiceMessage(absl::string_view name,
                                absl::string_view first_field) {
   return absl::StrCat("\"", name, "\" is listed twice (first as ", first_field,
                       ")");
+}
+
+std::vector<ListedCity> ParseCityList(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    absl::string_view list, std::vector<FieldViolation>* violations,
+    const std::function<std::string(const std::string& id)>& check) {
+  std::vector<ListedCity> cities;
+  absl::flat_hash_map<std::string, int> first_index;
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string field = absl::StrCat(list, "[", i, "]");
+    std::string id = ParseResourceName(kCities, names[i]);
+    if (id.empty()) {
+      violations->push_back({field, NotACityMessage(names[i])});
+      continue;
+    }
+    if (check) {
+      if (std::string problem = check(id); !problem.empty()) {
+        violations->push_back({field, std::move(problem)});
+        continue;
+      }
+    }
+    if (auto [it, first] = first_index.emplace(id, i); !first) {
+      violations->push_back(
+          {field, ListedTwiceMessage(
+                      names[i], absl::StrCat(list, "[", it->second, "]"))});
+    } else {
+      cities.push_back({i, std::move(id)});
+    }
+  }
+  return cities;
 }
 
 std::string ThemeHint(absl::string_view suggestion) {

@@ -3,9 +3,13 @@
 #ifndef CITYMATCH_SERVER_RESOURCE_NAMES_H_
 #define CITYMATCH_SERVER_RESOURCE_NAMES_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "graph/validation.h"
 
 namespace citymatch {
 
@@ -38,6 +42,21 @@ std::string UnknownCityMessage(absl::string_view id);
 // draft ranks from, the cities of an organisation).
 std::string ListedTwiceMessage(absl::string_view name,
                                absl::string_view first_field);
+
+// A city of a request's list, and where the list has it.
+struct ListedCity {
+  int index;
+  std::string id;
+};
+
+// The cities of `names` ("cities/{id}") in order, each once; a violation
+// under `list`[i] ("draft.member_cities[2]") for each name that is not a
+// city name, that `check` (if given) refuses with a message, or that repeats
+// an earlier one.
+std::vector<ListedCity> ParseCityList(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    absl::string_view list, std::vector<FieldViolation>* violations,
+    const std::function<std::string(const std::string& id)>& check = nullptr);
 
 // How a message about a theme label nothing matched ends: the nearest known
 // theme (`suggestion`, "" if none is near) and where the themes are listed.
