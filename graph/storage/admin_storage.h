@@ -76,6 +76,11 @@ class AdminStorage {
 
   // Appends `event` (its sequence is assigned); returns the sequence.
   virtual absl::StatusOr<int64_t> AppendAudit(const AuditRecord& event) = 0;
+  // Sets the resource and the result of the event `sequence`. NotFound if
+  // there is none, Unavailable on I/O failure.
+  virtual absl::Status SetAuditResult(int64_t sequence,
+                                      const std::string& resource,
+                                      const std::string& result) = 0;
   // Up to `limit` events with sequence < `before` (0: from the newest),
   // newest first.
   virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(int64_t before,

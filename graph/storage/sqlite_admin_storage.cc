@@ -190,6 +190,22 @@ absl::StatusOr<int64_t> SqliteAdminStorage::AppendAudit(const AuditRecord& e) {
   return sqlite3_last_insert_rowid(db_);
 }
 
+absl::Status SqliteAdminStorage::SetAuditResult(int64_t sequence,
+                                                const std::string& resource,
+                                                const std::string& result) {
+  absl::MutexLock lock(&mu_);
+  SqliteStatement q(db_,
+                    "UPDATE audit_events SET resource = ?1, result = ?2 "
+                    "WHERE sequence = ?3");
+  absl::Status status =
+      q.Bind(1, resource).Bind(2, result).Bind(3, sequence).Run();
+  if (status.ok() && sqlite3_changes(db_) == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("audit event ", sequence, " not found"));
+  }
+  return status;
+}
+
 absl::StatusOr<std::vector<AuditRecord>> SqliteAdminStorage::ListAudit(
     int64_t before, int limit) {
   absl::MutexLock lock(&mu_);

@@ -37,6 +37,8 @@ class SqliteAdminStorage : public AdminStorage {
   absl::Status DeleteOrganization(const std::string& id) override;
   absl::Status PutToken(const TokenRecord& token) override;
   absl::StatusOr<int64_t> AppendAudit(const AuditRecord& event) override;
+  absl::Status SetAuditResult(int64_t sequence, const std::string& resource,
+                              const std::string& result) override;
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(int64_t before,
                                                      int limit) override;
 

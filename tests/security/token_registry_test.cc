@@ -68,6 +68,11 @@ class FlakyAdminStorage : public AdminStorage {
     if (fail_writes) return absl::UnavailableError("disk full");
     return inner_->AppendAudit(event);
   }
+  absl::Status SetAuditResult(int64_t sequence, const std::string& resource,
+                              const std::string& result) override {
+    if (fail_writes) return absl::UnavailableError("disk full");
+    return inner_->SetAuditResult(sequence, resource, result);
+  }
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(int64_t before,
                                                      int limit) override {
     return inner_->ListAudit(before, limit);
