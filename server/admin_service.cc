@@ -364,8 +364,8 @@ grpc::ServerUnaryReactor* AdminService::DeleteOrganization(
 grpc::ServerUnaryReactor* AdminService::CreateToken(
     grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
     v1::CreateTokenResponse* response) {
-  // The audit names the new token once it exists ("tokens" if refused);
-  // ServeWrite records after the body has run.
+  // The audit names the new token once it exists ("tokens" while it is made
+  // and if refused); ServeWrite records the resource again with the result.
   std::string resource = "tokens";
   return ServeWrite(
       *guard_, context, Access::kAdmin, "CreateToken", resource,

@@ -23,6 +23,19 @@ std::string Bounded(absl::string_view text, size_t max_bytes) {
   return absl::StrCat(text.substr(0, end), "\u2026");
 }
 
+AuditRecord Event(const Principal& principal, absl::string_view method,
+                  absl::string_view resource, absl::string_view result) {
+  AuditRecord event;
+  event.time_ms = absl::ToUnixMillis(absl::Now());
+  event.token_id = principal.token_id;
+  event.role = principal.role;
+  event.organization_id = principal.organization_id;
+  event.method = std::string(method);
+  event.resource = Bounded(resource, kMaxResourceBytes);
+  event.result = std::string(result);
+  return event;
+}
+
 }  // namespace
 
 const char* StatusCodeName(grpc::StatusCode code) {
@@ -66,17 +79,41 @@ const char* StatusCodeName(grpc::StatusCode code) {
   }
 }
 
+absl::StatusOr<int64_t> AuditLog::Begin(const Principal& principal,
+                                        absl::string_view method,
+                                        absl::string_view resource) {
+  absl::StatusOr<int64_t> sequence =
+      storage_->AppendAudit(Event(principal, method, resource, kPending));
+  if (!sequence.ok()) {
+    spdlog::error("audit log write failed, {} on {} refused: {}",
+                  std::string(method), Bounded(resource, kMaxResourceBytes),
+                  sequence.status().ToString());
+    return absl::UnavailableError(absl::StrCat(
+        "the audit log cannot be written, so nothing was changed; try again "
+        "later (",
+        sequence.status().message(), ")"));
+  }
+  return sequence;
+}
+
+void AuditLog::Finish(int64_t sequence, absl::string_view resource,
+                      const grpc::Status& result) {
+  absl::Status status =
+      storage_->SetAuditResult(sequence, Bounded(resource, kMaxResourceBytes),
+                               StatusCodeName(result.error_code()));
+  if (!status.ok()) {
+    spdlog::error(
+        "audit event {} keeps the result {}; its result {} could "
+        "not be written: {}",
+        sequence, kPending, StatusCodeName(result.error_code()),
+        status.ToString());
+  }
+}
+
 void AuditLog::Record(const Principal& principal, absl::string_view method,
                       absl::string_view resource, const grpc::Status& result) {
-  AuditRecord event;
-  event.time_ms = absl::ToUnixMillis(absl::Now());
-  event.token_id = principal.token_id;
-  event.role = principal.role;
-  event.organization_id = principal.organization_id;
-  event.method = std::string(method);
-  event.resource = Bounded(resource, kMaxResourceBytes);
-  event.result = StatusCodeName(result.error_code());
-  absl::StatusOr<int64_t> sequence = storage_->AppendAudit(event);
+  absl::StatusOr<int64_t> sequence = storage_->AppendAudit(
+      Event(principal, method, resource, StatusCodeName(result.error_code())));
   if (!sequence.ok()) {
     spdlog::error("audit log write failed: {}", sequence.status().ToString());
   }

@@ -9,6 +9,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "server/request_guard.h"
+#include "server/status_util.h"
 
 namespace citymatch {
 
@@ -32,7 +33,9 @@ grpc::ServerUnaryReactor* Serve(const RequestGuard& guard,
 }
 
 // A call that writes `resource`: like Serve, and the outcome (refusals
-// included) is recorded in the audit log under `method`.
+// included) is recorded in the audit log under `method`. An admitted call is
+// recorded before its body runs, and refused with UNAVAILABLE if that fails;
+// its result is recorded after, with `resource` as the body left it.
 template <typename Body>
 grpc::ServerUnaryReactor* ServeWrite(const RequestGuard& guard,
                                      grpc::CallbackServerContext* context,
@@ -40,10 +43,17 @@ grpc::ServerUnaryReactor* ServeWrite(const RequestGuard& guard,
                                      const std::string& resource, Body&& body) {
   Principal principal;
   grpc::Status status = guard.Admit(*context, access, &principal);
-  if (status.ok()) status = body(principal);
-  if (!principal.token_id.empty()) {
-    guard.audit()->Record(principal, method, resource, status);
+  if (!status.ok()) {
+    if (!principal.token_id.empty()) {
+      guard.audit()->Record(principal, method, resource, status);
+    }
+    return Finish(context, status);
   }
+  absl::StatusOr<int64_t> event =
+      guard.audit()->Begin(principal, method, resource);
+  if (!event.ok()) return Finish(context, ToGrpcStatus(event.status()));
+  status = body(principal);
+  guard.audit()->Finish(*event, resource, status);
   return Finish(context, status);
 }
 

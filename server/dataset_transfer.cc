@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -65,7 +66,9 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
 
  private:
   void Done(const grpc::Status& status) {
-    if (!principal_.token_id.empty()) {
+    if (audit_event_.has_value()) {
+      audit_->Finish(*audit_event_, "dataset", status);
+    } else if (!principal_.token_id.empty()) {
       audit_->Record(principal_, "ImportDataset", "dataset", status);
     }
     Finish(status);
@@ -166,6 +169,10 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
     // commit. The audit log records OK then; it, not the client's status,
     // tells whether such an import was applied.
     auto still_wanted = [this] { return StillWanted(); };
+    absl::StatusOr<int64_t> event =
+        audit_->Begin(principal_, "ImportDataset", "dataset");
+    if (!event.ok()) return ToGrpcStatus(event.status());
+    audit_event_ = *event;
     absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
         store_->Apply(*mutation, still_wanted);
     const absl::StatusCode code = next.status().code();
@@ -207,6 +214,8 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
   std::map<std::string, std::string> files_;
   int64_t bytes_ = 0;
   bool validate_only_ = false;
+  // The import's audit event, once the import is about to be applied.
+  std::optional<int64_t> audit_event_;
 };
 
 // Sends each file of the export in chunks, one write in flight at a time.

@@ -307,7 +307,10 @@ std::optional<v1::AuditEvent> AwaitAuditedImport(InProcessServer& server,
       // Newest first.
       for (auto e = response.events().rbegin(); e != response.events().rend();
            ++e) {
-        if (e->sequence() > after && e->method() == "ImportDataset") return *e;
+        if (e->sequence() > after && e->method() == "ImportDataset" &&
+            e->result() != "PENDING") {
+          return *e;
+        }
       }
     }
     absl::SleepFor(absl::Milliseconds(20));
