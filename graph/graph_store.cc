@@ -97,25 +97,29 @@ absl::Status CheckPrecondition(const GraphSnapshot& graph,
 
 absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
     const Mutation& mutation,
-    const std::function<absl::Status()>& before_commit) {
+    const std::function<absl::Status()>& before_commit,
+    const std::function<void()>& undo_before_commit) {
   absl::MutexLock write_lock(&write_mu_);
   // Only this thread replaces current_, so reading it here is stable.
-  return ApplyLocked(Snapshot(), mutation, before_commit);
+  return ApplyLocked(Snapshot(), mutation, before_commit, undo_before_commit);
 }
 
 absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyFrom(
     const std::function<absl::StatusOr<Mutation>(const GraphSnapshot&)>& make,
-    const std::function<absl::Status()>& before_commit) {
+    const std::function<absl::Status()>& before_commit,
+    const std::function<void()>& undo_before_commit) {
   absl::MutexLock write_lock(&write_mu_);
   std::shared_ptr<const GraphSnapshot> base = Snapshot();
   absl::StatusOr<Mutation> mutation = make(*base);
   if (!mutation.ok()) return mutation.status();
-  return ApplyLocked(std::move(base), *mutation, before_commit);
+  return ApplyLocked(std::move(base), *mutation, before_commit,
+                     undo_before_commit);
 }
 
 absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyLocked(
     std::shared_ptr<const GraphSnapshot> base, const Mutation& mutation,
-    const std::function<absl::Status()>& before_commit) {
+    const std::function<absl::Status()>& before_commit,
+    const std::function<void()>& undo_before_commit) {
   if (!mutation.request_id.empty()) {
     if (mutation.request_entity.empty()) {
       return absl::InvalidArgumentError(
@@ -143,7 +147,10 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyLocked(
     if (!wanted.ok()) return wanted;
   }
   absl::Status status = storage_->Apply(mutation, base->version() + 1);
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    if (undo_before_commit) undo_before_commit();
+    return status;
+  }
   absl::MutexLock lock(&mu_);
   current_ = *next;
   if (!mutation.request_id.empty()) {

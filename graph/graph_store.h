@@ -43,9 +43,16 @@ class GraphStore {
   // mutation has been checked and built, just before it is persisted: the
   // last moment a caller can call the write off (a client that has gone
   // away). If it returns an error, nothing is written and Apply returns it.
+  //
+  // `undo_before_commit`, if given, is called under the write lock if
+  // persisting the mutation fails (so after `before_commit` returned OK):
+  // the place to take back what `before_commit` changed outside the graph,
+  // before another write can see that change without the mutation it was
+  // made for. Apply still returns the storage error.
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> Apply(
       const Mutation& mutation,
-      const std::function<absl::Status()>& before_commit = nullptr);
+      const std::function<absl::Status()>& before_commit = nullptr,
+      const std::function<void()>& undo_before_commit = nullptr);
 
   // As Apply(), but the mutation is made by `make` under the write lock from
   // the graph it is then applied to, so no other write comes between what
@@ -54,7 +61,8 @@ class GraphStore {
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> ApplyFrom(
       const std::function<absl::StatusOr<Mutation>(const GraphSnapshot&)>&
           make,
-      const std::function<absl::Status()>& before_commit = nullptr);
+      const std::function<absl::Status()>& before_commit = nullptr,
+      const std::function<void()>& undo_before_commit = nullptr);
 
   // Blocks until the graph version exceeds `version` or `deadline` passes;
   // returns the current snapshot either way. For long polls and watches.
@@ -74,7 +82,8 @@ class GraphStore {
   // Apply() once the write lock is held and `base` is the current graph.
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> ApplyLocked(
       std::shared_ptr<const GraphSnapshot> base, const Mutation& mutation,
-      const std::function<absl::Status()>& before_commit)
+      const std::function<absl::Status()>& before_commit,
+      const std::function<void()>& undo_before_commit)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   absl::Mutex write_mu_;  // Serialises Apply().

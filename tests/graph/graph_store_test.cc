@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -19,6 +20,7 @@
 namespace citymatch {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 City MakeCity(const std::string& id, const std::string& name = "Town") {
@@ -273,6 +275,65 @@ TEST_F(GraphStoreTest, AWriteCalledOffBeforeTheCommitWritesNothing) {
   EXPECT_EQ(asked, 2);
   EXPECT_EQ(Persisted().version, 11);
   EXPECT_NE(store_->Snapshot()->FindCity("napoli"), nullptr);
+}
+
+// DeleteCity takes the city out of its organisations before the commit; if
+// the commit then fails, the undo puts it back, and that must happen before
+// the next write (an UpdateOrganization) can see the city out of them.
+TEST_F(GraphStoreTest, AFailedCommitIsUndoneBeforeTheNextWrite) {
+  absl::Mutex mu;
+  std::vector<std::string> events;
+  auto record = [&](const std::string& event) {
+    absl::MutexLock lock(&mu);
+    events.push_back(event);
+  };
+  auto next_write = [&] {
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> next =
+        store_->ApplyFrom(
+            [&](const GraphSnapshot&) -> absl::StatusOr<Mutation> {
+              record("next write");
+              return Mutation();
+            });
+    EXPECT_TRUE(next.ok()) << next.status();
+  };
+  std::thread next;
+  auto before_commit = [&] {
+    record("before_commit");
+    next = std::thread(next_write);
+    // Time for it to reach the write lock and wait there.
+    absl::SleepFor(absl::Milliseconds(200));
+    return absl::OkStatus();
+  };
+  storage_->set_fail_writes(true);
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> result = store_->Apply(
+      PutCity(MakeCity("napoli")), before_commit, [&] { record("undo"); });
+  next.join();
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(events, ElementsAre("before_commit", "undo", "next write"));
+  EXPECT_EQ(store_->Snapshot()->FindCity("napoli"), nullptr);
+}
+
+// Only a failed commit is undone: a write refused or called off before it,
+// or committed, has nothing to take back.
+TEST_F(GraphStoreTest, NothingIsUndoneUnlessTheCommitFails) {
+  int undone = 0;
+  auto undo = [&] { ++undone; };
+  Mutation refused = PutCity(MakeCity("napoli"));
+  refused.preconditions = {MustExist(EntityKind::kCity, "napoli")};
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> result =
+      store_->Apply(refused, nullptr, undo);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
+  auto call_off = [] { return absl::CancelledError("the client gave up"); };
+  result = store_->Apply(PutCity(MakeCity("napoli")), call_off, undo);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+  result = store_->Apply(PutCity(MakeCity("napoli")), nullptr, undo);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(undone, 0);
+
+  storage_->set_fail_writes(true);
+  result = store_->Apply(PutCity(MakeCity("bari")), nullptr, undo);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(undone, 1);
 }
 
 TEST_F(GraphStoreTest, ApplyFromMakesTheMutationFromTheGraphItAppliesTo) {
