@@ -440,7 +440,9 @@ grpc::Status Update(GraphStore* store, const TokenRegistry& registry,
 // deleted after. A crash in between leaves the city without those
 // organisations, which only takes access away; the other order could leave
 // an organisation holding an id that no city has. If the deletion fails
-// after all, the city is attached to them again.
+// after all, the city is attached to them again, still under the lock: an
+// UpdateOrganization or DeleteOrganization waiting for it must find the
+// city where it was, not see it gone and have it come back after.
 template <typename T>
 grpc::Status Delete(GraphStore* store, TokenRegistry* registry,
                     const Principal& principal, const std::string& name,
@@ -465,6 +467,7 @@ grpc::Status Delete(GraphStore* store, TokenRegistry* registry,
   Traits::Deletes(&mutation)->push_back(id);
   std::vector<std::string> detached;  // organisations the city left
   std::function<absl::Status()> before_commit;
+  std::function<void()> undo_before_commit;
   if constexpr (std::is_same_v<T, City>) {
     before_commit = [&]() -> absl::Status {
       absl::StatusOr<std::vector<std::string>> left = registry->DetachCity(id);
@@ -472,11 +475,8 @@ grpc::Status Delete(GraphStore* store, TokenRegistry* registry,
       detached = *std::move(left);
       return absl::OkStatus();
     };
-  }
-  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-      store->Apply(mutation, before_commit);
-  if (!graph.ok()) {
-    if (!detached.empty()) {
+    undo_before_commit = [&] {
+      if (detached.empty()) return;
       absl::Status undone = registry->ReattachCity(id, detached);
       if (!undone.ok()) {
         spdlog::error(
@@ -484,9 +484,11 @@ grpc::Status Delete(GraphStore* store, TokenRegistry* registry,
             "organizations {}: {}",
             name, absl::StrJoin(detached, ", "), undone.ToString());
       }
-    }
-    return ToGrpcStatus(graph.status());
+    };
   }
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
+      store->Apply(mutation, before_commit, undo_before_commit);
+  if (!graph.ok()) return ToGrpcStatus(graph.status());
   if (!detached.empty()) {
     spdlog::info("deleted {}; it left organizations {}", name,
                  absl::StrJoin(detached, ", "));

@@ -68,7 +68,8 @@ class TokenRegistry {
   absl::StatusOr<std::vector<std::string>> DetachCity(
       const std::string& city_id);
   // Attaches `city_id` again to each of `organization_ids` that lacks it:
-  // undoes DetachCity when the city was not deleted after all.
+  // undoes DetachCity when the city was not deleted after all (under the
+  // graph's write lock, as DetachCity runs).
   absl::Status ReattachCity(const std::string& city_id,
                             const std::vector<std::string>& organization_ids);
 

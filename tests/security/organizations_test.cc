@@ -2,8 +2,10 @@
 // in-process server: what an update changes for the organisation's editors,
 // the field violations of a bad update, the refusals of a delete while a
 // token works or something is owned, owners that must name an existing
-// organisation, the audit log, a restart, and the races with DeleteCity and
-// CreateProject that the graph's write lock decides.
+// organisation, the audit log, a restart, the races with DeleteCity and
+// CreateProject that the graph's write lock decides, and a DeleteCity whose
+// commit fails.
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
@@ -13,6 +15,9 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "graph/storage/sqlite_admin_storage.h"
+#include "graph/storage/sqlite_storage.h"
+#include "graph/storage/sqlite_util.h"
 #include "gtest/gtest.h"
 #include "tests/security/security_testing.h"
 #include "tests/server/in_process_server.h"
@@ -180,6 +185,27 @@ class OrganizationsTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(&context);
     return server_->catalog()->UpdatePractice(&context, r, &response);
+  }
+
+  grpc::Status DeleteCity(const std::string& id) {
+    v1::DeleteCityRequest r;
+    r.set_name("cities/" + id);
+    v1::DeleteResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return server_->catalog()->DeleteCity(&context, r, &response);
+  }
+
+  // The SQLite database `file` of the server's data directory, opened beside
+  // the server's own connection, as another process could open it. Close it
+  // with sqlite3_close.
+  sqlite3* OpenStoreFile(const char* file) {
+    sqlite3* db = nullptr;
+    const std::filesystem::path path =
+        std::filesystem::path(server_->data_dir()) / file;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK) << path;
+    sqlite3_busy_timeout(db, 5000);
+    return db;
   }
 
   // Holds the graph's write lock (as every write takes it) while `call` runs
@@ -460,6 +486,94 @@ TEST_F(OrganizationsTest, CityDeletedAfterAnUpdateAttachedItLeavesIt) {
   SetDeadline(&context);
   grpc::Status status = server_->catalog()->DeleteCity(&context, r, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(Listed("b").cities(), IsEmpty());
+}
+
+// Makes the graph store fail every city deletion, as a full disk would fail
+// any write: a real SQLite error at the commit, after every check passed.
+constexpr char kRefuseCityDeletes[] =
+    "CREATE TRIGGER refuse_city_deletes BEFORE DELETE ON cities "
+    "BEGIN SELECT RAISE(ABORT, 'no city may be deleted'); END";
+
+// DeleteCity takes the city out of its organisations before the commit; when
+// the commit fails, the city is attached to them again, in the admin store
+// too, so it is still theirs after a restart.
+TEST_F(OrganizationsTest, ACityWhoseDeletionFailsStaysInItsOrganizations) {
+  CreateNapoli();
+  ASSERT_TRUE(Update(Change("b", "", {"napoli"}, {})).ok());
+  sqlite3* graph_db = OpenStoreFile(SqliteStorage::kFileName);
+  ASSERT_TRUE(SqliteExec(graph_db, kRefuseCityDeletes).ok());
+
+  grpc::Status status = DeleteCity("napoli");
+  EXPECT_EQ(status.error_code(), Code::UNAVAILABLE) << status.error_message();
+  EXPECT_THAT(Listed("b").cities(), ElementsAre("cities/napoli"));
+
+  ASSERT_TRUE(SqliteExec(graph_db, "DROP TRIGGER refuse_city_deletes").ok());
+  sqlite3_close(graph_db);
+  ASSERT_TRUE(server_->Restart().ok());
+  EXPECT_THAT(Listed("b").cities(), ElementsAre("cities/napoli"));
+  // Once the store takes it, the deletion goes through, and detaches it.
+  status = DeleteCity("napoli");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(Listed("b").cities(), IsEmpty());
+}
+
+// The undo of a failed DeleteCity runs under the graph's write lock, before
+// any other writer gets it. Here the deletion waits for the graph store
+// (another connection holds its write lock) until the test lets it fail,
+// and attaching the city again waits for the admin store the same way:
+// that is the time another writer would have to get in and find the city
+// out of the organisation. The writer waiting meanwhile does what
+// UpdateOrganization does under the lock to take the city out of b; it must
+// find it there, and its change must stay, not be undone after.
+TEST_F(OrganizationsTest, NoWriteComesBetweenAFailedCityDeletionAndItsUndo) {
+  CreateNapoli();
+  ASSERT_TRUE(Update(Change("b", "", {"napoli"}, {})).ok());
+  sqlite3* graph_db = OpenStoreFile(SqliteStorage::kFileName);
+  sqlite3* admin_db = OpenStoreFile(SqliteAdminStorage::kFileName);
+  // The trigger takes effect when the deletion can commit.
+  ASSERT_TRUE(SqliteExec(graph_db, "BEGIN IMMEDIATE").ok());
+  ASSERT_TRUE(SqliteExec(graph_db, kRefuseCityDeletes).ok());
+
+  grpc::Status deleted;
+  std::thread deleter([&] { deleted = DeleteCity("napoli"); });
+  // Once napoli is out of b, the deletion holds the write lock and waits
+  // for the graph store.
+  const absl::Time deadline = absl::Now() + absl::Seconds(4);
+  while (!Listed("b").cities().empty() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_THAT(Listed("b").cities(), IsEmpty());
+  EXPECT_TRUE(SqliteExec(admin_db, "BEGIN IMMEDIATE").ok());
+
+  absl::Notification writer_in;
+  std::thread writer([&] {
+    absl::StatusOr<std::shared_ptr<const GraphSnapshot>> applied =
+        server_->server()->store()->ApplyFrom(
+            [&](const GraphSnapshot&) -> absl::StatusOr<Mutation> {
+              writer_in.Notify();
+              absl::StatusOr<OrganizationRecord> updated =
+                  server_->server()->tokens()->UpdateOrganization("b", "", {},
+                                                                  {"napoli"});
+              if (!updated.ok()) return updated.status();
+              return Mutation();
+            });
+    EXPECT_TRUE(applied.ok()) << applied.status();
+  });
+  // The deletion fails now, and waits to attach napoli to b again.
+  EXPECT_TRUE(SqliteExec(graph_db, "COMMIT").ok());
+  EXPECT_FALSE(writer_in.WaitForNotificationWithTimeout(absl::Seconds(1)))
+      << "a write got the lock between the failed deletion and its undo";
+  EXPECT_TRUE(SqliteExec(admin_db, "ROLLBACK").ok());
+  deleter.join();
+  writer.join();
+  sqlite3_close(admin_db);
+  sqlite3_close(graph_db);
+
+  EXPECT_EQ(deleted.error_code(), Code::UNAVAILABLE) << deleted.error_message();
+  // Napoli came back to b before the writer took it out, not after.
+  EXPECT_THAT(Listed("b").cities(), IsEmpty());
+  ASSERT_TRUE(server_->Restart().ok());
   EXPECT_THAT(Listed("b").cities(), IsEmpty());
 }
 
