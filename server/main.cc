@@ -3,6 +3,9 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -41,15 +44,38 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long SIGTERM lets calls in flight finish.");
 ABSL_FLAG(std::string, backup_to, "",
           "Instead of serving: copy the store in --data_dir to this "
-          "directory, which must not hold one, and exit. A server may be "
-          "running on --data_dir meanwhile; restore by starting one with "
-          "--data_dir on the copy.");
+          "directory outside it, which must not hold one, and exit. A "
+          "server may be running on --data_dir meanwhile; restore by "
+          "starting one with --data_dir on the copy.");
 ABSL_FLAG(bool, new_admin_token, false,
           "At start, create a new ADMIN token and write it to "
           "<data_dir>/admin.token (mode 0600, replacing the file if there is "
           "one; the token it held stays valid until revoked), then serve. "
           "The way back in after the file was lost or a backup restored. "
           "Recorded in the audit log; give it once.");
+
+namespace {
+
+// `path` made absolute, with ".", ".." and the symlinks of the part that
+// exists resolved, so that two spellings of one directory compare equal.
+std::filesystem::path Resolved(const std::string& path) {
+  std::error_code error;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) return std::filesystem::path(path).lexically_normal();
+  std::filesystem::path resolved =
+      std::filesystem::weakly_canonical(absolute, error);
+  if (error) return absolute.lexically_normal();
+  return resolved;
+}
+
+// True if the resolved path `inner` is `outer` or lies inside it.
+bool IsSameOrInside(const std::filesystem::path& inner,
+                    const std::filesystem::path& outer) {
+  const std::filesystem::path relative = inner.lexically_relative(outer);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -90,6 +116,20 @@ int main(int argc, char** argv) {
       return 1;
     }
     const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+    // A backup is for when the store's directory is lost or damaged, and one
+    // kept inside it is lost with it. Compared resolved, so that
+    // "var/../var/backup" or a symlink to var is caught too.
+    const std::filesystem::path resolved_data = Resolved(data_dir);
+    const std::filesystem::path resolved_backup = Resolved(backup_dir);
+    if (IsSameOrInside(resolved_backup, resolved_data)) {
+      spdlog::error(
+          "--backup_to={} is inside --data_dir={} ({} in {}): a backup "
+          "there is lost with the store it is meant to restore; back up to "
+          "a directory outside the data directory",
+          backup_dir, data_dir, resolved_backup.string(),
+          resolved_data.string());
+      return 1;
+    }
     absl::StatusOr<citymatch::DataDirBackup> backup =
         citymatch::BackupDataDir(data_dir, backup_dir);
     if (!backup.ok()) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -132,6 +133,51 @@ TEST(ServerMainTest, NewAdminTokenIsNotForABackup) {
               HasSubstr("--new_admin_token cannot be combined with "
                         "--backup_to"));
   EXPECT_FALSE(std::filesystem::exists(data.File("copy")));
+}
+
+// A backup kept inside the data directory is lost with the store it is
+// meant to restore. However the two paths are spelt, it is refused before
+// anything is copied, naming both.
+TEST(ServerMainTest, ABackupInsideTheDataDirIsRefused) {
+  TempDir dir;
+  const std::string store = dir.File("store");
+  // A store to back up: the server makes it, then cannot listen and exits.
+  ASSERT_EQ(RunBuiltBinary(kServer,
+                           {"--data_dir=" + store, "--grpc_addr=192.0.2.1:0"})
+                .exit_code,
+            1);
+  std::filesystem::create_directory_symlink(store, dir.File("alias"));
+  const std::string resolved = std::filesystem::canonical(store).string();
+
+  // --data_dir, --backup_to; relative ones from `dir`.
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"store", "store"},
+      {"store", "store/backup"},
+      {"store", "./store/../store/backup/"},
+      {store, "store/a/b"},
+      {"store", "alias/backup"},
+      {"alias", "store/backup"},
+  };
+  for (const auto& [data_dir, backup_to] : refused) {
+    const CliResult result = RunBuiltBinary(
+        kServer, {"--data_dir=" + data_dir, "--backup_to=" + backup_to}, {},
+        dir.path());
+    EXPECT_EQ(result.exit_code, 1) << result;
+    const std::string log = result.out + result.err;
+    EXPECT_THAT(log, HasSubstr("--backup_to=" + backup_to +
+                               " is inside --data_dir=" + data_dir + " ("))
+        << result;
+    EXPECT_THAT(log, HasSubstr(" in " + resolved + ")")) << result;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.File("store/backup")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("store/a")));
+
+  // Beside it, even under a name that begins with its name, is fine.
+  const CliResult copied =
+      RunBuiltBinary(kServer, {"--data_dir=store", "--backup_to=store-backup"},
+                     {}, dir.path());
+  EXPECT_EQ(copied.exit_code, 0) << copied;
+  EXPECT_TRUE(std::filesystem::exists(dir.File("store-backup/citymatch.db")));
 }
 
 }  // namespace
