@@ -119,6 +119,20 @@ std::string ParseErrorHint(CLI::App& app, const CLI::ParseError& error) {
       " (commands: ", list, ")");
 }
 
+// gRPC logs some failures itself, on stderr, next to the error and hint
+// this CLI prints for the same call: a failed TLS handshake adds a line
+// "E... ssl_transport_security.cc:...] Handshake failed with fatal error
+// SSL_ERROR_SSL: ...". A user should read only the CLI's words, so gRPC
+// logs nothing unless its log was asked for (GRPC_VERBOSITY, GRPC_TRACE).
+// Called before the first channel is made: gRPC reads the variable as it
+// starts.
+void SilenceGrpcLogUnlessAskedFor() {
+  if (std::getenv("GRPC_VERBOSITY") == nullptr &&
+      std::getenv("GRPC_TRACE") == nullptr) {
+    setenv("GRPC_VERBOSITY", "NONE", /*overwrite=*/0);
+  }
+}
+
 // Usage errors found after parsing (a bad role, a bad status).
 int UsageError(const absl::Status& status) {
   std::cerr << "error: " << status.message() << "\n"
@@ -127,6 +141,7 @@ int UsageError(const absl::Status& status) {
 }
 
 int Run(int argc, char** argv) {
+  SilenceGrpcLogUnlessAskedFor();
   CLI::App app(
       "citymatch: find partner cities for migrant-integration cooperation "
       "projects, and manage the cities, projects and practices they are "

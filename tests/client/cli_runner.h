@@ -3,7 +3,8 @@
 // would see: stdout, stderr and the exit code.
 //
 // The child gets this process's environment without the CITYMATCH_*
-// variables the CLI reads (so a developer's shell cannot change a test), plus
+// variables the CLI reads, nor GRPC_VERBOSITY and GRPC_TRACE (so a
+// developer's shell cannot change a test), plus
 // the given overrides. (A token file that the CLI finds by default under the
 // working directory, var/admin.token, is the caller's to control: pass a
 // `cwd` without one where that matters.)

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -238,6 +239,47 @@ TEST_F(CliTlsTest, AnUntrustedCaIsNamedAsAFailedHandshake) {
   EXPECT_THAT(untrusted.err, HasSubstr("hint: a server answered but the TLS "
                                        "handshake failed"));
   EXPECT_THAT(untrusted.err, Not(HasSubstr("no citymatch server answered")));
+}
+
+// gRPC logs a failed handshake itself (an "E... ssl_transport_security.cc"
+// line, "Handshake failed with fatal error SSL_ERROR_SSL: ..."); the CLI's
+// error and hint say what it means, and should be all a user sees.
+TEST_F(CliTlsTest, AFailedHandshakeShowsOnlyTheClisMessage) {
+  const CliResult plaintext_client =
+      Cli({"--timeout=10", "cities", "get", "lyon"});
+  const CliResult untrusted =
+      Cli({"--timeout=10", "--ca_cert", certs_.File("other-ca.pem"), "cities",
+           "get", "lyon"});
+  // The same store, served in plaintext to a TLS client.
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait().ok());
+  StartServer("");
+  const CliResult plaintext_server =
+      Cli({"--timeout=10", "--ca_cert", certs_.File("ca.pem"), "cities", "get",
+           "lyon"});
+  for (const CliResult& result :
+       {plaintext_client, untrusted, plaintext_server}) {
+    EXPECT_EQ(result.exit_code, 4) << result;
+    EXPECT_THAT(result.err, StartsWith("error: UNAVAILABLE: ")) << result;
+    EXPECT_THAT(result.err, HasSubstr("\nhint: ")) << result;
+    EXPECT_THAT(result.err, Not(HasSubstr("Handshake failed with")));
+    EXPECT_THAT(result.err, Not(HasSubstr("ssl_transport_security")));
+  }
+}
+
+TEST_F(CliTlsTest, GrpcLogsAsUsualWhenTheUserAsksForItsLog) {
+  for (const auto& [name, value] : std::map<std::string, std::string>{
+           {"GRPC_VERBOSITY", "ERROR"}, {"GRPC_TRACE", "handshaker"}}) {
+    const CliResult result =
+        Cli({"--timeout=10", "--ca_cert", certs_.File("other-ca.pem"), "cities",
+             "get", "lyon"},
+            {{name, value}});
+    EXPECT_EQ(result.exit_code, 4) << name << "\n" << result;
+    EXPECT_THAT(result.err, HasSubstr("ssl_transport_security")) << name;
+    EXPECT_THAT(result.err, HasSubstr("hint: a server answered but the TLS "
+                                      "handshake failed"))
+        << name;
+  }
 }
 
 TEST_F(CliTlsTest, ACaFileThatHoldsNoCertificateIsALocalFailure) {
