@@ -24,7 +24,8 @@ enum ExitCode : int {
   kExitOk = 0,
   // Something on this machine failed: a file could not be read or written.
   kExitLocalFailure = 1,
-  // The command line is wrong: unknown flag, missing argument, bad value.
+  // The command line is wrong: unknown flag, missing argument, bad value; or
+  // it lacks the flag that allows what it asks (export over files: --force).
   kExitUsage = 2,
   // The server answered with an error (NOT_FOUND, INVALID_ARGUMENT, ...).
   kExitServerError = 3,
@@ -36,7 +37,8 @@ inline constexpr char kExitCodesHelp[] =
     "Exit codes:\n"
     "  0  success\n"
     "  1  local failure (a file could not be read or written)\n"
-    "  2  usage error (unknown flag, missing argument, bad value)\n"
+    "  2  usage error (unknown flag, missing argument, bad value, an\n"
+    "     export into a folder holding its files without --force)\n"
     "  3  the server reported an error (NOT_FOUND, INVALID_ARGUMENT, ...)\n"
     "  4  the server is unreachable or did not answer in time\n"
     "     (UNAVAILABLE, DEADLINE_EXCEEDED)\n";

@@ -1,11 +1,14 @@
 #include "client/commands.h"
 
+#include <iterator>
 #include <random>
 #include <set>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "client/dataset_files.h"
 #include "google/protobuf/struct.pb.h"
@@ -384,10 +387,28 @@ int Commands::Import(const std::string& dir, bool validate_only) {
   return Show(*response, ImportSummary(*response, validate_only));
 }
 
-int Commands::Export(const std::string& dir) {
+int Commands::Export(const std::string& dir, bool force) {
+  // Overwriting a data set loses it: only on purpose (--force).
+  auto refused = [&](const std::vector<std::string>& names) {
+    const std::vector<std::string> existing = ExistingFiles(dir, names);
+    if (force || existing.empty()) return false;
+    *err_ << "error: " << dir << " already holds "
+          << absl::StrJoin(existing, ", ") << "; pass --force to overwrite "
+          << (existing.size() == 1 ? "it" : "them")
+          << ", or export into another folder\n";
+    return true;
+  };
+  // Asked before the call, which can take minutes, then again of the names
+  // the server sent, just before they are written.
+  if (refused({std::begin(kInterchangeFiles), std::end(kInterchangeFiles)})) {
+    return kExitUsage;
+  }
   absl::StatusOr<std::map<std::string, std::string>> files =
       client_->ExportDataset();
   if (!files.ok()) return ServerFailure(files.status());
+  std::vector<std::string> names;
+  for (const auto& [name, content] : *files) names.push_back(name);
+  if (refused(names)) return kExitUsage;
   absl::Status written = WriteDatasetFolder(dir, *files);
   if (!written.ok()) return LocalFailure(written);
 

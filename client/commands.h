@@ -64,8 +64,10 @@ class Commands {
 
   // Sends the interchange files of `dir`, reporting progress on `err`.
   int Import(const std::string& dir, bool validate_only);
-  // Writes the server's whole data set into `dir`.
-  int Export(const std::string& dir);
+  // Writes the server's whole data set into `dir`. Unless `force`, refuses
+  // with kExitUsage, writing nothing, when `dir` already holds a file of the
+  // same name as one the export writes.
+  int Export(const std::string& dir, bool force);
 
   int Recommend(const v1::RecommendPartnersRequest& request, bool explain);
 

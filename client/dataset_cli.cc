@@ -13,6 +13,7 @@ void AddImportExportCommands(CLI::App* app, Choice* choice) {
   struct Flags {
     std::string dir;
     bool validate_only = false;
+    bool force = false;
   };
   auto f = std::make_shared<Flags>();
   // Not `import`: clang-format reads a line starting with it as a C++20
@@ -29,12 +30,18 @@ void AddImportExportCommands(CLI::App* app, Choice* choice) {
                          Commands& c) { return c.Import(dir, validate_only); };
   });
 
-  CLI::App* export_command =
-      app->add_subcommand("export", "Export the whole data set into a folder");
+  CLI::App* export_command = app->add_subcommand(
+      "export",
+      "Export the whole data set into a folder; one that already holds any "
+      "of its files is refused unless --force is given");
   export_command->add_option("DIR", f->dir, "the folder; created if missing")
       ->required();
+  export_command->add_flag("--force", f->force,
+                           "Overwrite the data set files DIR already holds");
   export_command->callback([f, choice] {
-    choice->action = [dir = f->dir](Commands& c) { return c.Export(dir); };
+    choice->action = [dir = f->dir, force = f->force](Commands& c) {
+      return c.Export(dir, force);
+    };
   });
 }
 

@@ -64,6 +64,20 @@ std::vector<std::string> OtherCsvFiles(const std::string& dir) {
   return others;
 }
 
+std::vector<std::string> ExistingFiles(const std::string& dir,
+                                       const std::vector<std::string>& names) {
+  std::vector<std::string> existing;
+  for (const std::string& name : names) {
+    std::error_code error;
+    // A link counts as the file even when it points nowhere: a write would
+    // go through it.
+    if (fs::exists(fs::symlink_status(fs::path(dir) / name, error))) {
+      existing.push_back(name);
+    }
+  }
+  return existing;
+}
+
 absl::Status WriteDatasetFolder(
     const std::string& dir, const std::map<std::string, std::string>& files) {
   for (const auto& [name, content] : files) {

@@ -34,6 +34,12 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
 // cannot be read.
 std::vector<std::string> OtherCsvFiles(const std::string& dir);
 
+// Those of `names` that `dir` already holds, in the order given: the files
+// a WriteDatasetFolder into `dir` would replace. Empty if `dir` does not
+// exist.
+std::vector<std::string> ExistingFiles(const std::string& dir,
+                                       const std::vector<std::string>& names);
+
 // Writes each of `files` into `dir`, creating it if needed and replacing
 // files of the same name. InvalidArgument for a file name that is not a plain
 // name ending in ".csv" (the names come from the server: they must not reach

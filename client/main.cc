@@ -3,7 +3,8 @@
 // client/cli_wiring.h), runs one command (client/commands.h) and exits with:
 //   0  success
 //   1  local failure (a file could not be read or written)
-//   2  usage error (CLI11 parse error, bad flag value)
+//   2  usage error (CLI11 parse error, bad flag value, an export over files
+//      without --force)
 //   3  the server reported an error (any non-OK status but the two below)
 //   4  the server is unreachable or did not answer in time
 //      (UNAVAILABLE, DEADLINE_EXCEEDED)

@@ -235,6 +235,44 @@ TEST_F(CliImportTest, ExportThenImportRoundTrips) {
   EXPECT_EQ(ReadFolder(first), ReadFolder(second));
 }
 
+TEST_F(CliImportTest, ExportOverADataSetIsRefusedUnlessForced) {
+  TempDir out;
+  out.Write("notes.txt", "mine\n");
+  // A folder that exists is fine while it holds none of the files.
+  const CliResult first = Cli({"export", out.path()});
+  ASSERT_EQ(first.exit_code, 0) << first;
+  out.Write("cities.csv", "id,name\nkept,as it was\n");
+
+  const CliResult refused = Cli({"export", out.path()});
+  EXPECT_EQ(refused.exit_code, 2) << refused;
+  EXPECT_THAT(refused.out, ::testing::IsEmpty());
+  EXPECT_THAT(refused.err,
+              AllOf(StartsWith("error: " + out.path() + " already holds "),
+                    HasSubstr("cities.csv, projects.csv, memberships.csv, "
+                              "practices.csv, twinnings.csv"),
+                    HasSubstr("--force")));
+  EXPECT_EQ(ReadFile(out.File("cities.csv")), "id,name\nkept,as it was\n");
+
+  const CliResult forced = Cli({"export", "--force", out.path()});
+  ASSERT_EQ(forced.exit_code, 0) << forced;
+  EXPECT_THAT(ReadFile(out.File("cities.csv")), HasSubstr("Sevilla"));
+  EXPECT_EQ(ReadFile(out.File("notes.txt")), "mine\n");
+}
+
+TEST_F(CliImportTest, ExportNamesOnlyTheFilesItWouldOverwrite) {
+  TempDir out;
+  out.Write("twinnings.csv", "city_a,city_b\n");
+  out.Write("notes.csv", "not a data set file\n");
+  const CliResult refused = Cli({"export", out.path()});
+  EXPECT_EQ(refused.exit_code, 2) << refused;
+  EXPECT_THAT(refused.err,
+              HasSubstr(" already holds twinnings.csv; pass --force"));
+  EXPECT_THAT(refused.err, Not(HasSubstr("cities.csv")));
+  EXPECT_THAT(refused.err, Not(HasSubstr("notes.csv")));
+  // Nothing was written.
+  EXPECT_EQ(ReadFolder(out.path()).size(), 2u);
+}
+
 TEST_F(CliImportTest, ExportIntoAnUnwritablePlaceIsALocalFailure) {
   TempDir out;
   out.Write("a-file", "x");

@@ -12,7 +12,9 @@ namespace citymatch {
 namespace {
 
 using ::citymatch::testing::TempDir;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 TEST(DatasetFilesTest, ReadsOnlyTheInterchangeFilesPresent) {
   TempDir dir;
@@ -67,6 +69,19 @@ TEST(DatasetFilesTest, WriteCreatesTheFolderAndRoundTrips) {
       ReadDatasetFolder(out);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(*read, files);
+}
+
+TEST(DatasetFilesTest, ExistingFilesAreTheOnesAWriteWouldReplace) {
+  TempDir dir;
+  dir.Write("twinnings.csv", "city_a,city_b\n");
+  dir.Write("cities.csv", "id\n");
+  dir.Write("notes.csv", "mine\n");
+  std::filesystem::create_symlink(dir.File("nowhere"),
+                                  dir.File("projects.csv"));
+  EXPECT_THAT(ExistingFiles(dir.path(), {"cities.csv", "projects.csv",
+                                         "memberships.csv", "twinnings.csv"}),
+              ElementsAre("cities.csv", "projects.csv", "twinnings.csv"));
+  EXPECT_THAT(ExistingFiles(dir.File("missing"), {"cities.csv"}), IsEmpty());
 }
 
 TEST(DatasetFilesTest, WriteRefusesNamesThatLeaveTheFolder) {
