@@ -11,10 +11,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/time/time.h"
+#include "graph/flags_help.h"
 #include "graph/storage/sqlite_backup.h"
 #include "server/server.h"
 #include "spdlog/spdlog.h"
@@ -78,19 +76,12 @@ bool IsSameOrInside(const std::filesystem::path& inner,
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  citymatch::SetFlagsHelp(
       "citymatch-server --data_dir=DIR [--grpc_addr=HOST:PORT]\n"
       "       citymatch-server --data_dir=DIR --backup_to=BACKUP_DIR\n"
       "       citymatch-server --data_dir=DIR --new_admin_token  (then "
-      "serves)");
-  // Abseil's --help lists the flags of a file named after the program
-  // (citymatch-server.cc) and found none; ours are defined in this file.
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags =
-      usage.contains_helpshort_flags = [](absl::string_view file) {
-        return absl::EndsWith(file, "server/main.cc");
-      };
-  absl::SetFlagsUsageConfig(usage);
+      "serves)",
+      "server/main.cc");
   const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   // Abseil leaves words that are no flag to the program, and this one takes
   // none: `citymatch-server /srv/citymatch` would otherwise serve a new,

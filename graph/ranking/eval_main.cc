@@ -27,9 +27,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -38,6 +35,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "graph/dataset_reader.h"
+#include "graph/flags_help.h"
 #include "graph/ranking/evaluation.h"
 #include "graph/ranking/features.h"
 #include "graph/ranking/paired_comparison.h"
@@ -528,18 +526,11 @@ int Run() {
 }  // namespace citymatch
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  citymatch::SetFlagsHelp(
       "citymatch-eval --data DIR [--json]: the evaluation protocol of "
       "docs/ranking.md for every ranker, on a folder in the format of "
-      "docs/data-format.md");
-  // Abseil's --help lists the flags of a file named after the program
-  // (citymatch-eval.cc) and found none; ours are defined in this file.
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags =
-      usage.contains_helpshort_flags = [](absl::string_view file) {
-        return absl::EndsWith(file, "ranking/eval_main.cc");
-      };
-  absl::SetFlagsUsageConfig(usage);
+      "docs/data-format.md",
+      "ranking/eval_main.cc");
   absl::ParseCommandLine(argc, argv);
   return citymatch::Run();
 }
