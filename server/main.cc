@@ -3,9 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -52,29 +50,6 @@ ABSL_FLAG(bool, new_admin_token, false,
           "The way back in after the file was lost or a backup restored. "
           "Recorded in the audit log; give it once.");
 
-namespace {
-
-// `path` made absolute, with ".", ".." and the symlinks of the part that
-// exists resolved, so that two spellings of one directory compare equal.
-std::filesystem::path Resolved(const std::string& path) {
-  std::error_code error;
-  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
-  if (error) return std::filesystem::path(path).lexically_normal();
-  std::filesystem::path resolved =
-      std::filesystem::weakly_canonical(absolute, error);
-  if (error) return absolute.lexically_normal();
-  return resolved;
-}
-
-// True if the resolved path `inner` is `outer` or lies inside it.
-bool IsSameOrInside(const std::filesystem::path& inner,
-                    const std::filesystem::path& outer) {
-  const std::filesystem::path relative = inner.lexically_relative(outer);
-  return !relative.empty() && *relative.begin() != "..";
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   citymatch::SetFlagsHelp(
       "citymatch-server --data_dir=DIR [--grpc_addr=HOST:PORT]\n"
@@ -107,20 +82,6 @@ int main(int argc, char** argv) {
       return 1;
     }
     const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-    // A backup is for when the store's directory is lost or damaged, and one
-    // kept inside it is lost with it. Compared resolved, so that
-    // "var/../var/backup" or a symlink to var is caught too.
-    const std::filesystem::path resolved_data = Resolved(data_dir);
-    const std::filesystem::path resolved_backup = Resolved(backup_dir);
-    if (IsSameOrInside(resolved_backup, resolved_data)) {
-      spdlog::error(
-          "--backup_to={} is inside --data_dir={} ({} in {}): a backup "
-          "there is lost with the store it is meant to restore; back up to "
-          "a directory outside the data directory",
-          backup_dir, data_dir, resolved_backup.string(),
-          resolved_data.string());
-      return 1;
-    }
     absl::StatusOr<citymatch::DataDirBackup> backup =
         citymatch::BackupDataDir(data_dir, backup_dir);
     if (!backup.ok()) {

@@ -124,10 +124,39 @@ absl::StatusOr<DataDirBackup> LoadCopy(const std::string& dir) {
   return out;
 }
 
+// `path` made absolute, with ".", ".." and the symlinks of the part that
+// exists resolved, so that two spellings of one directory compare equal.
+fs::path Resolved(const std::string& path) {
+  std::error_code error;
+  const fs::path absolute = fs::absolute(path, error);
+  if (error) return fs::path(path).lexically_normal();
+  fs::path resolved = fs::weakly_canonical(absolute, error);
+  if (error) return absolute.lexically_normal();
+  return resolved;
+}
+
+// True if the resolved path `inner` is `outer` or lies inside it.
+bool IsSameOrInside(const fs::path& inner, const fs::path& outer) {
+  const fs::path relative = inner.lexically_relative(outer);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
 }  // namespace
 
 absl::StatusOr<DataDirBackup> BackupDataDir(const std::string& data_dir,
                                             const std::string& backup_dir) {
+  // A backup is for when the store's directory is lost or damaged, and one
+  // kept inside it is lost with it. Compared resolved, so that
+  // "var/../var/backup" or a symlink to var is caught too.
+  const fs::path resolved_data = Resolved(data_dir);
+  const fs::path resolved_backup = Resolved(backup_dir);
+  if (IsSameOrInside(resolved_backup, resolved_data)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        backup_dir, " is inside the data directory ", data_dir, " (",
+        resolved_backup.string(), " in ", resolved_data.string(),
+        "): a backup there is lost with the store it is meant to restore; "
+        "back up to a directory outside it"));
+  }
   std::error_code error;
   const fs::path target = fs::absolute(backup_dir, error);
   if (fs::exists(target, error) &&

@@ -35,10 +35,12 @@ struct DataDirBackup {
 // behind. The bootstrap admin.token file is not copied: it is a plaintext
 // secret, and the copied admin store already accepts that token.
 //
-// NotFound if a database is missing; FailedPrecondition if one is not a
-// citymatch store (or of a newer schema); AlreadyExists if `backup_dir`
-// holds anything; Unavailable on I/O errors, naming the side (the store
-// read, or the copy written); DataLoss if the copy does not load.
+// InvalidArgument if `backup_dir` is `data_dir` or lies inside it (compared
+// with ".", ".." and symlinks resolved); NotFound if a database is missing;
+// FailedPrecondition if one is not a citymatch store (or of a newer schema);
+// AlreadyExists if `backup_dir` holds anything; Unavailable on I/O errors,
+// naming the side (the store read, or the copy written); DataLoss if the copy
+// does not load.
 absl::StatusOr<DataDirBackup> BackupDataDir(const std::string& data_dir,
                                             const std::string& backup_dir);
 

@@ -164,8 +164,8 @@ TEST(ServerMainTest, ABackupInsideTheDataDirIsRefused) {
         dir.path());
     EXPECT_EQ(result.exit_code, 1) << result;
     const std::string log = result.out + result.err;
-    EXPECT_THAT(log, HasSubstr("--backup_to=" + backup_to +
-                               " is inside --data_dir=" + data_dir + " ("))
+    EXPECT_THAT(log, HasSubstr(backup_to + " is inside the data directory " +
+                               data_dir + " ("))
         << result;
     EXPECT_THAT(log, HasSubstr(" in " + resolved + ")")) << result;
   }
