@@ -28,6 +28,7 @@
 #include "absl/time/clock.h"
 #include "citymatch/v1/catalog.grpc.pb.h"
 #include "citymatch/v1/matching.grpc.pb.h"
+#include "graph/flags_help.h"
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "gRPC address.");
@@ -180,6 +181,10 @@ class Worker {
 }  // namespace
 
 int main(int argc, char** argv) {
+  citymatch::SetFlagsHelp(
+      "citymatch-soak --server=HOST:PORT --token_file=FILE [--qps=N] "
+      "[--duration=D]: a mixed load against a running citymatch-server",
+      "load/soak.cc");
   absl::ParseCommandLine(argc, argv);
   std::ifstream token_in(absl::GetFlag(FLAGS_token_file));
   std::stringstream token_text;
