@@ -73,9 +73,6 @@ case "${1:-}" in
     exit
     ;;
 esac
-# ccache keys on paths below the repository as relative ones, so a clone in
-# another folder (as CI makes) still hits the cache.
-export CCACHE_BASEDIR="$PWD"
 jobs=$(nproc)
 cmake -S . -B "$build_dir" -G Ninja "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j"$jobs"
