@@ -10,6 +10,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "graph/storage/sqlite_admin_storage.h"
+#include "graph/storage/sqlite_util.h"
 #include "gtest/gtest.h"
 #include "sqlite3.h"
 #include "tests/security/security_testing.h"
@@ -75,27 +77,19 @@ class AuditLogTest : public ::testing::Test {
     return out;
   }
 
-  // A second connection to admin.db that holds its write lock, as another
+  // Holds admin.db's write lock from a second connection, as another
   // process (a backup tool, an operator's sqlite3 shell) can: the server's
-  // audit writes then fail once their busy timeout runs out.
-  class AdminDbWriteLock {
-   public:
-    explicit AdminDbWriteLock(const std::string& data_dir) {
-      const std::string path = data_dir + "/admin.db";
-      ok_ = sqlite3_open(path.c_str(), &db_) == SQLITE_OK &&
-            sqlite3_exec(db_, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) ==
-                SQLITE_OK;
-    }
-    ~AdminDbWriteLock() {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      sqlite3_close(db_);
-    }
-    bool ok() const { return ok_; }
-
-   private:
-    sqlite3* db_ = nullptr;
-    bool ok_ = false;
-  };
+  // audit writes then fail once their busy timeout runs out. Returns the
+  // connection, for ReleaseAdminDb.
+  sqlite3* LockAdminDb() {
+    sqlite3* db = server_->OpenStoreFile(SqliteAdminStorage::kFileName);
+    EXPECT_TRUE(SqliteExec(db, "BEGIN IMMEDIATE").ok());
+    return db;
+  }
+  static void ReleaseAdminDb(sqlite3* db) {
+    EXPECT_TRUE(SqliteExec(db, "ROLLBACK").ok());
+    sqlite3_close(db);
+  }
 
   std::unique_ptr<SecuredServer> server_;
 };
@@ -135,15 +129,13 @@ TEST_F(AuditLogTest, WriteIsRecordedAsPendingBeforeItIsMade) {
 }
 
 TEST_F(AuditLogTest, WriteIsRefusedWhenTheLogCannotBeWritten) {
-  {
-    AdminDbWriteLock lock(server_->data_dir());
-    ASSERT_TRUE(lock.ok());
-    grpc::Status status = CreateProject("unaudited");
-    EXPECT_EQ(status.error_code(), Code::UNAVAILABLE);
-    EXPECT_THAT(status.error_message(), HasSubstr("audit log"));
-    EXPECT_THAT(status.error_message(), HasSubstr("nothing was changed"));
-    EXPECT_EQ(GetProject("unaudited"), Code::NOT_FOUND);
-  }
+  sqlite3* admin_db = LockAdminDb();
+  grpc::Status refused = CreateProject("unaudited");
+  EXPECT_EQ(refused.error_code(), Code::UNAVAILABLE);
+  EXPECT_THAT(refused.error_message(), HasSubstr("audit log"));
+  EXPECT_THAT(refused.error_message(), HasSubstr("nothing was changed"));
+  EXPECT_EQ(GetProject("unaudited"), Code::NOT_FOUND);
+  ReleaseAdminDb(admin_db);
   // Once the log can be written again, so can the graph.
   grpc::Status status = CreateProject("unaudited");
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -159,13 +151,11 @@ TEST_F(AuditLogTest, ImportIsRefusedWhenTheLogCannotBeWritten) {
        "gent,Gent,BE,51.05,3.72,263000\n"},
   };
   v1::ImportDatasetResponse response;
-  {
-    AdminDbWriteLock lock(server_->data_dir());
-    ASSERT_TRUE(lock.ok());
-    grpc::Status status = ImportFiles(server_->catalog(), files, &response);
-    EXPECT_EQ(status.error_code(), Code::UNAVAILABLE);
-    EXPECT_THAT(status.error_message(), HasSubstr("audit log"));
-  }
+  sqlite3* admin_db = LockAdminDb();
+  grpc::Status refused = ImportFiles(server_->catalog(), files, &response);
+  EXPECT_EQ(refused.error_code(), Code::UNAVAILABLE);
+  EXPECT_THAT(refused.error_message(), HasSubstr("audit log"));
+  ReleaseAdminDb(admin_db);
   v1::GetCityRequest get;
   get.set_name("cities/gent");
   v1::City city;

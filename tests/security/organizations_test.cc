@@ -196,18 +196,6 @@ class OrganizationsTest : public ::testing::Test {
     return server_->catalog()->DeleteCity(&context, r, &response);
   }
 
-  // The SQLite database `file` of the server's data directory, opened beside
-  // the server's own connection, as another process could open it. Close it
-  // with sqlite3_close.
-  sqlite3* OpenStoreFile(const char* file) {
-    sqlite3* db = nullptr;
-    const std::filesystem::path path =
-        std::filesystem::path(server_->data_dir()) / file;
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK) << path;
-    sqlite3_busy_timeout(db, 5000);
-    return db;
-  }
-
   // Holds the graph's write lock (as every write takes it) while `call` runs
   // on another thread; once `call` has had time to reach the lock and wait
   // for it, `inside` runs under the lock and its mutation is applied with
@@ -501,7 +489,7 @@ constexpr char kRefuseCityDeletes[] =
 TEST_F(OrganizationsTest, ACityWhoseDeletionFailsStaysInItsOrganizations) {
   CreateNapoli();
   ASSERT_TRUE(Update(Change("b", "", {"napoli"}, {})).ok());
-  sqlite3* graph_db = OpenStoreFile(SqliteStorage::kFileName);
+  sqlite3* graph_db = server_->OpenStoreFile(SqliteStorage::kFileName);
   ASSERT_TRUE(SqliteExec(graph_db, kRefuseCityDeletes).ok());
 
   grpc::Status status = DeleteCity("napoli");
@@ -529,8 +517,8 @@ TEST_F(OrganizationsTest, ACityWhoseDeletionFailsStaysInItsOrganizations) {
 TEST_F(OrganizationsTest, NoWriteComesBetweenAFailedCityDeletionAndItsUndo) {
   CreateNapoli();
   ASSERT_TRUE(Update(Change("b", "", {"napoli"}, {})).ok());
-  sqlite3* graph_db = OpenStoreFile(SqliteStorage::kFileName);
-  sqlite3* admin_db = OpenStoreFile(SqliteAdminStorage::kFileName);
+  sqlite3* graph_db = server_->OpenStoreFile(SqliteStorage::kFileName);
+  sqlite3* admin_db = server_->OpenStoreFile(SqliteAdminStorage::kFileName);
   // The trigger takes effect when the deletion can commit.
   ASSERT_TRUE(SqliteExec(graph_db, "BEGIN IMMEDIATE").ok());
   ASSERT_TRUE(SqliteExec(graph_db, kRefuseCityDeletes).ok());

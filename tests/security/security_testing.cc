@@ -13,8 +13,10 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "gtest/gtest.h"
 #include "server/audit_log.h"
 #include "server/token_secrets.h"
+#include "sqlite3.h"
 #include "tests/server/in_process_server.h"
 #include "tests/testing/sample_data.h"
 
@@ -293,6 +295,14 @@ absl::StatusOr<std::vector<v1::AuditEvent>> SecuredServer::AuditEvents() {
     page_token = response.next_page_token();
   } while (!page_token.empty());
   return events;
+}
+
+sqlite3* SecuredServer::OpenStoreFile(const char* file) {
+  sqlite3* db = nullptr;
+  const std::filesystem::path path = std::filesystem::path(data_dir()) / file;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK) << path;
+  sqlite3_busy_timeout(db, 5000);
+  return db;
 }
 
 }  // namespace citymatch::testing

@@ -24,6 +24,8 @@
 #include "server/server.h"
 #include "tests/testing/temp_dir.h"
 
+struct sqlite3;
+
 namespace citymatch::testing {
 
 // A token as Admin.CreateToken returned it.
@@ -122,6 +124,12 @@ class SecuredServer {
   grpc::Status RevokeToken(const std::string& name);
   // The whole audit log, newest first, read page by page.
   absl::StatusOr<std::vector<v1::AuditEvent>> AuditEvents();
+
+  // The SQLite database `file` of the data directory ("admin.db"), opened
+  // beside the server's own connection, as another process could open it
+  // (busy timeout 5 s): to hold its write lock, or make its writes fail.
+  // Close it with sqlite3_close.
+  sqlite3* OpenStoreFile(const char* file);
 
   // Shuts the server down and starts it again on the same data directory,
   // as a process restart would. Channels and stubs taken before are dead.
