@@ -93,7 +93,7 @@ absl::StatusOr<OrganizationRecord> TokenRegistry::CreateOrganization(
 absl::StatusOr<TokenRegistry::Created> TokenRegistry::CreateToken(
     TokenRole role, const std::string& organization_id,
     const std::string& display_name, int64_t expire_time_ms,
-    const std::function<absl::Status(const std::string& token)>& before_store) {
+    const std::function<absl::Status(const Created& created)>& before_store) {
   if (role == TokenRole::kEditor && organization_id.empty()) {
     return absl::InvalidArgumentError("an EDITOR token needs an organization");
   }
@@ -119,7 +119,7 @@ absl::StatusOr<TokenRegistry::Created> TokenRegistry::CreateToken(
         absl::StrCat("organization ", organization_id, " not found"));
   }
   if (before_store) {
-    if (absl::Status done = before_store(created.token); !done.ok()) {
+    if (absl::Status done = before_store(created); !done.ok()) {
       return done;
     }
   }
@@ -384,8 +384,8 @@ absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
   result.path = AdminTokenPath(data_dir);
   absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
       TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0,
-      [&](const std::string& token) {
-        return WriteTokenFile(result.path, token);
+      [&](const TokenRegistry::Created& fresh) {
+        return WriteTokenFile(result.path, fresh.token);
       });
   if (!created.ok()) return created.status();
   result.record = created->record;

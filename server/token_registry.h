@@ -46,14 +46,14 @@ class TokenRegistry {
   };
   // InvalidArgument if an editor has no organisation (or another role has
   // one); NotFound if the organisation does not exist. `before_store`, if
-  // given, is called with the secret token just before the token is stored
-  // (under the registry's lock); if it fails, nothing is stored and its
-  // error is returned.
+  // given, is called with the new token (its record and its secret) just
+  // before the token is stored (under the registry's lock); if it fails,
+  // nothing is stored and its error is returned.
   absl::StatusOr<Created> CreateToken(
       TokenRole role, const std::string& organization_id,
       const std::string& display_name, int64_t expire_time_ms,
-      const std::function<absl::Status(const std::string& token)>&
-          before_store = nullptr);
+      const std::function<absl::Status(const Created& created)>& before_store =
+          nullptr);
 
   // NotFound if unknown. Revoking twice is fine. FailedPrecondition for the
   // last ADMIN token that is neither revoked nor expired at `now`, which
