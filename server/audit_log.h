@@ -45,8 +45,8 @@ class AuditLog {
   void Finish(int64_t sequence, absl::string_view resource,
               const grpc::Status& result);
 
-  // Appends one event for a write that was refused before it began, or that
-  // the server made at start. A storage failure is logged, not returned.
+  // Appends one event for a write that was refused before it began. A
+  // storage failure is logged, not returned.
   void Record(const Principal& principal, absl::string_view method,
               absl::string_view resource, const grpc::Status& result);
 

@@ -220,29 +220,14 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
-// Audits the creation of an ADMIN token the server made at start, as any
-// token creation is. No token called for it, so the event names the new
-// token as its own creator under `method`: the operator who started the
-// server acts through it. Returns the token's resource name.
-std::string AuditStartToken(AuditLog* audit, const TokenRecord& token,
-                            absl::string_view method) {
-  const std::string name = absl::StrCat("tokens/", token.id);
-  Principal creator;
-  creator.token_id = token.id;
-  creator.role = TokenRole::kAdmin;
-  audit->Record(creator, method, name, grpc::Status::OK);
-  return name;
-}
-
 // --new_admin_token: a new ADMIN token in <data_dir>/admin.token, audited
 // under the method "NewAdminToken".
 absl::Status WriteNewAdminToken(TokenRegistry* registry, AuditLog* audit,
                                 const std::string& data_dir) {
   absl::StatusOr<NewAdminTokenResult> created =
-      NewAdminToken(registry, data_dir);
+      NewAdminToken(registry, audit, data_dir);
   if (!created.ok()) return created.status();
-  const std::string name =
-      AuditStartToken(audit, created->record, "NewAdminToken");
+  const std::string name = absl::StrCat("tokens/", created->record.id);
   std::string before;
   if (created->replaced && created->replaced_token_id.empty()) {
     before = "; the token it held before did not work on this store";
@@ -323,13 +308,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   server->registry_ = std::move(*registry);
   server->audit_ = std::make_unique<AuditLog>(server->admin_storage_.get());
   absl::StatusOr<absl::optional<NewAdminTokenResult>> bootstrap =
-      BootstrapAdminToken(server->registry_.get(), options.data_dir);
+      BootstrapAdminToken(server->registry_.get(), server->audit_.get(),
+                          options.data_dir);
   if (!bootstrap.ok()) return bootstrap.status();
   if (bootstrap->has_value()) {
     const NewAdminTokenResult& created = **bootstrap;
-    const std::string name = AuditStartToken(
-        server->audit_.get(), created.record, "BootstrapAdminToken");
-    spdlog::info("first start: wrote ADMIN token {} to {}", name, created.path);
+    spdlog::info("first start: wrote ADMIN token tokens/{} to {}",
+                 created.record.id, created.path);
   } else if (options.new_admin_token) {
     absl::Status status = WriteNewAdminToken(
         server->registry_.get(), server->audit_.get(), options.data_dir);

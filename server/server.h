@@ -59,9 +59,11 @@ class Server {
  public:
   // Opens the stores and starts serving. On first start (no token yet), or
   // with `new_admin_token`, it writes an ADMIN token to
-  // `<data_dir>/admin.token`. Unavailable if the address cannot be bound;
-  // the stores' errors (DataLoss, ...) as they are; InvalidArgument if the
-  // seed data set has bad rows or a TLS file cannot be read.
+  // `<data_dir>/admin.token`. Unavailable if the address cannot be bound,
+  // or, naming the audit log, if that token's creation cannot be audited
+  // (no token is then made); the stores' errors (DataLoss, ...) as they
+  // are; InvalidArgument if the seed data set has bad rows or a TLS file
+  // cannot be read.
   static absl::StatusOr<std::unique_ptr<Server>> BuildAndStart(
       const ServerOptions& options);
 

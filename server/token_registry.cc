@@ -14,6 +14,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/audit_log.h"
+#include "server/status_util.h"
 #include "server/token_secrets.h"
 
 namespace citymatch {
@@ -371,6 +373,50 @@ absl::Status WriteTokenFile(const std::string& path, const std::string& token) {
   return absl::OkStatus();
 }
 
+// The audit event of an ADMIN token the server makes at start, under
+// `method`: begun just before the token is stored and finished with whether
+// it was, as every write is audited (see AuditLog), so that no ADMIN token
+// exists that the log does not show. No token called for it, so the event
+// names the new token as its own principal: the operator who started the
+// server acts through it.
+class StartTokenEvent {
+ public:
+  StartTokenEvent(AuditLog* audit, absl::string_view method)
+      : audit_(audit), method_(method) {}
+
+  // Unavailable, naming the audit log, if the event cannot be written; the
+  // token must then not be stored.
+  absl::Status Begin(const TokenRecord& token) {
+    resource_ = absl::StrCat("tokens/", token.id);
+    Principal creator;
+    creator.token_id = token.id;
+    creator.role = TokenRole::kAdmin;
+    absl::StatusOr<int64_t> sequence =
+        audit_->Begin(creator, method_, resource_);
+    if (!sequence.ok()) {
+      return absl::Status(
+          sequence.status().code(),
+          absl::StrCat("cannot create an ADMIN token (", method_,
+                       "): ", sequence.status().message()));
+    }
+    sequence_ = *sequence;
+    return absl::OkStatus();
+  }
+
+  // Sets the event's result, if it was begun, to `stored`.
+  void Finish(const absl::Status& stored) {
+    if (sequence_.has_value()) {
+      audit_->Finish(*sequence_, resource_, ToGrpcStatus(stored));
+    }
+  }
+
+ private:
+  AuditLog* const audit_;
+  const std::string method_;
+  std::string resource_;
+  absl::optional<int64_t> sequence_;
+};
+
 }  // namespace
 
 std::string AdminTokenPath(const std::string& data_dir) {
@@ -378,21 +424,30 @@ std::string AdminTokenPath(const std::string& data_dir) {
 }
 
 absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
-    TokenRegistry* registry, const std::string& data_dir) {
+    TokenRegistry* registry, AuditLog* audit, const std::string& data_dir) {
   if (!registry->empty()) return absl::nullopt;
   NewAdminTokenResult result;
   result.path = AdminTokenPath(data_dir);
+  StartTokenEvent event(audit, "BootstrapAdminToken");
   absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
       TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0,
       [&](const TokenRegistry::Created& fresh) {
+        // Audited before the file is written: an event that cannot be
+        // written then leaves no file naming a token that was never stored,
+        // and a file that cannot be written is in the log as refused.
+        if (absl::Status begun = event.Begin(fresh.record); !begun.ok()) {
+          return begun;
+        }
         return WriteTokenFile(result.path, fresh.token);
       });
+  event.Finish(created.status());
   if (!created.ok()) return created.status();
   result.record = created->record;
   return result;
 }
 
 absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,
+                                                  AuditLog* audit,
                                                   const std::string& data_dir) {
   NewAdminTokenResult result;
   result.path = AdminTokenPath(data_dir);
@@ -411,8 +466,16 @@ absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,
   // The token is stored before its secret is written: the other order
   // could leave a file naming a token that does not exist in place of one
   // that worked.
+  StartTokenEvent event(audit, "NewAdminToken");
   absl::StatusOr<TokenRegistry::Created> created =
-      registry->CreateToken(TokenRole::kAdmin, "", kNewAdminTokenName, 0);
+      registry->CreateToken(TokenRole::kAdmin, "", kNewAdminTokenName, 0,
+                            [&](const TokenRegistry::Created& fresh) {
+                              return event.Begin(fresh.record);
+                            });
+  // Finished before the file is written: the result says whether the token
+  // was stored, which a file that cannot be written does not undo (the
+  // error below names the token).
+  event.Finish(created.status());
   if (!created.ok()) return created.status();
   result.record = created->record;
   absl::Status written = WriteTokenFile(result.path, created->token);

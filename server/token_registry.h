@@ -24,6 +24,8 @@
 
 namespace citymatch {
 
+class AuditLog;
+
 class TokenRegistry {
  public:
   // Loads everything from `storage` (which must outlive the registry).
@@ -147,19 +149,25 @@ struct NewAdminTokenResult {
 // configuration. Returns the token and the path written, nullopt if tokens
 // existed. The file is written first: if it cannot be, no token is stored,
 // and the next start tries again instead of serving a store whose only
-// ADMIN token nobody knows.
+// ADMIN token nobody knows. Before either, the creation is recorded in
+// `audit` (method "BootstrapAdminToken", the new token as its principal):
+// if that fails, Unavailable naming the audit log, and neither is written.
 absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
-    TokenRegistry* registry, const std::string& data_dir);
+    TokenRegistry* registry, AuditLog* audit, const std::string& data_dir);
 
 // Creates an ADMIN token and writes its secret to `<data_dir>/admin.token`
 // (mode 0600), atomically replacing a file already there: the way back in
 // for whoever has no ADMIN token left, because the file was deleted or the
 // store was restored from a backup (which never holds the secret). It needs
 // no other authentication, since whoever can open the store can read every
-// secret it guards. The token the file held before is not revoked. Errors
-// of the registry as they are; Unavailable if the file cannot be written
-// (the token then exists, but nobody knows its secret).
+// secret it guards. The token the file held before is not revoked. The
+// creation is recorded in `audit` (method "NewAdminToken", the new token as
+// its principal) before the token is stored. Errors of the registry as they
+// are; Unavailable, naming the audit log, if the event cannot be written
+// (nothing is then stored or written); Unavailable if the file cannot be
+// written (the token then exists, but nobody knows its secret).
 absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,
+                                                  AuditLog* audit,
                                                   const std::string& data_dir);
 
 }  // namespace citymatch

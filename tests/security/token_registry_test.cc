@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "graph/storage/sqlite_admin_storage.h"
 #include "gtest/gtest.h"
+#include "server/audit_log.h"
 #include "server/token_secrets.h"
 #include "tests/testing/temp_dir.h"
 
@@ -88,11 +89,13 @@ class TokenRegistryTest : public ::testing::Test {
 
   void Open() {
     registry_.reset();
+    audit_.reset();
     storage_.reset();
     absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> storage =
         SqliteAdminStorage::Open(dir_.path());
     ASSERT_TRUE(storage.ok()) << storage.status();
     storage_ = std::move(*storage);
+    audit_ = std::make_unique<AuditLog>(storage_.get());
     absl::StatusOr<std::unique_ptr<TokenRegistry>> registry =
         TokenRegistry::Open(storage_.get());
     ASSERT_TRUE(registry.ok()) << registry.status();
@@ -119,8 +122,17 @@ class TokenRegistryTest : public ::testing::Test {
     return created.ok() ? *created : TokenRegistry::Created();
   }
 
+  // The audit log, newest first.
+  std::vector<AuditRecord> Events() {
+    absl::StatusOr<std::vector<AuditRecord>> events =
+        storage_->ListAudit(0, 100);
+    EXPECT_TRUE(events.ok()) << events.status();
+    return events.ok() ? *events : std::vector<AuditRecord>();
+  }
+
   TempDir dir_;
   std::unique_ptr<SqliteAdminStorage> storage_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<TokenRegistry> registry_;
 };
 
@@ -545,7 +557,7 @@ TEST_F(TokenRegistryTest, DeleteOrganizationWaitsForItsTokensToStopWorking) {
 
 TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
   absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
-      BootstrapAdminToken(registry_.get(), dir_.path());
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path());
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_TRUE(created->has_value());
   const std::string path = (*created)->path;
@@ -561,10 +573,18 @@ TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->role, TokenRole::kAdmin);
   EXPECT_EQ(p->token_id, (*created)->record.id);
+  // Audited as any token creation, with the new token as its own principal.
+  std::vector<AuditRecord> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].method, "BootstrapAdminToken");
+  EXPECT_EQ(events[0].resource, "tokens/" + p->token_id);
+  EXPECT_EQ(events[0].token_id, p->token_id);
+  EXPECT_EQ(events[0].role, TokenRole::kAdmin);
+  EXPECT_EQ(events[0].result, "OK");
 
   // Tokens exist now: a second start writes nothing and keeps the file.
   absl::StatusOr<absl::optional<NewAdminTokenResult>> again =
-      BootstrapAdminToken(registry_.get(), dir_.path());
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path());
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(again->has_value());
   std::ifstream in2(path);
@@ -572,6 +592,7 @@ TEST_F(TokenRegistryTest, BootstrapWritesAnAdminTokenOnceWithMode0600) {
   content2 << in2.rdbuf();
   EXPECT_EQ(content2.str(), content.str());
   EXPECT_EQ(registry_->Tokens().size(), 1u);
+  EXPECT_EQ(Events().size(), 1u);
 }
 
 // The whole of `path`, whitespace stripped ("" if it cannot be read).
@@ -589,27 +610,36 @@ TEST_F(TokenRegistryTest, BootstrapStoresNoTokenIfTheFileCannotBeWritten) {
   const std::string path = dir_.File("admin.token");
   ASSERT_TRUE(std::filesystem::create_directory(path));
   absl::StatusOr<absl::optional<NewAdminTokenResult>> failed =
-      BootstrapAdminToken(registry_.get(), dir_.path());
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path());
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(failed.status().message(), HasSubstr(path));
   EXPECT_TRUE(registry_->empty());
+  // Audited first, so the log shows the attempt, refused.
+  std::vector<AuditRecord> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].method, "BootstrapAdminToken");
+  EXPECT_EQ(events[0].result, "UNAVAILABLE");
   Open();
   EXPECT_TRUE(registry_->empty());
 
   ASSERT_TRUE(std::filesystem::remove(path));
   absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
-      BootstrapAdminToken(registry_.get(), dir_.path());
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path());
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_TRUE(created->has_value());
   absl::StatusOr<Principal> admin = registry_->Authenticate(ReadToken(path));
   ASSERT_TRUE(admin.ok()) << admin.status();
   EXPECT_EQ(admin->role, TokenRole::kAdmin);
+  events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].resource, "tokens/" + admin->token_id);
+  EXPECT_EQ(events[0].result, "OK");
 }
 
 TEST_F(TokenRegistryTest, BootstrapDoesNothingWhenTokensExist) {
   MustCreateToken(TokenRole::kViewer);
   absl::StatusOr<absl::optional<NewAdminTokenResult>> created =
-      BootstrapAdminToken(registry_.get(), dir_.path());
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path());
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_FALSE(created->has_value());
   EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
@@ -626,12 +656,13 @@ std::vector<std::string> FileNames(const std::string& dir) {
 }
 
 TEST_F(TokenRegistryTest, NewAdminTokenAfterTheFileWasLost) {
-  ASSERT_TRUE(BootstrapAdminToken(registry_.get(), dir_.path()).ok());
+  ASSERT_TRUE(
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path()).ok());
   const std::string lost = ReadToken(dir_.File("admin.token"));
   ASSERT_TRUE(std::filesystem::remove(dir_.File("admin.token")));
 
   absl::StatusOr<NewAdminTokenResult> created =
-      NewAdminToken(registry_.get(), dir_.path());
+      NewAdminToken(registry_.get(), audit_.get(), dir_.path());
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->path, dir_.File("admin.token"));
   EXPECT_FALSE(created->replaced);
@@ -644,6 +675,13 @@ TEST_F(TokenRegistryTest, NewAdminTokenAfterTheFileWasLost) {
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->role, TokenRole::kAdmin);
   EXPECT_EQ(p->token_id, created->record.id);
+  const std::vector<AuditRecord> events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].method, "NewAdminToken");
+  EXPECT_EQ(events[0].resource, "tokens/" + p->token_id);
+  EXPECT_EQ(events[0].token_id, p->token_id);
+  EXPECT_EQ(events[0].role, TokenRole::kAdmin);
+  EXPECT_EQ(events[0].result, "OK");
   // The lost token was not revoked: whoever still has it keeps working.
   EXPECT_TRUE(registry_->Authenticate(lost).ok());
   EXPECT_EQ(registry_->Tokens().size(), 2u);
@@ -654,13 +692,14 @@ TEST_F(TokenRegistryTest, NewAdminTokenAfterTheFileWasLost) {
 }
 
 TEST_F(TokenRegistryTest, NewAdminTokenReplacesTheFileAndNamesTheOldToken) {
-  ASSERT_TRUE(BootstrapAdminToken(registry_.get(), dir_.path()).ok());
+  ASSERT_TRUE(
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path()).ok());
   const std::string old = ReadToken(dir_.File("admin.token"));
   absl::StatusOr<Principal> old_principal = registry_->Authenticate(old);
   ASSERT_TRUE(old_principal.ok());
 
   absl::StatusOr<NewAdminTokenResult> created =
-      NewAdminToken(registry_.get(), dir_.path());
+      NewAdminToken(registry_.get(), audit_.get(), dir_.path());
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_TRUE(created->replaced);
   EXPECT_EQ(created->replaced_token_id, old_principal->token_id);
@@ -678,14 +717,15 @@ TEST_F(TokenRegistryTest, NewAdminTokenReplacesTheFileAndNamesTheOldToken) {
 }
 
 TEST_F(TokenRegistryTest, NewAdminTokenReplacesAFileHoldingNoWorkingToken) {
-  ASSERT_TRUE(BootstrapAdminToken(registry_.get(), dir_.path()).ok());
+  ASSERT_TRUE(
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path()).ok());
   {
     std::ofstream out(dir_.File("admin.token"), std::ios::trunc);
     // Well-formed, but never stored here (another store's token, say).
     out << GenerateToken().token << "\n";
   }
   absl::StatusOr<NewAdminTokenResult> created =
-      NewAdminToken(registry_.get(), dir_.path());
+      NewAdminToken(registry_.get(), audit_.get(), dir_.path());
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_TRUE(created->replaced);
   EXPECT_EQ(created->replaced_token_id, "");
@@ -697,10 +737,14 @@ TEST_F(TokenRegistryTest, NewAdminTokenNeedsAWritableStore) {
   absl::StatusOr<std::unique_ptr<TokenRegistry>> registry =
       TokenRegistry::Open(&flaky);
   ASSERT_TRUE(registry.ok());
+  AuditLog audit(&flaky);
   flaky.fail_writes = true;
   absl::StatusOr<NewAdminTokenResult> created =
-      NewAdminToken(registry->get(), dir_.path());
+      NewAdminToken(registry->get(), &audit, dir_.path());
   EXPECT_TRUE(absl::IsUnavailable(created.status())) << created.status();
+  // The audit event is written first, and fails first.
+  EXPECT_THAT(created.status().message(), HasSubstr("audit log"));
+  EXPECT_TRUE(registry->get()->empty());
   // No file names a token that was never stored.
   EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
 }
