@@ -2,6 +2,7 @@
 // made that the log does not show. A write is recorded as "PENDING" before it
 // is made and gets its result after; when the log cannot be written, the
 // write is refused and nothing changes.
+#include <filesystem>
 #include <map>
 #include <string>
 #include <thread>
@@ -21,11 +22,30 @@ namespace citymatch {
 namespace {
 
 using ::citymatch::testing::ImportFiles;
+using ::citymatch::testing::OpenStoreFile;
 using ::citymatch::testing::ProjectOwnedBy;
 using ::citymatch::testing::SecuredServer;
 using ::citymatch::testing::SetDeadline;
+using ::citymatch::testing::TempDir;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Code = grpc::StatusCode;
+
+// Holds admin.db's write lock from a second connection, as another process
+// (a backup tool, an operator's sqlite3 shell) can: the server's audit
+// writes then fail once their busy timeout runs out. Returns the
+// connection, for ReleaseAdminDb.
+sqlite3* LockAdminDb(const std::string& data_dir) {
+  sqlite3* db = OpenStoreFile(data_dir, SqliteAdminStorage::kFileName);
+  EXPECT_TRUE(SqliteExec(db, "BEGIN IMMEDIATE").ok());
+  return db;
+}
+
+void ReleaseAdminDb(sqlite3* db) {
+  EXPECT_TRUE(SqliteExec(db, "ROLLBACK").ok());
+  sqlite3_close(db);
+}
 
 class AuditLogTest : public ::testing::Test {
  protected:
@@ -77,20 +97,6 @@ class AuditLogTest : public ::testing::Test {
     return out;
   }
 
-  // Holds admin.db's write lock from a second connection, as another
-  // process (a backup tool, an operator's sqlite3 shell) can: the server's
-  // audit writes then fail once their busy timeout runs out. Returns the
-  // connection, for ReleaseAdminDb.
-  sqlite3* LockAdminDb() {
-    sqlite3* db = server_->OpenStoreFile(SqliteAdminStorage::kFileName);
-    EXPECT_TRUE(SqliteExec(db, "BEGIN IMMEDIATE").ok());
-    return db;
-  }
-  static void ReleaseAdminDb(sqlite3* db) {
-    EXPECT_TRUE(SqliteExec(db, "ROLLBACK").ok());
-    sqlite3_close(db);
-  }
-
   std::unique_ptr<SecuredServer> server_;
 };
 
@@ -129,7 +135,7 @@ TEST_F(AuditLogTest, WriteIsRecordedAsPendingBeforeItIsMade) {
 }
 
 TEST_F(AuditLogTest, WriteIsRefusedWhenTheLogCannotBeWritten) {
-  sqlite3* admin_db = LockAdminDb();
+  sqlite3* admin_db = LockAdminDb(server_->data_dir());
   grpc::Status refused = CreateProject("unaudited");
   EXPECT_EQ(refused.error_code(), Code::UNAVAILABLE);
   EXPECT_THAT(refused.error_message(), HasSubstr("audit log"));
@@ -151,7 +157,7 @@ TEST_F(AuditLogTest, ImportIsRefusedWhenTheLogCannotBeWritten) {
        "gent,Gent,BE,51.05,3.72,263000\n"},
   };
   v1::ImportDatasetResponse response;
-  sqlite3* admin_db = LockAdminDb();
+  sqlite3* admin_db = LockAdminDb(server_->data_dir());
   grpc::Status refused = ImportFiles(server_->catalog(), files, &response);
   EXPECT_EQ(refused.error_code(), Code::UNAVAILABLE);
   EXPECT_THAT(refused.error_message(), HasSubstr("audit log"));
@@ -169,6 +175,84 @@ TEST_F(AuditLogTest, ImportIsRefusedWhenTheLogCannotBeWritten) {
   const v1::AuditEvent imported = Newest();
   EXPECT_THAT(imported.method(), HasSubstr("ImportDataset"));
   EXPECT_EQ(imported.result(), "OK");
+}
+
+// The ADMIN token a start makes is audited before it is stored, like any
+// write: when the event cannot be written, the start is refused and no token
+// is made. A first start then leaves no token and no admin.token, and the
+// next start makes both.
+TEST(AuditLogStartTest, FirstStartMakesNoAdminTokenWhenTheLogCannotBeWritten) {
+  TempDir data;
+  const std::string dir = data.File("store");
+  // admin.db as a start that stopped before the token leaves it: no token.
+  ASSERT_TRUE(SqliteAdminStorage::Open(dir).ok());
+  ServerOptions options;
+  options.data_dir = dir;
+  options.grpc_addr = "127.0.0.1:0";
+  options.drain_notice = absl::ZeroDuration();
+  sqlite3* admin_db = LockAdminDb(dir);
+  absl::StatusOr<std::unique_ptr<Server>> refused =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(refused.status().message()),
+              AllOf(HasSubstr("BootstrapAdminToken"), HasSubstr("audit log"),
+                    HasSubstr("nothing was changed")));
+  ReleaseAdminDb(admin_db);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/admin.token"));
+  {
+    absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin =
+        SqliteAdminStorage::Open(dir);
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    absl::StatusOr<std::vector<TokenRecord>> tokens = (*admin)->LoadTokens();
+    ASSERT_TRUE(tokens.ok()) << tokens.status();
+    EXPECT_TRUE(tokens->empty());
+  }
+
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_TRUE(std::filesystem::exists(dir + "/admin.token"));
+  const std::vector<TokenRecord> tokens = (*server)->tokens()->Tokens();
+  (*server)->Shutdown(absl::ZeroDuration());
+  ASSERT_EQ(tokens.size(), 1u);
+  absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin =
+      SqliteAdminStorage::Open(dir);
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  absl::StatusOr<std::vector<AuditRecord>> events = (*admin)->ListAudit(0, 10);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].method, "BootstrapAdminToken");
+  EXPECT_EQ((*events)[0].resource, "tokens/" + tokens[0].id);
+  EXPECT_EQ((*events)[0].token_id, tokens[0].id);
+  EXPECT_EQ((*events)[0].result, "OK");
+}
+
+TEST_F(AuditLogTest, NewAdminTokenIsNotMadeWhenTheLogCannotBeWritten) {
+  const std::string admin_token = server_->AdminToken();
+  const size_t tokens = server_->server()->tokens()->Tokens().size();
+  server_->Shutdown();
+  ServerOptions options;
+  options.data_dir = server_->data_dir();
+  options.grpc_addr = "127.0.0.1:0";
+  options.drain_notice = absl::ZeroDuration();
+  options.new_admin_token = true;
+  sqlite3* admin_db = LockAdminDb(server_->data_dir());
+  absl::StatusOr<std::unique_ptr<Server>> refused =
+      Server::BuildAndStart(options);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(refused.status().message()),
+              AllOf(HasSubstr("NewAdminToken"), HasSubstr("audit log"),
+                    HasSubstr("nothing was changed")));
+  ReleaseAdminDb(admin_db);
+  // admin.token still holds the token that works, and no other was stored.
+  EXPECT_EQ(server_->AdminToken(), admin_token);
+  ASSERT_TRUE(server_->Restart().ok());
+  EXPECT_EQ(server_->server()->tokens()->Tokens().size(), tokens);
+  absl::StatusOr<std::vector<v1::AuditEvent>> events = server_->AuditEvents();
+  ASSERT_TRUE(events.ok()) << events.status();
+  for (const v1::AuditEvent& e : *events) {
+    EXPECT_THAT(e.method(), Not(HasSubstr("NewAdminToken"))) << e.resource();
+  }
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ namespace citymatch {
 namespace {
 
 using ::citymatch::testing::IssuedToken;
+using ::citymatch::testing::OpenStoreFile;
 using ::citymatch::testing::ProjectOwnedBy;
 using ::citymatch::testing::SecuredServer;
 using ::citymatch::testing::SetDeadline;
@@ -489,7 +490,8 @@ constexpr char kRefuseCityDeletes[] =
 TEST_F(OrganizationsTest, ACityWhoseDeletionFailsStaysInItsOrganizations) {
   CreateNapoli();
   ASSERT_TRUE(Update(Change("b", "", {"napoli"}, {})).ok());
-  sqlite3* graph_db = server_->OpenStoreFile(SqliteStorage::kFileName);
+  sqlite3* graph_db =
+      OpenStoreFile(server_->data_dir(), SqliteStorage::kFileName);
   ASSERT_TRUE(SqliteExec(graph_db, kRefuseCityDeletes).ok());
 
   grpc::Status status = DeleteCity("napoli");
@@ -517,8 +519,10 @@ TEST_F(OrganizationsTest, ACityWhoseDeletionFailsStaysInItsOrganizations) {
 TEST_F(OrganizationsTest, NoWriteComesBetweenAFailedCityDeletionAndItsUndo) {
   CreateNapoli();
   ASSERT_TRUE(Update(Change("b", "", {"napoli"}, {})).ok());
-  sqlite3* graph_db = server_->OpenStoreFile(SqliteStorage::kFileName);
-  sqlite3* admin_db = server_->OpenStoreFile(SqliteAdminStorage::kFileName);
+  sqlite3* graph_db =
+      OpenStoreFile(server_->data_dir(), SqliteStorage::kFileName);
+  sqlite3* admin_db =
+      OpenStoreFile(server_->data_dir(), SqliteAdminStorage::kFileName);
   // The trigger takes effect when the deletion can commit.
   ASSERT_TRUE(SqliteExec(graph_db, "BEGIN IMMEDIATE").ok());
   ASSERT_TRUE(SqliteExec(graph_db, kRefuseCityDeletes).ok());

@@ -297,9 +297,9 @@ absl::StatusOr<std::vector<v1::AuditEvent>> SecuredServer::AuditEvents() {
   return events;
 }
 
-sqlite3* SecuredServer::OpenStoreFile(const char* file) {
+sqlite3* OpenStoreFile(const std::string& data_dir, const char* file) {
   sqlite3* db = nullptr;
-  const std::filesystem::path path = std::filesystem::path(data_dir()) / file;
+  const std::filesystem::path path = std::filesystem::path(data_dir) / file;
   EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK) << path;
   sqlite3_busy_timeout(db, 5000);
   return db;

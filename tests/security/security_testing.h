@@ -65,6 +65,12 @@ grpc::Status HealthCheck(grpc::Channel* channel, int* serving);
 grpc::Status ListServicesByReflection(grpc::Channel* channel,
                                       std::vector<std::string>* services);
 
+// The SQLite database `file` ("admin.db") of the data directory `data_dir`,
+// opened beside a server's own connection, as another process could open it
+// (busy timeout 5 s): to hold its write lock, or make its writes fail.
+// Close it with sqlite3_close.
+sqlite3* OpenStoreFile(const std::string& data_dir, const char* file);
+
 // The code name of `code`: "OK", "PERMISSION_DENIED", ...
 std::string CodeName(grpc::StatusCode code);
 
@@ -124,12 +130,6 @@ class SecuredServer {
   grpc::Status RevokeToken(const std::string& name);
   // The whole audit log, newest first, read page by page.
   absl::StatusOr<std::vector<v1::AuditEvent>> AuditEvents();
-
-  // The SQLite database `file` of the data directory ("admin.db"), opened
-  // beside the server's own connection, as another process could open it
-  // (busy timeout 5 s): to hold its write lock, or make its writes fail.
-  // Close it with sqlite3_close.
-  sqlite3* OpenStoreFile(const char* file);
 
   // Shuts the server down and starts it again on the same data directory,
   // as a process restart would. Channels and stubs taken before are dead.
