@@ -1,6 +1,7 @@
 #include "graph/storage/sqlite_admin_storage.h"
 
 #include <filesystem>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -27,6 +28,16 @@ CREATE TABLE IF NOT EXISTS audit_events (
   token_id TEXT NOT NULL, role INTEGER NOT NULL, organization_id TEXT NOT NULL,
   method TEXT NOT NULL, resource TEXT NOT NULL, result TEXT NOT NULL);
 )sql";
+
+// The outcome of a statement that writes one row found by its key:
+// `status`, or NotFound naming `what` if it succeeded but matched no row.
+absl::Status OneRowWritten(sqlite3* db, absl::Status status,
+                           absl::string_view what) {
+  if (status.ok() && sqlite3_changes(db) == 0) {
+    return absl::NotFoundError(absl::StrCat(what, " not found"));
+  }
+  return status;
+}
 
 }  // namespace
 
@@ -113,10 +124,8 @@ absl::Status SqliteAdminStorage::UpdateOrganizationCities(
     for (const OrganizationRecord& org : organizations) {
       status =
           q.Bind(1, org.id).Bind(2, absl::StrJoin(org.city_ids, ",")).Run();
-      if (status.ok() && sqlite3_changes(db_) == 0) {
-        status = absl::NotFoundError(
-            absl::StrCat("organization ", org.id, " not found"));
-      }
+      status = OneRowWritten(db_, std::move(status),
+                             absl::StrCat("organization ", org.id));
       if (!status.ok()) break;
     }
   }
@@ -136,21 +145,16 @@ absl::Status SqliteAdminStorage::UpdateOrganization(
                             .Bind(2, org.display_name)
                             .Bind(3, absl::StrJoin(org.city_ids, ","))
                             .Run();
-  if (status.ok() && sqlite3_changes(db_) == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("organization ", org.id, " not found"));
-  }
-  return status;
+  return OneRowWritten(db_, std::move(status),
+                       absl::StrCat("organization ", org.id));
 }
 
 absl::Status SqliteAdminStorage::DeleteOrganization(const std::string& id) {
   absl::MutexLock lock(&mu_);
   SqliteStatement q(db_, "DELETE FROM organizations WHERE id = ?1");
   absl::Status status = q.Bind(1, id).Run();
-  if (status.ok() && sqlite3_changes(db_) == 0) {
-    return absl::NotFoundError(absl::StrCat("organization ", id, " not found"));
-  }
-  return status;
+  return OneRowWritten(db_, std::move(status),
+                       absl::StrCat("organization ", id));
 }
 
 absl::Status SqliteAdminStorage::PutToken(const TokenRecord& t) {
@@ -199,11 +203,8 @@ absl::Status SqliteAdminStorage::SetAuditResult(int64_t sequence,
                     "WHERE sequence = ?3");
   absl::Status status =
       q.Bind(1, resource).Bind(2, result).Bind(3, sequence).Run();
-  if (status.ok() && sqlite3_changes(db_) == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("audit event ", sequence, " not found"));
-  }
-  return status;
+  return OneRowWritten(db_, std::move(status),
+                       absl::StrCat("audit event ", sequence));
 }
 
 absl::StatusOr<std::vector<AuditRecord>> SqliteAdminStorage::ListAudit(
