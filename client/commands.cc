@@ -398,18 +398,22 @@ int Commands::Export(const std::string& dir, bool force) {
           << ", or export into another folder\n";
     return true;
   };
-  // Asked before the call, which can take minutes, then again of the names
-  // the server sent, just before they are written.
+  // Asked before the call, which can take minutes, so as not to make it in
+  // vain; the write itself never replaces a file without --force, even one
+  // created during the call.
   if (refused({std::begin(kInterchangeFiles), std::end(kInterchangeFiles)})) {
     return kExitUsage;
   }
   absl::StatusOr<std::map<std::string, std::string>> files =
       client_->ExportDataset();
   if (!files.ok()) return ServerFailure(files.status());
-  std::vector<std::string> names;
-  for (const auto& [name, content] : *files) names.push_back(name);
-  if (refused(names)) return kExitUsage;
-  absl::Status written = WriteDatasetFolder(dir, *files);
+  absl::Status written = WriteDatasetFolder(
+      dir, *files, force ? Existing::kReplace : Existing::kKeep);
+  if (absl::IsAlreadyExists(written)) {
+    std::vector<std::string> names;
+    for (const auto& [name, content] : *files) names.push_back(name);
+    if (refused(names)) return kExitUsage;
+  }
   if (!written.ok()) return LocalFailure(written);
 
   // JSON: {"directory": DIR, "files": [{"file": NAME, "bytes": N}, ...]}.

@@ -34,18 +34,28 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
 // cannot be read.
 std::vector<std::string> OtherCsvFiles(const std::string& dir);
 
-// Those of `names` that `dir` already holds, in the order given: the files
-// a WriteDatasetFolder into `dir` would replace. Empty if `dir` does not
-// exist.
+// Those of `names` that `dir` already holds (a link counts, even one that
+// points nowhere), in the order given: the files a WriteDatasetFolder into
+// `dir` would replace or refuse. Empty if `dir` does not exist.
 std::vector<std::string> ExistingFiles(const std::string& dir,
                                        const std::vector<std::string>& names);
 
-// Writes each of `files` into `dir`, creating it if needed and replacing
-// files of the same name. InvalidArgument for a file name that is not a plain
-// name ending in ".csv" (the names come from the server: they must not reach
-// outside `dir`); Internal if a file cannot be written.
-absl::Status WriteDatasetFolder(
-    const std::string& dir, const std::map<std::string, std::string>& files);
+// How WriteDatasetFolder treats a file of the same name already in `dir`.
+enum class Existing { kKeep, kReplace };
+
+// Writes each of `files` into `dir`, creating it if needed. Each file is
+// written in full to a temporary file beside it, then put in place under its
+// name: so no reader sees half a file, and a write that fails leaves no new
+// file behind. With Existing::kKeep, a name `dir` holds by then (a file or a
+// link, created at any moment before) is left alone: AlreadyExists naming
+// it, and none of `files` is written. With Existing::kReplace, each file (or
+// link) of the same name is replaced, one file at a time.
+// InvalidArgument for a file name that is not a plain name ending in ".csv"
+// (the names come from the server: they must not reach outside `dir`);
+// Internal if a file cannot be written.
+absl::Status WriteDatasetFolder(const std::string& dir,
+                                const std::map<std::string, std::string>& files,
+                                Existing existing);
 
 }  // namespace citymatch
 

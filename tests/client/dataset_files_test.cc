@@ -1,8 +1,11 @@
 #include "client/dataset_files.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -64,11 +67,76 @@ TEST(DatasetFilesTest, WriteCreatesTheFolderAndRoundTrips) {
   const std::string out = dir.File("a/b");
   const std::map<std::string, std::string> files = {
       {"cities.csv", "id\nlyon\n"}, {"projects.csv", "id\n"}};
-  ASSERT_TRUE(WriteDatasetFolder(out, files).ok());
+  ASSERT_TRUE(WriteDatasetFolder(out, files, Existing::kKeep).ok());
   absl::StatusOr<std::map<std::string, std::string>> read =
       ReadDatasetFolder(out);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(*read, files);
+}
+
+// The names in `dir`, sorted: what a write left there, temporaries included.
+std::vector<std::string> Listing(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string Content(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+TEST(DatasetFilesTest, WriteThatMustKeepFilesWritesNothingIfOneExists) {
+  TempDir dir;
+  dir.Write("twinnings.csv", "mine\n");
+  const std::map<std::string, std::string> files = {
+      {"cities.csv", "id\n"},
+      {"projects.csv", "id\n"},
+      {"twinnings.csv", "city_a,city_b\n"}};
+  const absl::Status written =
+      WriteDatasetFolder(dir.path(), files, Existing::kKeep);
+  EXPECT_EQ(written.code(), absl::StatusCode::kAlreadyExists) << written;
+  EXPECT_THAT(written.message(), HasSubstr("twinnings.csv"));
+  // cities.csv and projects.csv were put in place before twinnings.csv was
+  // refused: taken back, and no temporary left behind.
+  EXPECT_THAT(Listing(dir.path()), ElementsAre("twinnings.csv"));
+  EXPECT_EQ(Content(dir.File("twinnings.csv")), "mine\n");
+}
+
+TEST(DatasetFilesTest, WriteThatMustKeepFilesKeepsALink) {
+  TempDir dir;
+  dir.Write("target", "mine\n");
+  std::filesystem::create_symlink(dir.File("target"), dir.File("cities.csv"));
+  EXPECT_EQ(
+      WriteDatasetFolder(dir.path(), {{"cities.csv", "id\n"}}, Existing::kKeep)
+          .code(),
+      absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Content(dir.File("target")), "mine\n");
+  EXPECT_TRUE(std::filesystem::is_symlink(dir.File("cities.csv")));
+}
+
+TEST(DatasetFilesTest, WriteThatReplacesPutsNewFilesInPlace) {
+  TempDir dir;
+  dir.Write("cities.csv", "old\n");
+  dir.Write("target", "mine\n");
+  std::filesystem::create_symlink(dir.File("target"), dir.File("projects.csv"));
+  ASSERT_TRUE(WriteDatasetFolder(
+                  dir.path(),
+                  {{"cities.csv", "id\nlyon\n"}, {"projects.csv", "id\n"}},
+                  Existing::kReplace)
+                  .ok());
+  EXPECT_EQ(Content(dir.File("cities.csv")), "id\nlyon\n");
+  // The link is replaced, not written through.
+  EXPECT_FALSE(std::filesystem::is_symlink(dir.File("projects.csv")));
+  EXPECT_EQ(Content(dir.File("projects.csv")), "id\n");
+  EXPECT_EQ(Content(dir.File("target")), "mine\n");
+  EXPECT_THAT(Listing(dir.path()),
+              ElementsAre("cities.csv", "projects.csv", "target"));
 }
 
 TEST(DatasetFilesTest, ExistingFilesAreTheOnesAWriteWouldReplace) {
@@ -88,8 +156,10 @@ TEST(DatasetFilesTest, WriteRefusesNamesThatLeaveTheFolder) {
   TempDir dir;
   for (const char* name : {"../escape.csv", "/etc/x.csv", "a/b.csv",
                            ".hidden.csv", "cities.txt", ""}) {
-    EXPECT_EQ(WriteDatasetFolder(dir.File("out"), {{name, "x"}}).code(),
-              absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(
+        WriteDatasetFolder(dir.File("out"), {{name, "x"}}, Existing::kKeep)
+            .code(),
+        absl::StatusCode::kInvalidArgument)
         << name;
   }
   EXPECT_FALSE(std::filesystem::exists(dir.File("escape.csv")));
