@@ -1,5 +1,6 @@
 #include "server/request_guard.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -22,7 +23,9 @@ grpc::Status RequestGuard::Admit(const grpc::ServerContextBase& context,
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         "authorization must be \"Bearer <token>\"");
   }
-  value.remove_prefix(kBearer.size());
+  // RFC 6750 allows one or more spaces after the scheme, and HTTP drops the
+  // spaces around a field's value (RFC 9110, 5.5); a token has none.
+  value = absl::StripAsciiWhitespace(value.substr(kBearer.size()));
   absl::StatusOr<Principal> who = registry_->Authenticate(value);
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Duration retry_after;

@@ -743,7 +743,11 @@ TEST_F(AuthorizationTest, BearerHeaderMustCarryAValidToken) {
       {"Basic " + viewer_.token, Code::UNAUTHENTICATED},
       {"Bearer", Code::UNAUTHENTICATED},
       {"Bearer ", Code::UNAUTHENTICATED},
-      {"Bearer  " + viewer_.token, Code::UNAUTHENTICATED},
+      // Spaces around the token are not part of it (RFC 6750, RFC 9110).
+      {"Bearer  " + viewer_.token, Code::OK},
+      {"Bearer " + viewer_.token + " ", Code::OK},
+      {"Bearer " + viewer_.token + " x", Code::UNAUTHENTICATED},
+      {"Bearer   ", Code::UNAUTHENTICATED},
       {"Bearer " + viewer_.token + "x", Code::UNAUTHENTICATED},
       {"Bearer " + ForgeToken(viewer_.token), Code::UNAUTHENTICATED},
       {"Bearer " + ForgeToken(server_->AdminToken()), Code::UNAUTHENTICATED},
