@@ -118,13 +118,6 @@ grpc::Status MatchingService::Recommend(
     const v1::RecommendPartnersRequest& request,
     v1::RecommendPartnersResponse* response) const {
   std::shared_ptr<const GraphSnapshot> graph = store_->Snapshot();
-  if (request.if_none_match() != 0 &&
-      request.if_none_match() == graph->version()) {
-    response->set_not_modified(true);
-    response->set_graph_version(graph->version());
-    return grpc::Status::OK;
-  }
-
   std::vector<FieldViolation> violations;
   if (request.page_size() < 0 ||
       request.page_size() > PartnerRecommender::kMaxResults) {
@@ -270,6 +263,17 @@ grpc::Status MatchingService::Recommend(
     if (graph->FindCity(id) == nullptr) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, UnknownCityMessage(id));
     }
+  }
+
+  // Only a request that would be answered is "not modified" (as HTTP
+  // ignores If-None-Match for an answer that is an error): a poller learns
+  // of a project deleted or a request it got wrong. The checks above cost
+  // microseconds; the ranking below is what this saves.
+  if (request.if_none_match() != 0 &&
+      request.if_none_match() == graph->version()) {
+    response->set_not_modified(true);
+    response->set_graph_version(graph->version());
+    return grpc::Status::OK;
   }
 
   const int limit =

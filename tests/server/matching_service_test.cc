@@ -234,6 +234,38 @@ TEST_F(MatchingServiceTest, IfNoneMatchCurrentVersionIsNotModified) {
   EXPECT_EQ(Cities(full), Cities(response));
 }
 
+// A poller whose request has gone wrong (the project deleted, a bad page
+// size) must hear of it, not be told nothing changed.
+TEST_F(MatchingServiceTest, IfNoneMatchDoesNotHideAnError) {
+  v1::RecommendPartnersRequest request;
+  request.set_project(kArrivalCities);
+  v1::RecommendPartnersResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  const int64_t version = response.graph_version();
+
+  v1::RecommendPartnersRequest unknown;
+  unknown.set_project("projects/no-such-project");
+  unknown.set_if_none_match(version);
+  v1::RecommendPartnersRequest too_many = request;
+  too_many.set_page_size(500);
+  too_many.set_if_none_match(version);
+  v1::RecommendPartnersRequest no_target;
+  no_target.set_if_none_match(version);
+  v1::RecommendPartnersRequest unknown_member;
+  unknown_member.mutable_draft()->add_member_cities("cities/atlantis");
+  unknown_member.set_if_none_match(version);
+  const std::vector<std::pair<v1::RecommendPartnersRequest, grpc::StatusCode>>
+      cases = {{unknown, grpc::StatusCode::NOT_FOUND},
+               {too_many, grpc::StatusCode::INVALID_ARGUMENT},
+               {no_target, grpc::StatusCode::INVALID_ARGUMENT},
+               {unknown_member, grpc::StatusCode::NOT_FOUND}};
+  for (const auto& [bad, code] : cases) {
+    v1::RecommendPartnersResponse reply;
+    EXPECT_EQ(Recommend(bad, &reply).error_code(), code) << bad.DebugString();
+    EXPECT_FALSE(reply.not_modified()) << bad.DebugString();
+  }
+}
+
 TEST_F(MatchingServiceTest, UnknownProjectIsNotFound) {
   v1::RecommendPartnersRequest request;
   request.set_project("projects/no-such-project");
