@@ -30,14 +30,23 @@ grpc::Status CheckOwned(const Principal& p, const T* before, const T* after,
     return Denied(absl::StrCat(RoleWithArticle(p.role), " token cannot write ",
                                kind, "s"));
   }
-  for (const T* entity : {before, after}) {
-    if (entity != nullptr && entity->owner != p.organization_id) {
-      return Denied(absl::StrCat(
-          "the ", kind, " ", entity->id, " is owned by ",
-          entity->owner.empty() ? "nobody (reference data)"
-                                : "organizations/" + entity->owner,
-          "; this token acts for organizations/", p.organization_id));
-    }
+  auto owner_name = [](const std::string& owner) {
+    return owner.empty() ? std::string("nobody (reference data)")
+                         : "organizations/" + owner;
+  };
+  if (before != nullptr && before->owner != p.organization_id) {
+    return Denied(absl::StrCat("the ", kind, " ", before->id, " is owned by ",
+                               owner_name(before->owner),
+                               "; this token acts for organizations/",
+                               p.organization_id));
+  }
+  // The entity is (or would be) the editor's own; the request names another
+  // owner for it.
+  if (after != nullptr && after->owner != p.organization_id) {
+    return Denied(absl::StrCat(
+        "an EDITOR token cannot give the ", kind, " ", after->id, " to ",
+        owner_name(after->owner), ": only an ADMIN token changes an owner; ",
+        "this token acts for organizations/", p.organization_id));
   }
   return grpc::Status::OK;
 }

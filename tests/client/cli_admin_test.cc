@@ -478,6 +478,17 @@ TEST_F(CliAdminTest, EditorCreatesProjectsOwnedByItsOrganisationOnly) {
       editor_a.secret, {"projects", "update", "a-welcome", "--owner", "org-b"});
   EXPECT_EQ(give_away.exit_code, 3) << give_away;
   EXPECT_THAT(give_away.err, StartsWith("error: PERMISSION_DENIED: "));
+  // Said as it is: the project is A's, the request would give it away.
+  EXPECT_THAT(give_away.err,
+              HasSubstr("cannot give the project a-welcome to "
+                        "organizations/org-b: only an ADMIN token changes an "
+                        "owner"));
+  const CliResult to_nobody =
+      As(editor_a.secret, {"projects", "update", "a-welcome", "--owner", ""});
+  EXPECT_EQ(to_nobody.exit_code, 3) << to_nobody;
+  EXPECT_THAT(to_nobody.err,
+              HasSubstr("cannot give the project a-welcome to nobody "
+                        "(reference data)"));
   const CliResult handed =
       Cli({"projects", "update", "a-welcome", "--owner", "org-b"});
   ASSERT_EQ(handed.exit_code, 0) << handed;
@@ -576,6 +587,17 @@ TEST_F(CliAdminTest, EditorUpdatesOnlyItsOrganisationsPractices) {
          {"practices", "update", "a-mentors", "--owner", "org-b"});
   EXPECT_EQ(give_away.exit_code, 3) << give_away;
   EXPECT_THAT(give_away.err, StartsWith("error: PERMISSION_DENIED: "));
+  // Said as it is: the practice is A's, the request would give it to B.
+  EXPECT_THAT(give_away.err,
+              HasSubstr("cannot give the practice a-mentors to "
+                        "organizations/org-b: only an ADMIN token changes an "
+                        "owner"));
+  const CliResult to_nobody =
+      As(editor_a.secret, {"practices", "update", "a-mentors", "--owner", ""});
+  EXPECT_EQ(to_nobody.exit_code, 3) << to_nobody;
+  EXPECT_THAT(to_nobody.err,
+              HasSubstr("cannot give the practice a-mentors to nobody "
+                        "(reference data)"));
 
   const nlohmann::json practice = Json({"practices", "get", "a-mentors"});
   EXPECT_EQ(practice["summary"], "Volunteers");
