@@ -402,10 +402,9 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
           const google::protobuf::Timestamp& expire = request->expire_time();
           // Outside the range a Timestamp may hold (years 1 to 9999) the
           // token would be stored, and every reply naming it (this one,
-          // ListTokens) would fail converting its expiry back. Its last
-          // second is left out too: rounded up below, it would pass the end.
+          // ListTokens) would fail converting its expiry back.
           if (expire.seconds() < TimeUtil::kTimestampMinSeconds ||
-              expire.seconds() >= TimeUtil::kTimestampMaxSeconds ||
+              expire.seconds() > TimeUtil::kTimestampMaxSeconds ||
               expire.nanos() < 0 || expire.nanos() > 999999999) {
             violations.push_back(
                 {"expire_time",
@@ -415,7 +414,11 @@ grpc::ServerUnaryReactor* AdminService::CreateToken(
             expire_ms = TimeUtil::TimestampToMilliseconds(expire);
             // Stored in milliseconds, rounded up: a token must not stop
             // working before the time asked for.
-            if (expire.nanos() % 1000000 != 0) ++expire_ms;
+            // Within the last millisecond of year 9999 it stays there.
+            if (expire.nanos() % 1000000 != 0 &&
+                expire_ms < TimeUtil::kTimestampMaxSeconds * 1000 + 999) {
+              ++expire_ms;
+            }
             if (expire_ms <= absl::ToUnixMillis(absl::Now())) {
               violations.push_back({"expire_time", "must be in the future"});
             }

@@ -343,7 +343,7 @@ TEST_F(AuthorizationTest, TokenCannotBeCreatedAlreadyExpired) {
 TEST_F(AuthorizationTest, TokenExpiryOutsideTheTimestampRangeIsRefused) {
   for (const auto& [seconds, nanos] :
        std::vector<std::pair<int64_t, int32_t>>{{int64_t{1} << 50, 0},
-                                                {253402300799, 999999999},
+                                                {253402300800, 0},
                                                 {4102444800, -1},
                                                 {4102444800, 1000000000}}) {
     v1::CreateTokenRequest r;
@@ -374,6 +374,38 @@ TEST_F(AuthorizationTest, TokenExpiryOutsideTheTimestampRangeIsRefused) {
   for (const v1::Token& t : tokens.tokens()) {
     EXPECT_NE(t.display_name(), "far future");
   }
+}
+
+// The last instant a Timestamp holds, 9999-12-31T23:59:59.999999999Z, is
+// inside "years 1 to 9999": accepted, and listed back as it was asked for
+// (to the millisecond the store keeps).
+TEST_F(AuthorizationTest, TokenExpiryAtTheEndOfYear9999IsAccepted) {
+  v1::CreateTokenRequest r;
+  r.set_role(v1::VIEWER);
+  r.set_display_name("end of 9999");
+  r.mutable_expire_time()->set_seconds(253402300799);
+  r.mutable_expire_time()->set_nanos(999999999);
+  v1::CreateTokenResponse created;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = server_->admin()->CreateToken(&context, r, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::ListTokensResponse tokens;
+  grpc::Status status =
+      server_->admin()->ListTokens(&context, v1::ListTokensRequest(), &tokens);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  bool seen = false;
+  for (const v1::Token& t : tokens.tokens()) {
+    if (t.name() != created.name()) continue;
+    seen = true;
+    EXPECT_EQ(t.expire_time().seconds(), 253402300799);
+    EXPECT_EQ(t.expire_time().nanos(), 999000000);
+  }
+  EXPECT_TRUE(seen);
 }
 
 // A store written before CreateToken refused such expiries may hold one.
