@@ -12,15 +12,17 @@ namespace {
 // a bound, any valid token could append megabytes to the audit log per call.
 constexpr size_t kMaxResourceBytes = 512;
 
-// `text` cut to at most `max_bytes` (plus a marker) on a UTF-8 character
-// boundary, so the stored event stays valid UTF-8 for ListAuditEvents.
+// `text` cut to at most `max_bytes`, its marker included, on a UTF-8
+// character boundary, so the stored event stays valid UTF-8 for
+// ListAuditEvents.
 std::string Bounded(absl::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
-  size_t end = max_bytes;
+  constexpr absl::string_view kCut = "\u2026";  // 3 bytes
+  size_t end = max_bytes - kCut.size();
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
     --end;
   }
-  return absl::StrCat(text.substr(0, end), "\u2026");
+  return absl::StrCat(text.substr(0, end), kCut);
 }
 
 AuditRecord Event(const Principal& principal, absl::string_view method,

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -132,6 +133,28 @@ TEST_F(AuditLogTest, WriteIsRecordedAsPendingBeforeItIsMade) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].sequence(), pending.sequence());
   EXPECT_EQ(events[0].result(), "OK");
+}
+
+// A refused write records the name the client sent, cut to 512 bytes with
+// its marker, on a character boundary.
+TEST_F(AuditLogTest, LongResourceNameIsCutTo512Bytes) {
+  for (const std::string& unit : {std::string("a"), std::string("\u00e9")}) {
+    std::string name = "projects/";
+    for (int i = 0; i < 2000; ++i) name += unit;
+    v1::DeleteProjectRequest request;
+    request.set_name(name);
+    v1::DeleteResponse deleted;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_FALSE(
+        server_->catalog()->DeleteProject(&context, request, &deleted).ok());
+    const std::string recorded = Newest().resource();
+    EXPECT_LE(recorded.size(), 512u) << unit;
+    EXPECT_GE(recorded.size(), 509u) << unit;
+    EXPECT_TRUE(absl::EndsWith(recorded, "\u2026")) << recorded;
+    EXPECT_TRUE(absl::StartsWith(name, recorded.substr(0, recorded.size() - 3)))
+        << recorded;
+  }
 }
 
 TEST_F(AuditLogTest, WriteIsRefusedWhenTheLogCannotBeWritten) {
