@@ -95,6 +95,36 @@ absl::Status CheckPrecondition(const GraphSnapshot& graph,
   return absl::OkStatus();
 }
 
+namespace {
+
+// Whether every put of `mutation` is already in `graph` as it is and it
+// deletes nothing.
+bool ChangesNothing(const GraphSnapshot& graph, const Mutation& mutation) {
+  if (!mutation.delete_cities.empty() || !mutation.delete_projects.empty() ||
+      !mutation.delete_practices.empty() ||
+      !mutation.delete_twinnings.empty()) {
+    return false;
+  }
+  auto stored = [](const auto* found, const auto& put) {
+    return found != nullptr && *found == put;
+  };
+  for (const City& c : mutation.put_cities) {
+    if (!stored(graph.FindCity(c.id), c)) return false;
+  }
+  for (const Project& p : mutation.put_projects) {
+    if (!stored(graph.FindProject(p.id), p)) return false;
+  }
+  for (const Practice& p : mutation.put_practices) {
+    if (!stored(graph.FindPractice(p.id), p)) return false;
+  }
+  for (const Twinning& t : mutation.put_twinnings) {
+    if (!graph.HasTwinning(t)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::Apply(
     const Mutation& mutation,
     const std::function<absl::Status()>& before_commit,
@@ -136,6 +166,12 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyLocked(
     if (!status.ok()) return status;
   }
   if (mutation.empty()) return base;
+  // A write that changes nothing (an update that sets what is there, the
+  // same data set imported again) makes no new version: a client polling
+  // with if_none_match is not sent the same answer again.
+  if (mutation.request_id.empty() && ChangesNothing(*base, mutation)) {
+    return base;
+  }
   // Build before persisting: an inconsistent mutation must not reach disk.
   GraphBuilder builder(*base);
   builder.Apply(mutation);

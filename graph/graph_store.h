@@ -37,7 +37,8 @@ class GraphStore {
   // AlreadyExists / NotFound / Aborted (stale etag) from the preconditions,
   // FailedPrecondition or InvalidArgument if the result would be
   // inconsistent (a dangling reference), Unavailable if storage failed.
-  // An empty mutation (only preconditions) publishes nothing.
+  // An empty mutation (only preconditions) publishes nothing, nor does one
+  // whose puts are all stored already as they are (the base is returned).
   //
   // `before_commit`, if given, is called under the write lock once the
   // mutation has been checked and built, just before it is persisted: the

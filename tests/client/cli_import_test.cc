@@ -233,6 +233,13 @@ TEST_F(CliImportTest, ExportThenImportRoundTrips) {
   const std::string second = out.File("second");
   ASSERT_EQ(Cli({"export", second}).exit_code, 0);
   EXPECT_EQ(ReadFolder(first), ReadFolder(second));
+
+  // Imported again, it changes nothing, not even the graph version that
+  // pollers compare (if_none_match).
+  const CliResult again = Cli({"import", first});
+  ASSERT_EQ(again.exit_code, 0) << again;
+  EXPECT_THAT(imported.out, HasSubstr("(graph version 1)"));
+  EXPECT_THAT(again.out, HasSubstr("(graph version 1)"));
 }
 
 TEST_F(CliImportTest, ExportOverADataSetIsRefusedUnlessForced) {

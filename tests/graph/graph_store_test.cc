@@ -231,6 +231,32 @@ TEST_F(GraphStoreTest, MutationWithOnlyPreconditionsPublishesNothing) {
   EXPECT_EQ(Persisted().version, 10);
 }
 
+TEST_F(GraphStoreTest, MutationThatChangesNothingPublishesNothing) {
+  std::shared_ptr<const GraphSnapshot> before = store_->Snapshot();
+  Mutation same;
+  same.put_cities.push_back(*before->FindCity("milano"));
+  same.put_projects.push_back(before->projects().front());
+  same.put_practices.push_back(before->practices().front());
+  same.put_twinnings.push_back(before->twinnings().front());
+  // Nothing reaches the storage: it would fail the write.
+  storage_->set_fail_writes(true);
+  absl::StatusOr<std::shared_ptr<const GraphSnapshot>> result =
+      store_->Apply(same);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(*result, before);
+  EXPECT_EQ(store_->Snapshot()->version(), 10);
+  storage_->set_fail_writes(false);
+
+  // One field changed in one of them is a write, of the next version.
+  same.put_cities[0].population += 1;
+  result = store_->Apply(same);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ((*result)->version(), 11);
+  EXPECT_EQ((*result)->FindCity("milano")->population,
+            before->FindCity("milano")->population + 1);
+  EXPECT_EQ(Persisted().version, 11);
+}
+
 TEST_F(GraphStoreTest, FailingStorageLeavesSnapshotAndVersionUnchanged) {
   std::shared_ptr<const GraphSnapshot> before = store_->Snapshot();
   storage_->set_fail_writes(true);
