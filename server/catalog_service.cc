@@ -27,26 +27,41 @@ namespace citymatch {
 
 using google::protobuf::util::FieldMaskUtil;
 
+namespace {
+
+// "1 project", "2 projects".
+std::string Count(size_t n, absl::string_view noun) {
+  return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
 std::string ResourceTraits<City>::Blocker(const GraphSnapshot& g,
                                           absl::string_view id) {
   const int c = g.CityIndex(id);
   if (c < 0) return "";
   if (!g.city_projects(c).empty()) {
+    const size_t n = g.city_projects(c).size();
     const std::string& example = g.projects()[g.city_projects(c)[0]].id;
-    return absl::StrCat("city ", id, " is a member of ",
-                        g.city_projects(c).size(), " projects (e.g. ", example,
-                        "); remove it from them first (citymatch projects "
-                        "update ",
-                        example, " --remove-member ", id, ")");
+    return absl::StrCat(
+        "city ", id, " is a member of ", Count(n, "project"),
+        n == 1
+            ? absl::StrCat(" (", example,
+                           "); remove it from that project first")
+            : absl::StrCat(" (e.g. ", example, "); remove it from them first"),
+        " (citymatch projects update ", example, " --remove-member ", id, ")");
   }
   if (!g.city_practices(c).empty()) {
-    return absl::StrCat(
-        "city ", id, " runs ", g.city_practices(c).size(), " practices (e.g. ",
-        g.practices()[g.city_practices(c)[0]].id, "); delete them first");
+    const size_t n = g.city_practices(c).size();
+    return absl::StrCat("city ", id, " runs ", Count(n, "practice"),
+                        n == 1 ? " (" : " (e.g. ",
+                        g.practices()[g.city_practices(c)[0]].id, "); delete ",
+                        n == 1 ? "it" : "them", " first");
   }
   if (!g.city_twins(c).empty()) {
-    return absl::StrCat("city ", id, " has ", g.city_twins(c).size(),
-                        " twinnings; delete them first");
+    const size_t n = g.city_twins(c).size();
+    return absl::StrCat("city ", id, " has ", Count(n, "twinning"), "; delete ",
+                        n == 1 ? "it" : "them", " first");
   }
   return "";
 }

@@ -658,6 +658,10 @@ TEST_F(CatalogServiceTest, DeleteCityInAProjectIsFailedPrecondition) {
   // A city that only runs a practice and has a twinning is blocked as well.
   status = DeleteCity("cities/sevilla", "", &deleted);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Counted in words that fit the count.
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("runs 1 practice (gp-sevilla-housing); delete it "
+                        "first"));
   v1::City roma;
   EXPECT_TRUE(GetCity("cities/roma", &roma).ok());
 }
