@@ -95,6 +95,12 @@ int Commands::ServerFailure(const absl::Status& status) {
                "CITYMATCH_CA_CERT)\n";
     } else if (!reached) {
       *err_ << unreachable_hint_;
+      // A listener that never answers, or a deadline too short for a
+      // connection to be made.
+      if (status.code() == absl::StatusCode::kDeadlineExceeded) {
+        *err_ << "hint: or the deadline passed before a connection was made "
+                 "(--timeout, in seconds)\n";
+      }
     } else if (!client_->Connected() &&
                status.code() == absl::StatusCode::kUnavailable) {
       *err_ << "hint: the connection to the server broke before it "

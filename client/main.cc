@@ -84,19 +84,26 @@ std::string ParseErrorHint(CLI::App& app, const CLI::ParseError& error) {
       }
       if (arg.size() < 2) continue;
       const std::string flag = arg.substr(0, arg.find('='));
-      std::vector<std::string> known;
-      for (const CLI::App* scope : {reached, static_cast<CLI::App*>(&app)}) {
+      auto names = [](const CLI::App* scope) {
+        std::vector<std::string> known;
         for (const CLI::Option* option : scope->get_options()) {
           for (const std::string& name : option->get_lnames()) {
             known.push_back("--" + name);
           }
         }
+        return known;
+      };
+      std::string near = nearest(flag, names(reached));
+      // A global flag (--output, --server) is listed by "citymatch --help".
+      std::string lister = path;
+      if (near.empty() && reached != &app) {
+        near = nearest(flag, names(&app));
+        if (!near.empty()) lister = "citymatch";
       }
-      const std::string near = nearest(flag, known);
       return absl::StrCat(
           "unknown flag ", flag,
           near.empty() ? "" : absl::StrCat("; did you mean ", near, "?"), " (",
-          path, " --help lists them)");
+          lister, " --help lists them)");
     }
     return "";
   }
@@ -202,6 +209,12 @@ int Run(int argc, char** argv) {
 
   // Set last: subcommands created before would inherit it.
   app.footer(std::string(kCredentialsHelp) + kTlsHelp + kExitCodesHelp);
+  // CLI11's own usage errors ("CITY_B is required") read as the others do.
+  // (App::exit uses the main app's, wherever the error arose.)
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return absl::StrCat("error: ", e.what(),
+                        "\nRun with --help for more information.\n");
+  });
 
   try {
     app.parse(argc, argv);

@@ -350,6 +350,8 @@ TEST_F(CliCatalogTest, SilentServerHitsTheDeadlineAndExitsFour) {
   ::close(listener);
   EXPECT_EQ(result.exit_code, 4) << result;
   EXPECT_THAT(result.err, StartsWith("error: DEADLINE_EXCEEDED: "));
+  EXPECT_THAT(result.err, HasSubstr("hint: or the deadline passed before a "
+                                    "connection was made (--timeout"));
   EXPECT_GE(took, absl::Milliseconds(900));
   EXPECT_LT(took, absl::Seconds(30));
 }
@@ -373,6 +375,9 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
       {{"projects", "updte", "foo"}, "did you mean \"update\"?"},
       {{"recommend", "--with", "milano", "--countrys", "IT"},
        "unknown flag --countrys; did you mean --countries?"},
+      {{"cities", "get", "milano", "--outptu", "json"},
+       "unknown flag --outptu; did you mean --output? (citymatch --help "
+       "lists them)"},
       // A space after a comma splits the list; "roma" lands in PROJECT.
       {{"recommend", "--with", "milano,", "roma"},
        "\"roma\" was read as the stored PROJECT to recommend for, which "
@@ -411,6 +416,8 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
     const CliResult result = Cli(args);
     EXPECT_EQ(result.exit_code, 2) << result;
     EXPECT_THAT(result.err, HasSubstr(message)) << result;
+    // CLI11's own messages ("CITY_B is required") start as the CLI's do.
+    EXPECT_THAT(result.err, StartsWith("error: ")) << result;
   }
 }
 
