@@ -273,11 +273,15 @@ std::string RequestEntityKey(const std::string& id) {
 }
 
 // If `request_id` was already used, the answer to the retry: the entity the
-// first call created. nullopt if the request is new.
+// first call created. nullopt if the request is new. A caller who may not
+// write that entity (another organisation's editor, with the same id by
+// chance or on purpose) did not make the first call: refused as a write of
+// it would be, so that it is not told, nor audited as, having created it.
 template <typename T>
 std::optional<grpc::Status> Replay(
-    const GraphStore& store, const std::string& request_id,
-    const std::string& id, typename ResourceTraits<T>::Proto* response) {
+    const GraphStore& store, const Principal& principal,
+    const std::string& request_id, const std::string& id,
+    typename ResourceTraits<T>::Proto* response) {
   if (request_id.empty()) return std::nullopt;
   const std::string known = store.RequestEntity(request_id);
   if (known.empty()) return std::nullopt;
@@ -292,6 +296,8 @@ std::optional<grpc::Status> Replay(
         absl::StrCat("the ", EntityKindName(ResourceTraits<T>::kKind),
                      " this request created was deleted since"));
   }
+  grpc::Status allowed = CheckWrite(principal, entity, entity, {});
+  if (!allowed.ok()) return allowed;
   *response = ToProto(*entity);
   return grpc::Status::OK;
 }
@@ -323,7 +329,7 @@ grpc::Status Create(GraphStore* store, const TokenRegistry& registry,
   grpc::Status allowed = CheckWrite(principal, nullptr, &entity, {});
   if (!allowed.ok()) return allowed;
   if (std::optional<grpc::Status> replayed =
-          Replay<T>(*store, request_id, id, response)) {
+          Replay<T>(*store, principal, request_id, id, response)) {
     return *replayed;
   }
   // After CheckWrite, which refuses an editor every owner but its own, so
@@ -346,7 +352,7 @@ grpc::Status Create(GraphStore* store, const TokenRegistry& registry,
   if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
     // A concurrent retry of the same request may have won the race.
     if (std::optional<grpc::Status> replayed =
-            Replay<T>(*store, request_id, id, response)) {
+            Replay<T>(*store, principal, request_id, id, response)) {
       return *replayed;
     }
   }

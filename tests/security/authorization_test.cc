@@ -761,6 +761,36 @@ TEST_F(AuthorizationTest, AuditLogPagesNewestFirst) {
   }
 }
 
+// A create's request_id makes a retry answer with what the first call
+// made; a caller of another organisation that sends the same id did not
+// make it and is not told (or audited as) having done so.
+TEST_F(AuthorizationTest, RequestIdOfAnotherOrganisationsCreateIsNotAReplay) {
+  CreatePrincipals();
+  Caller a = As(editor_a_.token);
+  Caller b = As(editor_b_.token);
+  auto create = [](Caller& c, const std::string& owner) {
+    v1::CreateProjectRequest r;
+    r.set_project_id("retried");
+    r.set_request_id("7f1c2a9e-request");
+    *r.mutable_project() = ProjectOwnedBy(owner);
+    v1::Project created;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return c.catalog->CreateProject(&context, r, &created);
+  };
+  ASSERT_TRUE(create(a, "a").ok());
+  // A's own retry gets the project it made.
+  EXPECT_TRUE(create(a, "a").ok());
+  const grpc::Status other = create(b, "b");
+  EXPECT_EQ(other.error_code(), Code::PERMISSION_DENIED)
+      << other.error_message();
+  absl::StatusOr<std::vector<v1::AuditEvent>> events = server_->AuditEvents();
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ((*events)[0].token(), editor_b_.name);
+  EXPECT_EQ((*events)[0].result(), "PERMISSION_DENIED");
+}
+
 TEST_F(AuthorizationTest, BearerHeaderMustCarryAValidToken) {
   CreatePrincipals();
   Caller raw = As("");  // adds no header: each call sets its own
