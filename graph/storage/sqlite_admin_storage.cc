@@ -130,7 +130,7 @@ absl::Status SqliteAdminStorage::UpdateOrganizationCities(
     }
   }
   if (status.ok()) status = SqliteExec(db_, "COMMIT");
-  if (!status.ok()) SqliteExec(db_, "ROLLBACK").IgnoreError();
+  if (!status.ok()) SqliteRollback(db_);
   return status;
 }
 

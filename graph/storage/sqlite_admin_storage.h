@@ -1,5 +1,8 @@
 // SqliteAdminStorage keeps organisations, token hashes and the audit log in
-// `<dir>/admin.db` (WAL, synchronous=FULL, like the graph store).
+// `<dir>/admin.db` (WAL, synchronous=FULL, like the graph store). Its
+// transactions are small, so SQLite's own checkpoint every 1,000 pages
+// keeps its WAL in bounds (kWalSizeLimit once started over); one that
+// fails gives its WAL space back (SqliteRollback).
 //
 // Thread-safe: one mutex serialises every call.
 #ifndef CITYMATCH_GRAPH_STORAGE_SQLITE_ADMIN_STORAGE_H_

@@ -295,20 +295,40 @@ absl::Status WriteMutation(sqlite3* db, const Mutation& m, int64_t version) {
   return set_version.Bind(1, version).Run();
 }
 
+// The rows `m` writes, at least.
+size_t RowsWritten(const Mutation& m) {
+  size_t rows = m.put_cities.size() + m.put_projects.size() +
+                m.put_practices.size() + m.put_twinnings.size() +
+                m.delete_cities.size() + m.delete_projects.size() +
+                m.delete_practices.size() + m.delete_twinnings.size();
+  for (const Project& p : m.put_projects) rows += p.members.size();
+  return rows;
+}
+
+// A write of up to this many rows changes at most a few hundred pages,
+// which SQLite's page cache (500 pages) holds until the commit: it writes
+// nothing into the WAL before then.
+constexpr size_t kLargeWriteRows = 100;
+
 }  // namespace
 
 absl::Status SqliteStorage::Apply(const Mutation& mutation, int64_t version) {
+  // An import that fails (a full disk) has spilled pages into the WAL;
+  // SqliteRollback gives that space back only if it needs none itself.
+  if (RowsWritten(mutation) > kLargeWriteRows) SqliteCheckpoint(db_);
   absl::Status status = SqliteExec(db_, "BEGIN IMMEDIATE");
   if (!status.ok()) return status;
   status = WriteMutation(db_, mutation, version);
   if (status.ok()) status = SqliteExec(db_, "COMMIT");
-  if (!status.ok()) {
-    SqliteExec(db_, "ROLLBACK").IgnoreError();
-    // Whatever SQLite said, the caller's write did not happen.
-    if (!absl::IsUnavailable(status)) {
-      return absl::UnavailableError(
-          absl::StrCat("storage write failed: ", status.message()));
-    }
+  if (status.ok()) {
+    LimitWalAfterCommit(db_);
+    return status;
+  }
+  SqliteRollback(db_);
+  // Whatever SQLite said, the caller's write did not happen.
+  if (!absl::IsUnavailable(status)) {
+    return absl::UnavailableError(
+        absl::StrCat("storage write failed: ", status.message()));
   }
   return status;
 }

@@ -7,6 +7,11 @@
 // version (PRAGMA user_version); a newer schema than this build knows is
 // refused rather than misread.
 //
+// Disk space: a write that fails gives back the WAL space it took, and a
+// large import leaves no large WAL (see SqliteCheckpoint, SqliteRollback,
+// LimitWalAfterCommit): an import too large for the disk fails alone, and
+// leaves room for the writes after it.
+//
 // Not thread-safe, like every Storage: GraphStore serialises calls.
 #ifndef CITYMATCH_GRAPH_STORAGE_SQLITE_STORAGE_H_
 #define CITYMATCH_GRAPH_STORAGE_SQLITE_STORAGE_H_

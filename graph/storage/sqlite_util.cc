@@ -32,6 +32,33 @@ absl::Status SqliteExec(sqlite3* db, const char* sql) {
 
 namespace {
 
+// How long a writer waits for another connection's lock.
+constexpr int kBusyTimeoutMs = 5000;
+
+// The path of the WAL file of `db`'s main database.
+std::string WalPath(sqlite3* db) {
+  return absl::StrCat(sqlite3_db_filename(db, "main"), "-wal");
+}
+
+// Checkpoints `db` in `mode` without waiting for other connections (a
+// backup reading in another process): what they still read stays in the
+// WAL. Any other failure is only logged: the WAL keeps its size.
+void Checkpoint(sqlite3* db, int mode) {
+  sqlite3_busy_timeout(db, 0);
+  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, mode, nullptr, nullptr);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  if (rc == SQLITE_OK || rc == SQLITE_BUSY) return;
+  spdlog::warn("checkpoint of {} failed: {}", WalPath(db),
+               std::string(SqliteError(db, rc, "checkpoint").message()));
+}
+
+// Whether the WAL file of `db` is larger than kWalSizeLimit.
+bool WalTooLarge(sqlite3* db) {
+  std::error_code error;
+  const uintmax_t size = std::filesystem::file_size(WalPath(db), error);
+  return !error && size > static_cast<uintmax_t>(kWalSizeLimit);
+}
+
 absl::Status Migrate(sqlite3* db, const char* schema, int schema_version) {
   SqliteStatement version(db, "PRAGMA user_version");
   if (!version.Step()) return version.status();
@@ -108,9 +135,12 @@ absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
                      "the store must be writable"));
   }
   // A writer that finds the file locked waits instead of failing at once.
-  sqlite3_busy_timeout(db, 5000);
-  absl::Status status =
-      SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  absl::Status status = SqliteExec(
+      db, absl::StrCat("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                       "PRAGMA journal_size_limit=",
+                       kWalSizeLimit, ";")
+              .c_str());
   // The first statement that writes; it fails in a directory where the -wal
   // and -shm files cannot be made, and SQLite's message names no file.
   if (!status.ok()) {
@@ -131,7 +161,28 @@ absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
     sqlite3_close_v2(db);
     return status;
   }
+  // A WAL left by a process that could not empty it (it was killed, or the
+  // disk was full) starts empty; if it cannot (the disk is still full),
+  // each commit tries again while it is larger than kWalSizeLimit.
+  Checkpoint(db, SQLITE_CHECKPOINT_TRUNCATE);
   return db;
+}
+
+void SqliteCheckpoint(sqlite3* db) {
+  Checkpoint(db, SQLITE_CHECKPOINT_PASSIVE);
+}
+
+void SqliteRollback(sqlite3* db) {
+  // SQLite has already rolled back after some errors (a full disk); then
+  // there is no transaction left to end.
+  if (sqlite3_get_autocommit(db) == 0) {
+    SqliteExec(db, "ROLLBACK").IgnoreError();
+  }
+  Checkpoint(db, SQLITE_CHECKPOINT_TRUNCATE);
+}
+
+void LimitWalAfterCommit(sqlite3* db) {
+  if (WalTooLarge(db)) Checkpoint(db, SQLITE_CHECKPOINT_TRUNCATE);
 }
 
 SqliteStatement::SqliteStatement(sqlite3* db, const char* sql) : db_(db) {

@@ -3,13 +3,17 @@
 // survive a reopen, and an unknown id is NotFound with nothing written.
 #include "graph/storage/sqlite_admin_storage.h"
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "graph/storage/sqlite_util.h"
 #include "gtest/gtest.h"
+#include "sqlite3.h"
 #include "tests/testing/temp_dir.h"
 
 namespace citymatch {
@@ -125,6 +129,53 @@ TEST_F(SqliteAdminStorageTest, DeleteOfAnUnknownOrganizationIsNotFound) {
   EXPECT_EQ(storage_->DeleteOrganization("roma").code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(Load().size(), 2u);
+}
+
+// An update of many organisations that fails at its last one (unknown) has
+// had most of its pages spilled into the WAL: the rollback gives that space
+// back, where it used to stay taken (on a full disk, refusing every later
+// write of the audit log). Nothing of the update is kept.
+TEST_F(SqliteAdminStorageTest, AFailedUpdateGivesItsWalSpaceBack) {
+  const std::filesystem::path file =
+      std::filesystem::path(dir_.path()) / SqliteAdminStorage::kFileName;
+  // 5,000 organisations, in one transaction of another connection.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &other), SQLITE_OK);
+  ASSERT_TRUE(SqliteExec(other,
+                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+                         "SELECT i + 1 FROM n WHERE i < 5000) "
+                         "INSERT INTO organizations (id, display_name, "
+                         "city_ids, create_time_ms) "
+                         "SELECT 'org-' || i, 'Org', '', 1000 FROM n")
+                  .ok());
+  sqlite3_close(other);
+
+  // About 5 MB of new cities, more than SQLite's page cache (2 MB) holds.
+  std::vector<std::string> cities;
+  for (int i = 0; i < 100; ++i) cities.push_back(absl::StrCat(3100000 + i));
+  std::vector<OrganizationRecord> update;
+  for (int i = 1; i <= 5000; ++i) {
+    OrganizationRecord org;
+    org.id = absl::StrCat("org-", i);
+    org.city_ids = cities;
+    update.push_back(std::move(org));
+  }
+  update.push_back(OrganizationRecord{"roma", "", cities, 0});
+  EXPECT_EQ(storage_->UpdateOrganizationCities(update).code(),
+            absl::StatusCode::kNotFound);
+  std::error_code error;
+  EXPECT_LT(std::filesystem::file_size(file.string() + "-wal", error),
+            64u << 10);
+
+  EXPECT_TRUE(storage_->DeleteOrganization("org-1").ok());
+  Reopen();
+  const std::vector<OrganizationRecord> orgs = Load();
+  ASSERT_EQ(orgs.size(), 5001u);
+  for (const OrganizationRecord& org : orgs) {
+    if (org.id != "milano" && org.id != "torino") {
+      EXPECT_THAT(org.city_ids, IsEmpty()) << org.id;
+    }
+  }
 }
 
 }  // namespace

@@ -380,6 +380,141 @@ TEST(SqliteStorageTest, FailedCommitIsUnavailableAndChangesNothing) {
   EXPECT_THAT(stored->data.twinnings, SizeIs(1));
 }
 
+// The size of the WAL file of `dir`'s graph database; 0 if there is none.
+uintmax_t WalSize(const std::string& dir) {
+  std::error_code error;
+  const uintmax_t size = std::filesystem::file_size(
+      std::filesystem::path(dir) /
+          absl::StrCat(SqliteStorage::kFileName, "-wal"),
+      error);
+  return error ? 0 : size;
+}
+
+// An import of `n` new cities, of about 5 MB for n = 20,000.
+Mutation ManyCities(int n) {
+  Mutation m;
+  for (int i = 0; i < n; ++i) {
+    City c;
+    c.id = absl::StrCat("town-", 100000 + i);
+    c.name = absl::StrCat("Town number ", i, " of a data set too large");
+    c.country = "IT";
+    c.lat = 45 + i / 1e5;
+    c.lon = 9;
+    c.population = 1000 + i;
+    c.profile.contact_organization = std::string(100, 'x');
+    m.put_cities.push_back(std::move(c));
+  }
+  return m;
+}
+
+// A write that fails after it wrote most of its rows (here a trigger refuses
+// the last one; on a full disk SQLite refuses the next page) has had its
+// pages spilled into the WAL. They are garbage, but used to keep their disk
+// space: on a full disk, every later write of either database was refused,
+// also after a restart. The WAL is emptied instead, and the next write goes
+// through.
+TEST(SqliteStorageTest, AFailedWriteGivesItsWalSpaceBack) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+      SqliteStorage::Open(dir.path());
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  ASSERT_TRUE((*storage)->Apply(PutAll(testing::SampleDataset()), 1).ok());
+  sqlite3* db = (*storage)->db();
+  // A page cache of 50 pages: the write spills into the WAL at 200 kB, as
+  // one larger than the default cache (2 MB) does.
+  ASSERT_TRUE(SqliteExec(db, "PRAGMA cache_size = 50").ok());
+  ASSERT_TRUE(SqliteExec(db,
+                         "CREATE TRIGGER refuse_the_last BEFORE INSERT ON "
+                         "cities WHEN NEW.id = 'town-119999' BEGIN "
+                         "SELECT RAISE(ABORT, 'no room for the last one'); END")
+                  .ok());
+
+  absl::Status status = (*storage)->Apply(ManyCities(20000), 2);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_THAT(status.message(), HasSubstr("no room for the last one"));
+  EXPECT_LT(WalSize(dir.path()), 64u << 10);
+
+  Mutation m;
+  m.delete_twinnings = {Twinning::Normalized("lyon", "milano")};
+  ASSERT_TRUE((*storage)->Apply(m, 2).ok());
+  storage->reset();
+  absl::StatusOr<StoredGraph> stored = Reload(dir.path());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->version, 2);
+  EXPECT_EQ(stored->data.cities.size(), 8u);
+  EXPECT_THAT(stored->data.twinnings, SizeIs(1));
+}
+
+// A large import that succeeds leaves no WAL of its size (about 5 MB here)
+// until the next write or the store is closed.
+TEST(SqliteStorageTest, ALargeWriteLeavesNoLargeWal) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+      SqliteStorage::Open(dir.path());
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  ASSERT_TRUE((*storage)->Apply(ManyCities(20000), 1).ok());
+  EXPECT_LE(WalSize(dir.path()), static_cast<uintmax_t>(kWalSizeLimit));
+  Mutation m;
+  m.delete_cities = {"town-100000"};
+  ASSERT_TRUE((*storage)->Apply(m, 2).ok());
+  EXPECT_LE(WalSize(dir.path()), static_cast<uintmax_t>(kWalSizeLimit));
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(
+                (std::filesystem::path(dir.path()) / SqliteStorage::kFileName)
+                    .c_str(),
+                &other),
+            SQLITE_OK);
+  EXPECT_EQ(QueryText(other, "SELECT count(*) FROM cities"), "19999");
+  sqlite3_close(other);
+}
+
+// SQL function file_size(path): the size of that file in bytes.
+void FileSizeFunction(sqlite3_context* context, int, sqlite3_value** args) {
+  const char* path = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  std::error_code error;
+  const uintmax_t size =
+      std::filesystem::file_size(path != nullptr ? path : "", error);
+  sqlite3_result_int64(context, error ? -1 : static_cast<int64_t>(size));
+}
+
+// Emptying the WAL after a failed write writes the commits it still holds
+// into the database file first, which a full disk refuses: a large write
+// begins only once the database file holds every commit, so its failure
+// leaves nothing to copy.
+TEST(SqliteStorageTest, ALargeWriteBeginsWithEveryCommitInTheDatabaseFile) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+      SqliteStorage::Open(dir.path());
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  // Small writes, which stay in the WAL.
+  ASSERT_TRUE((*storage)->Apply(PutAll(testing::SampleDataset()), 1).ok());
+  Mutation some = ManyCities(50);
+  ASSERT_TRUE((*storage)->Apply(some, 2).ok());
+  sqlite3* db = (*storage)->db();
+  const std::string committed =
+      QueryText(db,
+                "SELECT page_count * page_size FROM pragma_page_count(), "
+                "pragma_page_size()");
+
+  // The size of the database file when the large write inserts its first
+  // city, recorded by a trigger of this connection only.
+  ASSERT_EQ(sqlite3_create_function(db, "file_size", 1, SQLITE_UTF8, nullptr,
+                                    &FileSizeFunction, nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_TRUE(SqliteExec(db,
+                         "CREATE TEMP TABLE seen (size INTEGER); "
+                         "CREATE TEMP TRIGGER watch BEFORE INSERT ON "
+                         "main.cities WHEN NEW.id = 'town-100050' BEGIN "
+                         "INSERT INTO seen SELECT file_size(file) FROM "
+                         "pragma_database_list WHERE name = 'main'; END")
+                  .ok());
+  Mutation large = ManyCities(2000);
+  large.put_cities.erase(large.put_cities.begin(),
+                         large.put_cities.begin() + 50);
+  ASSERT_TRUE((*storage)->Apply(large, 3).ok());
+  EXPECT_EQ(QueryText(db, "SELECT size FROM seen"), committed);
+}
+
 TEST(SqliteStorageTest, GraphStoreOverSqliteSurvivesARestart) {
   testing::TempDir dir;
   {
