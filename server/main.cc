@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/time/time.h"
 #include "graph/flags_help.h"
 #include "graph/storage/sqlite_backup.h"
@@ -57,7 +56,7 @@ int main(int argc, char** argv) {
       "       citymatch-server --data_dir=DIR --new_admin_token  (then "
       "serves)",
       "server/main.cc");
-  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  const std::vector<char*> rest = citymatch::ParseFlags(argc, argv);
   // Abseil leaves words that are no flag to the program, and this one takes
   // none: `citymatch-server /srv/citymatch` would otherwise serve a new,
   // empty store in ./var.

@@ -26,7 +26,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -531,6 +530,6 @@ int main(int argc, char** argv) {
       "docs/ranking.md for every ranker, on a folder in the format of "
       "docs/data-format.md",
       "ranking/eval_main.cc");
-  absl::ParseCommandLine(argc, argv);
+  citymatch::ParseFlags(argc, argv);
   return citymatch::Run();
 }

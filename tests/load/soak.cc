@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -185,7 +184,7 @@ int main(int argc, char** argv) {
       "citymatch-soak --server=HOST:PORT --token_file=FILE [--qps=N] "
       "[--duration=D]: a mixed load against a running citymatch-server",
       "load/soak.cc");
-  absl::ParseCommandLine(argc, argv);
+  citymatch::ParseFlags(argc, argv);
   std::ifstream token_in(absl::GetFlag(FLAGS_token_file));
   std::stringstream token_text;
   token_text << token_in.rdbuf();
