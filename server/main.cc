@@ -24,7 +24,8 @@ ABSL_FLAG(std::string, http_addr, "",
           "Reserved for the HTTP/JSON gateway, which this build does not "
           "include: nothing listens there; setting it logs a warning.");
 ABSL_FLAG(std::string, seed_dir, "",
-          "Data set folder imported when the store is empty at start.");
+          "Data set folder imported when the store is empty at start; "
+          "a store that holds data keeps it (the log says so).");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate chain; with --tls_key the server speaks TLS only.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");

@@ -321,10 +321,28 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
     if (!status.ok()) return status;
   }
   const std::shared_ptr<const GraphSnapshot> graph = server->store_->Snapshot();
-  if (!options.seed_dir.empty() && graph->version() == 0 &&
-      graph->cities().empty()) {
-    absl::Status status = Seed(server->store_.get(), options.seed_dir);
-    if (!status.ok()) return status;
+  if (!options.seed_dir.empty()) {
+    if (graph->version() != 0 || !graph->cities().empty()) {
+      // Said, so that whoever expected the seed to be imported again (or to
+      // replace what the store holds) is not left to wonder.
+      spdlog::info(
+          "--seed_dir={} not imported: the store in {} already holds data "
+          "(graph version {}); a seed only fills an empty store",
+          options.seed_dir, options.data_dir, graph->version());
+    } else if (absl::Status status =
+                   Seed(server->store_.get(), options.seed_dir);
+               !status.ok()) {
+      // ReadDataset names the file ("cities.csv:8: ..."), not its folder.
+      absl::Status named(
+          status.code(),
+          absl::StrCat("cannot import --seed_dir=", options.seed_dir, ": ",
+                       status.message()));
+      status.ForEachPayload(
+          [&named](absl::string_view url, const absl::Cord& payload) {
+            named.SetPayload(url, payload);
+          });
+      return named;
+    }
   }
 
   server->drain_notice_ = options.drain_notice;

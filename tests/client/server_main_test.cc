@@ -159,6 +159,54 @@ TEST(ServerMainTest, NewAdminTokenIsNotForABackup) {
   EXPECT_FALSE(std::filesystem::exists(data.File("copy")));
 }
 
+// A seed fills an empty store only. Given again to a store that holds
+// data, it is not imported, and the log says so instead of nothing.
+TEST(ServerMainTest, ASeedForAStoreThatHoldsDataIsNotImportedAndSaysSo) {
+  TempDir data;
+  TempDir seed;
+  seed.WriteAll({{"cities.csv",
+                  "id,name,country,lat,lon,population\n"
+                  "lyon,Lyon,FR,45.75,4.85,513275\n"}});
+  const std::vector<std::string> flags = {"--data_dir=" + data.File("store"),
+                                          "--grpc_addr=192.0.2.1:0",
+                                          "--seed_dir=" + seed.path()};
+  const CliResult first = RunBuiltBinary(kServer, flags);
+  EXPECT_EQ(first.exit_code, 1) << first;
+  EXPECT_THAT(first.out + first.err, HasSubstr("seeded the empty store from " +
+                                               seed.path() + ": 1 cities"))
+      << first;
+  EXPECT_THAT(first.out + first.err, Not(HasSubstr("not imported"))) << first;
+
+  const CliResult again = RunBuiltBinary(kServer, flags);
+  EXPECT_EQ(again.exit_code, 1) << again;
+  EXPECT_THAT(again.out + again.err,
+              HasSubstr("--seed_dir=" + seed.path() + " not imported: the " +
+                        "store in " + data.File("store") +
+                        " already holds data (graph version 1)"))
+      << again;
+  EXPECT_THAT(again.out + again.err, Not(HasSubstr("seeded"))) << again;
+}
+
+// A seed that is refused is named: the row's "cities.csv:3" alone does not
+// say which folder holds it.
+TEST(ServerMainTest, ARefusedSeedNamesItsFolder) {
+  TempDir data;
+  TempDir seed;
+  seed.WriteAll({{"cities.csv",
+                  "id,name,country,lat,lon,population\n"
+                  "lyon,Lyon,FR,45.75,4.85,513275\n"
+                  "oops,Oops,IT,95,9,1\n"}});
+  const CliResult result = RunBuiltBinary(
+      kServer, {"--data_dir=" + data.File("store"), "--grpc_addr=192.0.2.1:0",
+                "--seed_dir=" + seed.path()});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.out + result.err,
+              HasSubstr("cannot start: INVALID_ARGUMENT: cannot import "
+                        "--seed_dir=" +
+                        seed.path() + ": cities.csv:3"))
+      << result;
+}
+
 // A backup kept inside the data directory is lost with the store it is
 // meant to restore. However the two paths are spelt, it is refused before
 // anything is copied, naming both.

@@ -226,6 +226,10 @@ TEST(ServerTest, BadSeedDataRefusesToStart) {
   absl::StatusOr<std::unique_ptr<InProcessServer>> server =
       InProcessServer::Start(files);
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  // The folder is named, as the flag that gave it: the row alone does not
+  // say which data set holds it.
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr("cannot import --seed_dir="));
   EXPECT_THAT(std::string(server.status().message()),
               ::testing::HasSubstr("cities.csv:10"));
 }
