@@ -7,7 +7,11 @@
 #include <thread>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "graph/flags_help.h"
 #include "graph/storage/sqlite_backup.h"
@@ -42,7 +46,8 @@ ABSL_FLAG(std::string, backup_to, "",
           "Instead of serving: copy the store in --data_dir to this "
           "directory outside it, which must not hold one, and exit. A "
           "server may be running on --data_dir meanwhile; restore by "
-          "starting one with --data_dir on the copy.");
+          "starting one with --data_dir on the copy. The flags that only "
+          "a server reads are refused with it.");
 ABSL_FLAG(bool, new_admin_token, false,
           "At start, create a new ADMIN token and write it to "
           "<data_dir>/admin.token (mode 0600, replacing the file if there is "
@@ -79,6 +84,25 @@ int main(int argc, char** argv) {
           "--new_admin_token cannot be combined with --backup_to: a backup "
           "never holds admin.token; give --new_admin_token to the server "
           "started on the restored copy");
+      return 1;
+    }
+    // The flags that only a serving server reads would be ignored here
+    // without a word: whoever gave one expected something of it.
+    std::vector<std::string> serving_flags;
+    for (const char* name : {"grpc_addr", "http_addr", "seed_dir", "tls_cert",
+                             "tls_key", "tls_client_ca", "rate_limit_qps",
+                             "rate_limit_burst", "shutdown_grace"}) {
+      const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+      if (flag != nullptr && flag->CurrentValue() != flag->DefaultValue()) {
+        serving_flags.push_back(absl::StrCat("--", name));
+      }
+    }
+    if (!serving_flags.empty()) {
+      spdlog::error(
+          "{} cannot be combined with --backup_to, which copies the store "
+          "and exits without serving; leave {} out",
+          absl::StrJoin(serving_flags, ", "),
+          serving_flags.size() == 1 ? "it" : "them");
       return 1;
     }
     const std::string data_dir = absl::GetFlag(FLAGS_data_dir);

@@ -159,6 +159,39 @@ TEST(ServerMainTest, NewAdminTokenIsNotForABackup) {
   EXPECT_FALSE(std::filesystem::exists(data.File("copy")));
 }
 
+// A backup never serves: a flag that only a server reads is refused with
+// --backup_to, named, before anything is copied, as --new_admin_token is.
+TEST(ServerMainTest, ServingFlagsAreNotForABackup) {
+  TempDir data;
+  for (const std::string& flag :
+       {"--grpc_addr=127.0.0.1:6000", "--http_addr=127.0.0.1:8080",
+        "--seed_dir=deploy/data", "--tls_cert=server.pem",
+        "--tls_key=server.key", "--tls_client_ca=ca.pem", "--rate_limit_qps=5",
+        "--rate_limit_burst=5", "--shutdown_grace=1s"}) {
+    const CliResult result =
+        RunBuiltBinary(kServer, {"--data_dir=" + data.File("store"),
+                                 "--backup_to=" + data.File("copy"), flag});
+    EXPECT_EQ(result.exit_code, 1) << result;
+    const std::string name = flag.substr(0, flag.find('='));
+    EXPECT_THAT(result.out + result.err,
+                HasSubstr(name + " cannot be combined with --backup_to"))
+        << result;
+    EXPECT_FALSE(std::filesystem::exists(data.File("copy"))) << flag;
+  }
+  // All of them at once are named together.
+  const CliResult both = RunBuiltBinary(
+      kServer,
+      {"--data_dir=" + data.File("store"), "--backup_to=" + data.File("copy"),
+       "--seed_dir=deploy/data", "--tls_cert=server.pem"});
+  EXPECT_EQ(both.exit_code, 1) << both;
+  EXPECT_THAT(both.out + both.err,
+              HasSubstr("--seed_dir, --tls_cert cannot be combined with "
+                        "--backup_to, which copies the store and exits "
+                        "without serving; leave them out"))
+      << both;
+  EXPECT_FALSE(std::filesystem::exists(data.File("store")));
+}
+
 // A seed fills an empty store only. Given again to a store that holds
 // data, it is not imported, and the log says so instead of nothing.
 TEST(ServerMainTest, ASeedForAStoreThatHoldsDataIsNotImportedAndSaysSo) {
