@@ -43,6 +43,10 @@ void SetFlagsHelp(absl::string_view usage, absl::string_view flags_file) {
         return absl::EndsWith(file, flags_file);
       };
   config.normalize_filename = &RepositoryPath;
+  // Abseil's own says how Abseil was built ("Debug build"), not citymatch.
+  config.version_string = [] {
+    return std::string("citymatch " CITYMATCH_VERSION "\n");
+  };
   absl::SetFlagsUsageConfig(config);
 }
 

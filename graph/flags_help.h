@@ -16,7 +16,8 @@ namespace citymatch {
 // Makes --help (and --helpshort) print `usage`, then the flags defined in
 // the source file whose path ends in `flags_file` ("server/main.cc"); every
 // file is named by its path in the repository ("server/main.cc", not the
-// "../server/main.cc" the compiler was given from the build directory).
+// "../server/main.cc" the compiler was given from the build directory), and
+// --version prints "citymatch <version>" (CMake's project version).
 void SetFlagsHelp(absl::string_view usage, absl::string_view flags_file);
 
 // Parses the command line as absl::ParseCommandLine does (an unknown flag

@@ -41,7 +41,10 @@ TEST(ServerMainTest, UsageFlagsExitZeroAndAnUnknownFlagOne) {
   const CliResult full = RunBuiltBinary(kServer, {"--helpfull"});
   EXPECT_EQ(full.exit_code, 0) << full;
   EXPECT_THAT(full.out, HasSubstr("Flags from server/main.cc:")) << full;
-  EXPECT_EQ(RunBuiltBinary(kServer, {"--version"}).exit_code, 0);
+  const CliResult version = RunBuiltBinary(kServer, {"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version;
+  EXPECT_THAT(version.out, HasSubstr("citymatch 0.")) << version;
+  EXPECT_THAT(version.out, Not(HasSubstr("Debug build"))) << version;
   const CliResult unknown = RunBuiltBinary(kServer, {"--no_such_flag"});
   EXPECT_EQ(unknown.exit_code, 1) << unknown;
   EXPECT_THAT(unknown.err, HasSubstr("Unknown command line flag")) << unknown;
