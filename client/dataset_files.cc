@@ -8,12 +8,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "graph/interchange_file.h"
 
 namespace citymatch {
 
@@ -27,16 +27,10 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
   }
   std::map<std::string, std::string> files;
   for (const char* name : kInterchangeFiles) {
-    const fs::path path = fs::path(dir) / name;
-    if (!fs::exists(path, error)) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (!in || in.bad()) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot read ", path.string()));
-    }
-    files[name] = content.str();
+    absl::StatusOr<std::optional<std::string>> content =
+        ReadInterchangeFile(dir, name);
+    if (!content.ok()) return content.status();
+    if (*content) files[name] = **std::move(content);
   }
   if (files.empty()) {
     // A misnamed file ("citys.csv") is the likely reason: name what is there.

@@ -24,8 +24,9 @@ inline constexpr const char* kInterchangeFiles[] = {
 
 // Reads the interchange files present in `dir` (file name -> content); other
 // files are left alone. NotFound if `dir` is not a directory;
-// InvalidArgument if it holds none of the files; PermissionDenied (or the
-// like) if one cannot be read.
+// InvalidArgument if it holds none of the files; an error naming the file
+// and why (ReadInterchangeFile) if one is there but cannot be read as a
+// regular file: a link to nothing, a directory, no permission.
 absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFolder(
     const std::string& dir);
 

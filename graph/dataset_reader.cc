@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -20,6 +19,7 @@
 #include "absl/strings/strip.h"
 #include "absl/types/span.h"
 #include "graph/csv.h"
+#include "graph/interchange_file.h"
 #include "graph/validation.h"
 
 namespace citymatch {
@@ -803,16 +803,10 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFiles(
   }
   std::map<std::string, std::string> files;
   for (const char* name : kDatasetFiles) {
-    const std::filesystem::path path = std::filesystem::path(dir) / name;
-    if (!std::filesystem::exists(path, error)) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (!in) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot read ", path.string()));
-    }
-    files[name] = std::move(content).str();
+    absl::StatusOr<std::optional<std::string>> content =
+        ReadInterchangeFile(dir, name);
+    if (!content.ok()) return content.status();
+    if (*content) files[name] = **std::move(content);
   }
   if (files.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -90,7 +90,9 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
                            ReadRules rules = ReadRules::kService);
 
 // Reads the interchange files present in `dir`. NotFound if `dir` does not
-// exist; InvalidArgument if it holds none of them.
+// exist; InvalidArgument if it holds none of them; an error naming the file
+// and why (ReadInterchangeFile) if one is there but cannot be read as a
+// regular file.
 absl::StatusOr<std::map<std::string, std::string>> ReadDatasetFiles(
     const std::string& dir);
 

@@ -195,6 +195,50 @@ TEST_F(CliImportTest, MissingOrEmptyFolderIsALocalFailure) {
   EXPECT_THAT(nothing.err, HasSubstr("cities.csv"));
 }
 
+TEST_F(CliImportTest, AFileThatIsThereButCannotBeReadIsALocalFailure) {
+  const std::string projects =
+      "id,name,programme,start_year,end_year,themes\n"
+      "atlantic-welcome,Atlantic Welcome,Interreg Atlantic,2020,2023,"
+      "Migrants\n";
+  // A link to nothing: not left out as if the file were absent.
+  TempDir dangling;
+  std::filesystem::create_symlink(dangling.File("gone.csv"),
+                                  dangling.File("cities.csv"));
+  dangling.Write("projects.csv", projects);
+  for (const bool validate_only : {true, false}) {
+    std::vector<std::string> args = {"import", dangling.path()};
+    if (validate_only) args.push_back("--validate-only");
+    const CliResult result = Cli(args);
+    EXPECT_EQ(result.exit_code, 1) << result;
+    // Named and explained before anything is sent.
+    EXPECT_EQ(result.err, "error: cannot read " + dangling.File("cities.csv") +
+                              ": it is a link to " + dangling.File("gone.csv") +
+                              ", which does not exist\n");
+    EXPECT_EQ(result.out, "");
+  }
+  EXPECT_EQ(Cli({"projects", "get", "atlantic-welcome"}).exit_code, 3);
+
+  // On its own it is named too, not taken for a folder without data.
+  TempDir alone;
+  std::filesystem::create_symlink(alone.File("gone.csv"),
+                                  alone.File("cities.csv"));
+  const CliResult lone = Cli({"import", alone.path()});
+  EXPECT_EQ(lone.exit_code, 1) << lone;
+  EXPECT_THAT(lone.err,
+              AllOf(HasSubstr("cannot read " + alone.File("cities.csv")),
+                    HasSubstr("does not exist"), Not(HasSubstr("holds none"))));
+
+  // A directory of that name is not sent as an empty file.
+  TempDir directory;
+  std::filesystem::create_directory(directory.File("cities.csv"));
+  directory.Write("projects.csv", projects);
+  const CliResult folder = Cli({"import", directory.path()});
+  EXPECT_EQ(folder.exit_code, 1) << folder;
+  EXPECT_EQ(folder.err, "error: cannot read " + directory.File("cities.csv") +
+                            ": it is a directory, not a file\n");
+  EXPECT_EQ(Cli({"projects", "get", "atlantic-welcome"}).exit_code, 3);
+}
+
 TEST_F(CliImportTest, ExportWritesEveryFileOfTheGraph) {
   TempDir out;
   const std::string dir = out.File("export");

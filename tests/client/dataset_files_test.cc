@@ -53,6 +53,25 @@ TEST(DatasetFilesTest, MissingOrEmptyFolderIsAnError) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(DatasetFilesTest, AFileThatIsThereButCannotBeReadIsAnError) {
+  TempDir dir;
+  dir.Write("projects.csv", "id\n");
+  std::filesystem::create_symlink(dir.File("gone.csv"), dir.File("cities.csv"));
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFolder(dir.path());
+  EXPECT_FALSE(files.ok());
+  EXPECT_THAT(files.status().message(),
+              HasSubstr("cannot read " + dir.File("cities.csv") +
+                        ": it is a link to "));
+
+  std::filesystem::remove(dir.File("cities.csv"));
+  std::filesystem::create_directory(dir.File("cities.csv"));
+  files = ReadDatasetFolder(dir.path());
+  EXPECT_FALSE(files.ok());
+  EXPECT_THAT(files.status().message(),
+              HasSubstr(dir.File("cities.csv") + ": it is a directory"));
+}
+
 TEST(DatasetFilesTest, AFolderOfMisnamedFilesNamesThem) {
   TempDir dir;
   dir.Write("citys.csv", "id,name\n");

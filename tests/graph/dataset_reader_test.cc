@@ -1,5 +1,8 @@
 #include "graph/dataset_reader.h"
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -1107,6 +1110,45 @@ TEST(DatasetReaderTest, ReadDatasetFilesErrors) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(ReadDatasetFiles(dir.path()).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DatasetReaderTest, ReadDatasetFilesNamesAFileItCannotRead) {
+  testing::TempDir dir;
+  dir.Write("projects.csv", "id,name,programme,start_year,end_year,themes\n");
+  std::filesystem::create_symlink(dir.File("gone.csv"), dir.File("cities.csv"));
+  absl::StatusOr<std::map<std::string, std::string>> files =
+      ReadDatasetFiles(dir.path());
+  EXPECT_EQ(files.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      files.status().message(),
+      absl::StrCat("cannot read ", dir.File("cities.csv"), ": it is a link to ",
+                   dir.File("gone.csv"), ", which does not exist"));
+
+  std::filesystem::remove(dir.File("cities.csv"));
+  std::filesystem::create_directory(dir.File("cities.csv"));
+  files = ReadDatasetFiles(dir.path());
+  EXPECT_FALSE(files.ok());
+  EXPECT_EQ(files.status().message(),
+            absl::StrCat("cannot read ", dir.File("cities.csv"),
+                         ": it is a directory, not a file"));
+
+  // Nor is a FIFO opened (reading one would wait for a writer).
+  std::filesystem::remove(dir.File("cities.csv"));
+  ASSERT_EQ(mkfifo(dir.File("cities.csv").c_str(), 0600), 0);
+  files = ReadDatasetFiles(dir.path());
+  EXPECT_FALSE(files.ok());
+  EXPECT_EQ(files.status().message(),
+            absl::StrCat("cannot read ", dir.File("cities.csv"),
+                         ": it is not a regular file"));
+
+  // A link to a file is read as the file.
+  std::filesystem::remove(dir.File("cities.csv"));
+  dir.Write("elsewhere.txt", "id,name,country,lat,lon,population\n");
+  std::filesystem::create_symlink(dir.File("elsewhere.txt"),
+                                  dir.File("cities.csv"));
+  files = ReadDatasetFiles(dir.path());
+  ASSERT_TRUE(files.ok()) << files.status();
+  EXPECT_EQ(files->at("cities.csv"), "id,name,country,lat,lon,population\n");
 }
 
 TEST(DatasetReaderTest, ReadDatasetListsProblemsAsFileLineReason) {

@@ -260,6 +260,43 @@ TEST(ServerTest, AStoreWhoseSeedWasRefusedStartsWithTheCorrectedSeed) {
   (*server)->Shutdown(absl::ZeroDuration());
 }
 
+TEST(ServerTest, ASeedFileThatCannotBeReadStopsTheStartNamingIt) {
+  TempDir data, seed;
+  seed.WriteAll(SampleFiles());
+  std::filesystem::remove(seed.File("cities.csv"));
+  std::filesystem::create_symlink(seed.File("gone.csv"),
+                                  seed.File("cities.csv"));
+  ServerOptions options;
+  options.data_dir = data.File("store");
+  options.grpc_addr = "127.0.0.1:0";
+  options.seed_dir = seed.path();
+  options.drain_notice = absl::ZeroDuration();
+  absl::StatusOr<std::unique_ptr<Server>> refused =
+      Server::BuildAndStart(options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            absl::StrCat("cannot read ", seed.File("cities.csv"),
+                         ": it is a link to ", seed.File("gone.csv"),
+                         ", which does not exist"));
+
+  std::filesystem::remove(seed.File("cities.csv"));
+  std::filesystem::create_directory(seed.File("cities.csv"));
+  refused = Server::BuildAndStart(options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            absl::StrCat("cannot read ", seed.File("cities.csv"),
+                         ": it is a directory, not a file"));
+
+  // Nothing of the seed was written: started without it, the store is
+  // empty.
+  options.seed_dir.clear();
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::BuildAndStart(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_TRUE((*server)->store()->Snapshot()->projects().empty());
+  (*server)->Shutdown(absl::ZeroDuration());
+}
+
 TEST(ServerTest, AddressInUseIsUnavailable) {
   absl::StatusOr<std::unique_ptr<InProcessServer>> first =
       InProcessServer::Start(SampleFiles());
