@@ -12,10 +12,19 @@
 #include "client/cli_support.h"
 #include "client/cli_wiring.h"
 #include "client/commands.h"
+#include "graph/limits.h"
 
 namespace citymatch::cli {
 
 namespace {
+
+constexpr const char* kPopulationHelp =
+    "inhabitants, at most 100000000 (0: unknown)";
+
+// The service's bound (graph/limits.h), checked before the call.
+CLI::Validator PopulationCheck() {
+  return NumberIn(0, static_cast<double>(kMaxPopulation), /*whole=*/true);
+}
 
 // cities update CITY [--name ...] [--population ...] [--languages ...] ...
 void AddCityUpdateCommand(CLI::App* cities, Choice* choice) {
@@ -41,10 +50,9 @@ void AddCityUpdateCommand(CLI::App* cities, Choice* choice) {
                          ->check(NumberIn(-90, 90, /*whole=*/false));
   CLI::Option* lon = update->add_option("--lon", f->lon, "longitude in degrees")
                          ->check(NumberIn(-180, 180, /*whole=*/false));
-  CLI::Option* population = update
-                                ->add_option("--population", f->population,
-                                             "inhabitants (0: unknown)")
-                                ->check(NonNegative(/*whole=*/true));
+  CLI::Option* population =
+      update->add_option("--population", f->population, kPopulationHelp)
+          ->check(PopulationCheck());
   CLI::Option* seeking =
       AddListOption(update, "--seeking-themes", &f->seeking,
                     "profile: themes it seeks help on, comma-separated "
@@ -142,8 +150,8 @@ void AddCityCommands(CLI::App* app, Choice* choice) {
   create->add_option("--lon", f->lon, "longitude in degrees")
       ->required()
       ->check(NumberIn(-180, 180, /*whole=*/false));
-  create->add_option("--population", f->population, "inhabitants (0: unknown)")
-      ->check(NonNegative(/*whole=*/true));
+  create->add_option("--population", f->population, kPopulationHelp)
+      ->check(PopulationCheck());
   create->callback([f, choice] {
     v1::CreateCityRequest request;
     request.set_city_id(f->id);

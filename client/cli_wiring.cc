@@ -5,12 +5,34 @@
 #include <cstdint>
 #include <limits>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace citymatch::cli {
 
+namespace {
+
+// An optional sign, then digits only: a whole number, whatever its size.
+bool IsWholeNumber(absl::string_view text) {
+  absl::ConsumePrefix(&text, "-") || absl::ConsumePrefix(&text, "+");
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isdigit(c);
+  });
+}
+
+}  // namespace
+
 CLI::Validator NumberIn(double lowest, double highest, bool whole) {
+  // Bounds of whole numbers as written: 100000000, not 1e+08.
+  auto bound = [whole](double value) {
+    return whole ? absl::StrCat(static_cast<int64_t>(value))
+                 : absl::StrCat(value);
+  };
+  auto range = [=] {
+    return absl::StrCat("must be in ", bound(lowest), "..", bound(highest));
+  };
   auto check = [=](std::string& text) -> std::string {
     double value = 0;
     int64_t integer = 0;
@@ -20,6 +42,13 @@ CLI::Validator NumberIn(double lowest, double highest, bool whole) {
                     // SimpleAtod also reads C's hex floats.
                     text.find_first_of("xX") == std::string::npos;
     if (whole) value = static_cast<double>(integer);
+    if (!parsed && whole && IsWholeNumber(text)) {
+      // Too large for int64_t: a whole number all the same.
+      if (highest == std::numeric_limits<double>::max()) {
+        return absl::StrCat("\"", text, "\" is out of range");
+      }
+      return absl::StrCat("\"", text, "\" is out of range: ", range());
+    }
     if (!parsed) {
       std::string with_point = text;
       std::replace(with_point.begin(), with_point.end(), ',', '.');
@@ -36,9 +65,9 @@ CLI::Validator NumberIn(double lowest, double highest, bool whole) {
     if (value >= lowest && value <= highest) return "";
     if (highest == std::numeric_limits<double>::max()) {
       return lowest == 0 ? "must not be negative"
-                         : absl::StrCat("must be at least ", lowest);
+                         : absl::StrCat("must be at least ", bound(lowest));
     }
-    return absl::StrCat("must be in ", lowest, "..", highest);
+    return range();
   };
   return CLI::Validator(check, "");
 }

@@ -249,24 +249,31 @@ bool IsDecimalNumber(absl::string_view text) {
   return i == text.size();
 }
 
+enum class IntRead {
+  kRead,
+  kNotWhole,    // not a number, or one with a fraction
+  kOutOfRange,  // a whole number beyond what is read (2^53, or int64_t)
+};
+
 // Parses an integer field; empty means 0. A whole number written as a
 // decimal ("2016.0", as a spreadsheet or a data frame with gaps writes it)
 // is that number.
-bool ParseInt(const std::string& text, int64_t* value) {
+IntRead ParseInt(const std::string& text, int64_t* value) {
   if (text.empty()) {
     *value = 0;
-    return true;
+    return IntRead::kRead;
   }
-  if (!IsDecimalNumber(text)) return false;
-  if (absl::SimpleAtoi(text, value)) return true;
+  if (!IsDecimalNumber(text)) return IntRead::kNotWhole;
+  if (absl::SimpleAtoi(text, value)) return IntRead::kRead;
   double number = 0;
-  // 2^53: beyond it a double no longer tells whole numbers apart.
-  if (!absl::SimpleAtod(text, &number) || std::trunc(number) != number ||
-      std::abs(number) > 9007199254740992.0) {
-    return false;
+  // Overflow reads as an infinity, a whole number out of range.
+  if (!absl::SimpleAtod(text, &number) || std::trunc(number) != number) {
+    return IntRead::kNotWhole;
   }
+  // 2^53: beyond it a double no longer tells whole numbers apart.
+  if (std::abs(number) > 9007199254740992.0) return IntRead::kOutOfRange;
   *value = static_cast<int64_t>(number);
-  return true;
+  return IntRead::kRead;
 }
 
 // A year that fits an int. Not std::abs(year) <= 1000000: the absolute value
@@ -518,8 +525,22 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         const bool lat_read = ReadCoordinate(table, row, "lat", &city.lat);
         const bool lon_read = ReadCoordinate(table, row, "lon", &city.lon);
         bool population_read = true;
-        if (!ParseInt(table.Get(row, "population"), &city.population) ||
-            (rules == ReadRules::kEvaluation && city.population < 0)) {
+        const std::string population = table.Get(row, "population");
+        const IntRead population_parsed =
+            ParseInt(population, &city.population);
+        // Under kService a value parsed but out of range is ValidateCity's
+        // to report. Under kEvaluation it is unknown, as one that is not a
+        // number: a typo must not make a city outrank every other.
+        if (population_parsed == IntRead::kOutOfRange ||
+            (rules == ReadRules::kEvaluation &&
+             city.population > kMaxPopulation)) {
+          city.population = 0;
+          population_read = ReadAsUnknown(
+              table, row,
+              absl::StrCat("population ", population,
+                           " is out of range: ", PopulationRange()));
+        } else if (population_parsed == IntRead::kNotWhole ||
+                   (rules == ReadRules::kEvaluation && city.population < 0)) {
           city.population = 0;
           population_read = ReadAsUnknown(
               table, row, "population is not a whole number >= 0");
@@ -584,7 +605,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         bool years_read = true;
         auto read_year = [&](const char* column, int* year) {
           int64_t value = 0;
-          if (!ParseInt(table.Get(row, column), &value) || !IsYear(value)) {
+          if (ParseInt(table.Get(row, column), &value) != IntRead::kRead ||
+              !IsYear(value)) {
             value = 0;
             if (!ReadAsUnknown(table, row,
                                absl::StrCat(column, " must be a year"))) {
@@ -715,7 +737,8 @@ ParsedDataset ParseDataset(const std::map<std::string, std::string>& files,
         practice.themes = SplitLabels(table.Get(row, "themes"));
         int64_t start = 0;
         bool year_read = true;
-        if (!ParseInt(table.Get(row, "start_year"), &start) || !IsYear(start)) {
+        if (ParseInt(table.Get(row, "start_year"), &start) != IntRead::kRead ||
+            !IsYear(start)) {
           year_read = ReadAsUnknown(table, row, "start_year must be a year");
           start = 0;
         }

@@ -67,7 +67,8 @@ enum class ReadRules {
   //  - any id as it is (the folds hash it as written);
   //  - a role that starts with "lead" in any case ("Lead partner") is the
   //    lead, any other a partner;
-  //  - a population or year that is not a whole number is unknown (0),
+  //  - a population or year that is not a whole number, or a population
+  //    out of range (negative, above kMaxPopulation), is unknown (0),
   //    reported with "read as unknown";
   //  - names, labels and country codes are not checked (a code is
   //    upper-cased);

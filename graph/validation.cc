@@ -113,6 +113,9 @@ void ValidateCity(const City& c, const std::string& prefix,
   }
   if (c.population < 0) {
     Add(out, prefix, "population", "must not be negative");
+  } else if (c.population > kMaxPopulation) {
+    Add(out, prefix, "population",
+        absl::StrCat(PopulationRange(), ", got ", c.population));
   }
   CheckLabels(c.profile.seeking_themes, prefix, "profile.seeking_themes", out);
   CheckLabels(c.profile.languages, prefix, "profile.languages", out);
@@ -176,6 +179,11 @@ void ValidatePractice(const Practice& p, const std::string& prefix,
   if (!p.owner.empty() && !IsValidId(p.owner)) {
     Add(out, prefix, "owner", "is not a valid organization id");
   }
+}
+
+std::string PopulationRange() {
+  return absl::StrCat("must be in 0..", kMaxPopulation,
+                      " (no city has 100 million inhabitants)");
 }
 
 std::string CheckCountryFilter(absl::string_view code) {

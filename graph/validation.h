@@ -12,6 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "graph/entities.h"
+#include "graph/limits.h"
 
 namespace citymatch {
 
@@ -41,6 +42,10 @@ void ValidatePractice(const Practice& practice, const std::string& prefix,
 // bytes, or "" if it is: it must be valid UTF-8 without control characters,
 // and non-empty if `required`.
 std::string CheckText(absl::string_view text, size_t max_length, bool required);
+
+// Why a population above kMaxPopulation is refused: "must be in
+// 0..100000000 (...)", without the value.
+std::string PopulationRange();
 
 // Why `code` cannot filter by country, or "" if it can: an ISO 3166-1
 // alpha-2 code in either case ("IT", "it"). Filters compare in upper case.

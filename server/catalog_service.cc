@@ -414,6 +414,26 @@ grpc::Status Update(GraphStore* store, const TokenRegistry& registry,
     options.set_replace_repeated_fields(true);
     FieldMaskUtil::MergeMessageTo(patch, effective, options, &merged);
     T entity = FromProto(merged, id, prefix, &violations);
+    // A problem the stored resource has already, with the same value, is
+    // not the update's: a value stored before the service refused it (a
+    // population above kMaxPopulation, a language that is not a code)
+    // would otherwise refuse every update of the resource, an editor's of
+    // the profile too, who may not change that value.
+    if (!violations.empty()) {
+      std::vector<FieldViolation> stored;
+      FromProto(ToProto(*current), id, prefix, &stored);
+      violations.erase(std::remove_if(violations.begin(), violations.end(),
+                                      [&stored](const FieldViolation& v) {
+                                        return std::any_of(
+                                            stored.begin(), stored.end(),
+                                            [&v](const FieldViolation& s) {
+                                              return s.field == v.field &&
+                                                     s.description ==
+                                                         v.description;
+                                            });
+                                      }),
+                       violations.end());
+    }
     CheckReferences(*graph, entity, prefix, &violations);
     CheckThemes(*graph, entity, prefix, &violations);
     if (!violations.empty()) return InvalidArgument(violations);

@@ -1092,6 +1092,61 @@ TEST(DatasetReaderTest, ProblemsUnderTheCapHaveNoSummaryLine) {
   EXPECT_THAT(FormatProblems(parsed), ElementsAre(HasSubstr("cities.csv:10")));
 }
 
+TEST(DatasetReaderTest, APopulationNoCityHasIsRefusedAsOutOfRange) {
+  const std::string cities =
+      absl::StrCat(kCitiesHeader,
+                   "a,A,AT,45,9,100000000\n"
+                   "b,B,AT,45,9,100000001\n"
+                   "c,C,AT,45,9,9223372036854775807\n"
+                   "d,D,AT,45,9,9223372036854775808\n"
+                   "e,E,AT,45,9,99999999999999999999999\n"
+                   "f,F,AT,45,9,-99999999999999999999\n"
+                   "g,G,AT,45,9,1e30\n");
+  const ParsedDataset parsed = Parse({{"cities.csv", cities}});
+  const std::string range =
+      "must be in 0..100000000 (no city has 100 million inhabitants)";
+  EXPECT_THAT(
+      ProblemLines(parsed),
+      ElementsAre(
+          "cities.csv:3: population " + range + ", got 100000001",
+          "cities.csv:4: population " + range + ", got 9223372036854775807",
+          "cities.csv:5: population 9223372036854775808 is out of range: " +
+              range,
+          "cities.csv:6: population 99999999999999999999999 is out of "
+          "range: " +
+              range,
+          "cities.csv:7: population -99999999999999999999 is out of range: " +
+              range,
+          "cities.csv:8: population 1e30 is out of range: " + range));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.cities[0].population, 100000000);
+
+  // The evaluation reads such a population as unknown, as a negative one.
+  const ParsedDataset lenient =
+      ParseDataset({{"cities.csv", cities}}, nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(
+      ProblemLines(lenient),
+      ElementsAre(
+          "cities.csv:3: population 100000001 is out of range: " + range +
+              "; read as unknown",
+          "cities.csv:4: population 9223372036854775807 is out of range: " +
+              range + "; read as unknown",
+          "cities.csv:5: population 9223372036854775808 is out of range: " +
+              range + "; read as unknown",
+          "cities.csv:6: population 99999999999999999999999 is out of "
+          "range: " +
+              range + "; read as unknown",
+          "cities.csv:7: population -99999999999999999999 is out of range: " +
+              range + "; read as unknown",
+          "cities.csv:8: population 1e30 is out of range: " + range +
+              "; read as unknown"));
+  ASSERT_THAT(lenient.dataset.cities, SizeIs(7));
+  EXPECT_EQ(lenient.dataset.cities[0].population, 100000000);
+  for (size_t i = 1; i < lenient.dataset.cities.size(); ++i) {
+    EXPECT_EQ(lenient.dataset.cities[i].population, 0) << i;
+  }
+}
+
 TEST(DatasetReaderTest, ReadDatasetFilesReadsOnlyTheInterchangeFiles) {
   testing::TempDir dir;
   dir.Write("cities.csv", "id,name,country,lat,lon,population\n");

@@ -1,9 +1,12 @@
 #include "graph/validation.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/entity_fixtures.h"
@@ -99,6 +102,22 @@ TEST(ValidationTest, CityCoordinatesMustBeFiniteAndInRange) {
   edge.lat = -90;
   edge.lon = 180;
   EXPECT_THAT(Check(edge), IsEmpty());
+}
+
+TEST(ValidationTest, PopulationIsBounded) {
+  City c = testing::Milano();
+  c.population = kMaxPopulation;
+  EXPECT_THAT(Check(c), IsEmpty());
+  for (int64_t too_many : {kMaxPopulation + 1, int64_t{12000000000},
+                           std::numeric_limits<int64_t>::max()}) {
+    c.population = too_many;
+    EXPECT_THAT(Check(c, "city."),
+                ElementsAre(ViolationOf(
+                    "city.population",
+                    absl::StrCat("must be in 0..100000000 (no city has 100 "
+                                 "million inhabitants), got ",
+                                 too_many))));
+  }
 }
 
 TEST(ValidationTest, CountryCodeMustBeAssignedAlpha2) {

@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "graph/mutation.h"
 #include "gtest/gtest.h"
 #include "server/page_token.h"
 #include "tests/server/in_process_server.h"
@@ -409,6 +410,51 @@ TEST_F(CatalogServiceTest, UpdateWithMaskChangesOnlyMaskedFields) {
   EXPECT_EQ(after.SerializeAsString(), updated.SerializeAsString());
 }
 
+TEST_F(CatalogServiceTest, UpdateCityRefusesAPopulationNoCityHas) {
+  v1::City patch;
+  patch.set_name("cities/graz");
+  patch.set_population(9223372036854775807);
+  v1::City updated;
+  grpc::Status status = UpdateCity(patch, {"population"}, &updated);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(FieldViolations(status).size(), 1u);
+  EXPECT_EQ(FieldViolations(status)[0].field, "city.population");
+  EXPECT_EQ(FieldViolations(status)[0].description,
+            "must be in 0..100000000 (no city has 100 million inhabitants), "
+            "got 9223372036854775807");
+  patch.set_population(100000000);
+  ASSERT_TRUE(UpdateCity(patch, {"population"}, &updated).ok());
+  EXPECT_EQ(updated.population(), 100000000);
+}
+
+// A value stored before the service refused it does not refuse an update
+// that leaves it as it is: an editor may update the profile of such a city.
+TEST_F(CatalogServiceTest, UpdateKeepsAValueStoredBeforeItWasRefused) {
+  Mutation mutation;
+  City graz = *server_->server()->store()->Snapshot()->FindCity("graz");
+  graz.population = 12000000000;
+  mutation.put_cities.push_back(graz);
+  ASSERT_TRUE(server_->server()->store()->Apply(mutation).ok());
+
+  v1::City patch;
+  patch.set_name("cities/graz");
+  patch.mutable_profile()->set_capacity(2);
+  v1::City updated;
+  grpc::Status status = UpdateCity(patch, {"profile.capacity"}, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.profile().capacity(), 2);
+  EXPECT_EQ(updated.population(), 12000000000);
+
+  // Another value out of range is the update's own.
+  patch.set_population(13000000000);
+  status = UpdateCity(patch, {"population"}, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("city.population"));
+  patch.set_population(291072);
+  ASSERT_TRUE(UpdateCity(patch, {"population"}, &updated).ok());
+  EXPECT_EQ(updated.population(), 291072);
+}
+
 TEST_F(CatalogServiceTest, UpdateWithStaleEtagIsAborted) {
   v1::City original;
   ASSERT_TRUE(GetCity("cities/graz", &original).ok());
@@ -610,6 +656,8 @@ TEST_F(CatalogServiceTest, CreateCityWithBadFieldsIsInvalidArgumentNamingThem) {
       {"krakow", [](v1::City* c) { c->set_display_name(""); },
        "city.display_name"},
       {"krakow", [](v1::City* c) { c->set_population(-1); }, "city.population"},
+      {"krakow", [](v1::City* c) { c->set_population(12000000000); },
+       "city.population"},
       {"krakow/old", [](v1::City*) {}, "city_id"},
       {"Krakow", [](v1::City*) {}, "city_id"},
       {"", [](v1::City*) {}, "city_id"},
