@@ -175,22 +175,48 @@ class Table {
     }
     header_ = std::move(rows->front().fields);
     if (header_.size() == 1 && foreign_separator()) return false;
+    // The fields (0-based) of each name as written, and under kEvaluation of
+    // each name lower-cased: a header written elsewhere may say "ID" or
+    // "Lat", which the evaluation reads unless the format's own name is
+    // there too; an import keeps to the format's names.
+    absl::flat_hash_map<std::string, std::vector<int>> exact, folded;
     for (size_t i = 0; i < header_.size(); ++i) {
-      column_[absl::StripAsciiWhitespace(header_[i])] = static_cast<int>(i);
-    }
-    // A header written elsewhere may say "ID" or "Lat": the evaluation reads
-    // it, unless the format's own name is there too; an import keeps to the
-    // format's names.
-    if (rules_ == ReadRules::kEvaluation) {
-      for (size_t i = 0; i < header_.size(); ++i) {
-        column_.try_emplace(
-            absl::AsciiStrToLower(absl::StripAsciiWhitespace(header_[i])),
-            static_cast<int>(i));
+      const absl::string_view name = absl::StripAsciiWhitespace(header_[i]);
+      exact[name].push_back(static_cast<int>(i));
+      if (rules_ == ReadRules::kEvaluation) {
+        folded[absl::AsciiStrToLower(name)].push_back(static_cast<int>(i));
       }
+    }
+    for (const auto& [name, fields] : exact) column_[name] = fields.front();
+    for (const auto& [name, fields] : folded) {
+      column_.try_emplace(name, fields.front());
     }
     bool ok = true;
     for (const std::string& name : columns) {
-      if (column_.contains(name)) continue;
+      if (column_.contains(name)) {
+        // A column named twice: an import cannot tell which field is meant
+        // and refuses the file; the evaluation reads the first, as it reads
+        // the first of two other spellings.
+        auto it = exact.find(name);
+        const std::vector<int>& fields =
+            it != exact.end() ? it->second : folded.at(name);
+        if (fields.size() < 2) continue;
+        std::vector<std::string> numbers;
+        for (int field : fields) numbers.push_back(absl::StrCat(field + 1));
+        const std::string reason = absl::StrCat(
+            "the header repeats the column \"", name, "\" (fields ",
+            absl::StrJoin(
+                absl::MakeConstSpan(numbers).first(numbers.size() - 1), ", "),
+            " and ", numbers.back(), ")");
+        if (rules_ == ReadRules::kEvaluation) {
+          Problem(rows->front().line,
+                  absl::StrCat(reason, "; the first is read"));
+        } else {
+          Problem(rows->front().line, reason);
+          ok = false;
+        }
+        continue;
+      }
       std::string reason =
           absl::StrCat("the header lacks the column \"", name, "\"");
       for (const std::string& field : header_) {

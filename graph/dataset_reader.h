@@ -72,7 +72,10 @@ enum class ReadRules {
   //    reported with "read as unknown";
   //  - names, labels and country codes are not checked (a code is
   //    upper-cased);
-  //  - column names are matched in any case ("ID", "Lat");
+  //  - column names are matched in any case ("ID", "Lat"); the exact name
+  //    wins, else the first spelling; a column named twice is read from
+  //    its first field, reported on the header line (kService refuses the
+  //    file);
   //  - a file needs only its id and reference columns; the others, if the
   //    header lacks them, read as empty (reported once, on the header line),
   //    as do the trailing fields a row lacks; a row may end in empty extra

@@ -195,6 +195,19 @@ TEST_F(CliImportTest, MissingOrEmptyFolderIsALocalFailure) {
   EXPECT_THAT(nothing.err, HasSubstr("cities.csv"));
 }
 
+TEST_F(CliImportTest, AColumnRepeatedInTheHeaderIsRefused) {
+  TempDir folder;
+  folder.Write("cities.csv",
+               "id,name,country,lat,lon,population,name\n"
+               "nantes,Nantes,FR,47.2184,-1.5536,320732,Naoned\n");
+  const CliResult result = Cli({"import", folder.path()});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_THAT(result.err,
+              HasSubstr("error: INVALID_ARGUMENT: cities.csv:1: the header "
+                        "repeats the column \"name\" (fields 2 and 7)\n"));
+  EXPECT_EQ(Cli({"cities", "get", "nantes"}).exit_code, 3);
+}
+
 TEST_F(CliImportTest, AFileThatIsThereButCannotBeReadIsALocalFailure) {
   const std::string projects =
       "id,name,programme,start_year,end_year,themes\n"

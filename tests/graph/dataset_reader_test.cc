@@ -739,6 +739,63 @@ TEST(DatasetReaderTest, EvaluationRulesMatchColumnNamesInAnyCase) {
   EXPECT_DOUBLE_EQ(parsed.dataset.cities[0].lat, 48.2);
 }
 
+// A column named twice: an import cannot tell which field is meant.
+TEST(DatasetReaderTest, AColumnRepeatedInTheHeaderIsRefusedByAnImport) {
+  const std::map<std::string, std::string> files = {
+      {"cities.csv",
+       "id,name,country,lat,lon,population,name\n"
+       "wien,Wien,AT,48.2,16.37,1,Vienna\n"},
+      {"twinnings.csv", "city_a,city_b,city_a, city_a \nwien,graz,x,y\n"}};
+  ParsedDataset parsed = ParseDataset(files, nullptr);
+  EXPECT_THAT(ProblemLines(parsed),
+              ElementsAre("cities.csv:1: the header repeats the column "
+                          "\"name\" (fields 2 and 7)",
+                          "twinnings.csv:1: the header repeats the column "
+                          "\"city_a\" (fields 1, 3 and 4)"));
+  EXPECT_THAT(parsed.unread_files, ElementsAre("cities.csv", "twinnings.csv"));
+  EXPECT_THAT(parsed.dataset.cities, IsEmpty());
+
+  // A column the format does not have may repeat: it is not read.
+  parsed = ParseDataset({{"cities.csv",
+                          "id,name,country,lat,lon,population,note,note\n"
+                          "wien,Wien,AT,48.2,16.37,1,a,b\n"}},
+                        nullptr);
+  EXPECT_THAT(parsed.problems, IsEmpty());
+  EXPECT_THAT(parsed.dataset.cities, SizeIs(1));
+}
+
+// The evaluation reads the first of the fields, as it reads the first of
+// two spellings of a name in another case, and says so.
+TEST(DatasetReaderTest, EvaluationRulesReadTheFirstOfARepeatedColumn) {
+  ParsedDataset parsed =
+      ParseDataset({{"cities.csv",
+                     "id,name,country,lat,lon,population,name\n"
+                     "wien,Wien,AT,48.2,16.37,1,Vienna\n"}},
+                   nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(ProblemLines(parsed),
+              ElementsAre("cities.csv:1: the header repeats the column "
+                          "\"name\" (fields 2 and 7); the first is read"));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_EQ(parsed.dataset.cities[0].name, "Wien");
+
+  parsed = ParseDataset({{"cities.csv",
+                          "Lat,id,LAT,lon\n"
+                          "48.2,wien,north,16.37\n"}},
+                        nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(ProblemLines(parsed),
+              Contains("cities.csv:1: the header repeats the column \"lat\" "
+                       "(fields 1 and 3); the first is read"));
+  ASSERT_THAT(parsed.dataset.cities, SizeIs(1));
+  EXPECT_DOUBLE_EQ(parsed.dataset.cities[0].lat, 48.2);
+
+  // The format's own name beside another spelling is no repeat: it is read.
+  parsed = ParseDataset({{"cities.csv",
+                          "Lat,id,lat,lon,name,country,population\n"
+                          "north,wien,48.2,16.37,Wien,AT,1\n"}},
+                        nullptr, ReadRules::kEvaluation);
+  EXPECT_THAT(parsed.problems, IsEmpty());
+}
+
 TEST(DatasetReaderTest, EvaluationRulesReadShortRowsAndTrailingCommas) {
   const std::map<std::string, std::string> files = {
       {"cities.csv", absl::StrCat(kCitiesHeader,
