@@ -60,7 +60,7 @@ void AddCityUpdateCommand(CLI::App* cities, Choice* choice) {
   CLI::Option* languages =
       AddListOption(update, "--languages", &f->languages,
                     "profile: working languages as ISO 639-1 codes, "
-                    "comma-separated (replace all)");
+                    "comma-separated, each once, e.g. fr,en (replace all)");
   CLI::Option* capacity =
       update
           ->add_option("--capacity", f->capacity,
@@ -78,7 +78,15 @@ void AddCityUpdateCommand(CLI::App* cities, Choice* choice) {
     if (lon->count() > 0) edit.longitude = f->lon;
     if (population->count() > 0) edit.population = f->population;
     if (seeking->count() > 0) edit.seeking_themes = ListItems(f->seeking);
-    if (languages->count() > 0) edit.languages = ListItems(f->languages);
+    if (languages->count() > 0) {
+      // Stored in lower case, as a country code is in upper case: "FR" is
+      // sent as "fr" (CountryFilter's rule, the other way round).
+      std::vector<std::string> codes = ListItems(f->languages);
+      for (std::string& code : codes) {
+        if (code.size() == 2) absl::AsciiStrToLower(&code);
+      }
+      edit.languages = std::move(codes);
+    }
     if (capacity->count() > 0) edit.capacity = f->capacity;
     if (contact->count() > 0) edit.contact_organization = f->contact;
     if (edit.empty()) {

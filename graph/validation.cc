@@ -2,11 +2,13 @@
 
 #include <cmath>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "graph/country_codes.h"
 #include "graph/csv.h"
+#include "graph/language_codes.h"
 
 namespace citymatch {
 
@@ -52,6 +54,41 @@ void CheckLabels(const std::vector<std::string>& labels,
     if (labels[i].find('|') != std::string::npos) {
       Add(out, prefix, absl::StrCat(field, "[", i, "]"),
           "must not contain '|'");
+    }
+  }
+}
+
+// ISO 639-1 codes in lower case, as country codes are stored in upper case,
+// each listed once.
+void CheckLanguages(const std::vector<std::string>& codes,
+                    const std::string& prefix,
+                    std::vector<FieldViolation>* out) {
+  if (codes.size() > kMaxListLength) {
+    Add(out, prefix, "profile.languages",
+        absl::StrCat("at most ", kMaxListLength, " entries, got ",
+                     codes.size()));
+    return;
+  }
+  absl::flat_hash_map<std::string, size_t> first;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    const std::string field = absl::StrCat("profile.languages[", i, "]");
+    const std::string& code = codes[i];
+    if (!IsIsoLanguageCode(code)) {
+      const std::string lower = absl::AsciiStrToLower(code);
+      Add(out, prefix, field,
+          absl::StrCat("\"", IsValidUtf8(code) ? code : "(not UTF-8)",
+                       "\" is not an ISO 639-1 language code in lower case",
+                       IsIsoLanguageCode(lower)
+                           ? absl::StrCat(" (\"", lower, "\")")
+                           : std::string(" such as \"en\"")));
+      continue;
+    }
+    auto [it, inserted] = first.try_emplace(code, i);
+    if (!inserted) {
+      Add(out, prefix, field,
+          absl::StrCat("\"", code,
+                       "\" is listed twice (also profile.languages[",
+                       it->second, "])"));
     }
   }
 }
@@ -118,7 +155,7 @@ void ValidateCity(const City& c, const std::string& prefix,
         absl::StrCat(PopulationRange(), ", got ", c.population));
   }
   CheckLabels(c.profile.seeking_themes, prefix, "profile.seeking_themes", out);
-  CheckLabels(c.profile.languages, prefix, "profile.languages", out);
+  CheckLanguages(c.profile.languages, prefix, out);
   if (c.profile.capacity < 0 || c.profile.capacity > 1000) {
     Add(out, prefix, "profile.capacity", "must be in 0..1000");
   }

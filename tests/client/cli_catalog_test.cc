@@ -557,6 +557,32 @@ TEST_F(CliCatalogTest, CitiesUpdateRefusals) {
   EXPECT_EQ(Json({"cities", "get", "lyon"})["population"], "472317");
 }
 
+TEST_F(CliCatalogTest, CitiesUpdateLanguagesAreIsoCodesListedOnce) {
+  // A code in upper case is sent in lower case, as a country code is sent
+  // in upper case.
+  const CliResult updated =
+      Cli({"cities", "update", "lyon", "--languages", "FR,En"});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  EXPECT_EQ(Json({"cities", "get", "lyon"})["profile"]["languages"],
+            nlohmann::json({"fr", "en"}));
+
+  const CliResult bad =
+      Cli({"cities", "update", "lyon", "--languages", "fr,ENGLISH,zz,en,fr"});
+  EXPECT_EQ(bad.exit_code, 3) << bad;
+  EXPECT_EQ(bad.err,
+            "error: INVALID_ARGUMENT: city.profile.languages[1]: \"ENGLISH\" "
+            "is not an ISO 639-1 language code in lower case such as \"en\" "
+            "(and 2 more)\n"
+            "  city.profile.languages[1]: \"ENGLISH\" is not an ISO 639-1 "
+            "language code in lower case such as \"en\"\n"
+            "  city.profile.languages[2]: \"zz\" is not an ISO 639-1 language "
+            "code in lower case such as \"en\"\n"
+            "  city.profile.languages[4]: \"fr\" is listed twice (also "
+            "profile.languages[0])\n");
+  EXPECT_EQ(Json({"cities", "get", "lyon"})["profile"]["languages"],
+            nlohmann::json({"fr", "en"}));
+}
+
 TEST_F(CliCatalogTest, PracticesUpdateChangesOnlyWhatItNames) {
   const CliResult updated =
       Cli({"practices", "update", "gp-sevilla-housing", "--summary",

@@ -120,6 +120,29 @@ TEST(ValidationTest, PopulationIsBounded) {
   }
 }
 
+TEST(ValidationTest, LanguagesAreIsoCodesInLowerCaseListedOnce) {
+  City c = testing::Milano();
+  c.profile.languages = {"it", "en", "de", "sl", "uk", "zu"};
+  EXPECT_THAT(Check(c), IsEmpty());
+  c.profile.languages = {"it", "EN",  "zz", "ENGLISH",
+                         "it", "eng", "",   std::string("e\0", 2)};
+  EXPECT_THAT(
+      Check(c, "city."),
+      ElementsAre(
+          ViolationOf("city.profile.languages[1]",
+                      "\"EN\" is not an ISO 639-1 language code in lower case "
+                      "(\"en\")"),
+          ViolationOf("city.profile.languages[2]",
+                      "\"zz\" is not an ISO 639-1 language code in lower case "
+                      "such as \"en\""),
+          ViolationOf("city.profile.languages[3]", "\"ENGLISH\""),
+          ViolationOf("city.profile.languages[4]",
+                      "\"it\" is listed twice (also profile.languages[0])"),
+          ViolationOf("city.profile.languages[5]", "\"eng\""),
+          ViolationOf("city.profile.languages[6]", "\"\""),
+          ViolationOf("city.profile.languages[7]")));
+}
+
 TEST(ValidationTest, CountryCodeMustBeAssignedAlpha2) {
   for (const char* bad : {"", "I", "ITA", "it", "It", "UK", "EU", "ZZ"}) {
     City c = testing::Milano();

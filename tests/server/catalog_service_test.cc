@@ -455,6 +455,22 @@ TEST_F(CatalogServiceTest, UpdateKeepsAValueStoredBeforeItWasRefused) {
   EXPECT_EQ(updated.population(), 291072);
 }
 
+TEST_F(CatalogServiceTest, UpdateCityRefusesALanguageThatIsNotACode) {
+  v1::City patch;
+  patch.set_name("cities/graz");
+  for (const char* code : {"de", "zz", "de"}) {
+    patch.mutable_profile()->add_languages(code);
+  }
+  v1::City updated;
+  grpc::Status status = UpdateCity(patch, {"profile.languages"}, &updated);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("city.profile.languages[1]",
+                                                  "city.profile.languages[2]"));
+  v1::City graz;
+  ASSERT_TRUE(GetCity("cities/graz", &graz).ok());
+  EXPECT_THAT(graz.profile().languages(), IsEmpty());
+}
+
 TEST_F(CatalogServiceTest, UpdateWithStaleEtagIsAborted) {
   v1::City original;
   ASSERT_TRUE(GetCity("cities/graz", &original).ok());
