@@ -274,8 +274,10 @@ TEST(ServerTest, ASeedFileThatCannotBeReadStopsTheStartNamingIt) {
   absl::StatusOr<std::unique_ptr<Server>> refused =
       Server::BuildAndStart(options);
   ASSERT_FALSE(refused.ok());
+  // Named as the seed, then the file and why.
   EXPECT_EQ(refused.status().message(),
-            absl::StrCat("cannot read ", seed.File("cities.csv"),
+            absl::StrCat("cannot import --seed_dir=", seed.path(),
+                         ": cannot read ", seed.File("cities.csv"),
                          ": it is a link to ", seed.File("gone.csv"),
                          ", which does not exist"));
 
@@ -284,7 +286,8 @@ TEST(ServerTest, ASeedFileThatCannotBeReadStopsTheStartNamingIt) {
   refused = Server::BuildAndStart(options);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().message(),
-            absl::StrCat("cannot read ", seed.File("cities.csv"),
+            absl::StrCat("cannot import --seed_dir=", seed.path(),
+                         ": cannot read ", seed.File("cities.csv"),
                          ": it is a directory, not a file"));
 
   // Nothing of the seed was written: started without it, the store is
