@@ -27,8 +27,10 @@ constexpr absl::string_view kEuCodes =
 
 bool InList(absl::string_view list, absl::string_view code) {
   if (code.size() != 2) return false;
-  const char key[] = {' ', code[0], code[1], ' ', '\0'};
-  return absl::StrContains(list, key);
+  // Sized, not NUL-terminated: a code holding a NUL byte must not shorten
+  // the key into " " (which every list contains).
+  const char key[] = {' ', code[0], code[1], ' '};
+  return absl::StrContains(list, absl::string_view(key, sizeof(key)));
 }
 
 }  // namespace

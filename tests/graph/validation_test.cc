@@ -181,6 +181,17 @@ TEST(ValidationTest, UkAndElAreRefusedWithTheIsoCode) {
   EXPECT_EQ(CheckCountryFilter("gb"), "");
 }
 
+// A NUL byte is not part of any code (it once cut the lookup key short).
+TEST(ValidationTest, CountryCodeWithANulByteIsRefused) {
+  City c = testing::Milano();
+  for (const std::string& code :
+       {std::string("\0X", 2), std::string("I\0", 2), std::string(2, '\0')}) {
+    c.country = code;
+    EXPECT_THAT(Check(c), ElementsAre(ViolationOf("country_code")));
+    EXPECT_NE(CheckCountryFilter(code), "");
+  }
+}
+
 TEST(ValidationTest, CityProfileIsChecked) {
   City c = testing::Milano();
   c.profile.seeking_themes = {"Migrants", ""};
