@@ -3,6 +3,7 @@
 // taking effect at once, the audit log, the bearer header and the per-token
 // rate limit.
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -114,6 +115,25 @@ class AuthorizationTest : public ::testing::Test {
     SetDeadline(&context);
     return c.catalog->CreateProject(&context, r,
                                     created != nullptr ? created : &ignored);
+  }
+
+  // The tokens ListTokens shows the admin (none if the call fails).
+  std::vector<v1::Token> ListedTokens() {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::ListTokensResponse tokens;
+    grpc::Status status = server_->admin()->ListTokens(
+        &context, v1::ListTokensRequest(), &tokens);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {tokens.tokens().begin(), tokens.tokens().end()};
+  }
+
+  // The listed token named `name`, or nullopt.
+  std::optional<v1::Token> ListedToken(const std::string& name) {
+    for (const v1::Token& t : ListedTokens()) {
+      if (t.name() == name) return t;
+    }
+    return std::nullopt;
   }
 
   static grpc::Status GetProject(Caller& c, const std::string& id,
@@ -365,13 +385,7 @@ TEST_F(AuthorizationTest, TokenExpiryOutsideTheTimestampRangeIsRefused) {
     ASSERT_EQ(bad_request.field_violations_size(), 1);
     EXPECT_EQ(bad_request.field_violations(0).field(), "expire_time");
   }
-  grpc::ClientContext context;
-  SetDeadline(&context);
-  v1::ListTokensResponse tokens;
-  grpc::Status status =
-      server_->admin()->ListTokens(&context, v1::ListTokensRequest(), &tokens);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  for (const v1::Token& t : tokens.tokens()) {
+  for (const v1::Token& t : ListedTokens()) {
     EXPECT_NE(t.display_name(), "far future");
   }
 }
@@ -392,20 +406,10 @@ TEST_F(AuthorizationTest, TokenExpiryAtTheEndOfYear9999IsAccepted) {
     grpc::Status status = server_->admin()->CreateToken(&context, r, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
-  grpc::ClientContext context;
-  SetDeadline(&context);
-  v1::ListTokensResponse tokens;
-  grpc::Status status =
-      server_->admin()->ListTokens(&context, v1::ListTokensRequest(), &tokens);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  bool seen = false;
-  for (const v1::Token& t : tokens.tokens()) {
-    if (t.name() != created.name()) continue;
-    seen = true;
-    EXPECT_EQ(t.expire_time().seconds(), 253402300799);
-    EXPECT_EQ(t.expire_time().nanos(), 999000000);
-  }
-  EXPECT_TRUE(seen);
+  const std::optional<v1::Token> listed = ListedToken(created.name());
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_EQ(listed->expire_time().seconds(), 253402300799);
+  EXPECT_EQ(listed->expire_time().nanos(), 999000000);
 }
 
 // A store written before CreateToken refused such expiries may hold one.
@@ -426,19 +430,10 @@ TEST_F(AuthorizationTest, StoredExpiryOutsideTheTimestampRangeIsListed) {
     ASSERT_TRUE((*storage)->PutToken(token).ok());
   }
   ASSERT_TRUE(server_->Restart().ok());
-  grpc::ClientContext context;
-  SetDeadline(&context);
-  v1::ListTokensResponse tokens;
-  grpc::Status status =
-      server_->admin()->ListTokens(&context, v1::ListTokensRequest(), &tokens);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  bool seen = false;
-  for (const v1::Token& t : tokens.tokens()) {
-    if (t.name() != "tokens/feedfacefeedface") continue;
-    seen = true;
-    EXPECT_EQ(t.expire_time().seconds(), 253402300799);
-  }
-  EXPECT_TRUE(seen);
+  const std::optional<v1::Token> listed =
+      ListedToken("tokens/feedfacefeedface");
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_EQ(listed->expire_time().seconds(), 253402300799);
 }
 
 TEST_F(AuthorizationTest, RevokingAMalformedTokenNameIsInvalidArgument) {
