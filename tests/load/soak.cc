@@ -118,8 +118,12 @@ class Worker {
     } else {
       v1::ProjectDraft* draft = request.mutable_draft();
       draft->add_themes(random_() % 2 ? "migration" : "Social inclusion");
-      draft->add_member_cities(Pick(cities_));
-      draft->add_member_cities(Pick(cities_));
+      // Two different cities: a draft that lists one twice is refused.
+      const std::string& first = Pick(cities_);
+      std::string second = Pick(cities_);
+      while (second == first && cities_.size() > 1) second = Pick(cities_);
+      draft->add_member_cities(first);
+      draft->add_member_cities(second);
     }
     v1::RecommendPartnersResponse response;
     return matching_->RecommendPartners(&context, request, &response);
