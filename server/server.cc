@@ -105,11 +105,22 @@ absl::Status Seed(GraphStore* store, const std::string& dir) {
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  // Said with why, as the operator must fix it.
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read ", path, ": it is a directory, not a file"));
+  }
   std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {  // no such file, no permission
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
   std::ostringstream content;
   content << in.rdbuf();
-  if (!in)
+  if (in.bad()) {
     return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  }
   return std::move(content).str();
 }
 

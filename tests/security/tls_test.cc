@@ -178,6 +178,9 @@ TEST_F(TlsTest, ACertificateAndKeyThatDoNotBelongTogetherAreNamed) {
       {"client.pem", "server.key", "is not the private key of"},
       {"server.key", "server.pem", "holds no PEM certificate"},
       {"server.pem", "server.pem", "holds no PEM private key"},
+      // A file that cannot be read says why.
+      {"missing.pem", "server.key", "missing.pem: No such file or directory"},
+      {"server.pem", ".", ": it is a directory, not a file"},
   };
   for (const Case& c : cases) {
     TempDir data;
