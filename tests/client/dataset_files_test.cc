@@ -14,6 +14,7 @@
 namespace citymatch {
 namespace {
 
+using ::citymatch::testing::FileNames;
 using ::citymatch::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -93,16 +94,6 @@ TEST(DatasetFilesTest, WriteCreatesTheFolderAndRoundTrips) {
   EXPECT_EQ(*read, files);
 }
 
-// The names in `dir`, sorted: what a write left there, temporaries included.
-std::vector<std::string> Listing(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::string Content(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream content;
@@ -123,7 +114,7 @@ TEST(DatasetFilesTest, WriteThatMustKeepFilesWritesNothingIfOneExists) {
   EXPECT_THAT(written.message(), HasSubstr("twinnings.csv"));
   // cities.csv and projects.csv were put in place before twinnings.csv was
   // refused: taken back, and no temporary left behind.
-  EXPECT_THAT(Listing(dir.path()), ElementsAre("twinnings.csv"));
+  EXPECT_THAT(FileNames(dir.path()), ElementsAre("twinnings.csv"));
   EXPECT_EQ(Content(dir.File("twinnings.csv")), "mine\n");
 }
 
@@ -154,7 +145,7 @@ TEST(DatasetFilesTest, WriteThatReplacesPutsNewFilesInPlace) {
   EXPECT_FALSE(std::filesystem::is_symlink(dir.File("projects.csv")));
   EXPECT_EQ(Content(dir.File("projects.csv")), "id\n");
   EXPECT_EQ(Content(dir.File("target")), "mine\n");
-  EXPECT_THAT(Listing(dir.path()),
+  EXPECT_THAT(FileNames(dir.path()),
               ElementsAre("cities.csv", "projects.csv", "target"));
 }
 

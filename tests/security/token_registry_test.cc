@@ -26,6 +26,7 @@
 namespace citymatch {
 namespace {
 
+using ::citymatch::testing::FileNames;
 using ::citymatch::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -643,16 +644,6 @@ TEST_F(TokenRegistryTest, BootstrapDoesNothingWhenTokensExist) {
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_FALSE(created->has_value());
   EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
-}
-
-// The names of the files in `dir`.
-std::vector<std::string> FileNames(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 TEST_F(TokenRegistryTest, NewAdminTokenAfterTheFileWasLost) {

@@ -41,15 +41,6 @@ void MakeStore(const std::string& dir) {
   ASSERT_TRUE((*admin)->InsertOrganization(org).ok());
 }
 
-// The names in `dir`, hidden ones included.
-std::vector<std::string> Entries(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
-    names.push_back(e.path().filename().string());
-  }
-  return names;
-}
-
 TEST(SqliteBackupTest, ABackupHoldsBothStoresAndLoads) {
   testing::TempDir data, backups;
   MakeStore(data.File("store"));
@@ -64,7 +55,7 @@ TEST(SqliteBackupTest, ABackupHoldsBothStoresAndLoads) {
   EXPECT_TRUE(fs::exists(backups.File("b/citymatch.db")));
   EXPECT_TRUE(fs::exists(backups.File("b/admin.db")));
   // Nothing is left beside it.
-  EXPECT_EQ(Entries(backups.path()), std::vector<std::string>{"b"});
+  EXPECT_EQ(testing::FileNames(backups.path()), std::vector<std::string>{"b"});
 }
 
 TEST(SqliteBackupTest, AFailedBackupLeavesNothingBehind) {
@@ -76,7 +67,7 @@ TEST(SqliteBackupTest, AFailedBackupLeavesNothingBehind) {
   absl::StatusOr<DataDirBackup> backup =
       BackupDataDir(data.File("store"), backups.File("b"));
   EXPECT_EQ(backup.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(Entries(backups.path()), IsEmpty());
+  EXPECT_THAT(testing::FileNames(backups.path()), IsEmpty());
 }
 
 TEST(SqliteBackupTest, ABackupNeverOverwritesOne) {
@@ -87,7 +78,7 @@ TEST(SqliteBackupTest, ABackupNeverOverwritesOne) {
   absl::StatusOr<DataDirBackup> again =
       BackupDataDir(data.File("store"), backups.File("b"));
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(Entries(backups.path()), std::vector<std::string>{"b"});
+  EXPECT_EQ(testing::FileNames(backups.path()), std::vector<std::string>{"b"});
   // An empty directory made for it is fine.
   fs::create_directory(backups.File("empty"));
   EXPECT_TRUE(BackupDataDir(data.File("store"), backups.File("empty")).ok());
@@ -105,7 +96,7 @@ TEST(SqliteBackupTest, AnSqliteFileThatIsNotAStoreIsRefused) {
   EXPECT_EQ(backup.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(backup.status().message(),
               HasSubstr("is not a citymatch store of this build"));
-  EXPECT_THAT(Entries(backups.path()), IsEmpty());
+  EXPECT_THAT(testing::FileNames(backups.path()), IsEmpty());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace citymatch::testing {
 
@@ -25,6 +26,10 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The names of the entries in `dir` (hidden ones too), sorted; none if it
+// cannot be read.
+std::vector<std::string> FileNames(const std::string& dir);
 
 }  // namespace citymatch::testing
 
