@@ -1,13 +1,12 @@
 #include "graph/country_codes.h"
 
-#include "absl/strings/match.h"
+#include "graph/code_list.h"
 
 namespace citymatch {
 
 namespace {
 
-// Space-separated so a lookup is one search; every code is two letters, so
-// matching " XX " cannot straddle two codes.
+// Space-separated so a lookup is one search (InCodeList).
 constexpr absl::string_view kIsoCodes =
     " AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI"
     " BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN"
@@ -25,20 +24,14 @@ constexpr absl::string_view kEuCodes =
     " AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO"
     " SE SI SK ";
 
-bool InList(absl::string_view list, absl::string_view code) {
-  if (code.size() != 2) return false;
-  // Sized, not NUL-terminated: a code holding a NUL byte must not shorten
-  // the key into " " (which every list contains).
-  const char key[] = {' ', code[0], code[1], ' '};
-  return absl::StrContains(list, absl::string_view(key, sizeof(key)));
-}
-
 }  // namespace
 
 bool IsIsoCountryCode(absl::string_view code) {
-  return InList(kIsoCodes, code);
+  return InCodeList(kIsoCodes, code);
 }
 
-bool IsEuMemberState(absl::string_view code) { return InList(kEuCodes, code); }
+bool IsEuMemberState(absl::string_view code) {
+  return InCodeList(kEuCodes, code);
+}
 
 }  // namespace citymatch

@@ -1,14 +1,13 @@
 #include "graph/language_codes.h"
 
-#include "absl/strings/match.h"
+#include "graph/code_list.h"
 
 namespace citymatch {
 
 namespace {
 
 // The 184 codes of ISO 639-1, as Debian's iso-codes lists them (bh, Bihari,
-// included). Space-separated so a lookup is one search; every code is two
-// letters, so matching " xx " cannot straddle two codes.
+// included), space-separated for InCodeList.
 constexpr absl::string_view kIsoCodes =
     " aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce"
     " ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr"
@@ -22,10 +21,7 @@ constexpr absl::string_view kIsoCodes =
 }  // namespace
 
 bool IsIsoLanguageCode(absl::string_view code) {
-  if (code.size() != 2) return false;
-  const char key[] = {' ', code[0], code[1], ' '};
-  // Sized, not a C string: a code holding a NUL must not be cut short.
-  return absl::StrContains(kIsoCodes, absl::string_view(key, sizeof key));
+  return InCodeList(kIsoCodes, code);
 }
 
 }  // namespace citymatch
