@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -337,40 +338,85 @@ bool TokenRegistry::empty() const {
 
 namespace {
 
-// Writes `token` to `path` with mode 0600, replacing whatever is there in
-// one rename: a crash or a full disk leaves either the old file or the new
-// one whole, never a half-written or empty token. The file is created with
-// 0600 from the start, so the secret is never readable by others.
-absl::Status WriteTokenFile(const std::string& path, const std::string& token) {
-  const std::filesystem::path target(path);
-  std::string temp = path + ".XXXXXX";
-  const int fd = mkstemp(temp.data());
-  if (fd < 0) {
+// A token's secret written beside `path` (mode 0600 from the start, so it is
+// never readable by others) and put in place by one rename, once the token
+// is stored: a crash or a full disk leaves either the old file or the new
+// one whole, and a file that cannot be written stops the token from being
+// stored, so no token exists whose secret nobody knows. Removed unless
+// Publish() succeeds.
+class StagedTokenFile {
+ public:
+  explicit StagedTokenFile(std::string path) : path_(std::move(path)) {}
+  StagedTokenFile(const StagedTokenFile&) = delete;
+  StagedTokenFile& operator=(const StagedTokenFile&) = delete;
+  ~StagedTokenFile() {
+    if (!staged_.empty()) unlink(staged_.c_str());
+  }
+
+  // Writes `token` to a new file beside the path and syncs it.
+  absl::Status Stage(const std::string& token) {
+    // A rename cannot replace a directory; said now, before the token is
+    // stored, rather than after.
+    std::error_code error;
+    if (std::filesystem::is_directory(path_, error)) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", path_, ": it is a directory"));
+    }
+    std::string temp = path_ + ".XXXXXX";
+    const int fd = mkstemp(temp.data());
+    if (fd < 0) return Error(errno);
+    staged_ = temp;
+    const std::string content = token + "\n";
+    bool written = fchmod(fd, 0600) == 0 &&
+                   write(fd, content.data(), content.size()) ==
+                       static_cast<ssize_t>(content.size()) &&
+                   fsync(fd) == 0;
+    const int cause = errno;
+    if (close(fd) != 0) written = false;
+    return written ? absl::OkStatus() : Error(cause);
+  }
+
+  // Renames the staged file into place and syncs the directory, so that the
+  // rename survives a power loss too.
+  absl::Status Publish() {
+    if (rename(staged_.c_str(), path_.c_str()) != 0) {
+      return absl::UnavailableError(absl::StrCat("cannot rename ", staged_,
+                                                 " to ", path_, ": ",
+                                                 std::strerror(errno)));
+    }
+    staged_.clear();
+    const std::filesystem::path target(path_);
+    const std::string dir =
+        target.has_parent_path() ? target.parent_path().string() : ".";
+    if (const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+        dir_fd >= 0) {
+      fsync(dir_fd);
+      close(dir_fd);
+    }
+    return absl::OkStatus();
+  }
+
+  // The staged file, kept where it is: its secret is the token's only copy.
+  std::string Keep() { return std::exchange(staged_, ""); }
+
+ private:
+  absl::Status Error(int cause) const {
     return absl::UnavailableError(
-        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+        absl::StrCat("cannot write ", path_, ": ", std::strerror(cause)));
   }
-  const std::string content = token + "\n";
-  bool written = fchmod(fd, 0600) == 0 &&
-                 write(fd, content.data(), content.size()) ==
-                     static_cast<ssize_t>(content.size()) &&
-                 fsync(fd) == 0;
-  const int error = errno;
-  if (close(fd) != 0) written = false;
-  if (!written || rename(temp.c_str(), path.c_str()) != 0) {
-    const int cause = written ? errno : error;
-    unlink(temp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", path, ": ", std::strerror(cause)));
-  }
-  // The rename itself must survive a power loss too.
-  const std::string dir =
-      target.has_parent_path() ? target.parent_path().string() : ".";
-  if (const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-      dir_fd >= 0) {
-    fsync(dir_fd);
-    close(dir_fd);
-  }
-  return absl::OkStatus();
+
+  const std::string path_;
+  std::string staged_;  // "" when there is nothing to remove
+};
+
+// Publishes `file`, staged for the stored token `record`; if it cannot be
+// put in place, the error says where the token's secret is.
+absl::Status PublishStored(StagedTokenFile* file, const TokenRecord& record) {
+  absl::Status published = file->Publish();
+  if (published.ok()) return published;
+  return absl::UnavailableError(
+      absl::StrCat(published.message(), " (ADMIN token tokens/", record.id,
+                   " was created; its secret is in ", file->Keep(), ")"));
 }
 
 // The audit event of an ADMIN token the server makes at start, under
@@ -429,6 +475,7 @@ absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
   NewAdminTokenResult result;
   result.path = AdminTokenPath(data_dir);
   StartTokenEvent event(audit, "BootstrapAdminToken");
+  StagedTokenFile file(result.path);
   absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
       TokenRole::kAdmin, "", "bootstrap admin (admin.token)", 0,
       [&](const TokenRegistry::Created& fresh) {
@@ -438,11 +485,15 @@ absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
         if (absl::Status begun = event.Begin(fresh.record); !begun.ok()) {
           return begun;
         }
-        return WriteTokenFile(result.path, fresh.token);
+        return file.Stage(fresh.token);
       });
   event.Finish(created.status());
   if (!created.ok()) return created.status();
   result.record = created->record;
+  if (absl::Status published = PublishStored(&file, result.record);
+      !published.ok()) {
+    return published;
+  }
   return result;
 }
 
@@ -463,26 +514,26 @@ absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,
       }
     }
   }
-  // The token is stored before its secret is written: the other order
-  // could leave a file naming a token that does not exist in place of one
-  // that worked.
+  // The secret is staged beside the file before the token is stored, and
+  // put in place after: a file that cannot be written stores no token, and
+  // the file never names a token that was not stored in place of one that
+  // worked.
   StartTokenEvent event(audit, "NewAdminToken");
-  absl::StatusOr<TokenRegistry::Created> created =
-      registry->CreateToken(TokenRole::kAdmin, "", kNewAdminTokenName, 0,
-                            [&](const TokenRegistry::Created& fresh) {
-                              return event.Begin(fresh.record);
-                            });
-  // Finished before the file is written: the result says whether the token
-  // was stored, which a file that cannot be written does not undo (the
-  // error below names the token).
+  StagedTokenFile file(result.path);
+  absl::StatusOr<TokenRegistry::Created> created = registry->CreateToken(
+      TokenRole::kAdmin, "", kNewAdminTokenName, 0,
+      [&](const TokenRegistry::Created& fresh) {
+        if (absl::Status begun = event.Begin(fresh.record); !begun.ok()) {
+          return begun;
+        }
+        return file.Stage(fresh.token);
+      });
   event.Finish(created.status());
   if (!created.ok()) return created.status();
   result.record = created->record;
-  absl::Status written = WriteTokenFile(result.path, created->token);
-  if (!written.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        written.message(), " (ADMIN token tokens/", result.record.id,
-        " was created, but nobody knows its secret)"));
+  if (absl::Status published = PublishStored(&file, result.record);
+      !published.ok()) {
+    return published;
   }
   return result;
 }

@@ -147,9 +147,10 @@ struct NewAdminTokenResult {
 // Creates an ADMIN token and writes it to `<data_dir>/admin.token` (mode
 // 0600) if `registry` has no token yet, so that a new installation needs no
 // configuration. Returns the token and the path written, nullopt if tokens
-// existed. The file is written first: if it cannot be, no token is stored,
-// and the next start tries again instead of serving a store whose only
-// ADMIN token nobody knows. Before either, the creation is recorded in
+// existed. The file is written (beside its name) first: if it cannot be, no
+// token is stored, and the next start tries again instead of serving a store
+// whose only ADMIN token nobody knows; it is renamed into place once the
+// token is stored. Before either, the creation is recorded in
 // `audit` (method "BootstrapAdminToken", the new token as its principal):
 // if that fails, Unavailable naming the audit log, and neither is written.
 absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
@@ -162,10 +163,11 @@ absl::StatusOr<absl::optional<NewAdminTokenResult>> BootstrapAdminToken(
 // no other authentication, since whoever can open the store can read every
 // secret it guards. The token the file held before is not revoked. The
 // creation is recorded in `audit` (method "NewAdminToken", the new token as
-// its principal) before the token is stored. Errors of the registry as they
-// are; Unavailable, naming the audit log, if the event cannot be written
-// (nothing is then stored or written); Unavailable if the file cannot be
-// written (the token then exists, but nobody knows its secret).
+// its principal) before the token is stored. The secret is written beside
+// the file before the token is stored and renamed over it after, as at
+// bootstrap. Errors of the registry as they are; Unavailable, naming the
+// audit log, if the event cannot be written, or naming the file if it
+// cannot be written (nothing is then stored, and the file is as it was).
 absl::StatusOr<NewAdminTokenResult> NewAdminToken(TokenRegistry* registry,
                                                   AuditLog* audit,
                                                   const std::string& data_dir);

@@ -28,6 +28,8 @@ namespace {
 
 using ::citymatch::testing::FileNames;
 using ::citymatch::testing::TempDir;
+using ::testing::AllOf;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -38,6 +40,7 @@ class FlakyAdminStorage : public AdminStorage {
  public:
   explicit FlakyAdminStorage(AdminStorage* inner) : inner_(inner) {}
   bool fail_writes = false;
+  bool fail_token_writes = false;  // PutToken only
 
   absl::StatusOr<std::vector<OrganizationRecord>> LoadOrganizations() override {
     return inner_->LoadOrganizations();
@@ -63,7 +66,8 @@ class FlakyAdminStorage : public AdminStorage {
     return inner_->DeleteOrganization(id);
   }
   absl::Status PutToken(const TokenRecord& token) override {
-    if (fail_writes) return absl::UnavailableError("disk full");
+    if (fail_writes || fail_token_writes)
+      return absl::UnavailableError("disk full");
     return inner_->PutToken(token);
   }
   absl::StatusOr<int64_t> AppendAudit(const AuditRecord& event) override {
@@ -738,6 +742,52 @@ TEST_F(TokenRegistryTest, NewAdminTokenNeedsAWritableStore) {
   EXPECT_TRUE(registry->get()->empty());
   // No file names a token that was never stored.
   EXPECT_FALSE(std::filesystem::exists(dir_.File("admin.token")));
+}
+
+// An admin.token that cannot be replaced (here a directory in its place)
+// must not leave an ADMIN token whose secret nobody knows: none is stored,
+// the log shows the attempt refused, and the old token keeps working.
+TEST_F(TokenRegistryTest, NewAdminTokenStoresNoTokenIfTheFileCannotBeWritten) {
+  ASSERT_TRUE(
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path()).ok());
+  const std::string path = dir_.File("admin.token");
+  const std::string old = ReadToken(path);
+  ASSERT_TRUE(std::filesystem::remove(path));
+  ASSERT_TRUE(std::filesystem::create_directory(path));
+
+  absl::StatusOr<NewAdminTokenResult> failed =
+      NewAdminToken(registry_.get(), audit_.get(), dir_.path());
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(failed.status().message(),
+              AllOf(HasSubstr(path), HasSubstr("directory")));
+  EXPECT_EQ(registry_->Tokens().size(), 1u);
+  EXPECT_TRUE(registry_->Authenticate(old).ok());
+  const std::vector<AuditRecord> events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].method, "NewAdminToken");
+  EXPECT_EQ(events[0].result, "UNAVAILABLE");
+  Open();
+  EXPECT_EQ(registry_->Tokens().size(), 1u);
+}
+
+// A token that cannot be stored leaves admin.token as it was, and no staged
+// copy of a secret that works nowhere.
+TEST_F(TokenRegistryTest, NewAdminTokenThatCannotBeStoredLeavesTheFile) {
+  ASSERT_TRUE(
+      BootstrapAdminToken(registry_.get(), audit_.get(), dir_.path()).ok());
+  const std::string old = ReadToken(dir_.File("admin.token"));
+  FlakyAdminStorage flaky(storage_.get());
+  absl::StatusOr<std::unique_ptr<TokenRegistry>> registry =
+      TokenRegistry::Open(&flaky);
+  ASSERT_TRUE(registry.ok());
+  AuditLog audit(&flaky);
+  flaky.fail_token_writes = true;
+  absl::StatusOr<NewAdminTokenResult> failed =
+      NewAdminToken(registry->get(), &audit, dir_.path());
+  EXPECT_TRUE(absl::IsUnavailable(failed.status())) << failed.status();
+  EXPECT_EQ(ReadToken(dir_.File("admin.token")), old);
+  EXPECT_EQ(registry->get()->Tokens().size(), 1u);
+  EXPECT_THAT(FileNames(dir_.path()), Not(Contains(HasSubstr("admin.token."))));
 }
 
 }  // namespace
