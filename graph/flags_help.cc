@@ -67,4 +67,8 @@ std::vector<char*> ParseFlags(int argc, char** argv) {
   return rest;
 }
 
+bool FlagWasGiven(absl::string_view name) {
+  return absl::flags_internal::WasPresentOnCommandLine(name);
+}
+
 }  // namespace citymatch

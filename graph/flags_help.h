@@ -27,6 +27,10 @@ void SetFlagsHelp(absl::string_view usage, absl::string_view flags_file);
 // words that are no flag, argv[0] first.
 std::vector<char*> ParseFlags(int argc, char** argv);
 
+// Whether ParseFlags saw --`name` on the command line, whatever its value
+// (the default one too, which comparing values cannot tell).
+bool FlagWasGiven(absl::string_view name);
+
 }  // namespace citymatch
 
 #endif  // CITYMATCH_GRAPH_FLAGS_HELP_H_

@@ -7,9 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
-#include "absl/flags/reflection.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -92,8 +90,7 @@ int main(int argc, char** argv) {
     for (const char* name : {"grpc_addr", "http_addr", "seed_dir", "tls_cert",
                              "tls_key", "tls_client_ca", "rate_limit_qps",
                              "rate_limit_burst", "shutdown_grace"}) {
-      const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-      if (flag != nullptr && flag->CurrentValue() != flag->DefaultValue()) {
+      if (citymatch::FlagWasGiven(name)) {
         serving_flags.push_back(absl::StrCat("--", name));
       }
     }

@@ -170,7 +170,9 @@ TEST(ServerMainTest, ServingFlagsAreNotForABackup) {
        {"--grpc_addr=127.0.0.1:6000", "--http_addr=127.0.0.1:8080",
         "--seed_dir=deploy/data", "--tls_cert=server.pem",
         "--tls_key=server.key", "--tls_client_ca=ca.pem", "--rate_limit_qps=5",
-        "--rate_limit_burst=5", "--shutdown_grace=1s"}) {
+        "--rate_limit_burst=5", "--shutdown_grace=1s",
+        // Its default value, given: still something the caller expected.
+        "--grpc_addr=127.0.0.1:50051", "--rate_limit_qps=100"}) {
     const CliResult result =
         RunBuiltBinary(kServer, {"--data_dir=" + data.File("store"),
                                  "--backup_to=" + data.File("copy"), flag});
