@@ -35,7 +35,8 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
   org_create->add_option("--name", f->org_name, "display name")->required();
   AddListOption(org_create, "--city", &f->org_cities,
                 "a city whose profile its editors may change, by id "
-                "(cities list --name finds it); repeat or comma-separate");
+                "(cities list --name finds it); repeat or comma-separate")
+      ->check(NoEmptyValue("a city"));
   org_create->callback([f, choice] {
     v1::CreateOrganizationRequest request;
     request.set_organization_id(f->org_id);
@@ -57,10 +58,12 @@ void AddAdminCommands(CLI::App* app, Choice* choice) {
       org_update->add_option("--name", f->org_name, "new display name");
   AddListOption(org_update, "--add-city", &f->add_cities,
                 "a city whose profile its editors may change from now on, by "
-                "id (cities list --name finds it); repeat or comma-separate");
+                "id (cities list --name finds it); repeat or comma-separate")
+      ->check(NoEmptyValue("a city"));
   AddListOption(org_update, "--remove-city", &f->remove_cities,
                 "a city of the organisation to detach; repeat or "
-                "comma-separate");
+                "comma-separate")
+      ->check(NoEmptyValue("a city"));
   org_update->callback([f, choice, new_name] {
     v1::UpdateOrganizationRequest request;
     request.set_name(ToResourceName("organizations", f->org_id));

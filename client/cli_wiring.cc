@@ -84,6 +84,15 @@ CLI::Option* AddListOption(CLI::App* app, const std::string& name,
       ->allow_extra_args(false);
 }
 
+CLI::Validator NoEmptyValue(const std::string& item) {
+  return CLI::Validator(
+      [item](std::string& value) -> std::string {
+        if (!absl::StripAsciiWhitespace(value).empty()) return "";
+        return absl::StrCat("needs ", item, ", not an empty value");
+      },
+      "");
+}
+
 void AddListFlags(CLI::App* list, ListFlags* flags) {
   list->add_option("--page-size", flags->page_size,
                    "Rows per page (0: the server's default, 50)")

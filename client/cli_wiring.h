@@ -58,9 +58,15 @@ CLI::Validator NonNegative(bool whole);
 // A flag that takes a list: comma-separated, repeatable ("--with a,b",
 // "--with a --with b"), and never swallowing the positional arguments after
 // it. ListItems() trims and drops empty items.
+//
+// Lists that replace a value may be given empty ("--themes ''": none); the
+// others check each value with NoEmptyValue(what one item is, "a city"), so
+// that `--member "$UNSET"` is an error rather than a flag that did nothing.
 CLI::Option* AddListOption(CLI::App* app, const std::string& name,
                            std::vector<std::string>* items,
                            const std::string& help);
+
+CLI::Validator NoEmptyValue(const std::string& item);
 
 // Flags shared by the list subcommands.
 struct ListFlags {

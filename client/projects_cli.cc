@@ -36,9 +36,11 @@ void AddProjectUpdateCommand(CLI::App* projects, Choice* choice) {
                     "new theme labels, comma-separated (replace all)");
   AddListOption(update, "--add-member", &f->add,
                 "CITY[:lead|:partner] to add, or to give a new role; "
-                "repeat or comma-separate");
+                "repeat or comma-separate")
+      ->check(NoEmptyValue("a city"));
   AddListOption(update, "--remove-member", &f->remove,
-                "CITY to drop; repeat or comma-separate");
+                "CITY to drop; repeat or comma-separate")
+      ->check(NoEmptyValue("a city"));
   CLI::Option* start =
       update->add_option("--start-year", f->start, "first year (0: unknown)");
   CLI::Option* end =
@@ -127,7 +129,8 @@ void AddProjectCommands(CLI::App* app, Choice* choice) {
   AddListOption(create, "--themes", &f->themes,
                 "theme labels, comma-separated");
   AddListOption(create, "--member", &f->members,
-                "CITY[:lead|:partner]; repeat or comma-separate");
+                "CITY[:lead|:partner]; repeat or comma-separate")
+      ->check(NoEmptyValue("a city"));
   create->add_option("--start-year", f->start, "first year");
   create->add_option("--end-year", f->end, "last year");
   create->add_option("--status", f->status,

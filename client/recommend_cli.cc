@@ -36,7 +36,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
   CLI::Option* with_opt =
       AddListOption(recommend, "--with", &f->with,
                     "draft: member cities by id (cities list --name finds "
-                    "it), comma-separated");
+                    "it), comma-separated")
+          ->check(NoEmptyValue("a city"));
   CLI::Option* lead_opt =
       recommend->add_option("--lead", f->lead, "draft: the lead city");
   CLI::Option* programme_opt = recommend->add_option(
@@ -48,7 +49,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
       ->check(NumberIn(1, 100, /*whole=*/true))
       ->capture_default_str();
   AddListOption(recommend, "--countries", &f->countries,
-                "Only these ISO country codes, comma-separated");
+                "Only these ISO country codes, comma-separated")
+      ->check(NoEmptyValue("a country code"));
   recommend
       ->add_option("--min-population", f->min_population,
                    "Only cities with at least this many inhabitants")
@@ -62,7 +64,8 @@ void AddRecommendCommand(CLI::App* app, Choice* choice) {
                    "Only cities this close to the nearest member")
       ->check(NonNegative(/*whole=*/false));
   AddListOption(recommend, "--exclude", &f->exclude,
-                "Never these cities, comma-separated");
+                "Never these cities, comma-separated")
+      ->check(NoEmptyValue("a city"));
   recommend->add_flag("--explain", f->explain,
                       "Show each score component: name, value, contribution");
   // PROJECT and the draft's flags exclude each other, checked here rather

@@ -419,6 +419,18 @@ TEST_F(CliCatalogTest, UsageErrorsNameTheSlip) {
       {{"twinnings", "list", "lyon"},
        "unexpected value \"lyon\"; citymatch twinnings list takes it only "
        "after a flag (citymatch twinnings list --help lists them)"},
+      // An empty list (a shell variable that was never set) would read as a
+      // flag left out: a project without members, a draft without them.
+      {{"projects", "create", "p", "--title", "T", "--member", ""},
+       "--member: needs a city, not an empty value"},
+      {{"projects", "update", "urbact-arrival", "--remove-member", " "},
+       "--remove-member: needs a city, not an empty value"},
+      {{"recommend", "--themes", "housing", "--with", ""},
+       "--with: needs a city, not an empty value"},
+      {{"recommend", "urbact-arrival", "--countries", ""},
+       "--countries: needs a country code, not an empty value"},
+      {{"orgs", "create", "o", "--name", "O", "--city", ""},
+       "--city: needs a city, not an empty value"},
   };
   for (const auto& [args, message] : cases) {
     const CliResult result = Cli(args);
