@@ -24,17 +24,20 @@ absl::StatusOr<std::unique_ptr<GraphStore>> GraphStore::Open(
       std::move(storage), std::move(*first), std::move(stored->requests)));
 }
 
-GraphStore::GraphStore(std::unique_ptr<Storage> storage,
-                       std::shared_ptr<const GraphSnapshot> first,
-                       absl::flat_hash_map<std::string, std::string> requests)
+GraphStore::GraphStore(
+    std::unique_ptr<Storage> storage,
+    std::shared_ptr<const GraphSnapshot> first,
+    absl::flat_hash_map<std::string, AppliedRequest> requests)
     : storage_(std::move(storage)),
       current_(std::move(first)),
       requests_(std::move(requests)) {}
 
-std::string GraphStore::RequestEntity(const std::string& request_id) const {
+std::optional<AppliedRequest> GraphStore::Request(
+    const std::string& request_id) const {
   absl::MutexLock lock(&mu_);
   auto it = requests_.find(request_id);
-  return it == requests_.end() ? "" : it->second;
+  if (it == requests_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::shared_ptr<const GraphSnapshot> GraphStore::Snapshot() const {
@@ -155,10 +158,11 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyLocked(
       return absl::InvalidArgumentError(
           "a mutation with a request_id must name the entity it creates");
     }
-    const std::string entity = RequestEntity(mutation.request_id);
-    if (!entity.empty()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "request ", mutation.request_id, " was applied already: ", entity));
+    if (const std::optional<AppliedRequest> applied =
+            Request(mutation.request_id)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("request ", mutation.request_id,
+                       " was applied already: ", applied->entity));
     }
   }
   for (const Precondition& p : mutation.preconditions) {
@@ -190,7 +194,8 @@ absl::StatusOr<std::shared_ptr<const GraphSnapshot>> GraphStore::ApplyLocked(
   absl::MutexLock lock(&mu_);
   current_ = *next;
   if (!mutation.request_id.empty()) {
-    requests_[mutation.request_id] = mutation.request_entity;
+    requests_[mutation.request_id] = {mutation.request_entity,
+                                      mutation.request_fingerprint};
   }
   return current_;
 }

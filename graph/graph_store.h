@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -70,15 +72,15 @@ class GraphStore {
   std::shared_ptr<const GraphSnapshot> WaitForChange(int64_t version,
                                                      absl::Time deadline) const;
 
-  // The request_entity recorded with `request_id`, or "" if no applied
-  // mutation carried that id. A mutation whose request_id is known is not
-  // applied again: Apply() fails with AlreadyExists naming the entity.
-  std::string RequestEntity(const std::string& request_id) const;
+  // What the applied mutation that carried `request_id` recorded, nullopt if
+  // none did. A mutation whose request_id is known is not applied again:
+  // Apply() fails with AlreadyExists naming the entity.
+  std::optional<AppliedRequest> Request(const std::string& request_id) const;
 
  private:
   GraphStore(std::unique_ptr<Storage> storage,
              std::shared_ptr<const GraphSnapshot> first,
-             absl::flat_hash_map<std::string, std::string> requests);
+             absl::flat_hash_map<std::string, AppliedRequest> requests);
 
   // Apply() once the write lock is held and `base` is the current graph.
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> ApplyLocked(
@@ -92,7 +94,8 @@ class GraphStore {
 
   mutable absl::Mutex mu_;  // Guards only the pointer.
   std::shared_ptr<const GraphSnapshot> current_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, std::string> requests_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, AppliedRequest> requests_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // The precondition check alone, against `graph`: OK, AlreadyExists, NotFound

@@ -12,6 +12,16 @@
 
 namespace citymatch {
 
+// What a mutation that carried a request_id recorded with it.
+struct AppliedRequest {
+  std::string entity;       // Mutation::request_entity
+  std::string fingerprint;  // Mutation::request_fingerprint ("" if none)
+
+  bool operator==(const AppliedRequest& other) const {
+    return entity == other.entity && fingerprint == other.fingerprint;
+  }
+};
+
 // A condition on the current graph, checked atomically with the write.
 struct Precondition {
   enum class Kind {
@@ -31,6 +41,9 @@ struct Mutation {
   std::string request_id;
   // What the request created, "<kind>/<id>" (e.g. "city/lyon").
   std::string request_entity;
+  // A digest of the request's content, so that a retry (the same content)
+  // can be told from another request that reuses the id.
+  std::string request_fingerprint;
   std::vector<City> put_cities;
   std::vector<Project> put_projects;
   std::vector<Practice> put_practices;

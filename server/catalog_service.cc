@@ -1,5 +1,7 @@
 #include "server/catalog_service.h"
 
+#include <openssl/sha.h>
+
 #include <algorithm>
 #include <functional>
 #include <memory>
@@ -8,9 +10,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "graph/name_folding.h"
 #include "graph/theme_taxonomy.h"
@@ -272,19 +277,41 @@ std::string RequestEntityKey(const std::string& id) {
   return absl::StrCat(EntityKindName(ResourceTraits<T>::kKind), "/", id);
 }
 
+// A digest of what a create asks for (the id and the resource as sent), to
+// tell a retry of it from another request that reuses its request_id.
+std::string RequestFingerprint(const std::string& id,
+                               const google::protobuf::Message& resource) {
+  std::string bytes = id + '\n';
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    resource.SerializeToCodedStream(&coded);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
 // If `request_id` was already used, the answer to the retry: the entity the
 // first call created. nullopt if the request is new. A caller who may not
 // write that entity (another organisation's editor, with the same id by
 // chance or on purpose) did not make the first call: refused as a write of
 // it would be, so that it is not told, nor audited as, having created it.
+// A request that reuses the id with other content is no retry: answered
+// with the first call's entity, its caller would take it for its own.
 template <typename T>
 std::optional<grpc::Status> Replay(
     const GraphStore& store, const Principal& principal,
     const std::string& request_id, const std::string& id,
+    const std::string& fingerprint,
     typename ResourceTraits<T>::Proto* response) {
   if (request_id.empty()) return std::nullopt;
-  const std::string known = store.RequestEntity(request_id);
-  if (known.empty()) return std::nullopt;
+  const std::optional<AppliedRequest> applied = store.Request(request_id);
+  if (!applied.has_value()) return std::nullopt;
+  const std::string& known = applied->entity;
   if (known != RequestEntityKey<T>(id)) {
     return InvalidArgument(
         {{"request_id", absl::StrCat("was used before to create ", known)}});
@@ -298,6 +325,16 @@ std::optional<grpc::Status> Replay(
   }
   grpc::Status allowed = CheckWrite(principal, entity, entity, {});
   if (!allowed.ok()) return allowed;
+  // "" for a request stored before fingerprints were: replayed as before.
+  if (!applied->fingerprint.empty() && applied->fingerprint != fingerprint) {
+    return InvalidArgument(
+        {{"request_id",
+          absl::StrCat("was used before, by a request with other content, to "
+                       "create ",
+                       known,
+                       "; a retry must send the same request, another "
+                       "request needs a new request_id")}});
+  }
   *response = ToProto(*entity);
   return grpc::Status::OK;
 }
@@ -328,8 +365,10 @@ grpc::Status Create(GraphStore* store, const TokenRegistry& registry,
   AssignDefaultOwner(principal, &entity);
   grpc::Status allowed = CheckWrite(principal, nullptr, &entity, {});
   if (!allowed.ok()) return allowed;
+  const std::string fingerprint =
+      request_id.empty() ? "" : RequestFingerprint(id, resource);
   if (std::optional<grpc::Status> replayed =
-          Replay<T>(*store, principal, request_id, id, response)) {
+          Replay<T>(*store, principal, request_id, id, fingerprint, response)) {
     return *replayed;
   }
   // After CheckWrite, which refuses an editor every owner but its own, so
@@ -345,14 +384,17 @@ grpc::Status Create(GraphStore* store, const TokenRegistry& registry,
   mutation.preconditions.push_back(
       {Traits::kKind, id, Precondition::Kind::kMustNotExist, ""});
   mutation.request_id = request_id;
-  if (!request_id.empty()) mutation.request_entity = RequestEntityKey<T>(id);
+  if (!request_id.empty()) {
+    mutation.request_entity = RequestEntityKey<T>(id);
+    mutation.request_fingerprint = fingerprint;
+  }
   Traits::Puts(&mutation)->push_back(std::move(entity));
   grpc::Status status = ApplyAndReturn<T>(store, mutation, id, response,
                                           owner_check, &owner_refused);
   if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
     // A concurrent retry of the same request may have won the race.
-    if (std::optional<grpc::Status> replayed =
-            Replay<T>(*store, principal, request_id, id, response)) {
+    if (std::optional<grpc::Status> replayed = Replay<T>(
+            *store, principal, request_id, id, fingerprint, response)) {
       return *replayed;
     }
   }

@@ -21,7 +21,8 @@ absl::Status InMemoryStorage::Apply(const Mutation& mutation, int64_t version) {
   stored_.data = GraphBuilder::ToDataset(**graph);
   stored_.version = version;
   if (!mutation.request_id.empty()) {
-    stored_.requests[mutation.request_id] = mutation.request_entity;
+    stored_.requests[mutation.request_id] = {mutation.request_entity,
+                                             mutation.request_fingerprint};
   }
   return absl::OkStatus();
 }

@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS twinnings (
   PRIMARY KEY (city_a, city_b)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS requests (
   request_id TEXT PRIMARY KEY, entity TEXT NOT NULL,
-  version INTEGER NOT NULL) WITHOUT ROWID;
+  version INTEGER NOT NULL, fingerprint TEXT NOT NULL DEFAULT '')
+  WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('graph_version', 0);
 )sql";
 
@@ -58,7 +59,10 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('graph_version', 0);
 absl::StatusOr<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(
     const std::string& dir) {
   absl::StatusOr<sqlite3*> db =
-      OpenSqliteDatabase(dir, kFileName, kSchema, kSchemaVersion);
+      OpenSqliteDatabase(dir, kFileName, kSchema, kSchemaVersion,
+                         {{2,
+                           "ALTER TABLE requests ADD COLUMN fingerprint "
+                           "TEXT NOT NULL DEFAULT ''"}});
   if (!db.ok()) return db.status();
   return std::unique_ptr<SqliteStorage>(new SqliteStorage(*db));
 }
@@ -160,8 +164,9 @@ absl::StatusOr<StoredGraph> SqliteStorage::Load() {
     if (!q.status().ok()) return q.status();
   }
   {
-    SqliteStatement q(db_, "SELECT request_id, entity FROM requests");
-    while (q.Step()) stored.requests[q.Text(0)] = q.Text(1);
+    SqliteStatement q(db_,
+                      "SELECT request_id, entity, fingerprint FROM requests");
+    while (q.Step()) stored.requests[q.Text(0)] = {q.Text(1), q.Text(2)};
     if (!q.status().ok()) return q.status();
   }
   {
@@ -282,11 +287,12 @@ absl::Status WriteMutation(sqlite3* db, const Mutation& m, int64_t version) {
   if (!m.request_id.empty()) {
     SqliteStatement put_request(
         db,
-        "INSERT INTO requests (request_id, entity, version) "
-        "VALUES (?1, ?2, ?3)");
+        "INSERT INTO requests (request_id, entity, version, fingerprint) "
+        "VALUES (?1, ?2, ?3, ?4)");
     absl::Status s = put_request.Bind(1, m.request_id)
                          .Bind(2, m.request_entity)
                          .Bind(3, version)
+                         .Bind(4, m.request_fingerprint)
                          .Run();
     if (!s.ok()) return s;
   }

@@ -28,7 +28,8 @@ namespace citymatch {
 
 class SqliteStorage : public Storage {
  public:
-  static constexpr int kSchemaVersion = 2;  // 2: requests table
+  // 2: requests table; 3: requests.fingerprint
+  static constexpr int kSchemaVersion = 3;
   static constexpr char kFileName[] = "citymatch.db";
 
   // Opens (creating if needed, mode 0600) `<dir>/citymatch.db`; `dir` is

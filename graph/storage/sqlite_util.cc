@@ -59,7 +59,8 @@ bool WalTooLarge(sqlite3* db) {
   return !error && size > static_cast<uintmax_t>(kWalSizeLimit);
 }
 
-absl::Status Migrate(sqlite3* db, const char* schema, int schema_version) {
+absl::Status Migrate(sqlite3* db, const char* schema, int schema_version,
+                     const std::vector<SchemaUpgrade>& upgrades) {
   SqliteStatement version(db, "PRAGMA user_version");
   if (!version.Step()) return version.status();
   const int64_t found = version.Int(0);
@@ -71,7 +72,13 @@ absl::Status Migrate(sqlite3* db, const char* schema, int schema_version) {
   if (found == schema_version) return absl::OkStatus();
   absl::Status status = SqliteExec(db, "BEGIN IMMEDIATE");
   if (!status.ok()) return status;
-  status = SqliteExec(db, schema);
+  for (const SchemaUpgrade& upgrade : upgrades) {
+    // Version 0 is a new, empty file: `schema` makes every table whole.
+    if (status.ok() && found != 0 && found >= upgrade.from) {
+      status = SqliteExec(db, upgrade.sql);
+    }
+  }
+  if (status.ok()) status = SqliteExec(db, schema);
   if (status.ok()) {
     status = SqliteExec(
         db, absl::StrCat("PRAGMA user_version = ", schema_version).c_str());
@@ -104,10 +111,9 @@ void RestrictExistingDatabase(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
-                                            const std::string& file_name,
-                                            const char* schema,
-                                            int schema_version) {
+absl::StatusOr<sqlite3*> OpenSqliteDatabase(
+    const std::string& dir, const std::string& file_name, const char* schema,
+    int schema_version, const std::vector<SchemaUpgrade>& upgrades) {
   if (absl::Status made = CreateOwnerOnlyDirectory(dir); !made.ok()) {
     return made;
   }
@@ -156,7 +162,7 @@ absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
           absl::StrCat(path, " failed its integrity check: ", check.Text(0)));
     }
   }
-  if (status.ok()) status = Migrate(db, schema, schema_version);
+  if (status.ok()) status = Migrate(db, schema, schema_version, upgrades);
   if (!status.ok()) {
     sqlite3_close_v2(db);
     return status;

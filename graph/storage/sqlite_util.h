@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,14 +34,23 @@ constexpr int64_t kWalSizeLimit = 1 << 20;
 // 0600 and a new `dir` 0700 (see file_modes.h), an existing file that group or
 // others may read is made 0600 with a warning, checks its integrity and brings
 // its schema to `schema_version` by running `schema` (idempotent CREATE ... IF
-// NOT EXISTS statements) once. The caller owns the result (sqlite3_close_v2).
+// NOT EXISTS statements) once, after the `upgrades` that apply to the
+// version it had. The caller owns the result (sqlite3_close_v2).
 // Unavailable if it cannot be opened; DataLoss if it is not a database or
 // fails the check; FailedPrecondition if its schema is newer, or if this
 // process may only read it.
-absl::StatusOr<sqlite3*> OpenSqliteDatabase(const std::string& dir,
-                                            const std::string& file_name,
-                                            const char* schema,
-                                            int schema_version);
+// A change to a table that a store of schema version `from` (or later)
+// already holds, which `schema`'s CREATE ... IF NOT EXISTS cannot make
+// (ALTER TABLE ... ADD COLUMN); a store of an earlier version gets the
+// table new from `schema`, and a new store too.
+struct SchemaUpgrade {
+  int from;
+  const char* sql;
+};
+
+absl::StatusOr<sqlite3*> OpenSqliteDatabase(
+    const std::string& dir, const std::string& file_name, const char* schema,
+    int schema_version, const std::vector<SchemaUpgrade>& upgrades = {});
 
 // Copies the WAL of `db` into the database file (a passive checkpoint,
 // which waits for no other connection). Before a write large enough to

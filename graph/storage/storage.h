@@ -20,8 +20,8 @@ namespace citymatch {
 struct StoredGraph {
   Dataset data;
   int64_t version = 0;  // of the last applied mutation; 0 when empty
-  // request_id -> request_entity of every mutation that carried one.
-  absl::flat_hash_map<std::string, std::string> requests;
+  // request_id -> what every mutation that carried one recorded.
+  absl::flat_hash_map<std::string, AppliedRequest> requests;
 };
 
 class Storage {

@@ -417,10 +417,12 @@ TEST_F(GraphStoreTest, RepeatedRequestIdIsAlreadyExistsAndAppliedOnce) {
   Mutation m = PutCity(MakeCity("napoli"));
   m.request_id = "req-1";
   m.request_entity = "city/napoli";
-  EXPECT_EQ(store_->RequestEntity("req-1"), "");
+  m.request_fingerprint = "f1";
+  EXPECT_FALSE(store_->Request("req-1").has_value());
   ASSERT_TRUE(store_->Apply(m).ok());
-  EXPECT_EQ(store_->RequestEntity("req-1"), "city/napoli");
-  EXPECT_EQ(Persisted().requests.at("req-1"), "city/napoli");
+  const AppliedRequest recorded{"city/napoli", "f1"};
+  EXPECT_EQ(store_->Request("req-1"), recorded);
+  EXPECT_EQ(Persisted().requests.at("req-1"), recorded);
 
   // A retry of the same request, even with other content, changes nothing.
   Mutation retry = PutCity(MakeCity("napoli", "Napoli again"));
@@ -440,11 +442,12 @@ TEST_F(GraphStoreTest, RequestIdOfAFailedWriteIsNotRecorded) {
   m.request_entity = "city/napoli";
   storage_->set_fail_writes(true);
   EXPECT_EQ(store_->Apply(m).status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(store_->RequestEntity("req-2"), "");
+  EXPECT_FALSE(store_->Request("req-2").has_value());
   // The client's retry goes through.
   storage_->set_fail_writes(false);
   ASSERT_TRUE(store_->Apply(m).ok());
-  EXPECT_EQ(store_->RequestEntity("req-2"), "city/napoli");
+  ASSERT_TRUE(store_->Request("req-2").has_value());
+  EXPECT_EQ(store_->Request("req-2")->entity, "city/napoli");
 }
 
 TEST_F(GraphStoreTest, WaitForChangeWakesOnAWrite) {

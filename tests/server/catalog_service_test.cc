@@ -29,6 +29,7 @@ using ::citymatch::testing::ListAllCities;
 using ::citymatch::testing::ListAllProjects;
 using ::citymatch::testing::SampleFiles;
 using ::citymatch::testing::ViolatedFields;
+using ::citymatch::testing::Violation;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -648,6 +649,41 @@ TEST_F(CatalogServiceTest, CreateDuplicateCityIsAlreadyExists) {
   v1::City milano;
   ASSERT_TRUE(GetCity("cities/milano", &milano).ok());
   EXPECT_EQ(milano.display_name(), "Milano");
+}
+
+// A create's request_id: its retry (the same request) answers with what the
+// first call made and writes nothing; a request with other content that
+// reuses the id is refused, not told the first call's city is its own.
+TEST_F(CatalogServiceTest, RequestIdReplaysARetryAndRefusesOtherContent) {
+  auto create = [&](const v1::City& city, v1::City* created) {
+    grpc::ClientContext context;
+    v1::CreateCityRequest request;
+    request.set_city_id("krakow");
+    request.set_request_id("create-krakow-1");
+    *request.mutable_city() = city;
+    return catalog()->CreateCity(&context, request, created);
+  };
+  v1::City first;
+  ASSERT_TRUE(create(Krakow(), &first).ok());
+  const int64_t version = server_->server()->store()->Snapshot()->version();
+  v1::City retried;
+  ASSERT_TRUE(create(Krakow(), &retried).ok());
+  EXPECT_EQ(retried.etag(), first.etag());
+
+  v1::City other = Krakow();
+  other.set_display_name("Cracow");
+  v1::City refused;
+  const grpc::Status status = create(other, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const std::vector<Violation> violations = FieldViolations(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "request_id");
+  EXPECT_THAT(violations[0].description,
+              AllOf(HasSubstr("other content"), HasSubstr("city/krakow")));
+  v1::City stored;
+  ASSERT_TRUE(GetCity("cities/krakow", &stored).ok());
+  EXPECT_EQ(stored.display_name(), first.display_name());
+  EXPECT_EQ(server_->server()->store()->Snapshot()->version(), version);
 }
 
 TEST_F(CatalogServiceTest, CreateCityWithBadFieldsIsInvalidArgumentNamingThem) {

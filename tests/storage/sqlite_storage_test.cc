@@ -549,6 +549,7 @@ TEST(SqliteStorageTest, RequestIdsSurviveARestart) {
   m.put_cities = testing::SampleDataset().cities;
   m.request_id = "import-7";
   m.request_entity = "city/milano";
+  m.request_fingerprint = "0f1e";
   {
     absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
         SqliteStorage::Open(dir.path());
@@ -564,7 +565,8 @@ TEST(SqliteStorageTest, RequestIdsSurviveARestart) {
   absl::StatusOr<std::unique_ptr<GraphStore>> store =
       GraphStore::Open(*std::move(storage));
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ((*store)->RequestEntity("import-7"), "city/milano");
+  const AppliedRequest recorded{"city/milano", "0f1e"};
+  EXPECT_EQ((*store)->Request("import-7"), recorded);
   EXPECT_EQ((*store)->Apply(m).status().code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_EQ((*store)->Snapshot()->version(), 1);
@@ -591,6 +593,48 @@ TEST(SqliteStorageTest, StoreOfTheFirstSchemaOpensAndLoads) {
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->version, 1);
   EXPECT_EQ(stored->data.cities.size(), 8u);
+}
+
+// A store of schema 2 has a requests table without fingerprints: it gains
+// the column, its requests load with none ("": replayed as before), and
+// new ones keep theirs.
+TEST(SqliteStorageTest, StoreOfTheSecondSchemaKeepsItsRequests) {
+  testing::TempDir dir;
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+        SqliteStorage::Open(dir.path());
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    ASSERT_TRUE((*storage)->Apply(PutAll(testing::SampleDataset()), 1).ok());
+    ASSERT_TRUE(SqliteExec((*storage)->db(),
+                           "DROP TABLE requests; "
+                           "CREATE TABLE requests (request_id TEXT PRIMARY "
+                           "KEY, entity TEXT NOT NULL, version INTEGER NOT "
+                           "NULL) WITHOUT ROWID; "
+                           "INSERT INTO requests VALUES ('old', 'city/lyon', "
+                           "1); PRAGMA user_version = 2")
+                    .ok());
+  }
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+        SqliteStorage::Open(dir.path());
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    EXPECT_EQ(QueryText((*storage)->db(), "PRAGMA user_version"),
+              absl::StrCat(SqliteStorage::kSchemaVersion));
+    Mutation m;
+    m.put_cities = {testing::SampleDataset().cities[0]};
+    m.put_cities[0].name = "Renamed";
+    m.request_id = "new";
+    m.request_entity = "city/milano";
+    m.request_fingerprint = "abc";
+    ASSERT_TRUE((*storage)->Apply(m, 2).ok());
+  }
+  absl::StatusOr<StoredGraph> stored = Reload(dir.path());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  const AppliedRequest old{"city/lyon", ""};
+  const AppliedRequest fresh{"city/milano", "abc"};
+  EXPECT_EQ(stored->requests.at("old"), old);
+  EXPECT_EQ(stored->requests.at("new"), fresh);
+  EXPECT_EQ(stored->version, 2);
 }
 
 TEST(SqliteStorageTest, ShippedDataReopensAsTheSameDataset) {
