@@ -166,7 +166,9 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
     std::string sentence =
         absl::StrCat("Took part in ", projects.size(),
                      projects.size() == 1 ? " project" : " projects");
-    if (!query.programme.empty()) {
+    // Only a programme the graph has: "0 of them in Interreg" would deny
+    // every project of the programmes whose names merely contain the word.
+    if (graph.ProgrammeIndex(query.programme) >= 0) {
       int same = 0;
       for (int p : projects)
         same += graph.projects()[p].programme == query.programme;

@@ -18,6 +18,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class PartnerRecommenderTest : public ::testing::Test {
  protected:
@@ -95,6 +96,35 @@ TEST_F(PartnerRecommenderTest, AProgrammeMatchesInAnyCaseAndSpacing) {
   EXPECT_EQ((*as_typed)[0].score, (*as_stored)[0].score);
   EXPECT_THAT(absl::StrJoin((*as_typed)[0].reasons, "\n"),
               HasSubstr("1 of them in URBACT"));
+}
+
+// A programme no project of the graph has ("Interreg" beside "Interreg
+// Alps") gives no count: "0 of them in Interreg" would deny Grenoble's
+// Interreg Alps project.
+TEST_F(PartnerRecommenderTest, ExperienceCountsOnlyAProgrammeTheGraphHas) {
+  PartnerQuery q = LyonPorto();
+  q.programme = "Interreg";
+  auto recs = recommender_.Recommend(*graph_, q, {}, 8);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  for (const Recommendation& r : *recs) {
+    EXPECT_THAT(absl::StrJoin(r.reasons, "\n"),
+                Not(HasSubstr("of them in Interreg")))
+        << r.city_id;
+    if (r.city_id == "5") {
+      EXPECT_THAT(r.reasons,
+                  Contains("Took part in 1 project; 0 on the wanted themes."));
+    }
+  }
+  q.programme = "interreg alps";
+  recs = recommender_.Recommend(*graph_, q, {}, 8);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  for (const Recommendation& r : *recs) {
+    if (r.city_id == "5") {
+      EXPECT_THAT(r.reasons,
+                  Contains("Took part in 1 project, 1 of them in Interreg "
+                           "Alps; 0 on the wanted themes."));
+    }
+  }
 }
 
 TEST_F(PartnerRecommenderTest, LimitOutsideOneToHundredIsInvalidArgument) {
