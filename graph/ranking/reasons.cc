@@ -158,14 +158,25 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
                                       km, graph.cities()[nearest].name));
   }
 
-  // Experience.
-  const std::vector<int>& projects = graph.city_projects(city);
+  // Experience: the projects the city took part in, over or under way. A
+  // proposal or a call still open for partners is not participation yet: it
+  // is counted apart.
+  std::vector<int> projects;
+  int planned = 0;
+  for (int p : graph.city_projects(city)) {
+    const ProjectStatus status = graph.projects()[p].status;
+    if (status == ProjectStatus::kProposal || status == ProjectStatus::kOpen) {
+      ++planned;
+    } else {
+      projects.push_back(p);
+    }
+  }
+  std::string sentence;
   if (projects.empty()) {
-    reasons.push_back("No past project in the data.");
+    sentence = "No past project in the data";
   } else {
-    std::string sentence =
-        absl::StrCat("Took part in ", projects.size(),
-                     projects.size() == 1 ? " project" : " projects");
+    sentence = absl::StrCat("Took part in ", projects.size(),
+                            projects.size() == 1 ? " project" : " projects");
     // Only a programme the graph has: "0 of them in Interreg" would deny
     // every project of the programmes whose names merely contain the word.
     if (graph.ProgrammeIndex(query.programme) >= 0) {
@@ -181,8 +192,12 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
     if (!query.themes.empty()) {
       absl::StrAppend(&sentence, "; ", on_theme, " on the wanted themes");
     }
-    reasons.push_back(absl::StrCat(sentence, "."));
   }
+  if (planned > 0) {
+    absl::StrAppend(&sentence, "; ", planned,
+                    projects.empty() ? " planned" : " more planned");
+  }
+  reasons.push_back(absl::StrCat(sentence, "."));
   return reasons;
 }
 

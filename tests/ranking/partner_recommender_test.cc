@@ -293,6 +293,38 @@ TEST_F(PartnerRecommenderTest, ReasonsSayWhetherTheSharedProjectIsOver) {
   EXPECT_THAT(oslo, HasSubstr("Worked with Porto in \"Green Cities\""));
 }
 
+// Nor does a city take part in a project by proposing it: the experience
+// counts the projects over or under way, and the planned ones apart.
+TEST_F(PartnerRecommenderTest, ExperienceCountsPlannedProjectsApart) {
+  Dataset data = testing_data::SmallEurope();
+  Project proposal = testing_data::MakeProject(
+      "welcome", "Welcome", "URBACT", 2027, 2029, {"Housing"}, {"1", "7", "8"});
+  proposal.status = ProjectStatus::kProposal;
+  Project call = testing_data::MakeProject("arrival", "Arrival", "URBACT", 2027,
+                                           2030, {"Housing"}, {"2", "8"});
+  call.status = ProjectStatus::kOpen;
+  data.projects.push_back(proposal);
+  data.projects.push_back(call);
+  auto graph = testing_data::Build(data);
+  auto recs = recommender_.Recommend(*graph, LyonPorto(), {}, 8);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  int checked = 0;
+  for (const Recommendation& r : *recs) {
+    if (r.city_id == "7") {
+      ++checked;
+      EXPECT_THAT(r.reasons,
+                  Contains("No past project in the data; 1 planned."));
+    }
+    if (r.city_id == "8") {
+      ++checked;
+      EXPECT_THAT(r.reasons,
+                  Contains("Took part in 1 project, 1 of them in URBACT; 0 on "
+                           "the wanted themes; 2 more planned."));
+    }
+  }
+  EXPECT_EQ(checked, 2);
+}
+
 TEST_F(PartnerRecommenderTest, ComponentsAddUpToTheScore) {
   auto recs = recommender_.Recommend(*graph_, LyonPorto(), {}, 5);
   ASSERT_TRUE(recs.ok());
