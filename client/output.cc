@@ -279,6 +279,14 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
                         response.graph_version(), ")\n");
   }
   Table table({"RANK", "CITY", "COUNTRY", "SCORE"});
+  // The components' names in one column, as wide as the longest of the reply
+  // ("programme_population_gap" is 24 characters), at least 22.
+  int name_width = 22;
+  for (const v1::Recommendation& r : response.recommendations()) {
+    for (const v1::ScoreComponent& c : r.components()) {
+      name_width = std::max(name_width, static_cast<int>(c.name().size()));
+    }
+  }
   int rank = 0;
   for (const v1::Recommendation& r : response.recommendations()) {
     table.AddRow({absl::StrCat(++rank),
@@ -287,7 +295,7 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
     if (explain) {
       for (const v1::ScoreComponent& c : r.components()) {
         table.AddNote(absl::StrFormat(
-            "      %-22s value %10.4f  contribution %+.4f", c.name(),
+            "      %-*s value %10.4f  contribution %+.4f", name_width, c.name(),
             ZeroIfNegligible(c.value()), ZeroIfNegligible(c.contribution())));
       }
     }

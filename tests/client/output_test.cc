@@ -173,6 +173,27 @@ TEST(OutputTest, ComponentsThatRoundToZeroPrintWithoutAMinusSign) {
                                    "contribution +0.0000"));
 }
 
+// A programme's components have names longer than the others: the values
+// still line up in one column.
+TEST(OutputTest, ComponentValuesLineUpUnderTheLongestName) {
+  v1::RecommendPartnersResponse response;
+  v1::Recommendation* r = response.add_recommendations();
+  r->set_city("cities/wien");
+  for (const char* name : {"ppr", "programme_population_gap", "era_gap"}) {
+    v1::ScoreComponent* c = r->add_components();
+    c->set_name(name);
+    c->set_value(1);
+    c->set_contribution(0.25);
+  }
+  const std::string explained = RecommendationsTable(response, true);
+  EXPECT_THAT(explained, HasSubstr("      ppr                      value     "
+                                   "1.0000  contribution +0.2500\n"));
+  EXPECT_THAT(explained, HasSubstr("      programme_population_gap value     "
+                                   "1.0000  contribution +0.2500\n"));
+  EXPECT_THAT(explained, HasSubstr("      era_gap                  value     "
+                                   "1.0000  contribution +0.2500\n"));
+}
+
 TEST(OutputTest, EmptyRecommendationsSaySo) {
   v1::RecommendPartnersResponse response;
   response.set_graph_version(12);
