@@ -94,6 +94,20 @@ std::string ParseErrorHint(CLI::App& app, const CLI::ParseError& error) {
         return known;
       };
       std::string near = nearest(flag, names(reached));
+      // Member cities are --member to `projects create`, --add-member to
+      // `projects update` and --with to `recommend`: a user of one types
+      // the other's, too far from it in spelling for nearest() to find.
+      if (near.empty() &&
+          (flag == "--member" || flag == "--members" || flag == "--with")) {
+        const std::vector<std::string> known = names(reached);
+        for (const char* meant : {"--with", "--member", "--add-member"}) {
+          if (flag != meant &&
+              std::find(known.begin(), known.end(), meant) != known.end()) {
+            near = meant;
+            break;
+          }
+        }
+      }
       // A global flag (--output, --server) is listed by "citymatch --help".
       std::string lister = path;
       if (near.empty() && reached != &app) {

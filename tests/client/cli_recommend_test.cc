@@ -211,6 +211,22 @@ TEST_F(CliRecommendTest, MemberGivenByNameSaysHowToFindItsId) {
   EXPECT_THAT(result.err, Not(HasSubstr("needs at least one")));
 }
 
+// `projects create` takes member cities as --member: typed here, the hint
+// names recommend's --with, and the other way round.
+TEST_F(CliRecommendTest, MemberFlagOfProjectsPointsToWith) {
+  const CliResult member =
+      Cli({"recommend", "--themes", "Migrants", "--member", "milano"});
+  EXPECT_EQ(member.exit_code, 2) << member;
+  EXPECT_THAT(member.err,
+              StartsWith("error: unknown flag --member; did you mean --with? "
+                         "(citymatch recommend --help lists them)\n"));
+  const CliResult with =
+      Cli({"projects", "create", "p", "--title", "P", "--with", "milano"});
+  EXPECT_EQ(with.exit_code, 2) << with;
+  EXPECT_THAT(with.err, StartsWith("error: unknown flag --with; did you mean "
+                                   "--member?"));
+}
+
 TEST_F(CliRecommendTest, ExcludedCityThatDoesNotExistIsRefused) {
   // The sample's Turin is "torino": "turin" would exclude nothing.
   const CliResult unknown =
