@@ -302,6 +302,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
       SqliteStorage::Open(options.data_dir);
   if (!storage.ok()) return storage.status();
+  // A store restored from a backup would give out again the versions its
+  // original gave out after the backup, for other data. Every version a
+  // store gives out is at most the microseconds since 1970 when it does: a
+  // new store counts from 0, a restored one from the time of its first
+  // start, and a commit (an fsync) takes longer than a microsecond. So the
+  // first start on a copy goes on from the time of that start.
+  absl::StatusOr<int64_t> advanced =
+      (*storage)->AdvanceBackupCopy(absl::ToUnixMicros(absl::Now()));
+  if (!advanced.ok()) return advanced.status();
+  if (*advanced != 0) {
+    spdlog::info(
+        "first start on a backup copy: graph version {} from now on, past "
+        "every version the store it was copied from has given out",
+        *advanced);
+  }
   absl::StatusOr<std::unique_ptr<GraphStore>> store =
       GraphStore::Open(std::move(*storage));
   if (!store.ok()) return store.status();

@@ -102,6 +102,11 @@ absl::StatusOr<DataDirBackup> LoadCopy(const std::string& dir) {
     return absl::DataLossError(absl::StrCat(
         "the copy of the graph does not load: ", stored.status().message()));
   }
+  // The first server started on the copy moves its version past the
+  // original's (SqliteStorage::AdvanceBackupCopy).
+  if (absl::Status marked = (*graph)->MarkBackupCopy(); !marked.ok()) {
+    return marked;
+  }
   absl::StatusOr<std::unique_ptr<SqliteAdminStorage>> admin =
       SqliteAdminStorage::Open(dir);
   if (!admin.ok()) return admin.status();

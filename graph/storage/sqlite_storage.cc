@@ -1,5 +1,7 @@
 #include "graph/storage/sqlite_storage.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -337,6 +339,47 @@ absl::Status SqliteStorage::Apply(const Mutation& mutation, int64_t version) {
         absl::StrCat("storage write failed: ", status.message()));
   }
   return status;
+}
+
+absl::Status SqliteStorage::MarkBackupCopy() {
+  return SqliteExec(db_,
+                    "INSERT OR REPLACE INTO meta (key, value) "
+                    "VALUES ('backup_copy', 1)");
+}
+
+absl::StatusOr<int64_t> SqliteStorage::AdvanceBackupCopy(int64_t floor) {
+  absl::Status status = SqliteExec(db_, "BEGIN IMMEDIATE");
+  if (!status.ok()) return status;
+  int64_t version = 0;
+  bool marked = false;
+  {
+    SqliteStatement q(db_,
+                      "SELECT key, value FROM meta WHERE key IN "
+                      "('graph_version', 'backup_copy')");
+    while (q.Step()) {
+      if (q.Text(0) == "backup_copy") {
+        marked = true;
+      } else {
+        version = q.Int(1);
+      }
+    }
+    status = q.status();
+  }
+  if (status.ok() && marked) {
+    version = std::max(version + 1, floor);
+    SqliteStatement set_version(
+        db_, "UPDATE meta SET value = ?1 WHERE key = 'graph_version'");
+    status = set_version.Bind(1, version).Run();
+    if (status.ok()) {
+      status = SqliteExec(db_, "DELETE FROM meta WHERE key = 'backup_copy'");
+    }
+  }
+  if (status.ok()) status = SqliteExec(db_, "COMMIT");
+  if (!status.ok()) {
+    SqliteRollback(db_);
+    return status;
+  }
+  return marked ? version : 0;
 }
 
 }  // namespace citymatch

@@ -44,6 +44,17 @@ class SqliteStorage : public Storage {
   absl::StatusOr<StoredGraph> Load() override;
   absl::Status Apply(const Mutation& mutation, int64_t version) override;
 
+  // A store restored from a backup goes on from the backup's graph version,
+  // while the store it was copied from may have given the versions after
+  // that to other data: a client polling with one of them (if_none_match)
+  // would be told nothing changed. So a backup marks its copy
+  // (MarkBackupCopy), and the first server to start on a marked store calls
+  // AdvanceBackupCopy, which moves the graph version to at least `floor`
+  // and removes the mark, in one transaction. Returns the version it moved
+  // to, or 0 if the store is not a marked copy (then nothing changes).
+  absl::Status MarkBackupCopy();
+  absl::StatusOr<int64_t> AdvanceBackupCopy(int64_t floor);
+
   // The underlying connection, for stores that keep more tables in the same
   // file (tokens, audit). Valid as long as this object.
   sqlite3* db() const { return db_; }

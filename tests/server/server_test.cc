@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "graph/storage/sqlite_backup.h"
 #include "graph/storage/sqlite_storage.h"
 #include "gtest/gtest.h"
 #include "server/status_util.h"
@@ -218,6 +220,108 @@ TEST(ServerTest, DataSurvivesARestartOnTheSameDataDir) {
       citymatch::testing::GraphVersion(server.catalog());
   ASSERT_TRUE(version.ok());
   EXPECT_GE(*version, deleted.graph_version());
+}
+
+// Adds `city` to the members of projects/urbact-arrival.
+grpc::Status AddArrivalMember(v1::Catalog::Stub* catalog,
+                              const std::string& city) {
+  v1::Project project;
+  {
+    grpc::ClientContext context;
+    v1::GetProjectRequest get;
+    get.set_name("projects/urbact-arrival");
+    grpc::Status status = catalog->GetProject(&context, get, &project);
+    if (!status.ok()) return status;
+  }
+  project.add_members()->set_city(city);
+  grpc::ClientContext context;
+  v1::UpdateProjectRequest update;
+  *update.mutable_project() = project;
+  update.mutable_update_mask()->add_paths("members");
+  v1::Project updated;
+  return catalog->UpdateProject(&context, update, &updated);
+}
+
+// The partners recommended for projects/urbact-arrival, polled as a
+// dashboard does with the version it saw last (0: none).
+v1::RecommendPartnersResponse PollArrival(v1::Matching::Stub* matching,
+                                          int64_t if_none_match) {
+  grpc::ClientContext context;
+  v1::RecommendPartnersRequest request;
+  request.set_project("projects/urbact-arrival");
+  request.set_if_none_match(if_none_match);
+  v1::RecommendPartnersResponse response;
+  grpc::Status status =
+      matching->RecommendPartners(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
+std::vector<std::string> RecommendedCities(
+    const v1::RecommendPartnersResponse& response) {
+  std::vector<std::string> cities;
+  for (const v1::Recommendation& r : response.recommendations()) {
+    cities.push_back(r.city());
+  }
+  return cities;
+}
+
+// A dashboard keeps the graph_version of its last answer across restarts of
+// the server. A server restored from a backup goes on from the backup's
+// version while the original had gone further: its next writes used to get
+// versions the original had already given to other data, and a dashboard
+// holding one of them was told "not modified" and kept showing partners
+// that were no longer the answer.
+TEST(ServerTest, AServerRestoredFromABackupReusesNoVersionOfTheOriginal) {
+  absl::StatusOr<std::unique_ptr<InProcessServer>> original =
+      InProcessServer::Start(SampleFiles());
+  ASSERT_TRUE(original.ok()) << original.status();
+  TempDir backups;
+  const std::string copy = backups.File("copy");
+  absl::StatusOr<DataDirBackup> backup =
+      BackupDataDir((*original)->data_dir() + "/store", copy);
+  ASSERT_TRUE(backup.ok()) << backup.status();
+  // The original goes on after the backup, and a dashboard sees that.
+  ASSERT_TRUE(AddArrivalMember((*original)->catalog(), "cities/lyon").ok());
+  const v1::RecommendPartnersResponse seen =
+      PollArrival((*original)->matching(), 0);
+  ASSERT_FALSE(seen.not_modified());
+  const std::string token = (*original)->AdminToken();
+  original->reset();
+
+  // The backup is restored, and written to otherwise.
+  ServerOptions options;
+  options.data_dir = copy;
+  options.grpc_addr = "127.0.0.1:0";
+  options.drain_notice = absl::ZeroDuration();
+  int64_t restored_version = 0;
+  {
+    absl::StatusOr<std::unique_ptr<Server>> restored =
+        Server::BuildAndStart(options);
+    ASSERT_TRUE(restored.ok()) << restored.status();
+    std::shared_ptr<grpc::Channel> channel =
+        (*restored)->InProcessChannel(token);
+    std::unique_ptr<v1::Catalog::Stub> catalog = v1::Catalog::NewStub(channel);
+    std::unique_ptr<v1::Matching::Stub> matching =
+        v1::Matching::NewStub(channel);
+    ASSERT_TRUE(AddArrivalMember(catalog.get(), "cities/graz").ok());
+    const v1::RecommendPartnersResponse polled =
+        PollArrival(matching.get(), seen.graph_version());
+    EXPECT_FALSE(polled.not_modified());
+    EXPECT_GT(polled.graph_version(), seen.graph_version());
+    EXPECT_NE(RecommendedCities(polled), RecommendedCities(seen));
+    restored_version = polled.graph_version();
+    (*restored)->Shutdown(absl::ZeroDuration());
+  }
+  // Only the first start on the copy moves its version on; a restart keeps
+  // it, and the dashboard's version with it.
+  absl::StatusOr<std::unique_ptr<Server>> restarted =
+      Server::BuildAndStart(options);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  std::unique_ptr<v1::Matching::Stub> matching =
+      v1::Matching::NewStub((*restarted)->InProcessChannel(token));
+  EXPECT_TRUE(PollArrival(matching.get(), restored_version).not_modified());
+  (*restarted)->Shutdown(absl::ZeroDuration());
 }
 
 TEST(ServerTest, BadSeedDataRefusesToStart) {

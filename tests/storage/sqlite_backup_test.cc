@@ -58,6 +58,32 @@ TEST(SqliteBackupTest, ABackupHoldsBothStoresAndLoads) {
   EXPECT_EQ(testing::FileNames(backups.path()), std::vector<std::string>{"b"});
 }
 
+// The copy is marked so that the first server on it moves its version on;
+// the store it was copied from is not, nor is the copy once moved.
+TEST(SqliteBackupTest, OnlyTheCopyMovesItsVersionOnAndOnlyOnce) {
+  testing::TempDir data, backups;
+  MakeStore(data.File("store"));
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(BackupDataDir(data.File("store"), backups.File("b")).ok());
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStorage>> original =
+        SqliteStorage::Open(data.File("store"));
+    ASSERT_TRUE(original.ok()) << original.status();
+    EXPECT_EQ((*original)->AdvanceBackupCopy(1000).value_or(-1), 0);
+    EXPECT_EQ((*original)->Load()->version, 1);
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> copy =
+      SqliteStorage::Open(backups.File("b"));
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_EQ((*copy)->AdvanceBackupCopy(1000).value_or(-1), 1000);
+  EXPECT_EQ((*copy)->Load()->version, 1000);
+  EXPECT_EQ((*copy)->AdvanceBackupCopy(5000).value_or(-1), 0);
+  EXPECT_EQ((*copy)->Load()->version, 1000);
+  // A floor below the version still moves it on by one.
+  ASSERT_TRUE((*copy)->MarkBackupCopy().ok());
+  EXPECT_EQ((*copy)->AdvanceBackupCopy(10).value_or(-1), 1001);
+}
+
 TEST(SqliteBackupTest, AFailedBackupLeavesNothingBehind) {
   testing::TempDir data, backups;
   MakeStore(data.File("store"));
