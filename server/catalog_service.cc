@@ -676,7 +676,11 @@ std::vector<int> ThemeFilter(const GraphSnapshot& graph,
 CatalogService::CatalogService(GraphStore* store, TokenRegistry* registry,
                                const RequestGuard* guard,
                                CatalogOptions options)
-    : store_(store), registry_(registry), guard_(guard), options_(options) {}
+    : store_(store),
+      registry_(registry),
+      guard_(guard),
+      options_(options),
+      export_slots_(options.max_exports_per_token, options.max_exports) {}
 
 // ---- Cities ----------------------------------------------------------------
 
@@ -1059,8 +1063,10 @@ CatalogService::ImportDataset(grpc::CallbackServerContext* context,
 grpc::ServerWriteReactor<v1::DatasetChunk>* CatalogService::ExportDataset(
     grpc::CallbackServerContext* context, const v1::ExportDatasetRequest*) {
   Principal principal;
-  return NewExportReactor(guard_->Admit(*context, Access::kRead, &principal),
-                          *store_, options_.export_chunk_bytes);
+  const grpc::Status admitted =
+      guard_->Admit(*context, Access::kRead, &principal);
+  return NewExportReactor(admitted, *store_, options_.export_chunk_bytes,
+                          &export_slots_, principal.token_id);
 }
 
 }  // namespace citymatch

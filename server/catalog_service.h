@@ -10,6 +10,7 @@
 
 #include "citymatch/v1/catalog.grpc.pb.h"
 #include "graph/graph_store.h"
+#include "server/dataset_transfer.h"
 #include "server/request_guard.h"
 #include "server/token_registry.h"
 
@@ -22,6 +23,11 @@ struct CatalogOptions {
   int64_t max_import_bytes = 256ll << 20;
   // ExportDataset sends files in chunks of at most this many bytes.
   int export_chunk_bytes = 1 << 20;
+  // Exports sent at once, per token and in all; more are refused with
+  // RESOURCE_EXHAUSTED until one is done. Each export holds the whole data
+  // set as text until its client has read it.
+  int max_exports_per_token = 2;
+  int max_exports = 8;
 };
 
 class CatalogService final : public v1::Catalog::CallbackService {
@@ -117,6 +123,7 @@ class CatalogService final : public v1::Catalog::CallbackService {
   TokenRegistry* const registry_;
   const RequestGuard* const guard_;
   const CatalogOptions options_;
+  ExportSlots export_slots_;
 };
 
 }  // namespace citymatch

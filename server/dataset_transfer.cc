@@ -221,17 +221,22 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
 // Sends each file of the export in chunks, one write in flight at a time.
 class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
  public:
-  // Finishes at once with `admitted` if it is not OK.
+  // Finishes at once with `admitted` if it is not OK, or if no slot is free.
   ExportReactor(const grpc::Status& admitted, const GraphStore& store,
-                int chunk_bytes)
-      : files_(admitted.ok() ? WriteDatasetFiles(*store.Snapshot())
-                             : std::map<std::string, std::string>()),
-        file_(files_.begin()),
+                int chunk_bytes, ExportSlots* slots, std::string token_id)
+      : slots_(slots),
+        token_id_(std::move(token_id)),
         chunk_bytes_(chunk_bytes) {
-    if (!admitted.ok()) {
-      Finish(admitted);
+    grpc::Status status = admitted;
+    if (status.ok()) status = slots_->Take(token_id_);
+    if (!status.ok()) {
+      Finish(status);
       return;
     }
+    holds_slot_ = true;
+    // Made only once a slot is held: the files are what the slots bound.
+    files_ = WriteDatasetFiles(*store.Snapshot());
+    file_ = files_.begin();
     Next();
   }
 
@@ -243,7 +248,10 @@ class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
     Next();
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (holds_slot_) slots_->Give(token_id_);
+    delete this;
+  }
 
  private:
   void Next() {
@@ -261,7 +269,10 @@ class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
     StartWrite(&chunk_);
   }
 
-  const std::map<std::string, std::string> files_;
+  ExportSlots* const slots_;
+  const std::string token_id_;
+  bool holds_slot_ = false;
+  std::map<std::string, std::string> files_;
   std::map<std::string, std::string>::const_iterator file_;
   size_t offset_ = 0;
   const size_t chunk_bytes_;
@@ -278,9 +289,42 @@ grpc::ServerReadReactor<v1::ImportDatasetRequest>* NewImportReactor(
                            admitted, max_bytes, response);
 }
 
+grpc::Status ExportSlots::Take(const std::string& token_id) {
+  absl::MutexLock lock(&mu_);
+  int& taken = taken_[token_id];
+  if (taken >= per_token_) {
+    return WithRetryInfo(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("token ", token_id, " has ", taken,
+                     " exports in progress, at most ", per_token_,
+                     " at once: read or cancel one first"),
+        1000);
+  }
+  if (taken_in_all_ >= total_) {
+    if (taken == 0) taken_.erase(token_id);
+    return WithRetryInfo(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("the server is sending ", taken_in_all_,
+                     " exports, at most ", total_, " at once; retry later"),
+        1000);
+  }
+  ++taken;
+  ++taken_in_all_;
+  return grpc::Status::OK;
+}
+
+void ExportSlots::Give(const std::string& token_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = taken_.find(token_id);
+  if (it == taken_.end()) return;
+  --taken_in_all_;
+  if (--it->second == 0) taken_.erase(it);
+}
+
 grpc::ServerWriteReactor<v1::DatasetChunk>* NewExportReactor(
-    const grpc::Status& admitted, const GraphStore& store, int chunk_bytes) {
-  return new ExportReactor(admitted, store, chunk_bytes);
+    const grpc::Status& admitted, const GraphStore& store, int chunk_bytes,
+    ExportSlots* slots, const std::string& token_id) {
+  return new ExportReactor(admitted, store, chunk_bytes, slots, token_id);
 }
 
 }  // namespace citymatch

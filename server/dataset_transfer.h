@@ -7,7 +7,11 @@
 #define CITYMATCH_SERVER_DATASET_TRANSFER_H_
 
 #include <cstdint>
+#include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "citymatch/v1/catalog.grpc.pb.h"
 #include "graph/graph_store.h"
 #include "server/audit_log.h"
@@ -28,11 +32,38 @@ grpc::ServerReadReactor<v1::ImportDatasetRequest>* NewImportReactor(
     Principal principal, const grpc::Status& admitted, int64_t max_bytes,
     v1::ImportDatasetResponse* response);
 
+// The exports being sent. Each holds the whole data set as text until its
+// client has read it, and a client may open export streams and read none:
+// at most `per_token` are sent at once for one token and `total` in all.
+//
+// Thread-safe.
+class ExportSlots {
+ public:
+  ExportSlots(int per_token, int total)
+      : per_token_(per_token), total_(total) {}
+
+  // OK and a slot taken for `token_id`, or RESOURCE_EXHAUSTED (with
+  // RetryInfo) naming the limit that is reached.
+  grpc::Status Take(const std::string& token_id);
+  // Gives back a slot Take() gave `token_id`.
+  void Give(const std::string& token_id);
+
+ private:
+  const int per_token_;
+  const int total_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, int> taken_ ABSL_GUARDED_BY(mu_);
+  int taken_in_all_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 // Sends every file of `store`'s current data set in chunks of at most
-// `chunk_bytes`, one write in flight at a time; finishes at once with
-// `admitted` if it is not OK.
+// `chunk_bytes`, one write in flight at a time, holding one of `slots` for
+// `token_id` meanwhile; finishes at once with `admitted` if it is not OK,
+// or with RESOURCE_EXHAUSTED if no slot is free. `slots` must outlive the
+// call.
 grpc::ServerWriteReactor<v1::DatasetChunk>* NewExportReactor(
-    const grpc::Status& admitted, const GraphStore& store, int chunk_bytes);
+    const grpc::Status& admitted, const GraphStore& store, int chunk_bytes,
+    ExportSlots* slots, const std::string& token_id);
 
 }  // namespace citymatch
 

@@ -720,5 +720,92 @@ TEST(ImportExportTest, ShippedDataExportsAndImportsBackToTheSameAnswers) {
   }
 }
 
+// An ExportDataset stream whose client reads its first chunk and then no
+// more: the server has admitted it and waits to send the rest.
+class UnreadExport {
+ public:
+  explicit UnreadExport(v1::Catalog::Stub* catalog)
+      : reader_(catalog->ExportDataset(&context_, v1::ExportDatasetRequest())) {
+    v1::DatasetChunk chunk;
+    admitted_ = reader_->Read(&chunk);
+  }
+  ~UnreadExport() {
+    context_.TryCancel();
+    reader_->Finish();
+  }
+  bool admitted() const { return admitted_; }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::DatasetChunk>> reader_;
+  bool admitted_ = false;
+};
+
+// Every export holds the whole data set as text until its client has read
+// it. A client that opened export streams and read none made the server
+// hold one copy per stream (200 such streams of the shipped data: 76 MB to
+// 520 MB of resident memory, and counting): only a few at once are sent,
+// per token and in all, and the others are refused until one is done.
+TEST(ImportExportTest, ExportsAtOnceAreLimitedPerTokenAndInAll) {
+  CatalogOptions options;
+  options.export_chunk_bytes = 64;  // many chunks: none finishes unread
+  options.max_exports_per_token = 2;
+  options.max_exports = 3;
+  absl::StatusOr<std::unique_ptr<InProcessServer>> started =
+      InProcessServer::Start(SampleFiles(), options);
+  ASSERT_TRUE(started.ok()) << started.status();
+  InProcessServer& server = **started;
+  std::string viewer_token;
+  {
+    std::unique_ptr<v1::Admin::Stub> admin =
+        v1::Admin::NewStub(server.channel());
+    grpc::ClientContext context;
+    v1::CreateTokenRequest request;
+    request.set_role(v1::VIEWER);
+    request.set_display_name("dashboard");
+    v1::CreateTokenResponse response;
+    ASSERT_TRUE(admin->CreateToken(&context, request, &response).ok());
+    viewer_token = response.token();
+  }
+  std::unique_ptr<v1::Catalog::Stub> viewer =
+      v1::Catalog::NewStub(server.server()->InProcessChannel(viewer_token));
+
+  auto first = std::make_unique<UnreadExport>(server.catalog());
+  auto second = std::make_unique<UnreadExport>(server.catalog());
+  ASSERT_TRUE(first->admitted());
+  ASSERT_TRUE(second->admitted());
+  std::map<std::string, std::string> files;
+  grpc::Status status = ExportFiles(server.catalog(), &files);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("at most 2"));
+
+  // Another token still exports, up to the limit of all tokens together.
+  UnreadExport third(viewer.get());
+  EXPECT_TRUE(third.admitted());
+  files.clear();
+  status = ExportFiles(viewer.get(), &files);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("at most 3"));
+
+  // Once its client cancels an export, its place is free again (the server
+  // is told of the cancellation a moment later).
+  first.reset();
+  second.reset();
+  const absl::Time give_up = absl::Now() + absl::Minutes(1);
+  while (true) {
+    files.clear();
+    status = ExportFiles(server.catalog(), &files);
+    if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED ||
+        absl::Now() > give_up) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(files, Contains(::testing::Key("cities.csv")));
+}
+
 }  // namespace
 }  // namespace citymatch
