@@ -233,7 +233,6 @@ class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
       Finish(status);
       return;
     }
-    holds_slot_ = true;
     // Made only once a slot is held: the files are what the slots bound.
     files_ = WriteDatasetFiles(*store.Snapshot());
     file_ = files_.begin();
@@ -242,21 +241,26 @@ class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
 
   void OnWriteDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled"));
+      Done(grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled"));
       return;
     }
     Next();
   }
 
-  void OnDone() override {
-    if (holds_slot_) slots_->Give(token_id_);
-    delete this;
-  }
+  void OnDone() override { delete this; }
 
  private:
+  // Gives the slot back before the client can hear that the export is
+  // over, so that a client exporting again at once finds it free.
+  void Done(const grpc::Status& status) {
+    slots_->Give(token_id_);
+    files_.clear();
+    Finish(status);
+  }
+
   void Next() {
     if (file_ == files_.end()) {
-      Finish(grpc::Status::OK);
+      Done(grpc::Status::OK);
       return;
     }
     chunk_.set_file(file_->first);
@@ -271,7 +275,6 @@ class ExportReactor : public grpc::ServerWriteReactor<v1::DatasetChunk> {
 
   ExportSlots* const slots_;
   const std::string token_id_;
-  bool holds_slot_ = false;
   std::map<std::string, std::string> files_;
   std::map<std::string, std::string>::const_iterator file_;
   size_t offset_ = 0;
