@@ -21,6 +21,13 @@ std::string Years(const Project& p) {
   return absl::StrCat(p.start_year, "-", p.end_year);
 }
 
+// The last year `p` is known to have run: its end year, else (a project
+// whose end the data does not give, as for most networks of 2018 and 2019)
+// its start year; 0 if it has neither.
+int LatestYear(const Project& p) {
+  return p.end_year != 0 ? p.end_year : p.start_year;
+}
+
 // "Lyon", "Lyon and Porto", "Lyon, Porto and Riga".
 std::string NameList(const GraphSnapshot& graph,
                      const std::vector<int>& cities) {
@@ -84,8 +91,8 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
               if (a.partners.size() != b.partners.size()) {
                 return a.partners.size() > b.partners.size();
               }
-              const int ya = graph.projects()[a.project].end_year;
-              const int yb = graph.projects()[b.project].end_year;
+              const int ya = LatestYear(graph.projects()[a.project]);
+              const int yb = LatestYear(graph.projects()[b.project]);
               return ya != yb ? ya > yb : a.project < b.project;
             });
   for (int i = 0; i < static_cast<int>(shared.size()); ++i) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "graph/ranking/popularity_ranker.h"
@@ -291,6 +292,37 @@ TEST_F(PartnerRecommenderTest, ReasonsSayWhetherTheSharedProjectIsOver) {
   EXPECT_THAT(
       oslo, HasSubstr("Works with Porto in \"Arrival\" (URBACT, 2024-2027)."));
   EXPECT_THAT(oslo, HasSubstr("Worked with Porto in \"Green Cities\""));
+}
+
+// The most recent shared projects are cited first, also one whose end the
+// data does not give (most URBACT networks of 2018 and 2019): it is as
+// recent as its start, not older than every dated one.
+TEST_F(PartnerRecommenderTest, ReasonsCiteAProjectWithoutEndYearByItsStart) {
+  Dataset data = testing_data::SmallEurope();
+  for (int year : {2001, 2004, 2007}) {
+    data.projects.push_back(testing_data::MakeProject(
+        absl::StrCat("old-", year), absl::StrCat("Old ", year), "URBACT", year,
+        year + 2, {"Environment"}, {"1", "8"}));
+  }
+  data.projects.push_back(testing_data::MakeProject(
+      "rumourless", "Rumourless", "URBACT", 2019, 0, {"Migrants"}, {"1", "8"}));
+  auto graph = testing_data::Build(data);
+  auto recs = recommender_.Recommend(*graph, LyonPorto(), {}, 8);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  int checked = 0;
+  for (const Recommendation& r : *recs) {
+    if (r.city_id != "8") continue;
+    ++checked;
+    ASSERT_GE(r.reasons.size(), 4u);
+    EXPECT_EQ(r.reasons[0],
+              "Worked with Lyon in \"Rumourless\" (URBACT, 2019).");
+    EXPECT_EQ(r.reasons[1],
+              "Worked with Porto in \"Green Cities\" (URBACT, 2010-2012).");
+    EXPECT_EQ(r.reasons[2],
+              "Worked with Lyon in \"Old 2007\" (URBACT, 2007-2009).");
+    EXPECT_EQ(r.reasons[3], "Shares 2 more project(s) with the members.");
+  }
+  EXPECT_EQ(checked, 1);
 }
 
 // Nor does a city take part in a project by proposing it: the experience
