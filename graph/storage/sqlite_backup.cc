@@ -26,8 +26,9 @@ struct Closer {
   ~Closer() { sqlite3_close_v2(db); }
 };
 
-// Copies the database `from`, a citymatch store of schema `schema_version`,
-// into the new file `to`.
+// Copies the database `from`, a citymatch store of schema `schema_version`
+// or an earlier one (a store this build has not opened yet: the copy is
+// brought up to date when it is loaded), into the new file `to`.
 absl::Status CopyDatabase(const fs::path& from, int schema_version,
                           const fs::path& to) {
   std::error_code error;
@@ -47,13 +48,14 @@ absl::Status CopyDatabase(const fs::path& from, int schema_version,
   // A checkpoint of the running server may hold a lock for a moment.
   sqlite3_busy_timeout(source.db, 10000);
   {
-    // Any SQLite file would copy; only a store of this build restores.
+    // Any SQLite file would copy; only a store this build can open
+    // restores.
     SqliteStatement version(source.db, "PRAGMA user_version");
     if (!version.Step()) return version.status();
-    if (version.Int(0) != schema_version) {
+    if (version.Int(0) < 1 || version.Int(0) > schema_version) {
       return absl::FailedPreconditionError(absl::StrCat(
           from.string(), " is not a citymatch store of this build (schema ",
-          version.Int(0), ", expected ", schema_version, ")"));
+          version.Int(0), ", expected 1 to ", schema_version, ")"));
     }
   }
   // Private like the store it copies: a backup holds the token hashes too.

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "graph/storage/sqlite_admin_storage.h"
 #include "graph/storage/sqlite_storage.h"
+#include "graph/storage/sqlite_util.h"
 #include "gtest/gtest.h"
 #include "tests/testing/sample_data.h"
 #include "tests/testing/temp_dir.h"
@@ -108,6 +109,33 @@ TEST(SqliteBackupTest, ABackupNeverOverwritesOne) {
   // An empty directory made for it is fine.
   fs::create_directory(backups.File("empty"));
   EXPECT_TRUE(BackupDataDir(data.File("store"), backups.File("empty")).ok());
+}
+
+// A store written by an earlier build, which this one has not opened yet
+// (a backup taken right after an upgrade), is copied, and the copy is
+// brought to this build's schema.
+TEST(SqliteBackupTest, AStoreOfAnEarlierSchemaIsBackedUp) {
+  testing::TempDir data, backups;
+  MakeStore(data.File("store"));
+  if (HasFatalFailure()) return;
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+        SqliteStorage::Open(data.File("store"));
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    ASSERT_TRUE(SqliteExec((*storage)->db(),
+                           "DROP TABLE requests; PRAGMA user_version = 1")
+                    .ok());
+  }
+  absl::StatusOr<DataDirBackup> backup =
+      BackupDataDir(data.File("store"), backups.File("b"));
+  ASSERT_TRUE(backup.ok()) << backup.status();
+  EXPECT_GT(backup->cities, 0);
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> copy =
+      SqliteStorage::Open(backups.File("b"));
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  SqliteStatement version((*copy)->db(), "PRAGMA user_version");
+  ASSERT_TRUE(version.Step());
+  EXPECT_EQ(version.Int(0), SqliteStorage::kSchemaVersion);
 }
 
 TEST(SqliteBackupTest, AnSqliteFileThatIsNotAStoreIsRefused) {
