@@ -59,7 +59,8 @@ std::vector<std::vector<ScoreComponent>> Explain(
     for (int f = 0; f < kNumFeatures; ++f) {
       if (w[f] == 0) continue;  // a signal this query does not use
       const float x = features.at(c, f);
-      components.push_back({FeatureName(f), x, w[f] * x});
+      // + 0.0: a negative weight times 0 is -0, which JSON shows as "-0".
+      components.push_back({FeatureName(f), x, w[f] * x + 0.0});
     }
     out.push_back(std::move(components));
   }

@@ -113,6 +113,24 @@ TEST(CitymatchRankerTest, ShippedModelRanksTheSharedPartnerFirst) {
   }
 }
 
+// A feature at 0 adds 0, never -0 (a negative weight times 0), which the
+// JSON of an explanation would print as "-0".
+TEST(CitymatchRankerTest, AFeatureAtZeroContributesPlusZero) {
+  auto graph = testing_data::Build(testing_data::SmallEurope());
+  CitymatchRanker ranker;
+  const ResolvedQuery q = Resolve(*graph, {"Housing"}, "URBACT", {"1", "2"});
+  int zeros = 0;
+  for (int c = 0; c < static_cast<int>(graph->cities().size()); ++c) {
+    for (const ScoreComponent& component : ranker.Components(*graph, q, c)) {
+      if (component.contribution != 0) continue;
+      ++zeros;
+      EXPECT_FALSE(std::signbit(component.contribution))
+          << component.name << " of " << graph->cities()[c].name;
+    }
+  }
+  EXPECT_GT(zeros, 0);
+}
+
 // The distance feature is log1p(km to the nearest member / 50), the km
 // read to within the 1-km table and the equirectangular approximation.
 double DistanceKm(const GraphSnapshot& graph, const QueryFeatures& x,
