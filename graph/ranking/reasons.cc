@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -37,6 +38,27 @@ std::string NameList(const GraphSnapshot& graph,
   const std::string last = names.back();
   names.pop_back();
   return absl::StrCat(absl::StrJoin(names, ", "), " and ", last);
+}
+
+// A project's title in double quotes, unless the data wrote it in quotes
+// of its own ("“Joint investments in energy effectiveness”", 11 shipped
+// Interreg titles, „…“ and «…» too), which a second pair would double.
+std::string QuotedTitle(const Project& p) {
+  const std::string& title = p.title.empty() ? p.id : p.title;
+  static constexpr absl::string_view kOpen[] = {"\"", "“", "„", "«"};
+  static constexpr absl::string_view kClose[] = {"\"", "”", "“", "»"};
+  const auto starts = [&](absl::string_view q) {
+    return absl::StartsWith(title, q);
+  };
+  const auto ends = [&](absl::string_view q) {
+    return absl::EndsWith(title, q);
+  };
+  if (title.size() > 2 &&
+      std::any_of(std::begin(kOpen), std::end(kOpen), starts) &&
+      std::any_of(std::begin(kClose), std::end(kClose), ends)) {
+    return title;
+  }
+  return absl::StrCat("\"", title, "\"");
 }
 
 std::vector<int> Intersect(const std::vector<int>& a,
@@ -97,8 +119,10 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
             });
   for (int i = 0; i < static_cast<int>(shared.size()); ++i) {
     if (i == options.max_shared_projects) {
-      reasons.push_back(absl::StrCat("Shares ", shared.size() - i,
-                                     " more project(s) with the members."));
+      const size_t more = shared.size() - i;
+      reasons.push_back(absl::StrCat("Shares ", more, " more project",
+                                     more == 1 ? "" : "s",
+                                     " with the members."));
       break;
     }
     const Project& p = graph.projects()[shared[i].project];
@@ -108,8 +132,7 @@ std::vector<std::string> ExplainCandidate(const GraphSnapshot& graph,
     // A proposal or a call still open for partners is cooperation to come,
     // not evidence of cooperation past: the sentence says which it is.
     const std::string partners = NameList(graph, shared[i].partners);
-    const std::string title =
-        absl::StrCat("\"", p.title.empty() ? p.id : p.title, "\"");
+    const std::string title = QuotedTitle(p);
     std::string sentence;
     switch (p.status) {
       case ProjectStatus::kProposal:

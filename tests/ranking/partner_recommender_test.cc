@@ -320,9 +320,42 @@ TEST_F(PartnerRecommenderTest, ReasonsCiteAProjectWithoutEndYearByItsStart) {
               "Worked with Porto in \"Green Cities\" (URBACT, 2010-2012).");
     EXPECT_EQ(r.reasons[2],
               "Worked with Lyon in \"Old 2007\" (URBACT, 2007-2009).");
-    EXPECT_EQ(r.reasons[3], "Shares 2 more project(s) with the members.");
+    EXPECT_EQ(r.reasons[3], "Shares 2 more projects with the members.");
   }
   EXPECT_EQ(checked, 1);
+}
+
+// A title the data wrote in quotes of its own is cited as it is, not in a
+// second pair (one with only an opening quote is quoted as usual).
+TEST_F(PartnerRecommenderTest, ReasonsKeepATitlesOwnQuotes) {
+  Dataset data = testing_data::SmallEurope();
+  data.projects.push_back(
+      testing_data::MakeProject("quoted", "“Joint investments”", "URBACT", 2016,
+                                2018, {"Housing"}, {"1", "8"}));
+  data.projects.push_back(
+      testing_data::MakeProject("quoted-low", "„Common actions“", "URBACT",
+                                2014, 2015, {"Housing"}, {"1", "8"}));
+  data.projects.push_back(testing_data::MakeProject(
+      "half", "“Half quoted", "URBACT", 2012, 2013, {"Housing"}, {"1", "8"}));
+  data.projects.push_back(testing_data::MakeProject(
+      "oldest", "Oldest", "URBACT", 2001, 2002, {"Housing"}, {"1", "8"}));
+  auto graph = testing_data::Build(data);
+  PartnerFilter only_oslo;
+  for (const City& c : data.cities) {
+    if (c.id != "8") only_oslo.exclude_city_ids.push_back(c.id);
+  }
+  auto recs = recommender_.Recommend(*graph, LyonPorto(), only_oslo, 1);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  ASSERT_EQ(recs->size(), 1u);
+  const std::vector<std::string>& reasons = (*recs)[0].reasons;
+  ASSERT_GE(reasons.size(), 4u);
+  EXPECT_EQ(reasons[0],
+            "Worked with Lyon in “Joint investments” (URBACT, 2016-2018).");
+  EXPECT_EQ(reasons[1],
+            "Worked with Lyon in „Common actions“ (URBACT, 2014-2015).");
+  EXPECT_EQ(reasons[2],
+            "Worked with Lyon in \"“Half quoted\" (URBACT, 2012-2013).");
+  EXPECT_THAT(reasons, Contains("Shares 2 more projects with the members."));
 }
 
 // Nor does a city take part in a project by proposing it: the experience
