@@ -449,7 +449,7 @@ int Commands::Recommend(const v1::RecommendPartnersRequest& request,
   const int exit_code =
       Show(*response, RecommendationsTable(*response, explain));
   // After the answer, where it is seen; on stderr, so JSON stays parseable.
-  *err_ << UnmatchedNotes(*response);
+  *err_ << UnmatchedNotes(*response) << ShortListNote(request, *response);
   return exit_code;
 }
 

@@ -335,6 +335,23 @@ std::string UnmatchedNotes(const v1::RecommendPartnersResponse& response) {
   return notes;
 }
 
+std::string ShortListNote(const v1::RecommendPartnersRequest& request,
+                          const v1::RecommendPartnersResponse& response) {
+  const int asked = request.page_size() == 0 ? 10 : request.page_size();
+  const int got = response.recommendations_size();
+  if (response.not_modified() || got >= asked) return "";
+  const v1::PartnerFilter& f = request.filter();
+  const bool filtered = f.countries_size() > 0 || f.min_population() > 0 ||
+                        f.max_population() > 0 || f.max_distance_km() > 0 ||
+                        f.exclude_cities_size() > 0;
+  return absl::StrCat("note: only ", got, got == 1 ? " city" : " cities",
+                      " of the ", asked, " asked for: ",
+                      filtered
+                          ? "no other city passes the filters"
+                          : "the graph holds no other city but the members",
+                      "\n");
+}
+
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
   if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",

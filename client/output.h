@@ -58,6 +58,12 @@ std::string RecommendationsTable(const v1::RecommendPartnersResponse& response,
 // the server's "did you mean" if it has one. "" if everything matched.
 std::string UnmatchedNotes(const v1::RecommendPartnersResponse& response);
 
+// For stderr: "note: only N cities ..." when the reply holds fewer
+// recommendations than `request` asked for, saying whether its filters are
+// what leaves no more (else the graph holds no other city). "" otherwise.
+std::string ShortListNote(const v1::RecommendPartnersRequest& request,
+                          const v1::RecommendPartnersResponse& response);
+
 // An RFC 3339 time in UTC to the second ("2026-11-29T11:20:05Z"); "" if
 // `timestamp` is unset.
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);

@@ -166,6 +166,25 @@ TEST_F(CliRecommendTest, FiltersAreHonoured) {
   EXPECT_THAT(near, ::testing::ElementsAre("torino"));
 }
 
+// Fewer rows than --top asked for are said, with what left no more; the
+// note goes to stderr, so --output json stays parseable.
+TEST_F(CliRecommendTest, AShortListSaysWhy) {
+  const CliResult austria =
+      Cli({"recommend", "--with", "milano", "--countries", "at"});
+  ASSERT_EQ(austria.exit_code, 0) << austria;
+  EXPECT_THAT(austria.err,
+              HasSubstr("note: only 2 cities of the 10 asked for: no other "
+                        "city passes the filters"));
+  // The sample holds 8 cities: a member and 7 others.
+  const CliResult all = Cli({"recommend", "--with", "milano", "--top", "20"});
+  ASSERT_EQ(all.exit_code, 0) << all;
+  EXPECT_THAT(all.err, HasSubstr("note: only 7 cities of the 20 asked for: "
+                                 "the graph holds no other city but the "
+                                 "members"));
+  const CliResult full = Cli({"recommend", "--with", "milano", "--top", "3"});
+  EXPECT_THAT(full.err, Not(HasSubstr("note:"))) << full;
+}
+
 TEST_F(CliRecommendTest, MaxDistanceWithoutMembersIsRefused) {
   const CliResult result =
       Cli({"recommend", "--themes", "migration", "--max-distance-km", "10"});
