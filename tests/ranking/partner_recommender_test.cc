@@ -42,6 +42,23 @@ class PartnerRecommenderTest : public ::testing::Test {
     return ids;
   }
 
+  // The reasons given for Oslo ("8"), the only city not excluded, as a
+  // partner of LyonPorto() on the graph of `data`.
+  std::vector<std::string> ReasonsForOslo(const Dataset& data) {
+    auto graph = testing_data::Build(data);
+    PartnerFilter only_oslo;
+    for (const City& c : data.cities) {
+      if (c.id != "8") only_oslo.exclude_city_ids.push_back(c.id);
+    }
+    auto recs = recommender_.Recommend(*graph, LyonPorto(), only_oslo, 1);
+    EXPECT_TRUE(recs.ok()) << recs.status();
+    if (!recs.ok() || recs->size() != 1) {
+      ADD_FAILURE() << "no recommendation of Oslo";
+      return {};
+    }
+    return (*recs)[0].reasons;
+  }
+
   std::shared_ptr<const GraphSnapshot> graph_;
   PartnerRecommender recommender_;
 };
@@ -278,15 +295,7 @@ TEST_F(PartnerRecommenderTest, ReasonsSayWhetherTheSharedProjectIsOver) {
   running.status = ProjectStatus::kRunning;
   data.projects.push_back(proposal);
   data.projects.push_back(running);
-  auto graph = testing_data::Build(data);
-  PartnerFilter only_oslo;
-  for (const City& c : data.cities) {
-    if (c.id != "8") only_oslo.exclude_city_ids.push_back(c.id);
-  }
-  auto recs = recommender_.Recommend(*graph, LyonPorto(), only_oslo, 1);
-  ASSERT_TRUE(recs.ok()) << recs.status();
-  ASSERT_EQ(recs->size(), 1u);
-  const std::string oslo = absl::StrJoin((*recs)[0].reasons, "\n");
+  const std::string oslo = absl::StrJoin(ReasonsForOslo(data), "\n");
   EXPECT_THAT(oslo, HasSubstr("Is planning \"Welcome\" with Lyon (URBACT, "
                               "2027-2029, not started)."));
   EXPECT_THAT(
@@ -339,15 +348,7 @@ TEST_F(PartnerRecommenderTest, ReasonsKeepATitlesOwnQuotes) {
       "half", "“Half quoted", "URBACT", 2012, 2013, {"Housing"}, {"1", "8"}));
   data.projects.push_back(testing_data::MakeProject(
       "oldest", "Oldest", "URBACT", 2001, 2002, {"Housing"}, {"1", "8"}));
-  auto graph = testing_data::Build(data);
-  PartnerFilter only_oslo;
-  for (const City& c : data.cities) {
-    if (c.id != "8") only_oslo.exclude_city_ids.push_back(c.id);
-  }
-  auto recs = recommender_.Recommend(*graph, LyonPorto(), only_oslo, 1);
-  ASSERT_TRUE(recs.ok()) << recs.status();
-  ASSERT_EQ(recs->size(), 1u);
-  const std::vector<std::string>& reasons = (*recs)[0].reasons;
+  const std::vector<std::string> reasons = ReasonsForOslo(data);
   ASSERT_GE(reasons.size(), 4u);
   EXPECT_EQ(reasons[0],
             "Worked with Lyon in “Joint investments” (URBACT, 2016-2018).");

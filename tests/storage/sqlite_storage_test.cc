@@ -572,20 +572,24 @@ TEST(SqliteStorageTest, RequestIdsSurviveARestart) {
   EXPECT_EQ((*store)->Snapshot()->version(), 1);
 }
 
+// Writes the sample data set to a new store in `dir`, then runs `sql` on it
+// (to make it look as an earlier schema left it).
+void WriteSampleThenRun(const std::string& dir, const char* sql) {
+  absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
+      SqliteStorage::Open(dir);
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  ASSERT_TRUE((*storage)->Apply(PutAll(testing::SampleDataset()), 1).ok());
+  ASSERT_TRUE(SqliteExec((*storage)->db(), sql).ok());
+}
+
 // A store written before the requests table existed has user_version 1 and
 // no requests table; opening it migrates it to the current schema.
 TEST(SqliteStorageTest, StoreOfTheFirstSchemaOpensAndLoads) {
   testing::TempDir dir;
-  {
-    absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
-        SqliteStorage::Open(dir.path());
-    ASSERT_TRUE(storage.ok()) << storage.status();
-    ASSERT_TRUE((*storage)->Apply(PutAll(testing::SampleDataset()), 1).ok());
-    // What a store written before request ids existed looks like.
-    ASSERT_TRUE(SqliteExec((*storage)->db(),
-                           "DROP TABLE requests; PRAGMA user_version = 1")
-                    .ok());
-  }
+  // What a store written before request ids existed looks like.
+  WriteSampleThenRun(dir.path(),
+                     "DROP TABLE requests; PRAGMA user_version = 1");
+  if (HasFatalFailure()) return;
   absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
       SqliteStorage::Open(dir.path());
   ASSERT_TRUE(storage.ok()) << storage.status();
@@ -600,20 +604,14 @@ TEST(SqliteStorageTest, StoreOfTheFirstSchemaOpensAndLoads) {
 // new ones keep theirs.
 TEST(SqliteStorageTest, StoreOfTheSecondSchemaKeepsItsRequests) {
   testing::TempDir dir;
-  {
-    absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
-        SqliteStorage::Open(dir.path());
-    ASSERT_TRUE(storage.ok()) << storage.status();
-    ASSERT_TRUE((*storage)->Apply(PutAll(testing::SampleDataset()), 1).ok());
-    ASSERT_TRUE(SqliteExec((*storage)->db(),
-                           "DROP TABLE requests; "
-                           "CREATE TABLE requests (request_id TEXT PRIMARY "
-                           "KEY, entity TEXT NOT NULL, version INTEGER NOT "
-                           "NULL) WITHOUT ROWID; "
-                           "INSERT INTO requests VALUES ('old', 'city/lyon', "
-                           "1); PRAGMA user_version = 2")
-                    .ok());
-  }
+  WriteSampleThenRun(dir.path(),
+                     "DROP TABLE requests; "
+                     "CREATE TABLE requests (request_id TEXT PRIMARY KEY, "
+                     "entity TEXT NOT NULL, version INTEGER NOT NULL) "
+                     "WITHOUT ROWID; "
+                     "INSERT INTO requests VALUES ('old', 'city/lyon', 1); "
+                     "PRAGMA user_version = 2");
+  if (HasFatalFailure()) return;
   {
     absl::StatusOr<std::unique_ptr<SqliteStorage>> storage =
         SqliteStorage::Open(dir.path());
