@@ -535,19 +535,24 @@ grpc::Status Delete(GraphStore* store, TokenRegistry* registry,
   if (id.empty()) {
     return InvalidArgument({{"name", NotANameMessage<T>(name)}});
   }
-  std::shared_ptr<const GraphSnapshot> current = store->Snapshot();
-  if (const T* existing = Traits::Find(*current, id)) {
-    grpc::Status allowed = CheckWrite(principal, existing, nullptr, {});
-    if (!allowed.ok()) return allowed;
-  }
-  std::string blocker = Traits::Blocker(*current, id);
-  if (!blocker.empty()) {
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, blocker);
-  }
-  Mutation mutation;
-  mutation.preconditions.push_back(
-      {Traits::kKind, id, Precondition::Kind::kMustExist, etag});
-  Traits::Deletes(&mutation)->push_back(id);
+  // Who may delete it is decided on the graph the deletion is made from,
+  // under the write lock: checked on an earlier snapshot, a project handed
+  // to another organisation meanwhile would be deleted by its former
+  // owner's editor.
+  grpc::Status refused;
+  auto make = [&](const GraphSnapshot& graph) -> absl::StatusOr<Mutation> {
+    if (const T* existing = Traits::Find(graph, id)) {
+      refused = CheckWrite(principal, existing, nullptr, {});
+      if (!refused.ok()) return absl::PermissionDeniedError("refused");
+    }
+    std::string blocker = Traits::Blocker(graph, id);
+    if (!blocker.empty()) return absl::FailedPreconditionError(blocker);
+    Mutation mutation;
+    mutation.preconditions.push_back(
+        {Traits::kKind, id, Precondition::Kind::kMustExist, etag});
+    Traits::Deletes(&mutation)->push_back(id);
+    return mutation;
+  };
   std::vector<std::string> detached;  // organisations the city left
   std::function<absl::Status()> before_commit;
   std::function<void()> undo_before_commit;
@@ -570,7 +575,8 @@ grpc::Status Delete(GraphStore* store, TokenRegistry* registry,
     };
   }
   absl::StatusOr<std::shared_ptr<const GraphSnapshot>> graph =
-      store->Apply(mutation, before_commit, undo_before_commit);
+      store->ApplyFrom(make, before_commit, undo_before_commit);
+  if (!refused.ok()) return refused;
   if (!graph.ok()) return ToGrpcStatus(graph.status());
   if (!detached.empty()) {
     spdlog::info("deleted {}; it left organizations {}", name,

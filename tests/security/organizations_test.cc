@@ -611,5 +611,39 @@ TEST_F(OrganizationsTest, ProjectCreatedWhileADeleteWaitsBlocksIt) {
   EXPECT_EQ(Listed("b").name(), "organizations/b");
 }
 
+// A project handed to another organisation while its former owner's editor
+// deletes it: the delete checked the owner before waiting for the lock, and
+// must check it again under the lock and be refused.
+TEST_F(OrganizationsTest, ProjectHandedOverWhileAnEditorsDeleteWaitsStays) {
+  ASSERT_TRUE(CreateProject("a-handed", "a").ok());
+  const IssuedToken editor = MustCreateEditor("a");
+  std::unique_ptr<v1::Catalog::Stub> catalog =
+      v1::Catalog::NewStub(server_->Channel(editor.token));
+  grpc::Status status = WhileLocked(
+      [&] {
+        v1::DeleteProjectRequest r;
+        r.set_name("projects/a-handed");
+        v1::DeleteResponse response;
+        grpc::ClientContext context;
+        SetDeadline(&context);
+        return catalog->DeleteProject(&context, r, &response);
+      },
+      [](const GraphSnapshot& graph) {
+        // What UpdateProject --owner b applies.
+        Project p = *graph.FindProject("a-handed");
+        p.owner = "b";
+        Mutation m;
+        m.put_projects.push_back(p);
+        return m;
+      });
+  EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("organizations/b"));
+  const Project* kept =
+      server_->server()->store()->Snapshot()->FindProject("a-handed");
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->owner, "b");
+}
+
 }  // namespace
 }  // namespace citymatch
