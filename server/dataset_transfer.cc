@@ -66,9 +66,13 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportDatasetRequest> {
 
  private:
   void Done(const grpc::Status& status) {
+    // A validate-only import writes nothing: like any read, it is not
+    // recorded (an "ImportDataset OK" in the log says a data set was
+    // applied). One refused before its first message was read is, as the
+    // server cannot tell it from an import.
     if (audit_event_.has_value()) {
       audit_->Finish(*audit_event_, "dataset", status);
-    } else if (!principal_.token_id.empty()) {
+    } else if (!principal_.token_id.empty() && !validate_only_) {
       audit_->Record(principal_, "ImportDataset", "dataset", status);
     }
     Finish(status);

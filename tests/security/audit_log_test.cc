@@ -200,6 +200,34 @@ TEST_F(AuditLogTest, ImportIsRefusedWhenTheLogCannotBeWritten) {
   EXPECT_EQ(imported.result(), "OK");
 }
 
+// A validate-only import writes nothing, so it is not in the log: an
+// "ImportDataset OK" there says that a data set was applied.
+TEST_F(AuditLogTest, ValidateOnlyImportIsNotRecorded) {
+  const std::map<std::string, std::string> files = {
+      {"cities.csv",
+       "id,name,country,lat,lon,population\n"
+       "gent,Gent,BE,51.05,3.72,263000\n"},
+  };
+  absl::StatusOr<std::vector<v1::AuditEvent>> before = server_->AuditEvents();
+  ASSERT_TRUE(before.ok()) << before.status();
+  v1::ImportDatasetResponse response;
+  grpc::Status checked = ImportFiles(server_->catalog(), files, &response,
+                                     /*validate_only=*/true);
+  ASSERT_TRUE(checked.ok()) << checked.error_message();
+  grpc::Status bad = ImportFiles(server_->catalog(),
+                                 {{"cities.csv", "id,name\nx\n"}}, &response,
+                                 /*validate_only=*/true);
+  ASSERT_EQ(bad.error_code(), Code::INVALID_ARGUMENT) << bad.error_message();
+  absl::StatusOr<std::vector<v1::AuditEvent>> after = server_->AuditEvents();
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->size(), before->size()) << after->front().DebugString();
+
+  ASSERT_TRUE(ImportFiles(server_->catalog(), files, &response).ok());
+  const v1::AuditEvent imported = Newest();
+  EXPECT_THAT(imported.method(), HasSubstr("ImportDataset"));
+  EXPECT_EQ(imported.result(), "OK");
+}
+
 // The ADMIN token a start makes is audited before it is stored, like any
 // write: when the event cannot be written, the start is refused and no token
 // is made. A first start then leaves no token and no admin.token, and the
