@@ -1,6 +1,7 @@
 #include "server/audit_log.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
 
@@ -25,6 +26,46 @@ std::string Bounded(absl::string_view text, size_t max_bytes) {
   return absl::StrCat(text.substr(0, end), kCut);
 }
 
+// `text` with its control characters (C0, DEL and C1) and backslashes
+// escaped: a resource is recorded as the request named it, and a refused
+// request may name anything, such as a newline followed by what reads as
+// another token's event in `citymatch audit`, or a terminal escape sequence.
+std::string Printable(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const unsigned char next =
+        i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      // U+0080..U+009F in UTF-8; CSI (U+009B) among them.
+      absl::StrAppendFormat(&out, "\\u%04x", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// The resource as an event stores it: printable, and bounded. Only what can
+// be kept is escaped (one byte more, so that a longer name is still marked
+// as cut).
+std::string StoredResource(absl::string_view resource) {
+  return Bounded(Printable(resource.substr(0, kMaxResourceBytes + 1)),
+                 kMaxResourceBytes);
+}
+
 AuditRecord Event(const Principal& principal, absl::string_view method,
                   absl::string_view resource, absl::string_view result) {
   AuditRecord event;
@@ -33,7 +74,7 @@ AuditRecord Event(const Principal& principal, absl::string_view method,
   event.role = principal.role;
   event.organization_id = principal.organization_id;
   event.method = std::string(method);
-  event.resource = Bounded(resource, kMaxResourceBytes);
+  event.resource = StoredResource(resource);
   event.result = std::string(result);
   return event;
 }
@@ -88,7 +129,7 @@ absl::StatusOr<int64_t> AuditLog::Begin(const Principal& principal,
       storage_->AppendAudit(Event(principal, method, resource, kPending));
   if (!sequence.ok()) {
     spdlog::error("audit log write failed, {} on {} refused: {}",
-                  std::string(method), Bounded(resource, kMaxResourceBytes),
+                  std::string(method), StoredResource(resource),
                   sequence.status().ToString());
     return absl::UnavailableError(absl::StrCat(
         "the audit log cannot be written, so nothing was changed; try again "
@@ -100,9 +141,8 @@ absl::StatusOr<int64_t> AuditLog::Begin(const Principal& principal,
 
 void AuditLog::Finish(int64_t sequence, absl::string_view resource,
                       const grpc::Status& result) {
-  absl::Status status =
-      storage_->SetAuditResult(sequence, Bounded(resource, kMaxResourceBytes),
-                               StatusCodeName(result.error_code()));
+  absl::Status status = storage_->SetAuditResult(
+      sequence, StoredResource(resource), StatusCodeName(result.error_code()));
   if (!status.ok()) {
     spdlog::error(
         "audit event {} keeps the result {}; its result {} could "

@@ -157,6 +157,27 @@ TEST_F(AuditLogTest, LongResourceNameIsCutTo512Bytes) {
   }
 }
 
+// A resource is recorded as the request named it, and a refused request
+// may name anything: control characters are recorded escaped, so that a
+// name cannot start a line of its own in `citymatch audit` (one that reads
+// as another token's event) or send a terminal escape sequence.
+TEST_F(AuditLogTest, ControlCharactersOfAResourceAreRecordedEscaped) {
+  const std::string forged =
+      "projects/x\n2026-01-01T00:00:00Z  0000000000000000  ADMIN  "
+      "DeleteProject  projects/y  OK\r\t\x1b[2J\x7f\u009b\\ München";
+  v1::DeleteProjectRequest request;
+  request.set_name(forged);
+  v1::DeleteResponse deleted;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  ASSERT_FALSE(
+      server_->catalog()->DeleteProject(&context, request, &deleted).ok());
+  EXPECT_EQ(Newest().resource(),
+            "projects/x\\n2026-01-01T00:00:00Z  0000000000000000  ADMIN  "
+            "DeleteProject  projects/y  OK\\r\\t\\x1b[2J\\x7f\\u009b\\\\ "
+            "München");
+}
+
 TEST_F(AuditLogTest, WriteIsRefusedWhenTheLogCannotBeWritten) {
   sqlite3* admin_db = LockAdminDb(server_->data_dir());
   grpc::Status refused = CreateProject("unaudited");
