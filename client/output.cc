@@ -80,6 +80,33 @@ std::string Years(int start, int end) {
 
 std::string Number(int64_t n) { return n == 0 ? "" : absl::StrCat(n); }
 
+// `text` with its control characters (C0, DEL and C1) escaped as the server
+// records them in the audit log, for a value stored before it did: a newline
+// in a cell would start a line that reads as a row of its own.
+std::string EscapeControls(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const unsigned char next =
+        i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      absl::StrAppendFormat(&out, "\\u%04x", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // "Next page: --page-token X" after a partial list, so a person can go on.
 std::string PageFooter(const std::string& next_page_token, int shown,
                        int total) {
@@ -429,7 +456,7 @@ std::string AuditTable(const v1::ListAuditEventsResponse& response) {
   for (const v1::AuditEvent& e : response.events()) {
     table.AddRow({FormatTimestamp(e.time()), IdOf(e.token()),
                   RoleName(e.role()), IdOf(e.organization()), e.method(),
-                  e.resource(), e.result()});
+                  EscapeControls(e.resource()), e.result()});
   }
   return table.Render() +
          PageFooter(response.next_page_token(), response.events_size(), 0);

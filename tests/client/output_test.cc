@@ -1,5 +1,7 @@
 #include "client/output.h"
 
+#include <algorithm>
+
 #include "client/partner_client.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -311,6 +313,27 @@ TEST(OutputTest, AuditTableShowsOneRowPerEventInTheGivenOrder) {
   EXPECT_THAT(text, HasSubstr("2027-01-15T08:00:00Z  0a1b2c3d4e5f6071  EDITOR  "
                               "comune-milano  "));
   EXPECT_THAT(text, HasSubstr("next page: --page-token NEXT\n"));
+}
+
+// An event recorded before the server escaped control characters may hold a
+// resource with a newline: the table shows it escaped, on the event's row,
+// rather than as a line of its own that reads as another event.
+TEST(OutputTest, AuditTableShowsControlCharactersOfAResourceEscaped) {
+  v1::ListAuditEventsResponse response;
+  v1::AuditEvent* e = response.add_events();
+  e->mutable_time()->set_seconds(1800000000);
+  e->set_token("tokens/0a1b2c3d4e5f6071");
+  e->set_role(v1::EDITOR);
+  e->set_method("DeleteProject");
+  e->set_resource(
+      "x\n2027-01-15T08:00:00Z  ffffffffffffffff  ADMIN  DeleteProject  "
+      "projects/y  OK\x1b[2J\u009b");
+  e->set_result("INVALID_ARGUMENT");
+  const std::string text = AuditTable(response);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+  EXPECT_THAT(text, HasSubstr("x\\n2027-01-15T08:00:00Z  ffffffffffffffff  "
+                              "ADMIN  DeleteProject  projects/y  "
+                              "OK\\x1b[2J\\u009b  INVALID_ARGUMENT\n"));
 }
 
 TEST(OutputTest, OrganizationsTableListsCityIds) {
