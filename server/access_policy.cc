@@ -83,8 +83,12 @@ grpc::Status CheckAccess(const Principal& p, Access access) {
       if (p.role == TokenRole::kAdmin) return grpc::Status::OK;
       break;
   }
-  return Denied(
-      absl::StrCat(RoleWithArticle(p.role), " token may not make this call"));
+  // Which role it needs, so that the caller knows whom to ask.
+  return Denied(absl::StrCat(
+      RoleWithArticle(p.role), " token may not make this call: it needs ",
+      access == Access::kAdmin   ? "an ADMIN token"
+      : access == Access::kWrite ? "an ADMIN or EDITOR token"
+                                 : "a token of any role"));
 }
 
 grpc::Status CheckWrite(const Principal& p, const City* before,

@@ -68,9 +68,12 @@ TEST(AccessPolicyTest, CheckAccessByRole) {
 
 TEST(AccessPolicyTest, ARefusalNamesTheRoleWithItsArticle) {
   EXPECT_EQ(CheckAccess(Editor("a", {}), Access::kAdmin).error_message(),
-            "an EDITOR token may not make this call");
+            "an EDITOR token may not make this call: it needs an ADMIN token");
   EXPECT_EQ(CheckAccess(Viewer(), Access::kWrite).error_message(),
-            "a VIEWER token may not make this call");
+            "a VIEWER token may not make this call: it needs an ADMIN or "
+            "EDITOR token");
+  EXPECT_EQ(CheckAccess(Viewer(), Access::kAdmin).error_message(),
+            "a VIEWER token may not make this call: it needs an ADMIN token");
 }
 
 City MakeCity(const std::string& id) {
