@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "client/partner_client.h"
 #include "google/protobuf/util/json_util.h"
+#include "graph/escape_controls.h"
 
 namespace citymatch {
 
@@ -79,33 +80,6 @@ std::string Years(int start, int end) {
 }
 
 std::string Number(int64_t n) { return n == 0 ? "" : absl::StrCat(n); }
-
-// `text` with its control characters (C0, DEL and C1) escaped as the server
-// records them in the audit log, for a value stored before it did: a newline
-// in a cell would start a line that reads as a row of its own.
-std::string EscapeControls(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const unsigned char next =
-        i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
-      absl::StrAppendFormat(&out, "\\u%04x", next);
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 // "Next page: --page-token X" after a partial list, so a person can go on.
 std::string PageFooter(const std::string& next_page_token, int shown,
@@ -456,7 +430,10 @@ std::string AuditTable(const v1::ListAuditEventsResponse& response) {
   for (const v1::AuditEvent& e : response.events()) {
     table.AddRow({FormatTimestamp(e.time()), IdOf(e.token()),
                   RoleName(e.role()), IdOf(e.organization()), e.method(),
-                  EscapeControls(e.resource()), e.result()});
+                  // Escaped as the server records them, for events recorded
+                  // before it did.
+                  EscapeControls(e.resource(), /*backslashes=*/false),
+                  e.result()});
   }
   return table.Render() +
          PageFooter(response.next_page_token(), response.events_size(), 0);

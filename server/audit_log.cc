@@ -1,8 +1,8 @@
 #include "server/audit_log.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "graph/escape_controls.h"
 #include "spdlog/spdlog.h"
 
 namespace citymatch {
@@ -26,43 +26,14 @@ std::string Bounded(absl::string_view text, size_t max_bytes) {
   return absl::StrCat(text.substr(0, end), kCut);
 }
 
-// `text` with its control characters (C0, DEL and C1) and backslashes
-// escaped: a resource is recorded as the request named it, and a refused
-// request may name anything, such as a newline followed by what reads as
-// another token's event in `citymatch audit`, or a terminal escape sequence.
-std::string Printable(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const unsigned char next =
-        i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
-      // U+0080..U+009F in UTF-8; CSI (U+009B) among them.
-      absl::StrAppendFormat(&out, "\\u%04x", next);
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-// The resource as an event stores it: printable, and bounded. Only what can
-// be kept is escaped (one byte more, so that a longer name is still marked
-// as cut).
+// The resource as an event stores it: control characters and backslashes
+// escaped (a refused request may name anything, such as a newline followed
+// by what reads as another token's event in `citymatch audit`), and
+// bounded. Only what can be kept is escaped (one byte more, so that a
+// longer name is still marked as cut).
 std::string StoredResource(absl::string_view resource) {
-  return Bounded(Printable(resource.substr(0, kMaxResourceBytes + 1)),
+  return Bounded(EscapeControls(resource.substr(0, kMaxResourceBytes + 1),
+                                /*backslashes=*/true),
                  kMaxResourceBytes);
 }
 
