@@ -23,7 +23,10 @@ class RequestGuard {
 
   // OK, or UNAUTHENTICATED (no or bad token), RESOURCE_EXHAUSTED with
   // RetryInfo (rate limit) or PERMISSION_DENIED (role). *principal is set
-  // whenever the token was valid, even if the call is refused.
+  // whenever the token was valid and within its rate limit, also when the
+  // role refuses the call (so that the refused write is audited); a call
+  // over the limit leaves it unset, and is not audited, so that a flood of
+  // calls cannot grow the log.
   grpc::Status Admit(const grpc::ServerContextBase& context, Access access,
                      Principal* principal) const;
 
